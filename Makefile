@@ -1,0 +1,34 @@
+# redflagd: `make run` and `make test` work on a fresh Debian 12 machine (as root).
+BUILD ?= build
+JOBS ?= 2
+CONFIG ?= config/redflagd.yaml
+CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+
+.PHONY: deps build run test unit fuzz bench format clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@mkdir -p var
+	./$(BUILD)/daemon/redflagd --config $(CONFIG)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure
+	@$(MAKE) --no-print-directory fuzz
+
+fuzz: deps
+	@bash tests/fuzz/run.sh
+
+bench: build
+	@bash bench/run.sh $(BUILD)
+
+format:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) build-fuzz

@@ -1,0 +1,133 @@
+#include "daemon/alerts/alert_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace redflag {
+
+bool AlertMatches(const v1::AlertFilter& f, const v1::Alert& a) {
+  if (!f.rules().empty() && std::find(f.rules().begin(), f.rules().end(), a.rule()) ==
+                                f.rules().end()) {
+    return false;
+  }
+  if (!f.states().empty() &&
+      std::find(f.states().begin(), f.states().end(), a.state()) == f.states().end()) {
+    return false;
+  }
+  if (a.severity() < f.min_severity()) return false;
+  if (!f.subject_id().empty() && a.subject_id() != f.subject_id()) return false;
+  return true;
+}
+
+std::optional<v1::AlertEvent> AlertWatch::Next(absl::Duration timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, absl::ToChronoMilliseconds(timeout),
+               [&] { return closed_ || !events_.empty(); });
+  if (events_.empty()) return std::nullopt;
+  v1::AlertEvent e = std::move(events_.front());
+  events_.pop_front();
+  return e;
+}
+
+bool AlertWatch::lagged() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return lagged_;
+}
+
+void AlertWatch::Close() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+  }
+  cv_.notify_all();
+}
+
+void AlertWatch::Offer(const v1::AlertEvent& event) {
+  if (!AlertMatches(filter_, event.alert())) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) return;
+    if (events_.size() >= capacity_) {
+      lagged_ = true;
+      closed_ = true;
+      events_.clear();
+    } else {
+      events_.push_back(event);
+    }
+  }
+  cv_.notify_all();
+}
+
+absl::StatusOr<v1::AlertEvent::Kind> AlertStore::Put(const v1::Alert& alert) {
+  if (alert.alert_id().empty()) return absl::InvalidArgumentError("alert_id: is required");
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<std::optional<std::string>> old = store_.Get(Domain::kAlerts, alert.alert_id());
+  if (!old.ok()) return old.status();
+  std::unique_ptr<WriteBatch> wb = store_.NewBatch();
+  wb->Put(Domain::kAlerts, alert.alert_id(), alert.SerializeAsString());
+  if (absl::Status s = store_.Write(*wb, sync_); !s.ok()) return s;
+  v1::AlertEvent event;
+  event.set_kind(old->has_value() ? v1::AlertEvent::KIND_UPDATED : v1::AlertEvent::KIND_RAISED);
+  *event.mutable_alert() = alert;
+  for (const auto& w : watches_) {
+    w->Offer(event);
+    if (w->lagged()) ++lagged_total_;
+  }
+  std::erase_if(watches_, [](const auto& w) { return w->lagged(); });
+  return event.kind();
+}
+
+absl::StatusOr<v1::ListAlertsResponse> AlertStore::List(const v1::ListAlertsRequest& req) {
+  const uint32_t page = req.page_size() == 0 ? 100 : std::min<uint32_t>(req.page_size(), 1000);
+  v1::ListAlertsResponse out;
+  absl::Status bad;
+  absl::Status s = store_.Scan(
+      Domain::kAlerts, "", req.page_token(), [&](absl::string_view k, absl::string_view v) {
+        if (!req.page_token().empty() && k == req.page_token()) return true;
+        v1::Alert a;
+        if (!a.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+          bad = absl::DataLossError(absl::StrCat("alerts/", k, ": unreadable record"));
+          return false;
+        }
+        if (!AlertMatches(req.filter(), a)) return true;
+        if (static_cast<uint32_t>(out.alerts_size()) == page) {
+          out.set_next_page_token(out.alerts(out.alerts_size() - 1).alert_id());
+          return false;
+        }
+        *out.add_alerts() = std::move(a);
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!bad.ok()) return bad;
+  return out;
+}
+
+absl::StatusOr<std::shared_ptr<AlertWatch>> AlertStore::Watch(const v1::AlertFilter& filter,
+                                                             size_t capacity) {
+  auto watch = std::make_shared<AlertWatch>(filter, capacity);
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::Status bad;
+  absl::Status s = store_.Scan(Domain::kAlerts, "", "", [&](absl::string_view k, absl::string_view v) {
+    v1::AlertEvent e;
+    e.set_kind(v1::AlertEvent::KIND_EXISTING);
+    if (!e.mutable_alert()->ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+      bad = absl::DataLossError(absl::StrCat("alerts/", k, ": unreadable record"));
+      return false;
+    }
+    watch->Offer(e);
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (!bad.ok()) return bad;
+  watches_.push_back(watch);
+  return watch;
+}
+
+void AlertStore::Unwatch(const std::shared_ptr<AlertWatch>& watch) {
+  watch->Close();
+  std::lock_guard<std::mutex> lock(mu_);
+  std::erase(watches_, watch);
+}
+
+}  // namespace redflag

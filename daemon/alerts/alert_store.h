@@ -1,0 +1,69 @@
+// Stored alerts, keyed by alert_id so re-detection updates instead of
+// duplicating, with live watchers. Detectors put alerts here; the AlertService
+// lists and streams them.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "daemon/storage/store.h"
+#include "redflag/v1/alerts.pb.h"
+
+namespace redflag {
+
+bool AlertMatches(const v1::AlertFilter& filter, const v1::Alert& alert);
+
+// One watcher's queue of events. Bounded: a watcher that falls behind is
+// closed (lagged) rather than slowing detection or growing without bound.
+class AlertWatch {
+ public:
+  explicit AlertWatch(v1::AlertFilter filter, size_t capacity)
+      : filter_(std::move(filter)), capacity_(capacity) {}
+  // The next event, or nullopt after `timeout` or once closed.
+  std::optional<v1::AlertEvent> Next(absl::Duration timeout);
+  bool lagged() const;
+  void Close();
+
+ private:
+  friend class AlertStore;
+  void Offer(const v1::AlertEvent& event);
+
+  const v1::AlertFilter filter_;
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<v1::AlertEvent> events_;
+  bool lagged_ = false;
+  bool closed_ = false;
+};
+
+class AlertStore {
+ public:
+  AlertStore(Store& store, bool sync) : store_(store), sync_(sync) {}
+
+  // Stores the alert under its alert_id; RAISED if new, UPDATED otherwise.
+  absl::StatusOr<v1::AlertEvent::Kind> Put(const v1::Alert& alert);
+  absl::StatusOr<v1::ListAlertsResponse> List(const v1::ListAlertsRequest& request);
+  // A watch that first holds every matching stored alert (EXISTING), then
+  // every later change.
+  absl::StatusOr<std::shared_ptr<AlertWatch>> Watch(const v1::AlertFilter& filter,
+                                                    size_t capacity = 10000);
+  void Unwatch(const std::shared_ptr<AlertWatch>& watch);
+  // Watchers closed because they fell behind.
+  uint64_t lagged_watchers() const { return lagged_total_; }
+
+ private:
+  Store& store_;
+  const bool sync_;
+  std::mutex mu_;
+  std::vector<std::shared_ptr<AlertWatch>> watches_;
+  std::atomic<uint64_t> lagged_total_{0};
+};
+
+}  // namespace redflag

@@ -1,0 +1,236 @@
+#include "daemon/app/app.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "daemon/alerts/alert_store.h"
+#include "daemon/customers/customer_registry.h"
+#include "daemon/http/http_server.h"
+#include "daemon/ledger/ledger.h"
+#include "daemon/log/log.h"
+#include "daemon/metrics/daemon_metrics.h"
+#include "daemon/metrics/metrics.h"
+#include "daemon/services/services.h"
+#include "daemon/storage/schema.h"
+#include "daemon/storage/store.h"
+#include "daemon/version.h"
+
+namespace redflag {
+
+AppState::AppState() = default;
+AppState::~AppState() = default;
+
+namespace {
+
+const char* const kServiceNames[] = {"redflag.v1.TelemetryService", "redflag.v1.JobService",
+                                     "redflag.v1.CustomerService", "redflag.v1.AlertService"};
+
+absl::Status LoadConfigStep(AppState& app) {
+  absl::StatusOr<Config> c = LoadConfig(app.options.config_path, app.options.overrides);
+  if (!c.ok()) return c.status();
+  app.config = std::move(*c);
+  log::Configure(app.config.log_level == "debug"  ? log::Level::kDebug
+                 : app.config.log_level == "warn" ? log::Level::kWarn
+                 : app.config.log_level == "error" ? log::Level::kError
+                                                   : log::Level::kInfo,
+                 app.config.log_format == "text" ? log::Format::kText : log::Format::kJson);
+  log::Info("config loaded",
+            {{"source", app.config.source}, {"sha256", app.config.source_sha256}});
+  return absl::OkStatus();
+}
+
+absl::Status OpenStoreStep(AppState& app) {
+  absl::StatusOr<std::unique_ptr<Store>> s = OpenRocksDbStore(app.config.data_dir, {});
+  if (!s.ok()) return s.status();
+  app.store = std::move(*s);
+  log::Info("store opened", {{"data_dir", app.config.data_dir}});
+  return absl::OkStatus();
+}
+
+absl::Status MigrateStep(AppState& app) {
+  absl::StatusOr<uint32_t> found = MigrateSchema(*app.store);
+  if (!found.ok()) return found.status();
+  log::Info("schema ready", {{"found", absl::StrCat(*found)},
+                             {"current", absl::StrCat(kSchemaVersion)}});
+  return absl::OkStatus();
+}
+
+absl::Status OpenLedgerStep(AppState& app) {
+  LedgerOptions o;
+  o.durability = app.config.durability;
+  o.wal_sync_interval = app.config.wal_sync_interval;
+  o.checkpoint_interval = app.config.checkpoint_interval;
+  o.limits = app.config.limits;
+  absl::StatusOr<std::unique_ptr<Ledger>> l = Ledger::Open(*app.store, o);
+  if (!l.ok()) return l.status();
+  app.ledger = std::move(*l);
+  const bool sync = app.config.durability == Durability::kFsync;
+  app.customers = std::make_unique<CustomerRegistry>(*app.store, sync);
+  app.alerts = std::make_unique<AlertStore>(*app.store, sync);
+  return absl::OkStatus();
+}
+
+absl::Status MetricsStep(AppState& app) {
+  app.metrics = std::make_unique<Metrics>();
+  RegisterDaemonMetrics(*app.metrics, app);
+  return absl::OkStatus();
+}
+
+absl::Status StartGrpcStep(AppState& app) {
+  ServiceContext ctx{.limits = &app.config.limits,
+                     .ledger = app.ledger.get(),
+                     .customers = app.customers.get(),
+                     .alerts = app.alerts.get(),
+                     .metrics = app.metrics.get(),
+                     .shutting_down = &app.shutting_down};
+  app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
+  app.job_service = std::make_unique<JobServiceImpl>(ctx);
+  app.customer_service = std::make_unique<CustomerServiceImpl>(ctx);
+  app.alert_service = std::make_unique<AlertServiceImpl>(ctx);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(app.config.grpc_listen, grpc::InsecureServerCredentials(),
+                           &app.grpc_port);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(app.config.grpc_max_message_bytes));
+  builder.RegisterService(app.telemetry_service.get());
+  builder.RegisterService(app.job_service.get());
+  builder.RegisterService(app.customer_service.get());
+  builder.RegisterService(app.alert_service.get());
+  app.grpc_server = builder.BuildAndStart();
+  if (!app.grpc_server || app.grpc_port == 0) {
+    app.grpc_server.reset();
+    return absl::UnavailableError(
+        absl::StrCat("grpc.listen ", app.config.grpc_listen, ": cannot listen"));
+  }
+  log::Info("gRPC listening", {{"addr", app.config.grpc_listen},
+                               {"port", absl::StrCat(app.grpc_port)}});
+  return absl::OkStatus();
+}
+
+std::string NotReadyReason(const AppState& app) {
+  if (app.shutting_down) return "shutting down";
+  if (!app.serving) return "starting";
+  if (!app.ledger->healthy()) return "storage write failed; restart required";
+  return "";
+}
+
+absl::Status StartHttpStep(AppState& app) {
+  HttpServer::Handlers h{.metrics = [&app] { return app.metrics->Render(); },
+                         .not_ready_reason = [&app] { return NotReadyReason(app); }};
+  absl::StatusOr<std::unique_ptr<HttpServer>> s = HttpServer::Start(app.config.http_listen, h);
+  if (!s.ok()) return s.status();
+  app.http = std::move(*s);
+  log::Info("HTTP listening", {{"addr", app.config.http_listen},
+                               {"port", absl::StrCat(app.http->port())}});
+  return absl::OkStatus();
+}
+
+absl::Status ServeStep(AppState& app) {
+  auto* health = app.grpc_server->GetHealthCheckService();
+  health->SetServingStatus(true);
+  for (const char* name : kServiceNames) health->SetServingStatus(name, true);
+  app.serving = true;
+  if (!app.options.port_file.empty()) {
+    std::string tmp = app.options.port_file + ".tmp";
+    {
+      std::ofstream out(tmp);
+      out << absl::StrFormat("{\"grpc_port\": %d, \"http_port\": %d}\n", app.grpc_port,
+                             app.http->port());
+    }
+    if (std::rename(tmp.c_str(), app.options.port_file.c_str()) != 0) {
+      return absl::UnavailableError(
+          absl::StrCat("--port-file ", app.options.port_file, ": cannot write"));
+    }
+  }
+  log::Info("redflagd serving", {{"version", kVersion}});
+  return absl::OkStatus();
+}
+
+// Blocks until SIGTERM or SIGINT.
+void WaitForSignal(const sigset_t& set) {
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    if (sig == SIGTERM || sig == SIGINT) {
+      log::Info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+      return;
+    }
+    log::Info("signal ignored", {{"signal", absl::StrCat(sig)}});
+  }
+}
+
+void Teardown(AppState& app) {
+  app.shutting_down = true;
+  if (app.grpc_server) {
+    auto* health = app.grpc_server->GetHealthCheckService();
+    health->SetServingStatus(false);
+    // In-flight requests finish (each is either durable and acknowledged or
+    // not acknowledged); streams still open after the deadline are cancelled.
+    app.grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    app.grpc_server->Wait();
+  }
+  app.http.reset();
+  if (app.ledger) app.ledger->Stop();
+  app.ledger.reset();
+  app.store.reset();
+  log::Info("stopped");
+}
+
+}  // namespace
+
+int Run(Options options) {
+  // Signals are taken by sigwait in the main thread only: block them before
+  // any other thread starts so every thread inherits the mask.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  AppState app;
+  app.options = std::move(options);
+  log::Info("starting redflagd", {{"version", kVersion}, {"commit", kGitCommit}});
+
+  struct Step {
+    const char* name;
+    absl::Status (*run)(AppState&);
+    int exit_code;  // 2 for a configuration error, 1 otherwise
+  };
+  std::vector<Step> steps = {{"load config", LoadConfigStep, 2}};
+  if (!app.options.check_config_only) {
+    steps.insert(steps.end(), {{"open store", OpenStoreStep, 1},
+                               {"migrate schema", MigrateStep, 1},
+                               {"open ledger", OpenLedgerStep, 1},
+                               {"start metrics", MetricsStep, 1},
+                               {"start gRPC", StartGrpcStep, 1},
+                               {"start HTTP", StartHttpStep, 1},
+                               {"serve", ServeStep, 1}});
+  }
+  for (const Step& step : steps) {
+    absl::Status s = step.run(app);
+    if (!s.ok()) {
+      log::Error("start-up failed", {{"step", step.name}, {"error", std::string(s.message())}});
+      Teardown(app);
+      return step.exit_code;
+    }
+  }
+  if (app.options.check_config_only) {
+    log::Info("config is valid", {{"source", app.config.source}});
+    return 0;
+  }
+  WaitForSignal(set);
+  Teardown(app);
+  return 0;
+}
+
+}  // namespace redflag

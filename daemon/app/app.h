@@ -1,0 +1,64 @@
+// The daemon's life story as an ordered list of small steps, each of which
+// may fail with a clear message, and a teardown that always runs in reverse.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "daemon/config/config.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace redflag {
+
+class Store;
+class Ledger;
+class CustomerRegistry;
+class AlertStore;
+class Metrics;
+class HttpServer;
+class TelemetryServiceImpl;
+class JobServiceImpl;
+class CustomerServiceImpl;
+class AlertServiceImpl;
+
+struct Options {
+  std::string config_path;
+  std::vector<std::string> overrides;  // -o key=value
+  // Written once serving: {"grpc_port": N, "http_port": M}; for tests and
+  // scripts that start the daemon on port 0.
+  std::string port_file;
+  bool check_config_only = false;
+};
+
+struct AppState {
+  Options options;
+  Config config;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Metrics> metrics;
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<CustomerRegistry> customers;
+  std::unique_ptr<AlertStore> alerts;
+  std::unique_ptr<TelemetryServiceImpl> telemetry_service;
+  std::unique_ptr<JobServiceImpl> job_service;
+  std::unique_ptr<CustomerServiceImpl> customer_service;
+  std::unique_ptr<AlertServiceImpl> alert_service;
+  std::unique_ptr<grpc::Server> grpc_server;
+  std::unique_ptr<HttpServer> http;
+  int grpc_port = 0;
+  std::atomic<bool> serving{false};
+  std::atomic<bool> shutting_down{false};
+
+  AppState();
+  ~AppState();
+};
+
+// Runs the daemon until SIGTERM or SIGINT; returns the process exit code.
+int Run(Options options);
+
+}  // namespace redflag

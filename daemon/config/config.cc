@@ -1,0 +1,264 @@
+#include "daemon/config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "daemon/util/sha256.h"
+
+namespace redflag {
+namespace {
+
+// A scalar value with where it came from, for error messages.
+struct Leaf {
+  std::string value;
+  std::string where;  // "file:line:col" or "command line (-o key=...)"
+};
+
+using Setter = std::function<std::string(const std::string& value, Config&)>;
+
+struct KeySpec {
+  const char* key;
+  const char* maturity;  // stable | incubating
+  const char* help;
+  Setter set;            // returns an error message, empty on success
+};
+
+std::string SetUint(const std::string& v, uint64_t lo, uint64_t hi, uint64_t* out) {
+  uint64_t x;
+  if (!absl::SimpleAtoi(v, &x)) return absl::StrCat("must be a whole number, got '", v, "'");
+  if (x < lo || x > hi) return absl::StrCat("must be between ", lo, " and ", hi, ", got ", x);
+  *out = x;
+  return "";
+}
+
+template <typename T>
+Setter Uint(T Config::*field, uint64_t lo, uint64_t hi) {
+  return [=](const std::string& v, Config& c) {
+    uint64_t x = 0;
+    std::string err = SetUint(v, lo, hi, &x);
+    if (err.empty()) c.*field = static_cast<T>(x);
+    return err;
+  };
+}
+
+template <typename T>
+Setter LimitUint(T IngestLimits::*field, uint64_t lo, uint64_t hi) {
+  return [=](const std::string& v, Config& c) {
+    uint64_t x = 0;
+    std::string err = SetUint(v, lo, hi, &x);
+    if (err.empty()) c.limits.*field = static_cast<T>(x);
+    return err;
+  };
+}
+
+std::string ParseDurationIn(const std::string& v, absl::Duration lo, absl::Duration hi,
+                            absl::Duration* out) {
+  absl::Duration d;
+  if (!absl::ParseDuration(v, &d)) {
+    return absl::StrCat("must be a duration such as 500ms, 30s, 5m or 1h, got '", v, "'");
+  }
+  if (d < lo || d > hi) {
+    return absl::StrCat("must be between ", absl::FormatDuration(lo), " and ",
+                        absl::FormatDuration(hi), ", got ", absl::FormatDuration(d));
+  }
+  *out = d;
+  return "";
+}
+
+Setter Duration(absl::Duration Config::*field, absl::Duration lo, absl::Duration hi) {
+  return [=](const std::string& v, Config& c) { return ParseDurationIn(v, lo, hi, &(c.*field)); };
+}
+
+Setter LimitDuration(absl::Duration IngestLimits::*field, absl::Duration lo, absl::Duration hi) {
+  return [=](const std::string& v, Config& c) {
+    return ParseDurationIn(v, lo, hi, &(c.limits.*field));
+  };
+}
+
+Setter HostPort(std::string Config::*field) {
+  return [=](const std::string& v, Config& c) -> std::string {
+    size_t colon = v.rfind(':');
+    uint32_t port;
+    if (colon == std::string::npos || colon == 0 ||
+        !absl::SimpleAtoi(v.substr(colon + 1), &port) || port > 65535) {
+      return absl::StrCat("must be host:port (port 0-65535), got '", v, "'");
+    }
+    c.*field = v;
+    return "";
+  };
+}
+
+Setter OneOf(std::string Config::*field, std::vector<std::string> allowed) {
+  return [=](const std::string& v, Config& c) -> std::string {
+    for (const auto& a : allowed) {
+      if (v == a) {
+        c.*field = v;
+        return "";
+      }
+    }
+    return absl::StrCat("must be one of ", absl::StrJoin(allowed, ", "), ", got '", v, "'");
+  };
+}
+
+const std::vector<KeySpec>& Keys() {
+  static const std::vector<KeySpec> keys = {
+      {"grpc.listen", "stable", "gRPC address (host:port)", HostPort(&Config::grpc_listen)},
+      {"grpc.max_message_bytes", "stable", "largest request accepted",
+       Uint(&Config::grpc_max_message_bytes, 1 << 20, 1u << 30)},
+      {"http.listen", "stable", "address of /metrics, /healthz and /readyz",
+       HostPort(&Config::http_listen)},
+      {"storage.data_dir", "stable", "RocksDB directory",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v.empty()) return "must not be empty";
+         c.data_dir = v;
+         return "";
+       }},
+      {"storage.durability", "stable", "fsync | group_commit",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v == "fsync") {
+           c.durability = Durability::kFsync;
+         } else if (v == "group_commit") {
+           c.durability = Durability::kGroupCommit;
+         } else {
+           return absl::StrCat("must be one of fsync, group_commit, got '", v, "'");
+         }
+         return "";
+       }},
+      {"storage.wal_sync_interval", "stable", "group_commit: WAL fsync period",
+       Duration(&Config::wal_sync_interval, absl::Milliseconds(1), absl::Seconds(10))},
+      {"storage.checkpoint_interval", "incubating", "how often totals are written back",
+       Duration(&Config::checkpoint_interval, absl::Milliseconds(10), absl::Minutes(10))},
+      {"ingest.max_batch_samples", "stable", "samples per batch",
+       LimitUint(&IngestLimits::max_batch_samples, 1, 1'000'000)},
+      {"ingest.max_sample_window", "stable", "longest sample window",
+       LimitDuration(&IngestLimits::max_sample_window, absl::Seconds(1), absl::Hours(24))},
+      {"ingest.max_future_skew", "stable", "how far past now a window may end",
+       LimitDuration(&IngestLimits::max_future_skew, absl::ZeroDuration(), absl::Hours(24))},
+      {"ingest.min_event_time", "stable", "earliest believable window start (RFC 3339)",
+       [](const std::string& v, Config& c) -> std::string {
+         absl::Time t;
+         std::string err;
+         if (!absl::ParseTime(absl::RFC3339_full, v, &t, &err)) {
+           return absl::StrCat("must be an RFC 3339 time such as 2015-01-01T00:00:00Z, got '", v,
+                               "'");
+         }
+         c.limits.min_event_time = t;
+         return "";
+       }},
+      {"ingest.max_accelerators_per_job", "stable", "largest accelerator count",
+       LimitUint(&IngestLimits::max_accelerators_per_job, 1, 100'000'000)},
+      {"ingest.queue_batches", "stable", "batches waiting for the ledger",
+       LimitUint(&IngestLimits::queue_batches, 1, 100'000)},
+      {"ingest.queue_timeout", "stable", "wait for queue space before UNAVAILABLE",
+       LimitDuration(&IngestLimits::queue_timeout, absl::Milliseconds(1), absl::Minutes(5))},
+      {"log.level", "stable", "debug | info | warn | error",
+       OneOf(&Config::log_level, {"debug", "info", "warn", "error"})},
+      {"log.format", "stable", "json | text", OneOf(&Config::log_format, {"json", "text"})},
+  };
+  return keys;
+}
+
+const KeySpec* FindKey(const std::string& key) {
+  for (const auto& k : Keys()) {
+    if (key == k.key) return &k;
+  }
+  return nullptr;
+}
+
+std::string Where(const std::string& source, const YAML::Mark& m) {
+  if (m.is_null()) return source;
+  return absl::StrCat(source, ":", m.line + 1, ":", m.column + 1);
+}
+
+// Flattens a YAML mapping into dotted keys; anything that is not a mapping of
+// mappings and scalars is reported.
+void Flatten(const YAML::Node& node, const std::string& prefix, const std::string& source,
+             std::map<std::string, Leaf>& leaves, std::vector<std::string>& errors) {
+  for (const auto& kv : node) {
+    std::string name = kv.first.as<std::string>();
+    std::string key = prefix.empty() ? name : absl::StrCat(prefix, ".", name);
+    const YAML::Node& v = kv.second;
+    if (v.IsMap()) {
+      Flatten(v, key, source, leaves, errors);
+    } else if (v.IsScalar()) {
+      leaves[key] = Leaf{v.Scalar(), Where(source, kv.first.Mark())};
+    } else if (v.IsNull()) {
+      errors.push_back(absl::StrCat(Where(source, kv.first.Mark()), ": ", key,
+                                    ": has no value (remove the key to use the default)"));
+    } else {
+      errors.push_back(
+          absl::StrCat(Where(source, kv.first.Mark()), ": ", key, ": must be a single value"));
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::string& source,
+                                   const std::vector<std::string>& overrides) {
+  std::map<std::string, Leaf> leaves;
+  std::vector<std::string> errors;
+  try {
+    YAML::Node root = YAML::Load(yaml_text);
+    if (root.IsMap()) {
+      Flatten(root, "", source, leaves, errors);
+    } else if (!root.IsNull()) {
+      errors.push_back(absl::StrCat(source, ": the top level must be a mapping of sections"));
+    }
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Where(source, e.mark), ": not valid YAML: ", e.msg));
+  }
+  for (const auto& o : overrides) {
+    size_t eq = o.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      errors.push_back(absl::StrCat("command line: -o ", o, ": must be key=value"));
+      continue;
+    }
+    leaves[o.substr(0, eq)] = Leaf{o.substr(eq + 1), absl::StrCat("command line (-o ", o, ")")};
+  }
+
+  Config config;
+  for (const auto& [key, leaf] : leaves) {
+    const KeySpec* spec = FindKey(key);
+    if (spec == nullptr) {
+      errors.push_back(absl::StrCat(leaf.where, ": ", key,
+                                    ": unknown key (redflagd --print-config-keys lists them)"));
+      continue;
+    }
+    std::string err = spec->set(leaf.value, config);
+    if (!err.empty()) errors.push_back(absl::StrCat(leaf.where, ": ", key, ": ", err));
+  }
+  if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
+  config.source = source;
+  config.source_sha256 = Sha256Hex(yaml_text);
+  return config;
+}
+
+absl::StatusOr<Config> LoadConfig(const std::string& path,
+                                  const std::vector<std::string>& overrides) {
+  if (path.empty()) return ParseConfig("", "(defaults)", overrides);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read the config file"));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return ParseConfig(buf.str(), path, overrides);
+}
+
+std::string DescribeConfigKeys() {
+  std::string out;
+  for (const auto& k : Keys()) {
+    absl::StrAppend(&out, k.key, "  [", k.maturity, "]  ", k.help, "\n");
+  }
+  return out;
+}
+
+}  // namespace redflag

@@ -1,0 +1,69 @@
+// The daemon's configuration: defaults, YAML loading with located errors, and
+// command-line overrides (-o key=value). Loading either yields a complete,
+// valid Config or an error listing every problem with file, line and key.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace redflag {
+
+enum class Durability {
+  // Every acknowledged batch is fsynced first; concurrent batches share one
+  // fsync (group commit). Survives power loss.
+  kFsync,
+  // Acknowledged after the write-ahead log append reaches the kernel
+  // (survives a process crash); the log is fsynced every wal_sync_interval.
+  kGroupCommit,
+};
+
+struct IngestLimits {
+  uint32_t max_batch_samples = 10000;
+  absl::Duration max_sample_window = absl::Hours(1);
+  absl::Duration max_future_skew = absl::Minutes(5);
+  // Windows starting before this are absurd (clock reset, unit mix-up).
+  absl::Time min_event_time = absl::FromUnixSeconds(1420070400);  // 2015-01-01
+  uint32_t max_accelerators_per_job = 10'000'000;
+  // Upper bounds of a single sample's counters, far above any real window.
+  uint64_t max_tokens_per_sample = 1'000'000'000'000'000ULL;  // 1e18
+  double max_operations_per_sample = 1e30;
+  // Batches waiting for the ledger; a full queue back-pressures clients and,
+  // after queue_timeout, answers UNAVAILABLE so they retry.
+  uint32_t queue_batches = 64;
+  absl::Duration queue_timeout = absl::Seconds(5);
+};
+
+struct Config {
+  std::string grpc_listen = "127.0.0.1:50051";
+  uint32_t grpc_max_message_bytes = 64 << 20;
+  std::string http_listen = "127.0.0.1:9464";
+  std::string data_dir = "./var/data";
+  Durability durability = Durability::kFsync;
+  absl::Duration wal_sync_interval = absl::Milliseconds(100);
+  // How often running totals are written back so a restart replays little.
+  absl::Duration checkpoint_interval = absl::Seconds(1);
+  IngestLimits limits;
+  std::string log_level = "info";
+  std::string log_format = "json";
+  // Where the config came from, for logs and the config_info metric.
+  std::string source;
+  std::string source_sha256;
+};
+
+// Parses YAML text named `source` (a path, for messages) and applies
+// overrides of the form "section.key=value".
+absl::StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::string& source,
+                                   const std::vector<std::string>& overrides);
+
+// Reads and parses a file; an empty path means defaults plus overrides.
+absl::StatusOr<Config> LoadConfig(const std::string& path,
+                                  const std::vector<std::string>& overrides);
+
+// Every key with its default and maturity, for `redflagd --print-config-keys`.
+std::string DescribeConfigKeys();
+
+}  // namespace redflag

@@ -1,0 +1,48 @@
+#include "daemon/customers/customer_registry.h"
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace redflag {
+
+absl::StatusOr<CustomerRegistry::Upserted> CustomerRegistry::Upsert(
+    const v1::CustomerProfile& profile, int64_t now_unix_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<std::optional<std::string>> raw =
+      store_.Get(Domain::kCustomers, profile.customer_id());
+  if (!raw.ok()) return raw.status();
+  Upserted out;
+  if (raw->has_value()) {
+    if (!out.customer.ParseFromString(**raw)) {
+      return absl::DataLossError(
+          absl::StrCat("customers/", profile.customer_id(), ": unreadable record"));
+    }
+    if (google::protobuf::util::MessageDifferencer::Equals(out.customer.profile(), profile)) {
+      return out;
+    }
+  }
+  *out.customer.mutable_profile() = profile;
+  out.customer.set_version(out.customer.version() + 1);
+  out.customer.set_updated_unix_ms(now_unix_ms);
+  std::unique_ptr<WriteBatch> wb = store_.NewBatch();
+  wb->Put(Domain::kCustomers, profile.customer_id(), out.customer.SerializeAsString());
+  if (absl::Status s = store_.Write(*wb, sync_); !s.ok()) return s;
+  out.changed = true;
+  return out;
+}
+
+absl::StatusOr<v1::Customer> CustomerRegistry::Get(const std::string& customer_id) {
+  absl::StatusOr<std::optional<std::string>> raw = store_.Get(Domain::kCustomers, customer_id);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) {
+    return absl::NotFoundError(absl::StrCat("customer_id: unknown customer '", customer_id, "'"));
+  }
+  v1::Customer c;
+  if (!c.ParseFromString(**raw)) {
+    return absl::DataLossError(absl::StrCat("customers/", customer_id, ": unreadable record"));
+  }
+  return c;
+}
+
+}  // namespace redflag

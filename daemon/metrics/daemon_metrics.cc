@@ -1,0 +1,112 @@
+#include "daemon/metrics/daemon_metrics.h"
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "absl/time/clock.h"
+#include "daemon/alerts/alert_store.h"
+#include "daemon/app/app.h"
+#include "daemon/ledger/ledger.h"
+#include "daemon/metrics/metrics.h"
+#include "daemon/storage/store.h"
+#include "daemon/version.h"
+
+namespace redflag {
+namespace {
+
+double ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  long pages_total = 0, pages_resident = 0;
+  statm >> pages_total >> pages_resident;
+  return static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
+
+void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
+  const double start_time = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
+  metrics.AddCollector([&app, start_time](std::vector<prometheus::MetricFamily>& out) {
+    auto info = GaugeFamily("redflag_build_info", "Version and commit of this redflagd build");
+    AddSample(info, 1, {{"version", kVersion}, {"commit", kGitCommit}});
+    out.push_back(std::move(info));
+
+    auto config = GaugeFamily("redflag_config_info", "SHA-256 of the loaded config file");
+    AddSample(config, 1, {{"sha256", app.config.source_sha256}});
+    out.push_back(std::move(config));
+
+    auto ready = GaugeFamily("redflag_daemon_ready",
+                             "1 when redflagd accepts and persists requests, 0 otherwise");
+    AddSample(ready, app.serving && !app.shutting_down && app.ledger && app.ledger->healthy());
+    out.push_back(std::move(ready));
+
+    auto rss = GaugeFamily("process_resident_memory_bytes", "Resident memory size in bytes");
+    AddSample(rss, ResidentBytes());
+    out.push_back(std::move(rss));
+    auto started = GaugeFamily("process_start_time_seconds",
+                               "Start time of the process since the Unix epoch in seconds");
+    AddSample(started, start_time);
+    out.push_back(std::move(started));
+
+    if (!app.ledger) return;
+    const LedgerStats& s = app.ledger->stats();
+    auto samples = CounterFamily("redflag_ingest_samples_total",
+                                 "Telemetry samples received, by result: accepted (counted), "
+                                 "duplicate (seen before, not counted), rejected (not applied)");
+    AddSample(samples, s.samples_accepted.load(), {{"result", "accepted"}});
+    AddSample(samples, s.samples_duplicate.load(), {{"result", "duplicate"}});
+    AddSample(samples, s.samples_rejected.load(), {{"result", "rejected"}});
+    out.push_back(std::move(samples));
+
+    auto clamped = CounterFamily("redflag_ingest_samples_clamped_total",
+                                 "Accepted samples whose window was cut to the job's lifetime");
+    AddSample(clamped, s.samples_clamped.load());
+    out.push_back(std::move(clamped));
+
+    auto batches = CounterFamily("redflag_ingest_batches_total",
+                                 "Sample batches by result: accepted, rejected (bad input, "
+                                 "nothing applied), failed (retryable: overload or storage)");
+    AddSample(batches, s.batches_accepted.load(), {{"result", "accepted"}});
+    AddSample(batches, s.batches_rejected.load(), {{"result", "rejected"}});
+    AddSample(batches, s.batches_failed.load(), {{"result", "failed"}});
+    out.push_back(std::move(batches));
+
+    auto queue = GaugeFamily("redflag_ingest_queue_requests",
+                             "Requests waiting for the ledger's committer");
+    AddSample(queue, s.queue_depth.load());
+    out.push_back(std::move(queue));
+
+    auto jobs = GaugeFamily("redflag_ledger_jobs", "Registered jobs");
+    AddSample(jobs, s.jobs.load());
+    out.push_back(std::move(jobs));
+    auto sources = GaugeFamily("redflag_ledger_sources", "Telemetry sources with a watermark");
+    AddSample(sources, s.sources.load());
+    out.push_back(std::move(sources));
+    auto checkpoints =
+        CounterFamily("redflag_ledger_checkpoints_total", "Checkpoints of totals written");
+    AddSample(checkpoints, s.checkpoints.load());
+    out.push_back(std::move(checkpoints));
+    auto replayed = GaugeFamily("redflag_ledger_replayed_records",
+                                "Ledger records replayed after the checkpoint at start-up");
+    AddSample(replayed, s.replayed_records.load());
+    out.push_back(std::move(replayed));
+
+    auto writes = CounterFamily("redflag_store_writes_total", "Atomic store write batches");
+    AddSample(writes, s.store_writes.load());
+    out.push_back(std::move(writes));
+    if (app.store) {
+      auto size = GaugeFamily("redflag_store_size_bytes",
+                              "Approximate bytes of the store on disk and in memory tables");
+      AddSample(size, static_cast<double>(app.store->ApproximateSizeBytes()));
+      out.push_back(std::move(size));
+    }
+    if (app.alerts) {
+      auto lagged = CounterFamily("redflag_alerts_watchers_lagged_total",
+                                  "Alert watches closed because the client fell behind");
+      AddSample(lagged, static_cast<double>(app.alerts->lagged_watchers()));
+      out.push_back(std::move(lagged));
+    }
+  });
+}
+
+}  // namespace redflag

@@ -1,0 +1,66 @@
+#include "daemon/metrics/metrics.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/text_serializer.h>
+
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+
+namespace redflag {
+
+Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
+  ack_latency_ = &prometheus::BuildHistogram()
+                      .Name("redflag_ingest_ack_latency_seconds")
+                      .Help("Time from receiving a sample batch to acknowledging it as durable")
+                      .Register(*registry_)
+                      .Add({}, prometheus::Histogram::BucketBoundaries{
+                                   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                   0.5, 1, 2.5, 5});
+  rpcs_ = &prometheus::BuildCounter()
+               .Name("redflag_grpc_requests_total")
+               .Help("Finished gRPC calls by method and status code")
+               .Register(*registry_);
+}
+
+void Metrics::AddCollector(Collector c) { collectors_.push_back(std::move(c)); }
+
+void Metrics::CountRpc(const std::string& method, int code) {
+  rpcs_->Add({{"method", method}, {"code", absl::StrCat(code)}}).Increment();
+}
+
+std::string Metrics::Render() const {
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  for (const auto& c : collectors_) c(families);
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, families);
+  return out.str();
+}
+
+prometheus::MetricFamily GaugeFamily(const std::string& name, const std::string& help) {
+  prometheus::MetricFamily f;
+  f.name = name;
+  f.help = help;
+  f.type = prometheus::MetricType::Gauge;
+  return f;
+}
+
+prometheus::MetricFamily CounterFamily(const std::string& name, const std::string& help) {
+  prometheus::MetricFamily f = GaugeFamily(name, help);
+  f.type = prometheus::MetricType::Counter;
+  return f;
+}
+
+void AddSample(prometheus::MetricFamily& family, double value,
+               std::vector<prometheus::ClientMetric::Label> labels) {
+  prometheus::ClientMetric m;
+  m.label = std::move(labels);
+  if (family.type == prometheus::MetricType::Counter) {
+    m.counter.value = value;
+  } else {
+    m.gauge.value = value;
+  }
+  family.metric.push_back(std::move(m));
+}
+
+}  // namespace redflag

@@ -1,0 +1,48 @@
+// The daemon's Prometheus metrics. Hot-path figures (ledger counters, store
+// size) are read at scrape time from the components that own them, so
+// ingestion never touches a metric object per sample. No identifiers (job,
+// customer, source) ever become labels.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <prometheus/collectable.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace redflag {
+
+class Metrics {
+ public:
+  Metrics();
+
+  // A source of families evaluated at every scrape.
+  using Collector = std::function<void(std::vector<prometheus::MetricFamily>&)>;
+  void AddCollector(Collector c);
+
+  // Text exposition format of every metric.
+  std::string Render() const;
+
+  prometheus::Registry& registry() { return *registry_; }
+  // Time from receiving a batch to acknowledging it (durable), by RPC kind.
+  prometheus::Histogram& ack_latency() { return *ack_latency_; }
+  // Finished RPCs by method and status code.
+  void CountRpc(const std::string& method, int code);
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Histogram* ack_latency_;
+  prometheus::Family<prometheus::Counter>* rpcs_;
+  std::vector<Collector> collectors_;
+};
+
+// Helpers to build scrape-time families.
+prometheus::MetricFamily GaugeFamily(const std::string& name, const std::string& help);
+prometheus::MetricFamily CounterFamily(const std::string& name, const std::string& help);
+void AddSample(prometheus::MetricFamily& family, double value,
+               std::vector<prometheus::ClientMetric::Label> labels = {});
+
+}  // namespace redflag

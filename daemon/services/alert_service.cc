@@ -1,0 +1,43 @@
+#include "absl/strings/str_cat.h"
+#include "daemon/services/services.h"
+
+namespace redflag {
+
+grpc::Status AlertServiceImpl::ListAlerts(grpc::ServerContext*, const v1::ListAlertsRequest* req,
+                                          v1::ListAlertsResponse* resp) {
+  return Counted(ctx_.metrics, "ListAlerts", [&]() -> absl::Status {
+    if (req->page_size() > 1000) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("page_size: must be at most 1000, got ", req->page_size()));
+    }
+    absl::StatusOr<v1::ListAlertsResponse> out = ctx_.alerts->List(*req);
+    if (!out.ok()) return out.status();
+    *resp = std::move(*out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AlertServiceImpl::WatchAlerts(grpc::ServerContext* context,
+                                           const v1::WatchAlertsRequest* req,
+                                           grpc::ServerWriter<v1::AlertEvent>* writer) {
+  return Counted(ctx_.metrics, "WatchAlerts", [&]() -> absl::Status {
+    absl::StatusOr<std::shared_ptr<AlertWatch>> watch = ctx_.alerts->Watch(req->filter());
+    if (!watch.ok()) return watch.status();
+    absl::Status result = absl::OkStatus();
+    while (!context->IsCancelled() && !ctx_.shutting_down->load()) {
+      std::optional<v1::AlertEvent> e = (*watch)->Next(absl::Milliseconds(500));
+      if (e) {
+        if (!writer->Write(*e)) break;
+      } else if ((*watch)->lagged()) {
+        result = absl::ResourceExhaustedError(
+            "the watch fell behind and was closed; list alerts and watch again");
+        break;
+      }
+    }
+    ctx_.alerts->Unwatch(*watch);
+    if (ctx_.shutting_down->load()) return absl::UnavailableError("redflagd is shutting down");
+    return result;
+  });
+}
+
+}  // namespace redflag

@@ -1,0 +1,98 @@
+// gRPC services of redflag.v1: thin adapters that validate a request, hand it
+// to the component that owns the data, and map the result to a status.
+#pragma once
+
+#include <atomic>
+#include <functional>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "daemon/alerts/alert_store.h"
+#include "daemon/config/config.h"
+#include "daemon/customers/customer_registry.h"
+#include "daemon/ledger/ledger.h"
+#include "daemon/metrics/metrics.h"
+#include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/customers.grpc.pb.h"
+#include "redflag/v1/jobs.grpc.pb.h"
+#include "redflag/v1/telemetry.grpc.pb.h"
+
+namespace redflag {
+
+grpc::Status ToGrpc(const absl::Status& s);
+
+class Metrics;
+// Runs a handler body and counts the finished call by method and code.
+template <typename Fn>
+grpc::Status Counted(Metrics* m, const char* method, Fn fn) {
+  grpc::Status st = ToGrpc(fn());
+  m->CountRpc(method, st.error_code());
+  return st;
+}
+
+// What every service needs; `now` is injectable for tests.
+struct ServiceContext {
+  const IngestLimits* limits;
+  Ledger* ledger;
+  CustomerRegistry* customers;
+  AlertStore* alerts;
+  Metrics* metrics;
+  std::function<absl::Time()> now = absl::Now;
+  // Set when the daemon begins to shut down, to end long-lived watches.
+  const std::atomic<bool>* shutting_down;
+};
+
+class TelemetryServiceImpl final : public v1::TelemetryService::Service {
+ public:
+  explicit TelemetryServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status Ingest(grpc::ServerContext*, const v1::SampleBatch* batch,
+                      v1::BatchAck* ack) override;
+  grpc::Status IngestStream(
+      grpc::ServerContext*,
+      grpc::ServerReaderWriter<v1::BatchAck, v1::SampleBatch>* stream) override;
+
+ private:
+  absl::Status Process(const v1::SampleBatch& batch, v1::BatchAck& ack);
+  ServiceContext ctx_;
+};
+
+class JobServiceImpl final : public v1::JobService::Service {
+ public:
+  explicit JobServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status RegisterJob(grpc::ServerContext*, const v1::RegisterJobRequest*,
+                           v1::RegisterJobResponse*) override;
+  grpc::Status EndJob(grpc::ServerContext*, const v1::EndJobRequest*,
+                      v1::EndJobResponse*) override;
+  grpc::Status GetJob(grpc::ServerContext*, const v1::GetJobRequest*, v1::Job*) override;
+  grpc::Status ListJobs(grpc::ServerContext*, const v1::ListJobsRequest*,
+                        v1::ListJobsResponse*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+class CustomerServiceImpl final : public v1::CustomerService::Service {
+ public:
+  explicit CustomerServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status UpsertCustomer(grpc::ServerContext*, const v1::UpsertCustomerRequest*,
+                              v1::UpsertCustomerResponse*) override;
+  grpc::Status GetCustomer(grpc::ServerContext*, const v1::GetCustomerRequest*,
+                           v1::Customer*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+class AlertServiceImpl final : public v1::AlertService::Service {
+ public:
+  explicit AlertServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status ListAlerts(grpc::ServerContext*, const v1::ListAlertsRequest*,
+                          v1::ListAlertsResponse*) override;
+  grpc::Status WatchAlerts(grpc::ServerContext*, const v1::WatchAlertsRequest*,
+                           grpc::ServerWriter<v1::AlertEvent>*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+}  // namespace redflag

@@ -1,0 +1,35 @@
+// An in-memory Store for unit tests, with injectable write failures.
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <array>
+#include <atomic>
+#include <map>
+#include <mutex>
+
+#include "daemon/storage/store.h"
+
+namespace redflag {
+
+class MemoryStore : public Store {
+ public:
+  std::unique_ptr<WriteBatch> NewBatch() override;
+  absl::Status Write(WriteBatch& batch, bool sync) override;
+  absl::StatusOr<std::optional<std::string>> Get(Domain d, absl::string_view key) override;
+  absl::Status Scan(Domain d, absl::string_view prefix, absl::string_view from,
+                    const std::function<bool(absl::string_view, absl::string_view)>& fn) override;
+  absl::Status SyncWal() override { return absl::OkStatus(); }
+  uint64_t ApproximateSizeBytes() override;
+
+  void set_fail_writes(bool fail) { fail_writes_ = fail; }
+  // Writes that succeeded, to check how a caller groups its writes.
+  uint64_t writes() const { return writes_; }
+
+ private:
+  std::mutex mu_;
+  std::array<std::map<std::string, std::string, std::less<>>, kDomainCount> data_;
+  std::atomic<bool> fail_writes_{false};
+  std::atomic<uint64_t> writes_{0};
+};
+
+}  // namespace redflag

@@ -1,0 +1,201 @@
+// RocksDB implementation of Store: one column family per Domain, WAL always
+// on, options tuned per domain (the ledger is append-only and large).
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "daemon/storage/store.h"
+
+namespace redflag {
+
+const char* DomainName(Domain d) {
+  switch (d) {
+    case Domain::kMeta:
+      return "meta";
+    case Domain::kJobs:
+      return "jobs";
+    case Domain::kTotals:
+      return "totals";
+    case Domain::kWatermarks:
+      return "watermarks";
+    case Domain::kLedger:
+      return "ledger";
+    case Domain::kCustomers:
+      return "customers";
+    case Domain::kAlerts:
+      return "alerts";
+    case Domain::kCount:
+      break;
+  }
+  return "unknown";
+}
+
+namespace {
+
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string msg = absl::StrCat(what, ": ", s.ToString());
+  if (s.IsIOError() || s.IsBusy() || s.IsTryAgain() || s.IsIncomplete()) {
+    return absl::UnavailableError(msg);
+  }
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  return absl::InternalError(msg);
+}
+
+class RocksBatch : public WriteBatch {
+ public:
+  explicit RocksBatch(const std::vector<rocksdb::ColumnFamilyHandle*>& cfs) : cfs_(cfs) {}
+  void Put(Domain d, absl::string_view key, absl::string_view value) override {
+    batch_.Put(cfs_[static_cast<int>(d)], rocksdb::Slice(key.data(), key.size()),
+               rocksdb::Slice(value.data(), value.size()));
+  }
+  void Delete(Domain d, absl::string_view key) override {
+    batch_.Delete(cfs_[static_cast<int>(d)], rocksdb::Slice(key.data(), key.size()));
+  }
+  size_t Count() const override { return static_cast<size_t>(batch_.Count()); }
+  rocksdb::WriteBatch* get() { return &batch_; }
+
+ private:
+  const std::vector<rocksdb::ColumnFamilyHandle*>& cfs_;
+  rocksdb::WriteBatch batch_;
+};
+
+class RocksDbStore : public Store {
+ public:
+  RocksDbStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> all,
+               std::vector<rocksdb::ColumnFamilyHandle*> domains)
+      : db_(std::move(db)), all_(std::move(all)), domains_(std::move(domains)) {}
+
+  ~RocksDbStore() override {
+    for (auto* h : all_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+  }
+
+  std::unique_ptr<WriteBatch> NewBatch() override {
+    return std::make_unique<RocksBatch>(domains_);
+  }
+
+  absl::Status Write(WriteBatch& batch, bool sync) override {
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    return FromRocks(db_->Write(wo, static_cast<RocksBatch&>(batch).get()), "store write");
+  }
+
+  absl::StatusOr<std::optional<std::string>> Get(Domain d, absl::string_view key) override {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), domains_[static_cast<int>(d)],
+                                 rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return FromRocks(s, "store read");
+    return std::optional<std::string>(std::move(value));
+  }
+
+  absl::Status Scan(Domain d, absl::string_view prefix, absl::string_view from,
+                    const std::function<bool(absl::string_view, absl::string_view)>& fn) override {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), domains_[static_cast<int>(d)]));
+    absl::string_view start = from > prefix ? from : prefix;
+    for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid(); it->Next()) {
+      absl::string_view k(it->key().data(), it->key().size());
+      if (k.substr(0, prefix.size()) != prefix) break;
+      if (!fn(k, absl::string_view(it->value().data(), it->value().size()))) break;
+    }
+    return FromRocks(it->status(), "store scan");
+  }
+
+  absl::Status SyncWal() override { return FromRocks(db_->SyncWAL(), "WAL sync"); }
+
+  uint64_t ApproximateSizeBytes() override {
+    uint64_t total = 0;
+    for (const char* prop : {"rocksdb.total-sst-files-size", "rocksdb.cur-size-all-mem-tables"}) {
+      uint64_t v = 0;
+      if (db_->GetAggregatedIntProperty(prop, &v)) total += v;
+    }
+    return total;
+  }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> all_;
+  std::vector<rocksdb::ColumnFamilyHandle*> domains_;
+};
+
+rocksdb::ColumnFamilyOptions DomainOptions(Domain d, const RocksDbOptions& o) {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.compression = rocksdb::kLZ4Compression;
+  cf.bottommost_compression = rocksdb::kZSTD;
+  if (d == Domain::kLedger) {
+    // Append-only with increasing keys: files never overlap, so compaction
+    // mostly moves them; big buffers keep flushes few.
+    cf.write_buffer_size = o.write_buffer_bytes / 2;
+    cf.max_write_buffer_number = 4;
+  } else {
+    cf.write_buffer_size = o.write_buffer_bytes / 16;
+    cf.OptimizeForPointLookup(16);
+  }
+  return cf;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,
+                                                        const RocksDbOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("storage.data_dir ", dir, ": cannot create: ", ec.message()));
+  }
+  rocksdb::DBOptions db;
+  db.create_if_missing = true;
+  db.create_missing_column_families = true;
+  db.max_background_jobs = 2;
+  db.bytes_per_sync = 1 << 20;
+  db.keep_log_file_num = 5;
+  db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+
+  // Open every column family on disk (a newer build may have added some) plus ours.
+  std::vector<std::string> names;
+  rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(db, dir, &names);
+  if (!ls.ok()) names = {rocksdb::kDefaultColumnFamilyName};
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (const auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  for (int i = 0; i < kDomainCount; ++i) {
+    Domain d = static_cast<Domain>(i);
+    bool found = false;
+    for (auto& desc : descs) {
+      if (desc.name == DomainName(d)) {
+        desc.options = DomainOptions(d, options);
+        found = true;
+      }
+    }
+    if (!found) descs.emplace_back(DomainName(d), DomainOptions(d, options));
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db, dir, descs, &handles, &raw);
+  if (!s.ok()) {
+    std::string hint;
+    if (s.ToString().find("LOCK") != std::string::npos) {
+      hint = " (is another redflagd using this data dir?)";
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat("storage.data_dir ", dir, ": cannot open RocksDB: ", s.ToString(), hint));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> domains(kDomainCount, nullptr);
+  for (auto* h : handles) {
+    for (int i = 0; i < kDomainCount; ++i) {
+      if (h->GetName() == DomainName(static_cast<Domain>(i))) domains[i] = h;
+    }
+  }
+  return std::unique_ptr<Store>(
+      new RocksDbStore(std::unique_ptr<rocksdb::DB>(raw), std::move(handles), std::move(domains)));
+}
+
+}  // namespace redflag

@@ -1,0 +1,59 @@
+#include "daemon/storage/schema.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace redflag {
+namespace {
+
+constexpr absl::string_view kVersionKey = "schema_version";
+
+struct Migration {
+  uint32_t to_version;
+  const char* what;
+  std::function<absl::Status(Store&, WriteBatch&)> run;
+};
+
+// Append new migrations here, in order; each runs in the same write batch as
+// the version stamp it leads to.
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> m = {
+      {1, "initial layout: meta, jobs, totals, watermarks, ledger, customers, alerts",
+       [](Store&, WriteBatch&) { return absl::OkStatus(); }},
+  };
+  return m;
+}
+
+}  // namespace
+
+absl::StatusOr<uint32_t> MigrateSchema(Store& store) {
+  absl::StatusOr<std::optional<std::string>> raw = store.Get(Domain::kMeta, kVersionKey);
+  if (!raw.ok()) return raw.status();
+  uint32_t found = 0;
+  if (raw->has_value() && !absl::SimpleAtoi(**raw, &found)) {
+    return absl::DataLossError(absl::StrCat("meta/schema_version is not a number: '", **raw, "'"));
+  }
+  if (found > kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the data dir has schema version ", found, " but this redflagd supports up to ",
+        kSchemaVersion, "; run a newer redflagd or restore a backup"));
+  }
+  for (const Migration& m : Migrations()) {
+    if (m.to_version <= found) continue;
+    std::unique_ptr<WriteBatch> batch = store.NewBatch();
+    absl::Status s = m.run(store, *batch);
+    if (!s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("migration to schema ", m.to_version, " (",
+                                                 m.what, "): ", s.message()));
+    }
+    batch->Put(Domain::kMeta, kVersionKey, absl::StrCat(m.to_version));
+    if (absl::Status w = store.Write(*batch, /*sync=*/true); !w.ok()) return w;
+  }
+  return found;
+}
+
+}  // namespace redflag

@@ -1,0 +1,73 @@
+// Storage behind an interface: one domain per RocksDB column family, atomic
+// multi-domain write batches, ordered scans. Production uses RocksDB; tests
+// can inject the in-memory store (and make its writes fail).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace redflag {
+
+enum class Domain : uint8_t {
+  kMeta = 0,    // schema version, ledger position
+  kJobs,        // job_id -> Job (spec and end time)
+  kTotals,      // job_id -> JobTotals, checkpointed
+  kWatermarks,  // source_id -> SourceWatermark, checkpointed
+  kLedger,      // big-endian record number -> LedgerRecord (accepted samples)
+  kCustomers,   // customer_id -> Customer
+  kAlerts,      // alert_id -> Alert
+  kCount,
+};
+inline constexpr int kDomainCount = static_cast<int>(Domain::kCount);
+
+// The column family name of a domain.
+const char* DomainName(Domain d);
+
+class WriteBatch {
+ public:
+  virtual ~WriteBatch() = default;
+  virtual void Put(Domain d, absl::string_view key, absl::string_view value) = 0;
+  virtual void Delete(Domain d, absl::string_view key) = 0;
+  virtual size_t Count() const = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual std::unique_ptr<WriteBatch> NewBatch() = 0;
+  // Applies the whole batch or nothing. With sync, it is on stable storage
+  // when this returns OK; without, it survives a process crash.
+  virtual absl::Status Write(WriteBatch& batch, bool sync) = 0;
+  virtual absl::StatusOr<std::optional<std::string>> Get(Domain d, absl::string_view key) = 0;
+  // Visits, in key order, the keys of `d` that start with `prefix` and are
+  // >= `from`, until `fn` returns false.
+  virtual absl::Status Scan(Domain d, absl::string_view prefix, absl::string_view from,
+                            const std::function<bool(absl::string_view key,
+                                                     absl::string_view value)>& fn) = 0;
+  // Makes every earlier write durable (the group_commit background sync).
+  virtual absl::Status SyncWal() = 0;
+  // Bytes on disk and in memory tables, for the store size metric.
+  virtual uint64_t ApproximateSizeBytes() = 0;
+};
+
+struct RocksDbOptions {
+  // Memory for write buffers across domains; the ledger gets most of it.
+  uint64_t write_buffer_bytes = 128ull << 20;
+};
+
+absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,
+                                                        const RocksDbOptions& options);
+
+// An in-memory store for tests. `fail_writes` makes every later Write fail
+// with UNAVAILABLE until cleared.
+class MemoryStore;
+std::unique_ptr<MemoryStore> NewMemoryStore();
+
+}  // namespace redflag

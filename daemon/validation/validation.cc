@@ -1,0 +1,294 @@
+#include "daemon/validation/validation.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace redflag {
+namespace {
+
+absl::Status Invalid(absl::string_view field, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", what));
+}
+
+std::string Num(double v) { return absl::StrFormat("%g", v); }
+
+absl::Status CheckRatio(absl::string_view field, double v) {
+  if (!std::isfinite(v) || v < 0.0 || v > 1.0) {
+    return Invalid(field, absl::StrCat("must be between 0 and 1, got ", Num(v)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckEventTime(absl::string_view field, int64_t unix_ms, const IngestLimits& limits,
+                            absl::Time now) {
+  absl::Time t = absl::FromUnixMillis(unix_ms);
+  if (t < limits.min_event_time) {
+    return Invalid(field, absl::StrCat("event time ", unix_ms, " (", absl::FormatTime(t),
+                                       ") is before ingest.min_event_time ",
+                                       absl::FormatTime(limits.min_event_time)));
+  }
+  if (t > now + limits.max_future_skew) {
+    return Invalid(field, absl::StrCat("event time ", unix_ms, " (", absl::FormatTime(t),
+                                       ") is more than ingest.max_future_skew (",
+                                       absl::FormatDuration(limits.max_future_skew),
+                                       ") in the future"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCountry(absl::string_view field, const std::string& cc, bool required) {
+  if (cc.empty()) {
+    return required ? Invalid(field, "is required (ISO 3166-1 alpha-2 code)") : absl::OkStatus();
+  }
+  if (cc.size() != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z') {
+    return Invalid(field,
+                   absl::StrCat("must be an ISO 3166-1 alpha-2 code in upper case, got '", cc, "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPercent(absl::string_view field, double v) {
+  if (!std::isfinite(v) || v < 0.0 || v > 100.0) {
+    return Invalid(field, absl::StrCat("must be between 0 and 100, got ", Num(v)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckText(absl::string_view field, const std::string& s, size_t max = 1024) {
+  if (s.size() > max) return Invalid(field, absl::StrCat("is longer than ", max, " bytes"));
+  for (unsigned char c : s) {
+    if (c < 0x20 && c != '\t') return Invalid(field, "contains control characters");
+  }
+  return absl::OkStatus();
+}
+
+bool IsDate(const std::string& s) {
+  absl::Time t;
+  std::string err;
+  return s.size() == 10 && absl::ParseTime("%Y-%m-%d", s, &t, &err);
+}
+
+}  // namespace
+
+absl::Status ValidateId(absl::string_view field, absl::string_view id) {
+  if (id.empty()) return Invalid(field, "is required");
+  if (id.size() > 256) return Invalid(field, "is longer than 256 bytes");
+  for (unsigned char c : id) {
+    if (c <= 0x20 || c >= 0x7f) {
+      return Invalid(field, "must be printable ASCII without spaces");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateSampleBatch(const v1::SampleBatch& batch, const IngestLimits& limits,
+                                 absl::Time now) {
+  const int n = batch.samples_size();
+  if (n == 0) return Invalid("samples", "the batch has no samples");
+  if (static_cast<uint32_t>(n) > limits.max_batch_samples) {
+    return Invalid("samples", absl::StrCat("the batch has ", n,
+                                           " samples, more than ingest.max_batch_samples (",
+                                           limits.max_batch_samples, ")"));
+  }
+  const int64_t max_window_ms = absl::ToInt64Milliseconds(limits.max_sample_window);
+  std::string field;
+  for (int i = 0; i < n; ++i) {
+    const v1::Sample& s = batch.samples(i);
+    auto f = [&](absl::string_view name) -> const std::string& {
+      field = absl::StrCat("samples[", i, "].", name);
+      return field;
+    };
+    if (absl::Status st = ValidateId(f("source_id"), s.source_id()); !st.ok()) return st;
+    if (s.seq() == 0) return Invalid(f("seq"), "must be at least 1");
+    if (absl::Status st = ValidateId(f("job_id"), s.job_id()); !st.ok()) return st;
+    if (absl::Status st = CheckEventTime(f("window_start_unix_ms"), s.window_start_unix_ms(),
+                                         limits, now);
+        !st.ok()) {
+      return st;
+    }
+    if (absl::Status st =
+            CheckEventTime(f("window_end_unix_ms"), s.window_end_unix_ms(), limits, now);
+        !st.ok()) {
+      return st;
+    }
+    const int64_t len = s.window_end_unix_ms() - s.window_start_unix_ms();
+    if (len <= 0) {
+      return Invalid(f("window_end_unix_ms"),
+                     absl::StrCat("must be after window_start_unix_ms (", s.window_start_unix_ms(),
+                                  "), got ", s.window_end_unix_ms()));
+    }
+    if (len > max_window_ms) {
+      return Invalid(f("window_end_unix_ms"),
+                     absl::StrCat("the window is ", len, " ms long, more than ",
+                                  "ingest.max_sample_window (", max_window_ms, " ms)"));
+    }
+    if (s.active_accelerators() > limits.max_accelerators_per_job) {
+      return Invalid(f("active_accelerators"),
+                     absl::StrCat(s.active_accelerators(),
+                                  " is more than ingest.max_accelerators_per_job (",
+                                  limits.max_accelerators_per_job, ")"));
+    }
+    if (s.has_tensor_active()) {
+      if (absl::Status st = CheckRatio(f("tensor_active"), s.tensor_active()); !st.ok()) return st;
+    }
+    if (s.has_sm_active()) {
+      if (absl::Status st = CheckRatio(f("sm_active"), s.sm_active()); !st.ok()) return st;
+    }
+    if (s.has_tokens_processed() && s.tokens_processed() > limits.max_tokens_per_sample) {
+      return Invalid(f("tokens_processed"),
+                     absl::StrCat(s.tokens_processed(), " is more than the limit of ",
+                                  limits.max_tokens_per_sample, " per sample"));
+    }
+    if (s.has_reported_operations()) {
+      double ops = s.reported_operations();
+      if (!std::isfinite(ops) || ops < 0.0 || ops > limits.max_operations_per_sample) {
+        return Invalid(f("reported_operations"),
+                       absl::StrCat("must be between 0 and ", Num(limits.max_operations_per_sample),
+                                    ", got ", Num(ops)));
+      }
+    }
+    if (!v1::Precision_IsValid(s.precision())) {
+      return Invalid(f("precision"), absl::StrCat("unknown value ", s.precision()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateJobSpec(const v1::JobSpec& spec, const IngestLimits& limits, absl::Time now) {
+  if (absl::Status s = ValidateId("job.job_id", spec.job_id()); !s.ok()) return s;
+  if (absl::Status s = ValidateId("job.customer_id", spec.customer_id()); !s.ok()) return s;
+  for (const auto& [name, value] :
+       {std::pair<const char*, const std::string*>{"job.cluster", &spec.cluster()},
+        {"job.region", &spec.region()},
+        {"job.scheduler", &spec.scheduler()},
+        {"job.scheduler_job_id", &spec.scheduler_job_id()},
+        {"job.parent_checkpoint", &spec.parent_checkpoint()}}) {
+    if (absl::Status s = CheckText(name, *value, 256); !s.ok()) return s;
+  }
+  if (spec.accelerator_model().empty()) {
+    return Invalid("job.accelerator_model", "is required (as the scheduler or DCGM reports it)");
+  }
+  if (absl::Status s = CheckText("job.accelerator_model", spec.accelerator_model(), 256); !s.ok()) {
+    return s;
+  }
+  if (spec.accelerator_count() == 0 ||
+      spec.accelerator_count() > limits.max_accelerators_per_job) {
+    return Invalid("job.accelerator_count",
+                   absl::StrCat("must be between 1 and ingest.max_accelerators_per_job (",
+                                limits.max_accelerators_per_job, "), got ",
+                                spec.accelerator_count()));
+  }
+  if (absl::Status s = CheckEventTime("job.start_unix_ms", spec.start_unix_ms(), limits, now);
+      !s.ok()) {
+    return s;
+  }
+  if (!v1::WorkloadKind_IsValid(spec.workload())) {
+    return Invalid("job.workload", absl::StrCat("unknown value ", spec.workload()));
+  }
+  if (!spec.model_id().empty()) {
+    if (absl::Status s = ValidateId("job.model_id", spec.model_id()); !s.ok()) return s;
+  }
+  if (!spec.parent_model_id().empty()) {
+    if (absl::Status s = ValidateId("job.parent_model_id", spec.parent_model_id()); !s.ok()) {
+      return s;
+    }
+    if (spec.parent_model_id() == spec.model_id()) {
+      return Invalid("job.parent_model_id", "must differ from model_id");
+    }
+  }
+  if (spec.has_declared_active_parameters() && spec.has_declared_parameters() &&
+      spec.declared_active_parameters() > spec.declared_parameters()) {
+    return Invalid("job.declared_active_parameters",
+                   absl::StrCat(spec.declared_active_parameters(),
+                                " is more than declared_parameters (", spec.declared_parameters(),
+                                ")"));
+  }
+  if (!v1::Precision_IsValid(spec.precision())) {
+    return Invalid("job.precision", absl::StrCat("unknown value ", spec.precision()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateEndJob(const v1::EndJobRequest& req, const IngestLimits& limits,
+                            absl::Time now) {
+  if (absl::Status s = ValidateId("job_id", req.job_id()); !s.ok()) return s;
+  return CheckEventTime("end_unix_ms", req.end_unix_ms(), limits, now);
+}
+
+absl::Status ValidateCustomerProfile(const v1::CustomerProfile& p) {
+  if (absl::Status s = ValidateId("profile.customer_id", p.customer_id()); !s.ok()) return s;
+  if (p.legal_name().empty()) return Invalid("profile.legal_name", "is required");
+  if (absl::Status s = CheckText("profile.legal_name", p.legal_name()); !s.ok()) return s;
+  for (int i = 0; i < p.aliases_size(); ++i) {
+    if (absl::Status s = CheckText(absl::StrCat("profile.aliases[", i, "]"), p.aliases(i));
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const auto& [name, value] :
+       {std::pair<const char*, const std::string*>{"profile.incorporation_country",
+                                                   &p.incorporation_country()},
+        {"profile.headquarters_country", &p.headquarters_country()},
+        {"profile.ultimate_parent_country", &p.ultimate_parent_country()},
+        {"profile.billing_country", &p.billing_country()},
+        {"profile.payment_country", &p.payment_country()}}) {
+    if (absl::Status s = CheckCountry(name, *value, false); !s.ok()) return s;
+  }
+  if (absl::Status s = CheckText("profile.ultimate_parent_name", p.ultimate_parent_name());
+      !s.ok()) {
+    return s;
+  }
+  for (int i = 0; i < p.ownership_chain_size(); ++i) {
+    const auto& link = p.ownership_chain(i);
+    std::string base = absl::StrCat("profile.ownership_chain[", i, "].");
+    if (link.owner_name().empty()) return Invalid(base + "owner_name", "is required");
+    if (absl::Status s = CheckCountry(base + "owner_country", link.owner_country(), false);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = CheckPercent(base + "ownership_percent", link.ownership_percent());
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const auto& [list, label] : {std::pair{&p.beneficial_owners(), "beneficial_owners"},
+                                    std::pair{&p.officers(), "officers"}}) {
+    for (int i = 0; i < list->size(); ++i) {
+      const auto& person = list->Get(i);
+      std::string base = absl::StrCat("profile.", label, "[", i, "].");
+      if (person.name().empty()) return Invalid(base + "name", "is required");
+      if (absl::Status s = CheckCountry(base + "nationality", person.nationality(), false);
+          !s.ok()) {
+        return s;
+      }
+      if (absl::Status s =
+              CheckCountry(base + "residence_country", person.residence_country(), false);
+          !s.ok()) {
+        return s;
+      }
+      if (absl::Status s = CheckPercent(base + "ownership_percent", person.ownership_percent());
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  if (!p.formation_date().empty() && !IsDate(p.formation_date())) {
+    return Invalid("profile.formation_date",
+                   absl::StrCat("must be a date YYYY-MM-DD, got '", p.formation_date(), "'"));
+  }
+  for (int i = 0; i < p.linked_accounts_size(); ++i) {
+    if (absl::Status s = ValidateId(absl::StrCat("profile.linked_accounts[", i, "]"),
+                                    p.linked_accounts(i));
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s = CheckText("profile.declared_end_use", p.declared_end_use(), 4096); !s.ok()) {
+    return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace redflag

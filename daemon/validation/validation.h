@@ -1,0 +1,29 @@
+// Checks of a request on its own, before it reaches the ledger: every field's
+// type, range and format. Errors are INVALID_ARGUMENT and name the field, e.g.
+// "samples[3].tensor_active: must be between 0 and 1, got nan".
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "daemon/config/config.h"
+#include "redflag/v1/customers.pb.h"
+#include "redflag/v1/jobs.pb.h"
+#include "redflag/v1/telemetry.pb.h"
+
+namespace redflag {
+
+// An identifier: 1-256 bytes of printable ASCII without spaces.
+absl::Status ValidateId(absl::string_view field, absl::string_view id);
+
+absl::Status ValidateSampleBatch(const v1::SampleBatch& batch, const IngestLimits& limits,
+                                 absl::Time now);
+
+absl::Status ValidateJobSpec(const v1::JobSpec& spec, const IngestLimits& limits, absl::Time now);
+
+absl::Status ValidateEndJob(const v1::EndJobRequest& req, const IngestLimits& limits,
+                            absl::Time now);
+
+absl::Status ValidateCustomerProfile(const v1::CustomerProfile& profile);
+
+}  // namespace redflag
