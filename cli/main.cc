@@ -1,0 +1,325 @@
+// redflagctl: the operator's and analyst's command line for redflagd.
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "cli/scenario.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/customers.grpc.pb.h"
+#include "redflag/v1/jobs.grpc.pb.h"
+#include "redflag/v1/telemetry.grpc.pb.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: redflagctl [--addr HOST:PORT] [--timeout DURATION] COMMAND
+
+commands:
+  health [SERVICE]                  standard gRPC health check (exit 0 = SERVING)
+  replay FILE.jsonl [--retries N] [--keep-going]
+                                    send a recorded scenario, retrying what the
+                                    daemon asks to retry (duplicates are safe)
+  jobs list [--customer ID] [--limit N]
+  jobs get JOB_ID                   a job with its running totals
+  customers upsert FILE.json|-      create or replace a customer profile
+  customers get CUSTOMER_ID
+  alerts list [--rule RULE]
+
+options:
+  --addr HOST:PORT     daemon address (default 127.0.0.1:50051, or $REDFLAG_ADDR)
+  --timeout DURATION   per-call deadline (default 30s)
+)";
+
+struct Cli {
+  std::string addr = "127.0.0.1:50051";
+  absl::Duration timeout = absl::Seconds(30);
+  std::shared_ptr<grpc::Channel> channel;
+
+  std::unique_ptr<grpc::ClientContext> Context() const {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout));
+    return ctx;
+  }
+};
+
+int Usage(const std::string& why) {
+  std::cerr << "redflagctl: " << why << "\n" << kUsage;
+  return 2;
+}
+
+int Fail(const grpc::Status& s, const std::string& what) {
+  std::cerr << "redflagctl: " << what << ": " << s.error_code() << " " << s.error_message()
+            << "\n";
+  return 1;
+}
+
+void PrintJson(const google::protobuf::Message& m) {
+  google::protobuf::util::JsonPrintOptions o;
+  o.add_whitespace = true;
+  o.preserve_proto_field_names = true;
+  o.always_print_primitive_fields = true;
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  std::cout << out;
+}
+
+bool ReadAll(const std::string& path, std::string& out) {
+  std::stringstream buf;
+  if (path == "-") {
+    buf << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    buf << in.rdbuf();
+  }
+  out = buf.str();
+  return true;
+}
+
+bool Retryable(grpc::StatusCode c) {
+  return c == grpc::StatusCode::UNAVAILABLE || c == grpc::StatusCode::DEADLINE_EXCEEDED ||
+         c == grpc::StatusCode::RESOURCE_EXHAUSTED || c == grpc::StatusCode::ABORTED;
+}
+
+int Health(const Cli& cli, const std::vector<std::string>& args) {
+  auto stub = grpc::health::v1::Health::NewStub(cli.channel);
+  grpc::health::v1::HealthCheckRequest req;
+  if (!args.empty()) req.set_service(args[0]);
+  grpc::health::v1::HealthCheckResponse resp;
+  grpc::Status s = stub->Check(cli.Context().get(), req, &resp);
+  if (!s.ok()) return Fail(s, "health check");
+  std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status()) << "\n";
+  return resp.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+}
+
+int Replay(const Cli& cli, const std::vector<std::string>& args) {
+  std::string path;
+  int retries = 20;
+  bool keep_going = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--retries" && i + 1 < args.size()) {
+      if (!absl::SimpleAtoi(args[++i], &retries) || retries < 0) {
+        return Usage("--retries needs a number");
+      }
+    } else if (args[i] == "--keep-going") {
+      keep_going = true;
+    } else if (path.empty()) {
+      path = args[i];
+    } else {
+      return Usage("replay takes one file");
+    }
+  }
+  if (path.empty()) return Usage("replay needs a scenario file");
+  std::string text;
+  if (!ReadAll(path, text)) {
+    std::cerr << "redflagctl: " << path << ": cannot read\n";
+    return 1;
+  }
+  absl::StatusOr<std::vector<redflag::cli::ScenarioEvent>> events =
+      redflag::cli::ParseScenario(text);
+  if (!events.ok()) {
+    std::cerr << "redflagctl: " << path << ": " << events.status().message() << "\n";
+    return 1;
+  }
+
+  auto jobs = redflag::v1::JobService::NewStub(cli.channel);
+  auto telemetry = redflag::v1::TelemetryService::NewStub(cli.channel);
+  auto customers = redflag::v1::CustomerService::NewStub(cli.channel);
+  uint64_t accepted = 0, duplicate = 0, rejected = 0, registered = 0, upserted = 0, ended = 0,
+           retried = 0, failed = 0;
+  for (size_t i = 0; i < events->size(); ++i) {
+    const auto& e = (*events)[i];
+    grpc::Status s;
+    for (int attempt = 0;; ++attempt) {
+      auto ctx = cli.Context();
+      switch (e.event_case()) {
+        case redflag::cli::ScenarioEvent::kUpsertCustomer: {
+          redflag::v1::UpsertCustomerResponse r;
+          s = customers->UpsertCustomer(ctx.get(), e.upsert_customer(), &r);
+          if (s.ok()) ++upserted;
+          break;
+        }
+        case redflag::cli::ScenarioEvent::kRegisterJob: {
+          redflag::v1::RegisterJobResponse r;
+          s = jobs->RegisterJob(ctx.get(), e.register_job(), &r);
+          if (s.ok()) ++registered;
+          break;
+        }
+        case redflag::cli::ScenarioEvent::kSamples: {
+          redflag::v1::BatchAck ack;
+          s = telemetry->Ingest(ctx.get(), e.samples(), &ack);
+          if (s.ok()) {
+            accepted += ack.accepted();
+            duplicate += ack.duplicate();
+          }
+          break;
+        }
+        case redflag::cli::ScenarioEvent::kEndJob: {
+          redflag::v1::EndJobResponse r;
+          s = jobs->EndJob(ctx.get(), e.end_job(), &r);
+          if (s.ok()) ++ended;
+          break;
+        }
+        case redflag::cli::ScenarioEvent::EVENT_NOT_SET:
+          break;
+      }
+      if (s.ok() || !Retryable(s.error_code()) || attempt >= retries) break;
+      ++retried;
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(100 << attempt, 5000)));
+    }
+    if (!s.ok()) {
+      ++failed;
+      if (e.event_case() == redflag::cli::ScenarioEvent::kSamples) {
+        rejected += static_cast<uint64_t>(e.samples().samples_size());
+      }
+      std::cerr << "redflagctl: event " << i + 1 << ": " << s.error_code() << " "
+                << s.error_message() << "\n";
+      if (!keep_going) return 1;
+    }
+  }
+  std::cout << "replayed " << events->size() << " events: " << upserted
+            << " customers upserted, " << registered << " jobs registered, " << ended
+            << " jobs ended; samples " << accepted << " accepted, " << duplicate
+            << " duplicate, " << rejected << " rejected; " << retried << " retries, " << failed
+            << " failed events\n";
+  return failed == 0 ? 0 : 1;
+}
+
+int Jobs(const Cli& cli, const std::vector<std::string>& args) {
+  if (args.empty()) return Usage("jobs needs list or get");
+  auto stub = redflag::v1::JobService::NewStub(cli.channel);
+  if (args[0] == "get") {
+    if (args.size() != 2) return Usage("jobs get needs a JOB_ID");
+    redflag::v1::GetJobRequest req;
+    req.set_job_id(args[1]);
+    redflag::v1::Job job;
+    grpc::Status s = stub->GetJob(cli.Context().get(), req, &job);
+    if (!s.ok()) return Fail(s, "jobs get");
+    PrintJson(job);
+    return 0;
+  }
+  if (args[0] != "list") return Usage("jobs needs list or get");
+  redflag::v1::ListJobsRequest req;
+  uint64_t limit = UINT64_MAX;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--customer" && i + 1 < args.size()) {
+      req.set_customer_id(args[++i]);
+    } else if (args[i] == "--limit" && i + 1 < args.size()) {
+      if (!absl::SimpleAtoi(args[++i], &limit)) return Usage("--limit needs a number");
+    } else {
+      return Usage(absl::StrCat("jobs list: unknown argument '", args[i], "'"));
+    }
+  }
+  redflag::v1::ListJobsResponse all;
+  do {
+    redflag::v1::ListJobsResponse page;
+    grpc::Status s = stub->ListJobs(cli.Context().get(), req, &page);
+    if (!s.ok()) return Fail(s, "jobs list");
+    for (auto& j : *page.mutable_jobs()) {
+      if (static_cast<uint64_t>(all.jobs_size()) < limit) *all.add_jobs() = std::move(j);
+    }
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty() && static_cast<uint64_t>(all.jobs_size()) < limit);
+  PrintJson(all);
+  return 0;
+}
+
+int Customers(const Cli& cli, const std::vector<std::string>& args) {
+  if (args.size() != 2) return Usage("customers needs upsert FILE or get ID");
+  auto stub = redflag::v1::CustomerService::NewStub(cli.channel);
+  if (args[0] == "get") {
+    redflag::v1::GetCustomerRequest req;
+    req.set_customer_id(args[1]);
+    redflag::v1::Customer c;
+    grpc::Status s = stub->GetCustomer(cli.Context().get(), req, &c);
+    if (!s.ok()) return Fail(s, "customers get");
+    PrintJson(c);
+    return 0;
+  }
+  if (args[0] != "upsert") return Usage("customers needs upsert FILE or get ID");
+  std::string text;
+  if (!ReadAll(args[1], text)) {
+    std::cerr << "redflagctl: " << args[1] << ": cannot read\n";
+    return 1;
+  }
+  redflag::v1::UpsertCustomerRequest req;
+  auto st = google::protobuf::util::JsonStringToMessage(text, req.mutable_profile());
+  if (!st.ok()) {
+    std::cerr << "redflagctl: " << args[1] << ": not a customer profile: " << st.message()
+              << "\n";
+    return 1;
+  }
+  redflag::v1::UpsertCustomerResponse resp;
+  grpc::Status s = stub->UpsertCustomer(cli.Context().get(), req, &resp);
+  if (!s.ok()) return Fail(s, "customers upsert");
+  PrintJson(resp);
+  return 0;
+}
+
+int Alerts(const Cli& cli, const std::vector<std::string>& args) {
+  if (args.empty() || args[0] != "list") return Usage("alerts needs list");
+  auto stub = redflag::v1::AlertService::NewStub(cli.channel);
+  redflag::v1::ListAlertsRequest req;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--rule" && i + 1 < args.size()) {
+      req.mutable_filter()->add_rules(args[++i]);
+    } else {
+      return Usage(absl::StrCat("alerts list: unknown argument '", args[i], "'"));
+    }
+  }
+  redflag::v1::ListAlertsResponse all;
+  do {
+    redflag::v1::ListAlertsResponse page;
+    grpc::Status s = stub->ListAlerts(cli.Context().get(), req, &page);
+    if (!s.ok()) return Fail(s, "alerts list");
+    for (auto& a : *page.mutable_alerts()) *all.add_alerts() = std::move(a);
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  PrintJson(all);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Cli cli;
+  if (const char* env = std::getenv("REDFLAG_ADDR"); env != nullptr && *env != '\0') {
+    cli.addr = env;
+  }
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--addr" && i + 1 < argc) {
+      cli.addr = argv[++i];
+    } else if (a == "--timeout" && i + 1 < argc) {
+      if (!absl::ParseDuration(argv[++i], &cli.timeout)) return Usage("--timeout needs e.g. 10s");
+    } else if (a == "-h" || a == "--help") {
+      std::cout << kUsage;
+      return 0;
+    } else {
+      args.push_back(a);
+    }
+  }
+  if (args.empty()) return Usage("no command");
+  grpc::ChannelArguments ch_args;
+  ch_args.SetMaxSendMessageSize(64 << 20);
+  cli.channel = grpc::CreateCustomChannel(cli.addr, grpc::InsecureChannelCredentials(), ch_args);
+  std::string cmd = args[0];
+  args.erase(args.begin());
+  if (cmd == "health") return Health(cli, args);
+  if (cmd == "replay") return Replay(cli, args);
+  if (cmd == "jobs") return Jobs(cli, args);
+  if (cmd == "customers") return Customers(cli, args);
+  if (cmd == "alerts") return Alerts(cli, args);
+  return Usage(absl::StrCat("unknown command '", cmd, "'"));
+}
