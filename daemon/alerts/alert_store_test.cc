@@ -1,0 +1,80 @@
+#include "daemon/alerts/alert_store.h"
+
+#include <gtest/gtest.h>
+
+#include "daemon/storage/memory_store.h"
+
+namespace redflag {
+namespace {
+
+v1::Alert MakeAlert(const std::string& id, v1::Severity sev) {
+  v1::Alert a;
+  a.set_alert_id(id);
+  a.set_rule("compute_level");
+  a.set_subject_id("model-1");
+  a.set_severity(sev);
+  a.set_state(v1::ALERT_STATE_OPEN);
+  return a;
+}
+
+TEST(AlertStore, SameIdUpdatesInsteadOfDuplicating) {
+  MemoryStore store;
+  AlertStore alerts(store, true);
+  EXPECT_EQ(*alerts.Put(MakeAlert("a", v1::SEVERITY_HIGH)), v1::AlertEvent::KIND_RAISED);
+  EXPECT_EQ(*alerts.Put(MakeAlert("a", v1::SEVERITY_CRITICAL)), v1::AlertEvent::KIND_UPDATED);
+  auto list = alerts.List(v1::ListAlertsRequest());
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->alerts_size(), 1);
+  EXPECT_EQ(list->alerts(0).severity(), v1::SEVERITY_CRITICAL);
+}
+
+TEST(AlertStore, ListFiltersAndPages) {
+  MemoryStore store;
+  AlertStore alerts(store, true);
+  for (const char* id : {"a", "b", "c"}) ASSERT_TRUE(alerts.Put(MakeAlert(id, v1::SEVERITY_HIGH)).ok());
+  ASSERT_TRUE(alerts.Put(MakeAlert("d", v1::SEVERITY_INFO)).ok());
+  v1::ListAlertsRequest req;
+  req.mutable_filter()->set_min_severity(v1::SEVERITY_WARNING);
+  req.set_page_size(2);
+  auto first = alerts.List(req);
+  ASSERT_EQ(first->alerts_size(), 2);
+  EXPECT_EQ(first->next_page_token(), "b");
+  req.set_page_token(first->next_page_token());
+  auto second = alerts.List(req);
+  ASSERT_EQ(second->alerts_size(), 1);
+  EXPECT_EQ(second->alerts(0).alert_id(), "c");
+  EXPECT_TRUE(second->next_page_token().empty());
+}
+
+TEST(AlertStore, WatchSeesExistingThenLiveChangesThatMatch) {
+  MemoryStore store;
+  AlertStore alerts(store, true);
+  ASSERT_TRUE(alerts.Put(MakeAlert("old", v1::SEVERITY_HIGH)).ok());
+  v1::AlertFilter f;
+  f.set_min_severity(v1::SEVERITY_HIGH);
+  auto watch = alerts.Watch(f);
+  ASSERT_TRUE(watch.ok());
+  auto e = (*watch)->Next(absl::Seconds(1));
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->kind(), v1::AlertEvent::KIND_EXISTING);
+  ASSERT_TRUE(alerts.Put(MakeAlert("low", v1::SEVERITY_INFO)).ok());  // filtered out
+  ASSERT_TRUE(alerts.Put(MakeAlert("new", v1::SEVERITY_CRITICAL)).ok());
+  e = (*watch)->Next(absl::Seconds(1));
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->kind(), v1::AlertEvent::KIND_RAISED);
+  EXPECT_EQ(e->alert().alert_id(), "new");
+  EXPECT_FALSE((*watch)->Next(absl::Milliseconds(10)).has_value());
+}
+
+TEST(AlertStore, SlowWatcherIsClosedAndCounted) {
+  MemoryStore store;
+  AlertStore alerts(store, true);
+  auto watch = alerts.Watch(v1::AlertFilter(), /*capacity=*/2);
+  for (const char* id : {"a", "b", "c"}) ASSERT_TRUE(alerts.Put(MakeAlert(id, v1::SEVERITY_HIGH)).ok());
+  EXPECT_TRUE((*watch)->lagged());
+  EXPECT_EQ(alerts.lagged_watchers(), 1u);
+  EXPECT_FALSE((*watch)->Next(absl::Milliseconds(10)).has_value());
+}
+
+}  // namespace
+}  // namespace redflag

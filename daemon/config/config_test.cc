@@ -1,0 +1,98 @@
+#include "daemon/config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace redflag {
+namespace {
+
+TEST(Config, DefaultsAreThoseOfTheDocumentation) {
+  auto c = ParseConfig("", "test.yaml", {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->grpc_listen, "127.0.0.1:50051");
+  EXPECT_EQ(c->http_listen, "127.0.0.1:9464");
+  EXPECT_EQ(c->data_dir, "./var/data");
+  EXPECT_EQ(c->durability, Durability::kFsync);
+}
+
+TEST(Config, ShippedDefaultFileParsesToTheBuiltInDefaults) {
+  std::ifstream in(std::string(REDFLAG_SOURCE_DIR) + "/config/redflagd.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto file = ParseConfig(text.str(), "config/redflagd.yaml", {});
+  ASSERT_TRUE(file.ok()) << file.status();
+  auto builtin = ParseConfig("", "", {});
+  EXPECT_EQ(file->grpc_listen, builtin->grpc_listen);
+  EXPECT_EQ(file->data_dir, builtin->data_dir);
+  EXPECT_EQ(file->limits.max_sample_window, builtin->limits.max_sample_window);
+  EXPECT_EQ(file->limits.min_event_time, builtin->limits.min_event_time);
+  EXPECT_EQ(file->limits.queue_batches, builtin->limits.queue_batches);
+}
+
+TEST(Config, ParsesValuesAndDurations) {
+  auto c = ParseConfig(
+      "storage:\n  durability: group_commit\n  wal_sync_interval: 250ms\n"
+      "ingest:\n  max_sample_window: 10m\n  min_event_time: 2020-01-01T00:00:00Z\n",
+      "t.yaml", {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->durability, Durability::kGroupCommit);
+  EXPECT_EQ(c->wal_sync_interval, absl::Milliseconds(250));
+  EXPECT_EQ(c->limits.max_sample_window, absl::Minutes(10));
+  EXPECT_EQ(c->limits.min_event_time, absl::FromUnixSeconds(1577836800));
+}
+
+TEST(Config, EveryErrorNamesFileLineAndKey) {
+  auto c = ParseConfig(
+      "grpc:\n  listen: nowhere\nstorage:\n  durability: sometimes\n  colour: blue\n", "x.yaml",
+      {});
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string msg(c.status().message());
+  EXPECT_NE(msg.find("x.yaml:2:3: grpc.listen: must be host:port"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("x.yaml:4:3: storage.durability: must be one of fsync, group_commit"),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("x.yaml:5:3: storage.colour: unknown key"), std::string::npos) << msg;
+}
+
+TEST(Config, OutOfRangeAndMalformedValuesAreRejected) {
+  for (const char* bad : {"ingest:\n  max_batch_samples: 0\n", "ingest:\n  max_batch_samples: -5\n",
+                          "ingest:\n  max_sample_window: forever\n",
+                          "ingest:\n  min_event_time: yesterday\n", "log:\n  level: loud\n",
+                          "grpc:\n  listen: [a, b]\n", "grpc:\n  listen:\n"}) {
+    auto c = ParseConfig(bad, "b.yaml", {});
+    EXPECT_FALSE(c.ok()) << bad;
+    EXPECT_NE(std::string(c.status().message()).find("b.yaml:"), std::string::npos)
+        << c.status();
+  }
+}
+
+TEST(Config, BrokenYamlIsLocated) {
+  auto c = ParseConfig("grpc:\n  listen: [unclosed\n", "y.yaml", {});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(std::string(c.status().message()).find("y.yaml:"), std::string::npos) << c.status();
+  EXPECT_NE(std::string(c.status().message()).find("not valid YAML"), std::string::npos);
+}
+
+TEST(Config, CommandLineOverridesWinAndAreValidatedToo) {
+  auto c = ParseConfig("storage:\n  durability: fsync\n", "f.yaml",
+                       {"storage.durability=group_commit", "grpc.listen=127.0.0.1:0"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->durability, Durability::kGroupCommit);
+  EXPECT_EQ(c->grpc_listen, "127.0.0.1:0");
+  auto bad = ParseConfig("", "f.yaml", {"storage.durability=maybe"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(std::string(bad.status().message()).find("command line (-o storage.durability=maybe)"),
+            std::string::npos)
+      << bad.status();
+  EXPECT_FALSE(ParseConfig("", "f.yaml", {"novalue"}).ok());
+}
+
+TEST(Config, MissingFileIsReported) {
+  auto c = LoadConfig("/nonexistent/redflagd.yaml", {});
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace redflag

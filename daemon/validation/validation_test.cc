@@ -1,0 +1,196 @@
+#include "daemon/validation/validation.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+namespace redflag {
+namespace {
+
+constexpr int64_t kT0 = 1790812800000;  // 2026-10-01T00:00:00Z
+const absl::Time kNow = absl::FromUnixMillis(kT0 + 3'600'000);
+
+v1::SampleBatch GoodBatch() {
+  v1::SampleBatch b;
+  v1::Sample* s = b.add_samples();
+  s->set_source_id("node-1");
+  s->set_seq(1);
+  s->set_job_id("slurm/a/1");
+  s->set_window_start_unix_ms(kT0);
+  s->set_window_end_unix_ms(kT0 + 60'000);
+  s->set_active_accelerators(8);
+  s->set_tensor_active(0.4);
+  return b;
+}
+
+// Applies `mutate` to the first sample and expects INVALID_ARGUMENT naming `field`.
+void ExpectRejected(const std::function<void(v1::Sample&)>& mutate, const std::string& field) {
+  v1::SampleBatch b = GoodBatch();
+  mutate(*b.mutable_samples(0));
+  absl::Status s = ValidateSampleBatch(b, IngestLimits(), kNow);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << field;
+  EXPECT_EQ(s.message().substr(0, field.size() + 1), field + ":") << s;
+}
+
+TEST(ValidateSampleBatch, AcceptsAGoodBatch) {
+  EXPECT_TRUE(ValidateSampleBatch(GoodBatch(), IngestLimits(), kNow).ok());
+}
+
+TEST(ValidateSampleBatch, RejectsNanInfNegativeAndOutOfRangeRatios) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  for (double v : {nan, inf, -inf, -0.01, 1.01}) {
+    ExpectRejected([v](v1::Sample& s) { s.set_tensor_active(v); }, "samples[0].tensor_active");
+    ExpectRejected([v](v1::Sample& s) { s.set_sm_active(v); }, "samples[0].sm_active");
+  }
+}
+
+TEST(ValidateSampleBatch, RejectsBadReportedOperationsAndHugeCounters) {
+  for (double v : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+                   -1.0, 1e31}) {
+    ExpectRejected([v](v1::Sample& s) { s.set_reported_operations(v); },
+                   "samples[0].reported_operations");
+  }
+  ExpectRejected([](v1::Sample& s) { s.set_tokens_processed(2'000'000'000'000'000'000ULL); },
+                 "samples[0].tokens_processed");
+  ExpectRejected([](v1::Sample& s) { s.set_active_accelerators(4'000'000'000u); },
+                 "samples[0].active_accelerators");
+}
+
+TEST(ValidateSampleBatch, RejectsEmptyOrMalformedIds) {
+  ExpectRejected([](v1::Sample& s) { s.set_source_id(""); }, "samples[0].source_id");
+  ExpectRejected([](v1::Sample& s) { s.set_job_id(""); }, "samples[0].job_id");
+  ExpectRejected([](v1::Sample& s) { s.set_job_id("has space"); }, "samples[0].job_id");
+  ExpectRejected([](v1::Sample& s) { s.set_source_id(std::string(257, 'x')); },
+                 "samples[0].source_id");
+  ExpectRejected([](v1::Sample& s) { s.set_seq(0); }, "samples[0].seq");
+}
+
+TEST(ValidateSampleBatch, RejectsZeroInvertedTooLongFutureAndAncientWindows) {
+  ExpectRejected([](v1::Sample& s) { s.set_window_end_unix_ms(s.window_start_unix_ms()); },
+                 "samples[0].window_end_unix_ms");
+  ExpectRejected([](v1::Sample& s) { s.set_window_end_unix_ms(s.window_start_unix_ms() - 1); },
+                 "samples[0].window_end_unix_ms");
+  ExpectRejected([](v1::Sample& s) { s.set_window_end_unix_ms(kT0 + 3'600'001); },
+                 "samples[0].window_end_unix_ms");
+  ExpectRejected(
+      [](v1::Sample& s) {
+        s.set_window_start_unix_ms(kT0 + 7'200'000);  // an hour past "now"
+        s.set_window_end_unix_ms(kT0 + 7'260'000);
+      },
+      "samples[0].window_start_unix_ms");
+  ExpectRejected(
+      [](v1::Sample& s) {
+        s.set_window_start_unix_ms(1000);  // 1970: a seconds/milliseconds mix-up
+        s.set_window_end_unix_ms(2000);
+      },
+      "samples[0].window_start_unix_ms");
+  ExpectRejected(
+      [](v1::Sample& s) {
+        s.set_window_start_unix_ms(std::numeric_limits<int64_t>::min());
+        s.set_window_end_unix_ms(std::numeric_limits<int64_t>::max());
+      },
+      "samples[0].window_start_unix_ms");
+}
+
+TEST(ValidateSampleBatch, RejectsUnknownPrecision) {
+  ExpectRejected([](v1::Sample& s) { s.set_precision(static_cast<v1::Precision>(42)); },
+                 "samples[0].precision");
+}
+
+TEST(ValidateSampleBatch, NamesTheIndexOfTheBadSample) {
+  v1::SampleBatch b = GoodBatch();
+  *b.add_samples() = b.samples(0);
+  b.mutable_samples(1)->set_tensor_active(2.0);
+  absl::Status s = ValidateSampleBatch(b, IngestLimits(), kNow);
+  EXPECT_EQ(s.message().substr(0, 24), "samples[1].tensor_active");
+}
+
+TEST(ValidateSampleBatch, RejectsEmptyAndOversizedBatches) {
+  EXPECT_EQ(ValidateSampleBatch(v1::SampleBatch(), IngestLimits(), kNow).code(),
+            absl::StatusCode::kInvalidArgument);
+  IngestLimits small;
+  small.max_batch_samples = 2;
+  v1::SampleBatch b = GoodBatch();
+  for (int i = 0; i < 2; ++i) *b.add_samples() = b.samples(0);
+  absl::Status s = ValidateSampleBatch(b, small, kNow);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("max_batch_samples"), std::string::npos) << s;
+}
+
+v1::JobSpec GoodJob() {
+  v1::JobSpec j;
+  j.set_job_id("slurm/a/1");
+  j.set_customer_id("acct-1");
+  j.set_accelerator_model("NVIDIA H100 80GB HBM3");
+  j.set_accelerator_count(8);
+  j.set_start_unix_ms(kT0);
+  return j;
+}
+
+TEST(ValidateJobSpec, NamesTheBadField) {
+  EXPECT_TRUE(ValidateJobSpec(GoodJob(), IngestLimits(), kNow).ok());
+  struct Case {
+    std::function<void(v1::JobSpec&)> mutate;
+    std::string field;
+  };
+  std::vector<Case> cases = {
+      {[](v1::JobSpec& j) { j.clear_job_id(); }, "job.job_id"},
+      {[](v1::JobSpec& j) { j.clear_customer_id(); }, "job.customer_id"},
+      {[](v1::JobSpec& j) { j.clear_accelerator_model(); }, "job.accelerator_model"},
+      {[](v1::JobSpec& j) { j.set_accelerator_count(0); }, "job.accelerator_count"},
+      {[](v1::JobSpec& j) { j.set_start_unix_ms(0); }, "job.start_unix_ms"},
+      {[](v1::JobSpec& j) { j.set_workload(static_cast<v1::WorkloadKind>(99)); }, "job.workload"},
+      {[](v1::JobSpec& j) {
+         j.set_model_id("m");
+         j.set_parent_model_id("m");
+       },
+       "job.parent_model_id"},
+      {[](v1::JobSpec& j) {
+         j.set_declared_parameters(10);
+         j.set_declared_active_parameters(11);
+       },
+       "job.declared_active_parameters"},
+  };
+  for (const auto& c : cases) {
+    v1::JobSpec j = GoodJob();
+    c.mutate(j);
+    absl::Status s = ValidateJobSpec(j, IngestLimits(), kNow);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.field;
+    EXPECT_EQ(s.message().substr(0, c.field.size()), c.field) << s;
+  }
+}
+
+TEST(ValidateCustomerProfile, ChecksCountriesPercentagesAndDates) {
+  v1::CustomerProfile p;
+  p.set_customer_id("acct-1");
+  p.set_legal_name("Example Ltd");
+  p.set_headquarters_country("SG");
+  EXPECT_TRUE(ValidateCustomerProfile(p).ok());
+  auto expect_field = [](v1::CustomerProfile q, const std::string& field) {
+    absl::Status s = ValidateCustomerProfile(q);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << field;
+    EXPECT_EQ(s.message().substr(0, field.size()), field) << s;
+  };
+  v1::CustomerProfile q = p;
+  q.set_headquarters_country("sg");
+  expect_field(q, "profile.headquarters_country");
+  q = p;
+  q.set_legal_name("");
+  expect_field(q, "profile.legal_name");
+  q = p;
+  q.add_ownership_chain()->set_owner_name("Parent");
+  q.mutable_ownership_chain(0)->set_ownership_percent(120);
+  expect_field(q, "profile.ownership_chain[0].ownership_percent");
+  q = p;
+  q.add_beneficial_owners()->set_name("A. Person");
+  q.mutable_beneficial_owners(0)->set_nationality("XXX");
+  expect_field(q, "profile.beneficial_owners[0].nationality");
+  q = p;
+  q.set_formation_date("2023-13-40");
+  expect_field(q, "profile.formation_date");
+}
+
+}  // namespace
+}  // namespace redflag

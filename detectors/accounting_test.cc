@@ -1,0 +1,80 @@
+#include "detectors/accounting.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace redflag::detectors {
+namespace {
+
+TEST(FitToJob, InsideOverhangingAndOutside) {
+  Window w{100, 200};
+  EXPECT_EQ(FitToJob(0, 0, w), Fit::kInside);
+  w = {50, 150};
+  EXPECT_EQ(FitToJob(100, 0, w), Fit::kClamped);
+  EXPECT_EQ(w.start_ms, 100);
+  EXPECT_EQ(w.end_ms, 150);
+  w = {150, 250};
+  EXPECT_EQ(FitToJob(100, 200, w), Fit::kClamped);
+  EXPECT_EQ(w.end_ms, 200);
+  w = {50, 100};  // ends exactly at the start: nothing of it is the job's
+  EXPECT_EQ(FitToJob(100, 0, w), Fit::kBeforeStart);
+  w = {200, 300};  // starts exactly at the end
+  EXPECT_EQ(FitToJob(100, 200, w), Fit::kAfterEnd);
+  w = {0, 1000};  // covers the whole job
+  EXPECT_EQ(FitToJob(100, 200, w), Fit::kClamped);
+  EXPECT_EQ(w.length_ms(), 100);
+}
+
+TEST(AddSample, SumsEveryTotalByHand) {
+  v1::JobTotals t = NewTotals();
+  v1::Sample a;
+  a.set_active_accelerators(8);
+  a.set_tensor_active(0.5);
+  a.set_tokens_processed(1000);
+  v1::Sample b;
+  b.set_active_accelerators(4);
+  b.set_sm_active(0.25);
+  b.set_reported_operations(1e15);
+  b.set_precision(v1::PRECISION_FP8);
+  AddSample(a, Window{1000, 61000}, v1::PRECISION_BF16, false, t);
+  AddSample(b, Window{61000, 121000}, v1::PRECISION_BF16, true, t);
+
+  EXPECT_EQ(t.samples(), 2u);
+  EXPECT_EQ(t.accelerator_ms(), 8u * 60000 + 4u * 60000);
+  EXPECT_EQ(t.tensor_measured_accelerator_ms(), 8u * 60000);
+  EXPECT_DOUBLE_EQ(t.tensor_active_accelerator_ms(), 0.5 * 8 * 60000);
+  EXPECT_EQ(t.sm_measured_accelerator_ms(), 4u * 60000);
+  EXPECT_DOUBLE_EQ(t.sm_active_accelerator_ms(), 0.25 * 4 * 60000);
+  EXPECT_EQ(t.tokens(), 1000u);
+  EXPECT_DOUBLE_EQ(t.reported_operations(), 1e15);
+  EXPECT_EQ(t.reported_accelerator_ms(), 4u * 60000);
+  // a ran at the job's precision (BF16), b at its own (FP8).
+  EXPECT_EQ(t.accelerator_ms_by_precision(v1::PRECISION_BF16), 8u * 60000);
+  EXPECT_EQ(t.accelerator_ms_by_precision(v1::PRECISION_FP8), 4u * 60000);
+  EXPECT_EQ(t.first_window_start_unix_ms(), 1000);
+  EXPECT_EQ(t.last_window_end_unix_ms(), 121000);
+  EXPECT_EQ(t.clamped_samples(), 1u);
+}
+
+TEST(AddSample, OutOfOrderWindowsKeepFirstAndLast) {
+  v1::JobTotals t = NewTotals();
+  v1::Sample s;
+  s.set_active_accelerators(1);
+  AddSample(s, Window{5000, 6000}, v1::PRECISION_UNSPECIFIED, false, t);
+  AddSample(s, Window{1000, 2000}, v1::PRECISION_UNSPECIFIED, false, t);
+  EXPECT_EQ(t.first_window_start_unix_ms(), 1000);
+  EXPECT_EQ(t.last_window_end_unix_ms(), 6000);
+}
+
+TEST(WouldOverflow, GuardsIntegerTotals) {
+  v1::JobTotals t = NewTotals();
+  t.set_accelerator_ms(std::numeric_limits<uint64_t>::max() - 10);
+  EXPECT_FALSE(WouldOverflow(t, 10, 0));
+  EXPECT_TRUE(WouldOverflow(t, 11, 0));
+  t.set_tokens(std::numeric_limits<uint64_t>::max());
+  EXPECT_TRUE(WouldOverflow(t, 0, 1));
+}
+
+}  // namespace
+}  // namespace redflag::detectors
