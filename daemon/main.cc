@@ -1,5 +1,6 @@
 // redflagd: export-control monitoring of AI training on an IaaS fleet.
-#include <cstring>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -65,5 +66,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  return redflag::Run(std::move(options));
+  int code = redflag::Run(std::move(options));
+  // Everything durable is closed by now; skip library teardown (gRPC's takes
+  // seconds) so restarts and orchestrators are not kept waiting.
+  std::fflush(nullptr);
+  std::_Exit(code);
 }

@@ -176,8 +176,10 @@ void Teardown(AppState& app) {
     // not acknowledged); streams still open after the deadline are cancelled.
     app.grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
     app.grpc_server->Wait();
+    log::Debug("gRPC stopped");
   }
   app.http.reset();
+  log::Debug("HTTP stopped");
   if (app.ledger) app.ledger->Stop();
   app.ledger.reset();
   app.store.reset();

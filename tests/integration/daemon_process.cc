@@ -1,0 +1,215 @@
+#include "tests/integration/daemon_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace redflag::testing {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "redflag-it-XXXXXX").string();
+  path_ = mkdtemp(tmpl.data());
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+namespace {
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = ntohs(addr.sin_port);
+  close(fd);
+  return port;
+}
+
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int DecodeStatus(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+bool PortOpen(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
+std::pair<int, int> FreePorts() {
+  int a = FreePort();
+  int b = FreePort();
+  while (b == a) b = FreePort();
+  return {a, b};
+}
+
+absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
+    const std::string& data_dir, std::pair<int, int> ports,
+    const std::vector<std::string>& extra_args) {
+  auto d = std::unique_ptr<DaemonProcess>(new DaemonProcess());
+  d->ports_ = ports;
+  d->log_path_ = data_dir + ".log";
+  std::vector<std::string> argv = {REDFLAGD_PATH,
+                                   "--data-dir",
+                                   data_dir,
+                                   "--grpc-listen",
+                                   absl::StrCat("127.0.0.1:", ports.first),
+                                   "--http-listen",
+                                   absl::StrCat("127.0.0.1:", ports.second),
+                                   "-o",
+                                   "log.format=text"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  d->pid_ = Spawn(argv, d->log_path_);
+  // Connect only once the port listens, so the channel never enters
+  // gRPC's reconnect backoff.
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       !PortOpen(ports.first) && std::chrono::steady_clock::now() < until;) {
+    int status;
+    if (waitpid(d->pid_, &status, WNOHANG) == d->pid_) {
+      d->pid_ = -1;
+      std::ifstream log(d->log_path_);
+      std::stringstream text;
+      text << log.rdbuf();
+      return absl::InternalError(absl::StrCat("redflagd exited with ", DecodeStatus(status),
+                                              " during start-up:\n", text.str()));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  // Short reconnect backoff: the daemon is not listening yet on the first try.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
+  args.SetMaxSendMessageSize(64 << 20);
+  d->channel_ =
+      grpc::CreateCustomChannel(d->grpc_address(), grpc::InsecureChannelCredentials(), args);
+  auto health = grpc::health::v1::Health::NewStub(d->channel_);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status;
+    if (waitpid(d->pid_, &status, WNOHANG) == d->pid_) {
+      d->pid_ = -1;
+      std::ifstream log(d->log_path_);
+      std::stringstream text;
+      text << log.rdbuf();
+      return absl::InternalError(absl::StrCat("redflagd exited with ", DecodeStatus(status),
+                                              " during start-up:\n", text.str()));
+    }
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+    grpc::health::v1::HealthCheckRequest req;
+    grpc::health::v1::HealthCheckResponse resp;
+    if (health->Check(&ctx, req, &resp).ok() &&
+        resp.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+      return d;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return absl::DeadlineExceededError("redflagd did not serve within 30 s");
+}
+
+DaemonProcess::~DaemonProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    Wait();
+  }
+}
+
+void DaemonProcess::Signal(int sig) {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
+int DaemonProcess::Wait() {
+  if (pid_ <= 0) return -1;
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return DecodeStatus(status);
+}
+
+std::string DaemonProcess::grpc_address() const {
+  return absl::StrCat("127.0.0.1:", ports_.first);
+}
+
+CommandResult RunCommand(const std::vector<std::string>& argv) {
+  TempDir dir;
+  std::string out = dir.path() + "/out";
+  pid_t pid = Spawn(argv, out);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::ifstream in(out);
+  std::stringstream text;
+  text << in.rdbuf();
+  return CommandResult{DecodeStatus(status), text.str()};
+}
+
+HttpResponse HttpGet(int port, const std::string& path) {
+  HttpResponse r;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return r;
+  }
+  std::string req = absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: localhost\r\n",
+                                 "Connection: close\r\n\r\n");
+  (void)!write(fd, req.data(), req.size());
+  std::string resp;
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof(buf))) > 0) resp.append(buf, static_cast<size_t>(n));
+  close(fd);
+  size_t sp = resp.find(' ');
+  if (sp != std::string::npos) (void)absl::SimpleAtoi(resp.substr(sp + 1, 3), &r.status);
+  size_t body = resp.find("\r\n\r\n");
+  if (body != std::string::npos) r.body = resp.substr(body + 4);
+  return r;
+}
+
+}  // namespace redflag::testing

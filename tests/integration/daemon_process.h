@@ -1,0 +1,70 @@
+// Starts the real redflagd binary for integration tests: loopback ports, a
+// temporary data dir, and a wait until the gRPC health check says SERVING.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace redflag::testing {
+
+// A fresh temporary directory, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Two free loopback ports (gRPC, HTTP), so restarts keep their addresses.
+std::pair<int, int> FreePorts();
+
+class DaemonProcess {
+ public:
+  // Starts redflagd with `data_dir`, the given ports and extra arguments, and
+  // waits (up to 30 s) until it serves.
+  static absl::StatusOr<std::unique_ptr<DaemonProcess>> Start(
+      const std::string& data_dir, std::pair<int, int> ports,
+      const std::vector<std::string>& extra_args = {});
+  ~DaemonProcess();
+
+  void Signal(int sig);
+  // Waits for exit; returns the exit code, or 128 + signal.
+  int Wait();
+  bool running() const { return pid_ > 0; }
+
+  std::string grpc_address() const;
+  int http_port() const { return ports_.second; }
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  const std::string& log_path() const { return log_path_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::pair<int, int> ports_;
+  std::string log_path_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// Runs a command line to completion; returns its exit code and output.
+struct CommandResult {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+CommandResult RunCommand(const std::vector<std::string>& argv);
+
+// A plain HTTP GET on loopback; returns status code and body.
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+};
+HttpResponse HttpGet(int port, const std::string& path);
+
+}  // namespace redflag::testing
