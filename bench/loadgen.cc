@@ -1,0 +1,168 @@
+// Load generator for `make bench`: registers jobs, then streams sample batches
+// over several IngestStream calls for a fixed time, one batch in flight per
+// stream, and prints one JSON line of results.
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "redflag/v1/jobs.grpc.pb.h"
+#include "redflag/v1/telemetry.grpc.pb.h"
+
+namespace {
+
+struct Options {
+  std::string addr = "127.0.0.1:50051";
+  int jobs = 100000;
+  int batch = 1000;
+  int streams = 8;
+  double seconds = 10;
+  bool register_jobs = false;
+  std::string source_prefix = "bench";
+};
+
+constexpr int64_t kWindowMs = 10'000;
+
+int64_t JobStart() {
+  // A fixed start a week back, so windows are in the past but not ancient.
+  static const int64_t start =
+      (std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+           .count() /
+       86'400'000 - 7) *
+      86'400'000;
+  return start;
+}
+
+std::string JobId(int j) { return absl::StrCat("bench/job-", j); }
+
+void RegisterJobs(const Options& o, std::shared_ptr<grpc::Channel> ch) {
+  std::atomic<int> next{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&] {
+      auto stub = redflag::v1::JobService::NewStub(ch);
+      for (int j = next++; j < o.jobs; j = next++) {
+        redflag::v1::RegisterJobRequest req;
+        auto* s = req.mutable_job();
+        s->set_job_id(JobId(j));
+        s->set_customer_id(absl::StrCat("bench-acct-", j % 10000));
+        s->set_accelerator_model("NVIDIA H100 80GB HBM3");
+        s->set_accelerator_count(8);
+        s->set_start_unix_ms(JobStart());
+        s->set_precision(redflag::v1::PRECISION_BF16);
+        redflag::v1::RegisterJobResponse resp;
+        grpc::ClientContext ctx;
+        grpc::Status st = stub->RegisterJob(&ctx, req, &resp);
+        if (!st.ok()) {
+          std::cerr << "loadgen: register " << j << ": " << st.error_message() << "\n";
+          std::exit(1);
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc || (i < argc && std::string(argv[i]) == "--register"); ++i) {
+    std::string a = argv[i];
+    if (a == "--register") {
+      o.register_jobs = true;
+      continue;
+    }
+    std::string v = argv[++i];
+    if (a == "--addr") o.addr = v;
+    else if (a == "--jobs") (void)absl::SimpleAtoi(v, &o.jobs);
+    else if (a == "--batch") (void)absl::SimpleAtoi(v, &o.batch);
+    else if (a == "--streams") (void)absl::SimpleAtoi(v, &o.streams);
+    else if (a == "--seconds") (void)absl::SimpleAtod(v, &o.seconds);
+    else if (a == "--source-prefix") o.source_prefix = v;
+  }
+  grpc::ChannelArguments args;
+  args.SetMaxSendMessageSize(256 << 20);
+  auto ch = grpc::CreateCustomChannel(o.addr, grpc::InsecureChannelCredentials(), args);
+  if (o.register_jobs) {
+    auto t0 = std::chrono::steady_clock::now();
+    RegisterJobs(o, ch);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::cout << absl::StrFormat("{\"registered\": %d, \"seconds\": %.2f}\n", o.jobs, s);
+    return 0;
+  }
+
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> acked{0}, failed{0};
+  std::vector<std::vector<double>> latencies(o.streams);
+  std::vector<std::thread> threads;
+  auto start = std::chrono::steady_clock::now();
+  for (int t = 0; t < o.streams; ++t) {
+    threads.emplace_back([&, t] {
+      auto stub = redflag::v1::TelemetryService::NewStub(ch);
+      grpc::ClientContext ctx;
+      auto stream = stub->IngestStream(&ctx);
+      redflag::v1::SampleBatch batch;
+      const std::string source = absl::StrCat(o.source_prefix, "-", t);
+      for (int i = 0; i < o.batch; ++i) {
+        auto* s = batch.add_samples();
+        s->set_source_id(source);
+        s->set_active_accelerators(8);
+        s->set_tensor_active(0.4);
+        s->set_sm_active(0.8);
+      }
+      // Stream t covers jobs t, t+streams, ...; within a batch every job is
+      // distinct, and a job's next window comes one slot later.
+      const int64_t per_stream = std::max(1, o.jobs / o.streams);
+      redflag::v1::BatchAck ack;
+      for (uint64_t k = 0; !stop; ++k) {
+        for (int i = 0; i < o.batch; ++i) {
+          const uint64_t n = k * static_cast<uint64_t>(o.batch) + static_cast<uint64_t>(i);
+          const int64_t slot = static_cast<int64_t>(n / per_stream);
+          auto* s = batch.mutable_samples(i);
+          s->set_seq(n + 1);
+          s->set_job_id(JobId(static_cast<int>((n % per_stream) * o.streams + t) % o.jobs));
+          s->set_window_start_unix_ms(JobStart() + slot * kWindowMs);
+          s->set_window_end_unix_ms(JobStart() + (slot + 1) * kWindowMs);
+        }
+        batch.set_batch_id(k);
+        auto sent = std::chrono::steady_clock::now();
+        if (!stream->Write(batch) || !stream->Read(&ack)) break;
+        latencies[t].push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent)
+                .count());
+        if (ack.code() != 0) {
+          if (failed++ == 0) std::cerr << "loadgen: batch rejected: " << ack.message() << "\n";
+          continue;
+        }
+        acked += ack.accepted() + ack.duplicate();
+      }
+      stream->WritesDone();
+      (void)stream->Finish();
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
+  stop = true;
+  for (auto& th : threads) th.join();
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  double p50 = all.empty() ? 0 : all[all.size() / 2];
+  double p99 = all.empty() ? 0 : all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  std::cout << absl::StrFormat(
+      "{\"samples_per_s\": %.0f, \"samples\": %d, \"batches\": %d, \"failed_batches\": %d, "
+      "\"p50_ms\": %.3f, \"p99_ms\": %.3f}\n",
+      static_cast<double>(acked.load()) / elapsed, acked.load(), all.size(), failed.load(), p50,
+      p99);
+  return failed.load() == 0 ? 0 : 1;
+}

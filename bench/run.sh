@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# make bench: ingestion throughput of redflagd against a null sink, over
+# loopback, with the load generator in its own process.
+#   batch sizes 100/1000/4000 in group_commit mode, batch 1000 in fsync mode,
+#   100,000 registered jobs, peak RSS of the daemon.
+# Prints a closing line: ingest: N samples/s at batch 1000 (R% of null sink), p99 ack X ms
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+seconds=${BENCH_SECONDS:-10}
+jobs=${BENCH_JOBS:-100000}
+streams=${BENCH_STREAMS:-8}
+out=$(mktemp -d /tmp/redflag-bench-XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$out"' EXIT
+loadgen="$build/bench/redflag_loadgen"
+port=50161
+http=9561
+
+field() { /usr/bin/python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
+
+start_daemon() {  # durability
+  "$build/daemon/redflagd" --data-dir "$out/data" --grpc-listen 127.0.0.1:$port \
+    --http-listen 127.0.0.1:$http -o storage.durability="$1" -o log.level=warn \
+    --port-file "$out/ports" 2>>"$out/redflagd.log" &
+  daemon=$!
+  while [ ! -f "$out/ports" ]; do sleep 0.05; done
+  rm -f "$out/ports"
+}
+stop_daemon() {
+  hwm=$(awk '/VmHWM/ {print $2}' /proc/$daemon/status)
+  kill -TERM $daemon; wait $daemon || true
+}
+run() {  # label batch
+  r=$("$loadgen" --addr 127.0.0.1:$port --jobs "$jobs" --batch "$2" --streams "$streams" \
+        --seconds "$seconds" --source-prefix "$1-$RANDOM")
+  printf '%-28s %12s samples/s   p50 %7s ms   p99 %7s ms\n' "$1 batch $2" \
+    "$(field "$r" samples_per_s)" "$(field "$r" p50_ms)" "$(field "$r" p99_ms)"
+  last=$r
+}
+
+echo "bench: $seconds s per run, $streams streams, $jobs jobs, $(nproc) cores"
+"$build/bench/redflag_null_sink" 127.0.0.1:$port 2>/dev/null &
+sink=$!
+sleep 0.5
+run null-sink 1000
+null=$(field "$last" samples_per_s)
+kill $sink; wait $sink 2>/dev/null || true
+
+start_daemon group_commit
+reg=$("$loadgen" --addr 127.0.0.1:$port --jobs "$jobs" --register)
+echo "registered $jobs jobs in $(field "$reg" seconds) s"
+run group_commit 100
+run group_commit 4000
+run group_commit 1000
+gc=$(field "$last" samples_per_s)
+p99=$(field "$last" p99_ms)
+stop_daemon
+gc_hwm=$hwm
+
+start_daemon fsync
+run fsync 1000
+stop_daemon
+echo "peak RSS of redflagd with $jobs jobs: $((gc_hwm / 1024)) MiB (group_commit run), $((hwm / 1024)) MiB (fsync run)"
+echo "store size: $(du -sh "$out/data" | cut -f1)"
+ratio=$(/usr/bin/python3 -c "print(round(100 * $gc / $null))")
+echo "ingest: $gc samples/s at batch 1000 ($ratio% of null sink), p99 ack $p99 ms"
