@@ -107,15 +107,7 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
   // gRPC's reconnect backoff.
   for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
        !PortOpen(ports.first) && std::chrono::steady_clock::now() < until;) {
-    int status;
-    if (waitpid(d->pid_, &status, WNOHANG) == d->pid_) {
-      d->pid_ = -1;
-      std::ifstream log(d->log_path_);
-      std::stringstream text;
-      text << log.rdbuf();
-      return absl::InternalError(absl::StrCat("redflagd exited with ", DecodeStatus(status),
-                                              " during start-up:\n", text.str()));
-    }
+    if (absl::Status exited = d->ExitedDuringStartup(); !exited.ok()) return exited;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   // Short reconnect backoff: the daemon is not listening yet on the first try.
@@ -129,15 +121,7 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
   auto health = grpc::health::v1::Health::NewStub(d->channel_);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
-    int status;
-    if (waitpid(d->pid_, &status, WNOHANG) == d->pid_) {
-      d->pid_ = -1;
-      std::ifstream log(d->log_path_);
-      std::stringstream text;
-      text << log.rdbuf();
-      return absl::InternalError(absl::StrCat("redflagd exited with ", DecodeStatus(status),
-                                              " during start-up:\n", text.str()));
-    }
+    if (absl::Status exited = d->ExitedDuringStartup(); !exited.ok()) return exited;
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
     grpc::health::v1::HealthCheckRequest req;
@@ -149,6 +133,17 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return absl::DeadlineExceededError("redflagd did not serve within 30 s");
+}
+
+absl::Status DaemonProcess::ExitedDuringStartup() {
+  int status;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return absl::OkStatus();
+  pid_ = -1;
+  std::ifstream log(log_path_);
+  std::stringstream text;
+  text << log.rdbuf();
+  return absl::InternalError(absl::StrCat("redflagd exited with ", DecodeStatus(status),
+                                          " during start-up:\n", text.str()));
 }
 
 DaemonProcess::~DaemonProcess() {

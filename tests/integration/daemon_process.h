@@ -47,6 +47,8 @@ class DaemonProcess {
   const std::string& log_path() const { return log_path_; }
 
  private:
+  absl::Status ExitedDuringStartup();
+
   pid_t pid_ = -1;
   std::pair<int, int> ports_;
   std::string log_path_;
