@@ -3,6 +3,7 @@
 // Pure functions: no I/O, no threads.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "redflag/v1/jobs.pb.h"
@@ -34,17 +35,38 @@ inline uint64_t AcceleratorMs(uint32_t active_accelerators, const Window& w) {
   return static_cast<uint64_t>(active_accelerators) * static_cast<uint64_t>(w.length_ms());
 }
 
-// A fresh totals record (one accelerator_ms slot per Precision value).
-redflag::v1::JobTotals NewTotals();
+// A job's running totals as plain numbers: the ledger keeps one per job in
+// memory and adds to it per sample, so it must be cheap to update. The API
+// and the checkpoints use the v1::JobTotals message (ToProto / FromProto).
+struct Totals {
+  static constexpr int kPrecisions = redflag::v1::Precision_ARRAYSIZE;
+
+  uint64_t samples = 0;
+  uint64_t accelerator_ms = 0;
+  uint64_t tokens = 0;
+  int64_t first_window_start_ms = 0;  // valid once samples > 0
+  int64_t last_window_end_ms = 0;
+  uint64_t clamped_samples = 0;
+  uint64_t tensor_measured_accelerator_ms = 0;
+  double tensor_active_accelerator_ms = 0;
+  uint64_t sm_measured_accelerator_ms = 0;
+  double sm_active_accelerator_ms = 0;
+  double reported_operations = 0;
+  uint64_t reported_accelerator_ms = 0;
+  std::array<uint64_t, kPrecisions> accelerator_ms_by_precision{};
+};
+
+redflag::v1::JobTotals ToProto(const Totals& t);
+// ToProto into an existing message, reusing its memory.
+void FillProto(const Totals& t, redflag::v1::JobTotals& p);
+Totals FromProto(const redflag::v1::JobTotals& p);
 
 // Adds an accepted sample, with its fitted window, to `totals`. The caller has
 // checked that no integer total overflows (see WouldOverflow).
 void AddSample(const redflag::v1::Sample& sample, const Window& fitted,
-               redflag::v1::Precision job_precision, bool clamped,
-               redflag::v1::JobTotals& totals);
+               redflag::v1::Precision job_precision, bool clamped, Totals& totals);
 
 // True when adding `accelerator_ms` and `tokens` to totals would overflow.
-bool WouldOverflow(const redflag::v1::JobTotals& totals, uint64_t accelerator_ms,
-                   uint64_t tokens);
+bool WouldOverflow(const Totals& totals, uint64_t accelerator_ms, uint64_t tokens);
 
 }  // namespace redflag::detectors

@@ -27,7 +27,7 @@ TEST(FitToJob, InsideOverhangingAndOutside) {
 }
 
 TEST(AddSample, SumsEveryTotalByHand) {
-  v1::JobTotals t = NewTotals();
+  Totals t;
   v1::Sample a;
   a.set_active_accelerators(8);
   a.set_tensor_active(0.5);
@@ -40,39 +40,55 @@ TEST(AddSample, SumsEveryTotalByHand) {
   AddSample(a, Window{1000, 61000}, v1::PRECISION_BF16, false, t);
   AddSample(b, Window{61000, 121000}, v1::PRECISION_BF16, true, t);
 
-  EXPECT_EQ(t.samples(), 2u);
-  EXPECT_EQ(t.accelerator_ms(), 8u * 60000 + 4u * 60000);
-  EXPECT_EQ(t.tensor_measured_accelerator_ms(), 8u * 60000);
-  EXPECT_DOUBLE_EQ(t.tensor_active_accelerator_ms(), 0.5 * 8 * 60000);
-  EXPECT_EQ(t.sm_measured_accelerator_ms(), 4u * 60000);
-  EXPECT_DOUBLE_EQ(t.sm_active_accelerator_ms(), 0.25 * 4 * 60000);
-  EXPECT_EQ(t.tokens(), 1000u);
-  EXPECT_DOUBLE_EQ(t.reported_operations(), 1e15);
-  EXPECT_EQ(t.reported_accelerator_ms(), 4u * 60000);
+  EXPECT_EQ(t.samples, 2u);
+  EXPECT_EQ(t.accelerator_ms, 8u * 60000 + 4u * 60000);
+  EXPECT_EQ(t.tensor_measured_accelerator_ms, 8u * 60000);
+  EXPECT_DOUBLE_EQ(t.tensor_active_accelerator_ms, 0.5 * 8 * 60000);
+  EXPECT_EQ(t.sm_measured_accelerator_ms, 4u * 60000);
+  EXPECT_DOUBLE_EQ(t.sm_active_accelerator_ms, 0.25 * 4 * 60000);
+  EXPECT_EQ(t.tokens, 1000u);
+  EXPECT_DOUBLE_EQ(t.reported_operations, 1e15);
+  EXPECT_EQ(t.reported_accelerator_ms, 4u * 60000);
   // a ran at the job's precision (BF16), b at its own (FP8).
-  EXPECT_EQ(t.accelerator_ms_by_precision(v1::PRECISION_BF16), 8u * 60000);
-  EXPECT_EQ(t.accelerator_ms_by_precision(v1::PRECISION_FP8), 4u * 60000);
-  EXPECT_EQ(t.first_window_start_unix_ms(), 1000);
-  EXPECT_EQ(t.last_window_end_unix_ms(), 121000);
-  EXPECT_EQ(t.clamped_samples(), 1u);
+  EXPECT_EQ(t.accelerator_ms_by_precision[v1::PRECISION_BF16], 8u * 60000);
+  EXPECT_EQ(t.accelerator_ms_by_precision[v1::PRECISION_FP8], 4u * 60000);
+  EXPECT_EQ(t.first_window_start_ms, 1000);
+  EXPECT_EQ(t.last_window_end_ms, 121000);
+  EXPECT_EQ(t.clamped_samples, 1u);
 }
 
 TEST(AddSample, OutOfOrderWindowsKeepFirstAndLast) {
-  v1::JobTotals t = NewTotals();
+  Totals t;
   v1::Sample s;
   s.set_active_accelerators(1);
   AddSample(s, Window{5000, 6000}, v1::PRECISION_UNSPECIFIED, false, t);
   AddSample(s, Window{1000, 2000}, v1::PRECISION_UNSPECIFIED, false, t);
-  EXPECT_EQ(t.first_window_start_unix_ms(), 1000);
-  EXPECT_EQ(t.last_window_end_unix_ms(), 6000);
+  EXPECT_EQ(t.first_window_start_ms, 1000);
+  EXPECT_EQ(t.last_window_end_ms, 6000);
+}
+
+TEST(Totals, SurviveTheProtoRoundTrip) {
+  Totals t;
+  v1::Sample s;
+  s.set_active_accelerators(3);
+  s.set_tensor_active(0.25);
+  s.set_sm_active(0.5);
+  s.set_tokens_processed(77);
+  s.set_reported_operations(2.5e12);
+  s.set_precision(v1::PRECISION_TF32);
+  AddSample(s, Window{10, 1010}, v1::PRECISION_BF16, true, t);
+  const v1::JobTotals p = ToProto(t);
+  EXPECT_EQ(p.accelerator_ms(), 3000u);
+  EXPECT_EQ(p.accelerator_ms_by_precision(v1::PRECISION_TF32), 3000u);
+  EXPECT_EQ(ToProto(FromProto(p)).SerializeAsString(), p.SerializeAsString());
 }
 
 TEST(WouldOverflow, GuardsIntegerTotals) {
-  v1::JobTotals t = NewTotals();
-  t.set_accelerator_ms(std::numeric_limits<uint64_t>::max() - 10);
+  Totals t;
+  t.accelerator_ms = std::numeric_limits<uint64_t>::max() - 10;
   EXPECT_FALSE(WouldOverflow(t, 10, 0));
   EXPECT_TRUE(WouldOverflow(t, 11, 0));
-  t.set_tokens(std::numeric_limits<uint64_t>::max());
+  t.tokens = std::numeric_limits<uint64_t>::max();
   EXPECT_TRUE(WouldOverflow(t, 0, 1));
 }
 

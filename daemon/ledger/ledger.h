@@ -6,15 +6,20 @@
 // it), and writes the whole group of requests in ONE store write batch; only
 // when that write succeeds are the requests acknowledged.
 //
-// A committed sample batch is one ledger record holding its accepted samples
-// (the facts) and so, in the same atomic write, both the totals' change and
-// the sources' watermark advance. Running totals and watermarks are kept in
-// memory and checkpointed together with the number of the last record they
-// include; a restart loads the checkpoint and replays the records after it.
-// So a crash at any instant loses nothing acknowledged and counts nothing twice.
+// A committed sample batch is one ledger record (the batch as sent, plus which
+// samples were duplicates or clamped), so the totals' change and the sources'
+// watermark advance are one atomic write. Running totals and watermarks live
+// in memory; a checkpointer thread writes the changed ones, with the number of
+// the last record they include, once per checkpoint interval and then drops
+// the records it covers. A restart loads the checkpoint and replays the
+// records after it, so a crash at any instant loses nothing acknowledged and
+// counts nothing twice.
+//
+// The calling (gRPC handler) thread does what needs no state: it resolves the
+// batch's job and source ids and encodes the record, so the committer's work
+// per sample is a few cache lines of checks and additions.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -27,10 +32,12 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "daemon/config/config.h"
+#include "daemon/ledger/ledger_state.h"
 #include "daemon/storage/store.h"
 #include "redflag/v1/jobs.pb.h"
 #include "redflag/v1/telemetry.pb.h"
@@ -108,40 +115,69 @@ class Ledger {
   const LedgerStats& stats() const { return stats_; }
 
  private:
-  struct JobState;
-  struct SourceState;
   struct Op;
-  struct Resolved;
+  struct CheckpointData;
+  using JobSlot = ledger_internal::JobSlot;
+  using SourceSlot = ledger_internal::SourceSlot;
+  using WindowState = ledger_internal::WindowState;
 
   Ledger(Store& store, const LedgerOptions& options);
-  absl::Status Load();
-  absl::Status ReplayRecord(absl::string_view key, absl::string_view value);
-  SourceState& SourceFor(absl::string_view source_id);
 
+  // Start-up (ledger_recovery.cc).
+  absl::Status Load();
+  absl::Status LoadJobCheckpoint(absl::string_view key, absl::string_view value);
+  absl::Status ReplayRecord(absl::string_view key, absl::string_view value);
+
+  // Batches (ledger_batch.cc).
+  absl::Status Prepare(Op& op);
+  void ApplyBatch(Op& op, WriteBatch& wb);
+  void MarkApplied(JobSlot& job, SourceSlot& source, uint64_t seq, WindowState& window,
+                   int64_t window_end);
+
+  // Checkpoints (ledger_checkpoint.cc).
+  std::unique_ptr<CheckpointData> TakeCheckpoint();
+  absl::Status WriteCheckpoint(const CheckpointData& data);
+  void MaybeCheckpoint();
+  void FinalCheckpoint();
+  void CheckpointLoop();
+
+  // The queue and the committer (ledger.cc).
   absl::Status Submit(Op& op);
   void CommitLoop();
   void CommitGroup(std::vector<Op*>& group);
-  void ApplyBatch(Op& op, WriteBatch& wb);
   void ApplyRegister(Op& op, WriteBatch& wb);
   void ApplyEnd(Op& op, WriteBatch& wb);
-  absl::Status Checkpoint();
   void WalSyncLoop();
+  void Fail(absl::string_view what, const absl::Status& s);
+
+  // Lookups; the caller holds index_mu_ (shared is enough).
+  JobSlot* FindJob(absl::string_view job_id) const;
+  SourceSlot& SourceForLocked(absl::string_view source_id);
+  v1::Job JobView(const JobSlot& slot) const;
 
   Store& store_;
   const LedgerOptions options_;
   LedgerStats stats_;
 
-  // State, guarded by state_mu_; only the committer thread mutates it.
+  // Lock order: state_mu_, then index_mu_.
+  //
+  // The id indexes. Handler threads resolve ids under a shared lock; the
+  // committer adds jobs and handlers add sources under the exclusive lock.
+  // Slots are never removed, so a resolved pointer stays valid.
+  mutable absl::Mutex index_mu_;
+  absl::flat_hash_map<std::string, ledger_internal::IndexEntry<JobSlot>> job_index_;
+  absl::flat_hash_map<std::string, ledger_internal::IndexEntry<SourceSlot>> source_index_;
+  std::vector<std::unique_ptr<JobSlot>> job_slots_;        // by JobSlot::index
+  std::vector<std::unique_ptr<SourceSlot>> source_slots_;  // by SourceSlot::index
+
+  // Everything the committer mutates; reads take it to see committed state.
   mutable std::mutex state_mu_;
-  absl::flat_hash_map<std::string, std::unique_ptr<JobState>> jobs_;
-  absl::btree_map<absl::string_view, JobState*> job_order_;  // keys point into JobState
-  absl::flat_hash_map<std::string, std::unique_ptr<SourceState>> sources_;
-  std::vector<JobState*> dirty_jobs_;
-  std::vector<SourceState*> dirty_sources_;
+  absl::btree_map<absl::string_view, JobSlot*> job_order_;  // keys point into JobSlot::id
+  absl::flat_hash_map<uint64_t, WindowState> windows_;      // by ledger_internal::WindowKey
+  std::vector<JobSlot*> dirty_jobs_;
+  std::vector<SourceSlot*> dirty_sources_;
   uint64_t next_record_ = 1;
-  uint64_t generation_ = 0;               // per checked batch, for scratch fields
-  std::vector<Resolved> resolved_;         // reused by ApplyBatch
-  std::string record_buf_;                 // reused by ApplyBatch
+  uint64_t generation_ = 0;  // per checked batch, for the scratch fields
   absl::Time last_checkpoint_ = absl::InfinitePast();
 
   // The request queue.
@@ -151,8 +187,17 @@ class Ledger {
   std::deque<Op*> queue_;
   bool stopping_ = false;
 
+  // The checkpointer: one checkpoint in flight at a time.
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  std::unique_ptr<CheckpointData> checkpoint_pending_;
+  bool checkpoint_busy_ = false;
+  bool checkpoint_stop_ = false;
+  uint64_t pruned_through_ = 0;  // ledger records up to this one are deleted
+
   std::atomic<bool> failed_{false};
   std::thread committer_;
+  std::thread checkpointer_;
   std::thread wal_syncer_;
   std::mutex wal_mu_;
   std::condition_variable wal_cv_;

@@ -78,8 +78,8 @@ TEST_F(LedgerTest, CountsAcceleratorTimeOfAcceptedSamples) {
 
 TEST_F(LedgerTest, ReplayedBatchIsAcknowledgedButNotCountedTwice) {
   ASSERT_TRUE(ledger_->RegisterJob(Job("j1")).ok());
-  auto batch = Batch({Sample("src", 1, "j1", kT0, kT0 + kMin), Sample("src", 2, "j1", kT0 + kMin,
-                                                                      kT0 + 2 * kMin)});
+  auto batch = Batch({Sample("src", 1, "j1", kT0, kT0 + kMin),
+                      Sample("src", 2, "j1", kT0 + kMin, kT0 + 2 * kMin)});
   ASSERT_TRUE(ledger_->Ingest(batch).ok());
   auto again = ledger_->Ingest(batch);
   ASSERT_TRUE(again.ok()) << again.status();
@@ -101,11 +101,10 @@ TEST_F(LedgerTest, PartlyReplayedBatchCountsOnlyTheNewSamples) {
 
 TEST_F(LedgerTest, UnknownJobRejectsTheWholeBatch) {
   ASSERT_TRUE(ledger_->RegisterJob(Job("j1")).ok());
-  auto out = ledger_->Ingest(Batch({Sample("src", 1, "j1", kT0, kT0 + kMin),
-                                    Sample("src", 2, "nope", kT0, kT0 + kMin)}));
+  auto out = ledger_->Ingest(
+      Batch({Sample("src", 1, "j1", kT0, kT0 + kMin), Sample("src", 2, "nope", kT0, kT0 + kMin)}));
   EXPECT_EQ(out.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_NE(out.status().message().find("samples[1].job_id"), std::string::npos)
-      << out.status();
+  EXPECT_NE(out.status().message().find("samples[1].job_id"), std::string::npos) << out.status();
   EXPECT_EQ(AcceleratorMs("j1"), 0u);
   // Nothing was applied, so the first sample is still new.
   auto retry = ledger_->Ingest(Batch({Sample("src", 1, "j1", kT0, kT0 + kMin)}));
@@ -150,8 +149,9 @@ TEST_F(LedgerTest, SequenceNotIncreasingInsideABatchIsRejected) {
 
 TEST_F(LedgerTest, SourceThatResetItsSequenceIsToldToUseANewId) {
   ASSERT_TRUE(ledger_->RegisterJob(Job("j1")).ok());
-  ASSERT_TRUE(ledger_->Ingest(Batch({Sample("src", 1, "j1", kT0, kT0 + kMin),
-                                     Sample("src", 2, "j1", kT0 + kMin, kT0 + 2 * kMin)}))
+  ASSERT_TRUE(ledger_
+                  ->Ingest(Batch({Sample("src", 1, "j1", kT0, kT0 + kMin),
+                                  Sample("src", 2, "j1", kT0 + kMin, kT0 + 2 * kMin)}))
                   .ok());
   // seq 1 again, but for a window never delivered: not a replay.
   auto out = ledger_->Ingest(Batch({Sample("src", 1, "j1", kT0 + 5 * kMin, kT0 + 6 * kMin)}));
@@ -287,9 +287,9 @@ TEST_F(LedgerTest, ConcurrentBatchesAreGroupedAndAllCounted) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int b = 0; b < kBatches; ++b) {
-        auto out = ledger_->Ingest(Batch({Sample(absl::StrCat("src-", t), b + 1,
-                                                 absl::StrCat("j", t), kT0 + b * kMin,
-                                                 kT0 + (b + 1) * kMin)}));
+        auto out =
+            ledger_->Ingest(Batch({Sample(absl::StrCat("src-", t), b + 1, absl::StrCat("j", t),
+                                          kT0 + b * kMin, kT0 + (b + 1) * kMin)}));
         EXPECT_TRUE(out.ok()) << out.status();
       }
     });

@@ -8,16 +8,20 @@ namespace {
 struct Op {
   Domain domain;
   std::string key;
-  std::optional<std::string> value;  // nullopt = delete
+  std::optional<std::string> value;      // nullopt = delete
+  std::optional<std::string> range_end;  // set = delete [key, range_end)
 };
 
 class MemoryBatch : public WriteBatch {
  public:
   void Put(Domain d, absl::string_view key, absl::string_view value) override {
-    ops_.push_back(Op{d, std::string(key), std::string(value)});
+    ops_.push_back(Op{d, std::string(key), std::string(value), std::nullopt});
   }
   void Delete(Domain d, absl::string_view key) override {
-    ops_.push_back(Op{d, std::string(key), std::nullopt});
+    ops_.push_back(Op{d, std::string(key), std::nullopt, std::nullopt});
+  }
+  void DeleteRange(Domain d, absl::string_view begin, absl::string_view end) override {
+    ops_.push_back(Op{d, std::string(begin), std::nullopt, std::string(end)});
   }
   size_t Count() const override { return ops_.size(); }
   const std::vector<Op>& ops() const { return ops_; }
@@ -39,6 +43,8 @@ absl::Status MemoryStore::Write(WriteBatch& batch, bool) {
     auto& m = data_[static_cast<int>(op.domain)];
     if (op.value) {
       m[op.key] = *op.value;
+    } else if (op.range_end) {
+      if (op.key < *op.range_end) m.erase(m.lower_bound(op.key), m.lower_bound(*op.range_end));
     } else {
       m.erase(op.key);
     }
@@ -55,8 +61,9 @@ absl::StatusOr<std::optional<std::string>> MemoryStore::Get(Domain d, absl::stri
   return std::optional<std::string>(it->second);
 }
 
-absl::Status MemoryStore::Scan(Domain d, absl::string_view prefix, absl::string_view from,
-                               const std::function<bool(absl::string_view, absl::string_view)>& fn) {
+absl::Status MemoryStore::Scan(
+    Domain d, absl::string_view prefix, absl::string_view from,
+    const std::function<bool(absl::string_view, absl::string_view)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   const auto& m = data_[static_cast<int>(d)];
   absl::string_view start = from > prefix ? from : prefix;

@@ -1,12 +1,12 @@
 // An in-memory Store for unit tests, with injectable write failures.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <array>
 #include <atomic>
 #include <map>
 #include <mutex>
 
+#include "absl/strings/string_view.h"
 #include "daemon/storage/store.h"
 
 namespace redflag {

@@ -57,6 +57,10 @@ class RocksBatch : public WriteBatch {
   void Delete(Domain d, absl::string_view key) override {
     batch_.Delete(cfs_[static_cast<int>(d)], rocksdb::Slice(key.data(), key.size()));
   }
+  void DeleteRange(Domain d, absl::string_view begin, absl::string_view end) override {
+    batch_.DeleteRange(cfs_[static_cast<int>(d)], rocksdb::Slice(begin.data(), begin.size()),
+                       rocksdb::Slice(end.data(), end.size()));
+  }
   size_t Count() const override { return static_cast<size_t>(batch_.Count()); }
   rocksdb::WriteBatch* get() { return &batch_; }
 
@@ -76,9 +80,7 @@ class RocksDbStore : public Store {
     db_->Close();
   }
 
-  std::unique_ptr<WriteBatch> NewBatch() override {
-    return std::make_unique<RocksBatch>(domains_);
-  }
+  std::unique_ptr<WriteBatch> NewBatch() override { return std::make_unique<RocksBatch>(domains_); }
 
   absl::Status Write(WriteBatch& batch, bool sync) override {
     rocksdb::WriteOptions wo;

@@ -47,8 +47,8 @@ absl::StatusOr<uint32_t> MigrateSchema(Store& store) {
     std::unique_ptr<WriteBatch> batch = store.NewBatch();
     absl::Status s = m.run(store, *batch);
     if (!s.ok()) {
-      return absl::Status(s.code(), absl::StrCat("migration to schema ", m.to_version, " (",
-                                                 m.what, "): ", s.message()));
+      return absl::Status(s.code(), absl::StrCat("migration to schema ", m.to_version, " (", m.what,
+                                                 "): ", s.message()));
     }
     batch->Put(Domain::kMeta, kVersionKey, absl::StrCat(m.to_version));
     if (absl::Status w = store.Write(*batch, /*sync=*/true); !w.ok()) return w;

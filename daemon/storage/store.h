@@ -8,10 +8,10 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace redflag {
 
@@ -19,8 +19,8 @@ enum class Domain : uint8_t {
   kMeta = 0,    // schema version, ledger position
   kJobs,        // job_id -> Job (spec and end time)
   kTotals,      // job_id -> JobTotals, checkpointed
-  kWatermarks,  // source_id -> SourceWatermark, checkpointed
-  kLedger,      // big-endian record number -> LedgerRecord (accepted samples)
+  kWatermarks,  // per source its last seq, per (source, job) its last window end; checkpointed
+  kLedger,      // big-endian record number -> LedgerRecord, until checkpointed
   kCustomers,   // customer_id -> Customer
   kAlerts,      // alert_id -> Alert
   kCount,
@@ -35,6 +35,8 @@ class WriteBatch {
   virtual ~WriteBatch() = default;
   virtual void Put(Domain d, absl::string_view key, absl::string_view value) = 0;
   virtual void Delete(Domain d, absl::string_view key) = 0;
+  // Deletes every key in [begin, end).
+  virtual void DeleteRange(Domain d, absl::string_view begin, absl::string_view end) = 0;
   virtual size_t Count() const = 0;
 };
 
@@ -48,9 +50,9 @@ class Store {
   virtual absl::StatusOr<std::optional<std::string>> Get(Domain d, absl::string_view key) = 0;
   // Visits, in key order, the keys of `d` that start with `prefix` and are
   // >= `from`, until `fn` returns false.
-  virtual absl::Status Scan(Domain d, absl::string_view prefix, absl::string_view from,
-                            const std::function<bool(absl::string_view key,
-                                                     absl::string_view value)>& fn) = 0;
+  virtual absl::Status Scan(
+      Domain d, absl::string_view prefix, absl::string_view from,
+      const std::function<bool(absl::string_view key, absl::string_view value)>& fn) = 0;
   // Makes every earlier write durable (the group_commit background sync).
   virtual absl::Status SyncWal() = 0;
   // Bytes on disk and in memory tables, for the store size metric.

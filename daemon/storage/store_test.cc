@@ -1,10 +1,11 @@
+#include "daemon/storage/store.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "daemon/storage/memory_store.h"
 #include "daemon/storage/schema.h"
-#include "daemon/storage/store.h"
 
 namespace redflag {
 namespace {

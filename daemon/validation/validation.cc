@@ -8,55 +8,79 @@
 namespace redflag {
 namespace {
 
-absl::Status Invalid(absl::string_view field, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", what));
+// A field's name, spelled out only when an error needs it: a batch of
+// thousands of valid samples must not build thousands of strings.
+class Field {
+ public:
+  Field(const char* name) : name_(name) {}         // NOLINT: implicit by design
+  Field(const std::string& name) : name_(name) {}  // NOLINT
+  Field(int sample, absl::string_view name) : sample_(sample), name_(name) {}
+  std::string str() const {
+    return sample_ < 0 ? std::string(name_) : absl::StrCat("samples[", sample_, "].", name_);
+  }
+
+ private:
+  int sample_ = -1;
+  absl::string_view name_;
+};
+
+absl::Status Invalid(const Field& field, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(field.str(), ": ", what));
 }
 
 std::string Num(double v) { return absl::StrFormat("%g", v); }
 
-absl::Status CheckRatio(absl::string_view field, double v) {
+absl::Status CheckRatio(const Field& field, double v) {
   if (!std::isfinite(v) || v < 0.0 || v > 1.0) {
     return Invalid(field, absl::StrCat("must be between 0 and 1, got ", Num(v)));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckEventTime(absl::string_view field, int64_t unix_ms, const IngestLimits& limits,
-                            absl::Time now) {
+// The accepted range of event times, computed once per request.
+struct EventTimes {
+  EventTimes(const IngestLimits& limits, absl::Time now)
+      : limits(limits),
+        min_ms(absl::ToUnixMillis(limits.min_event_time)),
+        max_ms(absl::ToUnixMillis(now + limits.max_future_skew)) {}
+  const IngestLimits& limits;
+  const int64_t min_ms;
+  const int64_t max_ms;
+};
+
+absl::Status CheckEventTime(const Field& field, int64_t unix_ms, const EventTimes& range) {
+  if (unix_ms >= range.min_ms && unix_ms <= range.max_ms) return absl::OkStatus();
   absl::Time t = absl::FromUnixMillis(unix_ms);
-  if (t < limits.min_event_time) {
+  if (unix_ms < range.min_ms) {
     return Invalid(field, absl::StrCat("event time ", unix_ms, " (", absl::FormatTime(t),
                                        ") is before ingest.min_event_time ",
-                                       absl::FormatTime(limits.min_event_time)));
+                                       absl::FormatTime(range.limits.min_event_time)));
   }
-  if (t > now + limits.max_future_skew) {
-    return Invalid(field, absl::StrCat("event time ", unix_ms, " (", absl::FormatTime(t),
-                                       ") is more than ingest.max_future_skew (",
-                                       absl::FormatDuration(limits.max_future_skew),
-                                       ") in the future"));
-  }
-  return absl::OkStatus();
+  return Invalid(
+      field, absl::StrCat("event time ", unix_ms, " (", absl::FormatTime(t),
+                          ") is more than ingest.max_future_skew (",
+                          absl::FormatDuration(range.limits.max_future_skew), ") in the future"));
 }
 
-absl::Status CheckCountry(absl::string_view field, const std::string& cc, bool required) {
+absl::Status CheckCountry(const Field& field, const std::string& cc, bool required) {
   if (cc.empty()) {
     return required ? Invalid(field, "is required (ISO 3166-1 alpha-2 code)") : absl::OkStatus();
   }
   if (cc.size() != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z') {
-    return Invalid(field,
-                   absl::StrCat("must be an ISO 3166-1 alpha-2 code in upper case, got '", cc, "'"));
+    return Invalid(
+        field, absl::StrCat("must be an ISO 3166-1 alpha-2 code in upper case, got '", cc, "'"));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckPercent(absl::string_view field, double v) {
+absl::Status CheckPercent(const Field& field, double v) {
   if (!std::isfinite(v) || v < 0.0 || v > 100.0) {
     return Invalid(field, absl::StrCat("must be between 0 and 100, got ", Num(v)));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckText(absl::string_view field, const std::string& s, size_t max = 1024) {
+absl::Status CheckText(const Field& field, const std::string& s, size_t max = 1024) {
   if (s.size() > max) return Invalid(field, absl::StrCat("is longer than ", max, " bytes"));
   for (unsigned char c : s) {
     if (c < 0x20 && c != '\t') return Invalid(field, "contains control characters");
@@ -70,9 +94,7 @@ bool IsDate(const std::string& s) {
   return s.size() == 10 && absl::ParseTime("%Y-%m-%d", s, &t, &err);
 }
 
-}  // namespace
-
-absl::Status ValidateId(absl::string_view field, absl::string_view id) {
+absl::Status CheckId(const Field& field, absl::string_view id) {
   if (id.empty()) return Invalid(field, "is required");
   if (id.size() > 256) return Invalid(field, "is longer than 256 bytes");
   for (unsigned char c : id) {
@@ -81,6 +103,12 @@ absl::Status ValidateId(absl::string_view field, absl::string_view id) {
     }
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateId(absl::string_view field, absl::string_view id) {
+  return CheckId(std::string(field), id);
 }
 
 absl::Status ValidateSampleBatch(const v1::SampleBatch& batch, const IngestLimits& limits,
@@ -93,23 +121,19 @@ absl::Status ValidateSampleBatch(const v1::SampleBatch& batch, const IngestLimit
                                            limits.max_batch_samples, ")"));
   }
   const int64_t max_window_ms = absl::ToInt64Milliseconds(limits.max_sample_window);
-  std::string field;
+  const EventTimes times(limits, now);
   for (int i = 0; i < n; ++i) {
     const v1::Sample& s = batch.samples(i);
-    auto f = [&](absl::string_view name) -> const std::string& {
-      field = absl::StrCat("samples[", i, "].", name);
-      return field;
-    };
-    if (absl::Status st = ValidateId(f("source_id"), s.source_id()); !st.ok()) return st;
+    auto f = [i](absl::string_view name) { return Field(i, name); };
+    if (absl::Status st = CheckId(f("source_id"), s.source_id()); !st.ok()) return st;
     if (s.seq() == 0) return Invalid(f("seq"), "must be at least 1");
-    if (absl::Status st = ValidateId(f("job_id"), s.job_id()); !st.ok()) return st;
-    if (absl::Status st = CheckEventTime(f("window_start_unix_ms"), s.window_start_unix_ms(),
-                                         limits, now);
+    if (absl::Status st = CheckId(f("job_id"), s.job_id()); !st.ok()) return st;
+    if (absl::Status st =
+            CheckEventTime(f("window_start_unix_ms"), s.window_start_unix_ms(), times);
         !st.ok()) {
       return st;
     }
-    if (absl::Status st =
-            CheckEventTime(f("window_end_unix_ms"), s.window_end_unix_ms(), limits, now);
+    if (absl::Status st = CheckEventTime(f("window_end_unix_ms"), s.window_end_unix_ms(), times);
         !st.ok()) {
       return st;
     }
@@ -125,10 +149,10 @@ absl::Status ValidateSampleBatch(const v1::SampleBatch& batch, const IngestLimit
                                   "ingest.max_sample_window (", max_window_ms, " ms)"));
     }
     if (s.active_accelerators() > limits.max_accelerators_per_job) {
-      return Invalid(f("active_accelerators"),
-                     absl::StrCat(s.active_accelerators(),
-                                  " is more than ingest.max_accelerators_per_job (",
-                                  limits.max_accelerators_per_job, ")"));
+      return Invalid(
+          f("active_accelerators"),
+          absl::StrCat(s.active_accelerators(), " is more than ingest.max_accelerators_per_job (",
+                       limits.max_accelerators_per_job, ")"));
     }
     if (s.has_tensor_active()) {
       if (absl::Status st = CheckRatio(f("tensor_active"), s.tensor_active()); !st.ok()) return st;
@@ -173,14 +197,14 @@ absl::Status ValidateJobSpec(const v1::JobSpec& spec, const IngestLimits& limits
   if (absl::Status s = CheckText("job.accelerator_model", spec.accelerator_model(), 256); !s.ok()) {
     return s;
   }
-  if (spec.accelerator_count() == 0 ||
-      spec.accelerator_count() > limits.max_accelerators_per_job) {
-    return Invalid("job.accelerator_count",
-                   absl::StrCat("must be between 1 and ingest.max_accelerators_per_job (",
-                                limits.max_accelerators_per_job, "), got ",
-                                spec.accelerator_count()));
+  if (spec.accelerator_count() == 0 || spec.accelerator_count() > limits.max_accelerators_per_job) {
+    return Invalid(
+        "job.accelerator_count",
+        absl::StrCat("must be between 1 and ingest.max_accelerators_per_job (",
+                     limits.max_accelerators_per_job, "), got ", spec.accelerator_count()));
   }
-  if (absl::Status s = CheckEventTime("job.start_unix_ms", spec.start_unix_ms(), limits, now);
+  if (absl::Status s =
+          CheckEventTime("job.start_unix_ms", spec.start_unix_ms(), EventTimes(limits, now));
       !s.ok()) {
     return s;
   }
@@ -200,10 +224,10 @@ absl::Status ValidateJobSpec(const v1::JobSpec& spec, const IngestLimits& limits
   }
   if (spec.has_declared_active_parameters() && spec.has_declared_parameters() &&
       spec.declared_active_parameters() > spec.declared_parameters()) {
-    return Invalid("job.declared_active_parameters",
-                   absl::StrCat(spec.declared_active_parameters(),
-                                " is more than declared_parameters (", spec.declared_parameters(),
-                                ")"));
+    return Invalid(
+        "job.declared_active_parameters",
+        absl::StrCat(spec.declared_active_parameters(), " is more than declared_parameters (",
+                     spec.declared_parameters(), ")"));
   }
   if (!v1::Precision_IsValid(spec.precision())) {
     return Invalid("job.precision", absl::StrCat("unknown value ", spec.precision()));
@@ -214,7 +238,7 @@ absl::Status ValidateJobSpec(const v1::JobSpec& spec, const IngestLimits& limits
 absl::Status ValidateEndJob(const v1::EndJobRequest& req, const IngestLimits& limits,
                             absl::Time now) {
   if (absl::Status s = ValidateId("job_id", req.job_id()); !s.ok()) return s;
-  return CheckEventTime("end_unix_ms", req.end_unix_ms(), limits, now);
+  return CheckEventTime("end_unix_ms", req.end_unix_ms(), EventTimes(limits, now));
 }
 
 absl::Status ValidateCustomerProfile(const v1::CustomerProfile& p) {
@@ -279,8 +303,8 @@ absl::Status ValidateCustomerProfile(const v1::CustomerProfile& p) {
                    absl::StrCat("must be a date YYYY-MM-DD, got '", p.formation_date(), "'"));
   }
   for (int i = 0; i < p.linked_accounts_size(); ++i) {
-    if (absl::Status s = ValidateId(absl::StrCat("profile.linked_accounts[", i, "]"),
-                                    p.linked_accounts(i));
+    if (absl::Status s =
+            ValidateId(absl::StrCat("profile.linked_accounts[", i, "]"), p.linked_accounts(i));
         !s.ok()) {
       return s;
     }

@@ -47,8 +47,8 @@ TEST(ValidateSampleBatch, RejectsNanInfNegativeAndOutOfRangeRatios) {
 }
 
 TEST(ValidateSampleBatch, RejectsBadReportedOperationsAndHugeCounters) {
-  for (double v : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
-                   -1.0, 1e31}) {
+  for (double v : {std::numeric_limits<double>::quiet_NaN(),
+                   std::numeric_limits<double>::infinity(), -1.0, 1e31}) {
     ExpectRejected([v](v1::Sample& s) { s.set_reported_operations(v); },
                    "samples[0].reported_operations");
   }

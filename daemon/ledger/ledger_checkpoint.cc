@@ -1,0 +1,139 @@
+// Checkpoints: the committer copies what changed (a few milliseconds under the
+// state lock), the checkpointer thread encodes and writes it with the number
+// of the last ledger record it includes, and deletes the records it covers.
+#include "absl/strings/str_cat.h"
+#include "daemon/ledger/ledger_internal.h"
+#include "daemon/ledger/ledger_records.pb.h"
+#include "daemon/log/log.h"
+
+namespace redflag {
+namespace {
+constexpr size_t kCheckpointChunk = 1000;  // store operations per write
+}  // namespace
+
+using ledger_internal::Fixed64;
+using ledger_internal::kAppliedThroughKey;
+using ledger_internal::RecordKey;
+
+std::unique_ptr<Ledger::CheckpointData> Ledger::TakeCheckpoint() {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  last_checkpoint_ = absl::Now();
+  auto data = std::make_unique<CheckpointData>();
+  data->through = next_record_ - 1;
+  data->jobs.reserve(dirty_jobs_.size());
+  {
+    absl::ReaderMutexLock index_lock(&index_mu_);
+    for (JobSlot* job : dirty_jobs_) {
+      data->jobs.push_back({job, job->totals, data->windows.size()});
+      for (uint32_t source : job->window_sources) {
+        const SourceSlot* src = source_slots_[source].get();
+        auto it = windows_.find(ledger_internal::WindowKey(*src, *job));
+        if (it != windows_.end()) data->windows.emplace_back(src, it->second.last_end);
+      }
+      job->dirty = false;
+    }
+  }
+  data->seqs.reserve(dirty_sources_.size());
+  for (SourceSlot* src : dirty_sources_) {
+    data->seqs.emplace_back(src, src->last_seq);
+    src->dirty = false;
+  }
+  dirty_jobs_.clear();
+  dirty_sources_.clear();
+  return data;
+}
+
+absl::Status Ledger::WriteCheckpoint(const CheckpointData& data) {
+  // Written in several store writes, so that none holds up the committer's
+  // writes for long: each job's record says which ledger record it includes
+  // (replay skips up to there), and the position that replay starts from is
+  // in the last write.
+  std::unique_ptr<WriteBatch> wb = store_.NewBatch();
+  auto flush = [&]() -> absl::Status {
+    absl::Status s = store_.Write(*wb, /*sync=*/false);
+    ++stats_.store_writes;
+    wb = store_.NewBatch();
+    return s;
+  };
+  ledger::JobCheckpoint record;
+  std::string value;
+  for (size_t i = 0; i < data.jobs.size(); ++i) {
+    const CheckpointData::JobMark& mark = data.jobs[i];
+    const size_t end =
+        i + 1 < data.jobs.size() ? data.jobs[i + 1].first_window : data.windows.size();
+    record.Clear();
+    record.set_through(data.through);
+    detectors::FillProto(mark.totals, *record.mutable_totals());
+    for (size_t w = mark.first_window; w < end; ++w) {
+      auto* window = record.add_windows();
+      window->set_source_id(data.windows[w].first->id);
+      window->set_last_end_unix_ms(data.windows[w].second);
+    }
+    value.clear();
+    record.SerializeToString(&value);
+    wb->Put(Domain::kTotals, mark.job->id, value);
+    if (wb->Count() >= kCheckpointChunk) {
+      if (absl::Status s = flush(); !s.ok()) return s;
+    }
+  }
+  for (const auto& [src, seq] : data.seqs) {
+    wb->Put(Domain::kWatermarks, src->id, Fixed64(seq));
+    if (wb->Count() >= kCheckpointChunk) {
+      if (absl::Status s = flush(); !s.ok()) return s;
+    }
+  }
+  wb->Put(Domain::kMeta, kAppliedThroughKey, RecordKey(data.through));
+  // The records this checkpoint covers are no longer needed for recovery.
+  const bool prune = data.through > pruned_through_;
+  if (prune) {
+    wb->DeleteRange(Domain::kLedger, RecordKey(pruned_through_ + 1), RecordKey(data.through + 1));
+  }
+  // No fsync needed: the WAL keeps order, so a checkpoint lost in a power
+  // failure only means its records are replayed.
+  if (absl::Status s = flush(); !s.ok()) return s;
+  ++stats_.checkpoints;
+  if (prune) pruned_through_ = data.through;
+  return absl::OkStatus();
+}
+
+void Ledger::MaybeCheckpoint() {
+  if (failed_ || absl::Now() - last_checkpoint_ < options_.checkpoint_interval) return;
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    if (checkpoint_busy_) return;  // the previous one is still being written
+    checkpoint_busy_ = true;
+  }
+  std::unique_ptr<CheckpointData> data = TakeCheckpoint();
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    checkpoint_pending_ = std::move(data);
+  }
+  checkpoint_cv_.notify_all();
+}
+
+void Ledger::CheckpointLoop() {
+  std::unique_lock<std::mutex> lock(checkpoint_mu_);
+  for (;;) {
+    checkpoint_cv_.wait(lock, [&] { return checkpoint_stop_ || checkpoint_pending_ != nullptr; });
+    if (checkpoint_pending_ == nullptr) return;
+    std::unique_ptr<CheckpointData> data = std::move(checkpoint_pending_);
+    lock.unlock();
+    if (absl::Status s = WriteCheckpoint(*data); !s.ok()) Fail("checkpoint write failed", s);
+    lock.lock();
+    checkpoint_busy_ = false;
+    checkpoint_cv_.notify_all();
+  }
+}
+
+void Ledger::FinalCheckpoint() {
+  {
+    std::unique_lock<std::mutex> lock(checkpoint_mu_);
+    checkpoint_cv_.wait(lock, [&] { return !checkpoint_busy_; });
+  }
+  if (failed_) return;
+  if (absl::Status s = WriteCheckpoint(*TakeCheckpoint()); !s.ok()) {
+    log::Error("final checkpoint failed", {{"error", std::string(s.message())}});
+  }
+}
+
+}  // namespace redflag
