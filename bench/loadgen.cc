@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -24,6 +25,7 @@ struct Options {
   int jobs = 100000;
   int batch = 1000;
   int streams = 8;
+  int inflight = 2;  // batches written ahead of their acks, per stream
   double seconds = 10;
   bool register_jobs = false;
   std::string source_prefix = "bench";
@@ -33,12 +35,12 @@ constexpr int64_t kWindowMs = 10'000;
 
 int64_t JobStart() {
   // A fixed start a week back, so windows are in the past but not ancient.
-  static const int64_t start =
-      (std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-           .count() /
-       86'400'000 - 7) *
-      86'400'000;
+  static const int64_t start = (std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                        .count() /
+                                    86'400'000 -
+                                7) *
+                               86'400'000;
   return start;
 }
 
@@ -83,12 +85,20 @@ int main(int argc, char** argv) {
       continue;
     }
     std::string v = argv[++i];
-    if (a == "--addr") o.addr = v;
-    else if (a == "--jobs") (void)absl::SimpleAtoi(v, &o.jobs);
-    else if (a == "--batch") (void)absl::SimpleAtoi(v, &o.batch);
-    else if (a == "--streams") (void)absl::SimpleAtoi(v, &o.streams);
-    else if (a == "--seconds") (void)absl::SimpleAtod(v, &o.seconds);
-    else if (a == "--source-prefix") o.source_prefix = v;
+    if (a == "--addr")
+      o.addr = v;
+    else if (a == "--jobs")
+      (void)absl::SimpleAtoi(v, &o.jobs);
+    else if (a == "--batch")
+      (void)absl::SimpleAtoi(v, &o.batch);
+    else if (a == "--streams")
+      (void)absl::SimpleAtoi(v, &o.streams);
+    else if (a == "--inflight")
+      (void)absl::SimpleAtoi(v, &o.inflight);
+    else if (a == "--seconds")
+      (void)absl::SimpleAtod(v, &o.seconds);
+    else if (a == "--source-prefix")
+      o.source_prefix = v;
   }
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(256 << 20);
@@ -123,8 +133,7 @@ int main(int argc, char** argv) {
       // Stream t covers jobs t, t+streams, ...; within a batch every job is
       // distinct, and a job's next window comes one slot later.
       const int64_t per_stream = std::max(1, o.jobs / o.streams);
-      redflag::v1::BatchAck ack;
-      for (uint64_t k = 0; !stop; ++k) {
+      auto fill = [&](uint64_t k) {
         for (int i = 0; i < o.batch; ++i) {
           const uint64_t n = k * static_cast<uint64_t>(o.batch) + static_cast<uint64_t>(i);
           const int64_t slot = static_cast<int64_t>(n / per_stream);
@@ -135,11 +144,28 @@ int main(int argc, char** argv) {
           s->set_window_end_unix_ms(JobStart() + (slot + 1) * kWindowMs);
         }
         batch.set_batch_id(k);
-        auto sent = std::chrono::steady_clock::now();
-        if (!stream->Write(batch) || !stream->Read(&ack)) break;
-        latencies[t].push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent)
-                .count());
+      };
+      // Up to `inflight` batches are written before their acks are read, as a
+      // pipelining client would; acks come back in order.
+      std::deque<std::chrono::steady_clock::time_point> sent;
+      redflag::v1::BatchAck ack;
+      uint64_t next = 0;
+      bool open = true;
+      while (open && (!stop || !sent.empty())) {
+        while (!stop && sent.size() < static_cast<size_t>(std::max(1, o.inflight))) {
+          fill(next++);
+          sent.push_back(std::chrono::steady_clock::now());
+          if (!stream->Write(batch)) {
+            open = false;
+            break;
+          }
+        }
+        if (!open || sent.empty()) break;
+        if (!stream->Read(&ack)) break;
+        latencies[t].push_back(std::chrono::duration<double, std::milli>(
+                                   std::chrono::steady_clock::now() - sent.front())
+                                   .count());
+        sent.pop_front();
         if (ack.code() != 0) {
           if (failed++ == 0) std::cerr << "loadgen: batch rejected: " << ack.message() << "\n";
           continue;

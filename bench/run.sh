@@ -2,7 +2,8 @@
 # make bench: ingestion throughput of redflagd against a null sink, over
 # loopback, with the load generator in its own process.
 #   batch sizes 100/1000/4000 in group_commit mode, batch 1000 in fsync mode,
-#   100,000 registered jobs, peak RSS of the daemon.
+#   100,000 registered jobs, peak RSS of the daemon, and per run the server's
+#   CPU time per sample (both cores are shared with the load generator).
 # Prints a closing line: ingest: N samples/s at batch 1000 (R% of null sink), p99 ack X ms
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ build=${1:-build}
 seconds=${BENCH_SECONDS:-10}
 jobs=${BENCH_JOBS:-100000}
 streams=${BENCH_STREAMS:-8}
+inflight=${BENCH_INFLIGHT:-2}
 out=$(mktemp -d /tmp/redflag-bench-XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$out"' EXIT
 loadgen="$build/bench/redflag_loadgen"
@@ -17,34 +19,44 @@ port=50161
 http=9561
 
 field() { /usr/bin/python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 start_daemon() {  # durability
   "$build/daemon/redflagd" --data-dir "$out/data" --grpc-listen 127.0.0.1:$port \
     --http-listen 127.0.0.1:$http -o storage.durability="$1" -o log.level=warn \
     --port-file "$out/ports" 2>>"$out/redflagd.log" &
-  daemon=$!
-  while [ ! -f "$out/ports" ]; do sleep 0.05; done
+  server=$!
+  while [ ! -f "$out/ports" ]; do
+    kill -0 $server 2>/dev/null || { cat "$out/redflagd.log" >&2; exit 1; }
+    sleep 0.05
+  done
   rm -f "$out/ports"
 }
 stop_daemon() {
-  hwm=$(awk '/VmHWM/ {print $2}' /proc/$daemon/status)
-  kill -TERM $daemon; wait $daemon || true
+  hwm=$(awk '/VmHWM/ {print $2}' /proc/$server/status)
+  kill -TERM $server; wait $server || true
 }
 run() {  # label batch
+  local t0 t1
+  t0=$(cpu_ticks $server)
   r=$("$loadgen" --addr 127.0.0.1:$port --jobs "$jobs" --batch "$2" --streams "$streams" \
-        --seconds "$seconds" --source-prefix "$1-$RANDOM")
-  printf '%-28s %12s samples/s   p50 %7s ms   p99 %7s ms\n' "$1 batch $2" \
-    "$(field "$r" samples_per_s)" "$(field "$r" p50_ms)" "$(field "$r" p99_ms)"
+        --inflight "$inflight" --seconds "$seconds" --source-prefix "$1-$RANDOM")
+  t1=$(cpu_ticks $server)
+  local n ns
+  n=$(field "$r" samples)
+  ns=$(/usr/bin/python3 -c "print(round(($t1 - $t0) * 1e9 / $(getconf CLK_TCK) / max(1, $n)))")
+  printf '%-22s %10s samples/s   p50 %7s ms   p99 %7s ms   server cpu %4s ns/sample\n' \
+    "$1 batch $2" "$(field "$r" samples_per_s)" "$(field "$r" p50_ms)" "$(field "$r" p99_ms)" "$ns"
   last=$r
 }
 
-echo "bench: $seconds s per run, $streams streams, $jobs jobs, $(nproc) cores"
+echo "bench: $seconds s per run, $streams streams x $inflight batches in flight, $jobs jobs, $(nproc) cores"
 "$build/bench/redflag_null_sink" 127.0.0.1:$port 2>/dev/null &
-sink=$!
+server=$!
 sleep 0.5
 run null-sink 1000
 null=$(field "$last" samples_per_s)
-kill $sink; wait $sink 2>/dev/null || true
+kill $server; wait $server 2>/dev/null || true
 
 start_daemon group_commit
 reg=$("$loadgen" --addr 127.0.0.1:$port --jobs "$jobs" --register)

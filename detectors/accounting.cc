@@ -66,36 +66,6 @@ Totals FromProto(const redflag::v1::JobTotals& p) {
   return t;
 }
 
-void AddSample(const Sample& sample, const Window& fitted, Precision job_precision, bool clamped,
-               Totals& t) {
-  const uint64_t acc_ms = AcceleratorMs(sample.active_accelerators(), fitted);
-  if (t.samples == 0 || fitted.start_ms < t.first_window_start_ms) {
-    t.first_window_start_ms = fitted.start_ms;
-  }
-  t.last_window_end_ms =
-      t.samples == 0 ? fitted.end_ms : std::max(t.last_window_end_ms, fitted.end_ms);
-  ++t.samples;
-  t.accelerator_ms += acc_ms;
-  if (clamped) ++t.clamped_samples;
-  if (sample.has_tensor_active()) {
-    t.tensor_measured_accelerator_ms += acc_ms;
-    t.tensor_active_accelerator_ms += sample.tensor_active() * static_cast<double>(acc_ms);
-  }
-  if (sample.has_sm_active()) {
-    t.sm_measured_accelerator_ms += acc_ms;
-    t.sm_active_accelerator_ms += sample.sm_active() * static_cast<double>(acc_ms);
-  }
-  if (sample.has_tokens_processed()) t.tokens += sample.tokens_processed();
-  if (sample.has_reported_operations()) {
-    t.reported_operations += sample.reported_operations();
-    t.reported_accelerator_ms += acc_ms;
-  }
-  Precision p =
-      sample.precision() != redflag::v1::PRECISION_UNSPECIFIED ? sample.precision() : job_precision;
-  if (!redflag::v1::Precision_IsValid(p)) p = redflag::v1::PRECISION_UNSPECIFIED;
-  t.accelerator_ms_by_precision[static_cast<size_t>(p)] += acc_ms;
-}
-
 bool WouldOverflow(const Totals& t, uint64_t accelerator_ms, uint64_t tokens) {
   constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
   return accelerator_ms > kMax - t.accelerator_ms || tokens > kMax - t.tokens;

@@ -3,6 +3,7 @@
 // Pure functions: no I/O, no threads.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -62,9 +63,37 @@ void FillProto(const Totals& t, redflag::v1::JobTotals& p);
 Totals FromProto(const redflag::v1::JobTotals& p);
 
 // Adds an accepted sample, with its fitted window, to `totals`. The caller has
-// checked that no integer total overflows (see WouldOverflow).
-void AddSample(const redflag::v1::Sample& sample, const Window& fitted,
-               redflag::v1::Precision job_precision, bool clamped, Totals& totals);
+// checked that no integer total overflows (see WouldOverflow). Inline: the
+// ledger calls it once per sample.
+inline void AddSample(const redflag::v1::Sample& sample, const Window& fitted,
+                      redflag::v1::Precision job_precision, bool clamped, Totals& t) {
+  const uint64_t acc_ms = AcceleratorMs(sample.active_accelerators(), fitted);
+  if (t.samples == 0 || fitted.start_ms < t.first_window_start_ms) {
+    t.first_window_start_ms = fitted.start_ms;
+  }
+  t.last_window_end_ms =
+      t.samples == 0 ? fitted.end_ms : std::max(t.last_window_end_ms, fitted.end_ms);
+  ++t.samples;
+  t.accelerator_ms += acc_ms;
+  if (clamped) ++t.clamped_samples;
+  if (sample.has_tensor_active()) {
+    t.tensor_measured_accelerator_ms += acc_ms;
+    t.tensor_active_accelerator_ms += sample.tensor_active() * static_cast<double>(acc_ms);
+  }
+  if (sample.has_sm_active()) {
+    t.sm_measured_accelerator_ms += acc_ms;
+    t.sm_active_accelerator_ms += sample.sm_active() * static_cast<double>(acc_ms);
+  }
+  if (sample.has_tokens_processed()) t.tokens += sample.tokens_processed();
+  if (sample.has_reported_operations()) {
+    t.reported_operations += sample.reported_operations();
+    t.reported_accelerator_ms += acc_ms;
+  }
+  redflag::v1::Precision p =
+      sample.precision() != redflag::v1::PRECISION_UNSPECIFIED ? sample.precision() : job_precision;
+  if (!redflag::v1::Precision_IsValid(p)) p = redflag::v1::PRECISION_UNSPECIFIED;
+  t.accelerator_ms_by_precision[static_cast<size_t>(p)] += acc_ms;
+}
 
 // True when adding `accelerator_ms` and `tokens` to totals would overflow.
 bool WouldOverflow(const Totals& totals, uint64_t accelerator_ms, uint64_t tokens);

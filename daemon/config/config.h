@@ -45,7 +45,7 @@ struct Config {
   Durability durability = Durability::kFsync;
   absl::Duration wal_sync_interval = absl::Milliseconds(100);
   // How often running totals are written back so a restart replays little.
-  absl::Duration checkpoint_interval = absl::Seconds(1);
+  absl::Duration checkpoint_interval = absl::Seconds(5);
   IngestLimits limits;
   std::string log_level = "info";
   std::string log_format = "json";

@@ -193,7 +193,9 @@ void Ledger::CommitLoop() {
 void Ledger::CommitGroup(std::vector<Op*>& group) {
   {
     std::lock_guard<std::mutex> lock(state_mu_);
-    std::unique_ptr<WriteBatch> wb = store_.NewBatch();
+    size_t bytes = 0;
+    for (const Op* op : group) bytes += op->record.size() + 64;  // + trailer and key
+    std::unique_ptr<WriteBatch> wb = store_.NewBatch(bytes);
     for (Op* op : group) {
       if (failed_) {
         op->status = absl::UnavailableError("the ledger stopped after a storage write failure");

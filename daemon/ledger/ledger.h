@@ -47,7 +47,7 @@ namespace redflag {
 struct LedgerOptions {
   Durability durability = Durability::kFsync;
   absl::Duration wal_sync_interval = absl::Milliseconds(100);
-  absl::Duration checkpoint_interval = absl::Seconds(1);
+  absl::Duration checkpoint_interval = absl::Seconds(5);
   IngestLimits limits;
 };
 

@@ -85,6 +85,7 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
   for (int i = 0; i < n; ++i) {
     if (i + kPrefetchAhead < n) {
       const Op::Resolved& ahead = op.resolved[static_cast<size_t>(i + kPrefetchAhead)];
+      // The lines the checks read; the apply pass prefetches the rest.
       Prefetch(ahead.job);
       Prefetch(reinterpret_cast<const char*>(ahead.job) + 64);
       windows_.prefetch(ahead.window_key);
@@ -164,6 +165,11 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
   google::protobuf::io::StringOutputStream stream(&op.record);
   google::protobuf::io::CodedOutputStream out(&stream);
   for (int i = 0; i < n; ++i) {
+    if (i + kPrefetchAhead < n) {
+      const char* job = reinterpret_cast<const char*>(op.resolved[i + kPrefetchAhead].job);
+      Prefetch(job + 128);
+      Prefetch(job + 192);
+    }
     const Checked& c = checked[static_cast<size_t>(i)];
     if (c.window == nullptr) {
       ++op.outcome.duplicate;

@@ -41,7 +41,7 @@ struct alignas(64) JobSlot {
   uint64_t pending_ms = 0;
   uint64_t pending_tokens = 0;
 
-  detectors::Totals totals;
+  detectors::Totals totals;  // 168 bytes: ends within the first 256 of the slot
 
   // Sources with a window for this job (SourceSlot::index), for checkpoints.
   std::vector<uint32_t> window_sources;

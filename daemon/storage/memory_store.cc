@@ -34,7 +34,9 @@ class MemoryBatch : public WriteBatch {
 
 std::unique_ptr<MemoryStore> NewMemoryStore() { return std::make_unique<MemoryStore>(); }
 
-std::unique_ptr<WriteBatch> MemoryStore::NewBatch() { return std::make_unique<MemoryBatch>(); }
+std::unique_ptr<WriteBatch> MemoryStore::NewBatch(size_t) {
+  return std::make_unique<MemoryBatch>();
+}
 
 absl::Status MemoryStore::Write(WriteBatch& batch, bool) {
   if (fail_writes_) return absl::UnavailableError("injected write failure");

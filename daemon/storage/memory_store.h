@@ -13,7 +13,7 @@ namespace redflag {
 
 class MemoryStore : public Store {
  public:
-  std::unique_ptr<WriteBatch> NewBatch() override;
+  std::unique_ptr<WriteBatch> NewBatch(size_t reserve_bytes = 0) override;
   absl::Status Write(WriteBatch& batch, bool sync) override;
   absl::StatusOr<std::optional<std::string>> Get(Domain d, absl::string_view key) override;
   absl::Status Scan(Domain d, absl::string_view prefix, absl::string_view from,

@@ -49,7 +49,8 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
 
 class RocksBatch : public WriteBatch {
  public:
-  explicit RocksBatch(const std::vector<rocksdb::ColumnFamilyHandle*>& cfs) : cfs_(cfs) {}
+  RocksBatch(const std::vector<rocksdb::ColumnFamilyHandle*>& cfs, size_t reserve_bytes)
+      : cfs_(cfs), batch_(reserve_bytes) {}
   void Put(Domain d, absl::string_view key, absl::string_view value) override {
     batch_.Put(cfs_[static_cast<int>(d)], rocksdb::Slice(key.data(), key.size()),
                rocksdb::Slice(value.data(), value.size()));
@@ -80,7 +81,9 @@ class RocksDbStore : public Store {
     db_->Close();
   }
 
-  std::unique_ptr<WriteBatch> NewBatch() override { return std::make_unique<RocksBatch>(domains_); }
+  std::unique_ptr<WriteBatch> NewBatch(size_t reserve_bytes) override {
+    return std::make_unique<RocksBatch>(domains_, reserve_bytes);
+  }
 
   absl::Status Write(WriteBatch& batch, bool sync) override {
     rocksdb::WriteOptions wo;
@@ -132,10 +135,12 @@ rocksdb::ColumnFamilyOptions DomainOptions(Domain d, const RocksDbOptions& o) {
   cf.compression = rocksdb::kLZ4Compression;
   cf.bottommost_compression = rocksdb::kZSTD;
   if (d == Domain::kLedger) {
-    // Append-only with increasing keys: files never overlap, so compaction
-    // mostly moves them; big buffers keep flushes few.
-    cf.write_buffer_size = o.write_buffer_bytes / 2;
+    // Append-only with increasing keys, and deleted soon after by the next
+    // checkpoint: big buffers let most records die in memory (a flush drops
+    // what a range deletion covers), so none is compressed.
+    cf.write_buffer_size = o.write_buffer_bytes;
     cf.max_write_buffer_number = 4;
+    cf.compression = rocksdb::kNoCompression;
   } else {
     cf.write_buffer_size = o.write_buffer_bytes / 16;
     cf.OptimizeForPointLookup(16);
@@ -159,6 +164,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,
   db.max_background_jobs = 2;
   db.bytes_per_sync = 1 << 20;
   db.keep_log_file_num = 5;
+  // Small, rarely written domains would otherwise pin every write-ahead log
+  // since their last flush; past this size they are flushed.
+  db.max_total_wal_size = 4 * options.write_buffer_bytes;
   db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
 
   // Open every column family on disk (a newer build may have added some) plus ours.

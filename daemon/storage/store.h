@@ -43,7 +43,8 @@ class WriteBatch {
 class Store {
  public:
   virtual ~Store() = default;
-  virtual std::unique_ptr<WriteBatch> NewBatch() = 0;
+  // `reserve_bytes`: the expected size of what will be put, to spare copies.
+  virtual std::unique_ptr<WriteBatch> NewBatch(size_t reserve_bytes = 0) = 0;
   // Applies the whole batch or nothing. With sync, it is on stable storage
   // when this returns OK; without, it survives a process crash.
   virtual absl::Status Write(WriteBatch& batch, bool sync) = 0;
