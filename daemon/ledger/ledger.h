@@ -131,6 +131,8 @@ class Ledger {
   // Batches (ledger_batch.cc).
   absl::Status Prepare(Op& op);
   void ApplyBatch(Op& op, WriteBatch& wb);
+  // The window state of (source, job): in the job's slot or the table.
+  WindowState& WindowFor(JobSlot& job, uint32_t source_index, uint64_t window_key);
   void MarkApplied(JobSlot& job, SourceSlot& source, uint64_t seq, WindowState& window,
                    int64_t window_end);
 

@@ -83,12 +83,19 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
   // Pass 1: check every sample against the state; change nothing durable.
   // (Entries created here for unseen sources or job windows are neutral.)
   for (int i = 0; i < n; ++i) {
+    // Two-stage prefetch: a job's lines first, then (once its first line has
+    // arrived) the window table entry if the window is not in the slot.
     if (i + kPrefetchAhead < n) {
-      const Op::Resolved& ahead = op.resolved[static_cast<size_t>(i + kPrefetchAhead)];
-      // The lines the checks read; the apply pass prefetches the rest.
-      Prefetch(ahead.job);
-      Prefetch(reinterpret_cast<const char*>(ahead.job) + 64);
-      windows_.prefetch(ahead.window_key);
+      const char* job = reinterpret_cast<const char*>(op.resolved[i + kPrefetchAhead].job);
+      Prefetch(job);
+      Prefetch(job + 64);
+      Prefetch(job + 192);
+    }
+    if (i + kPrefetchAhead / 2 < n) {
+      const Op::Resolved& ahead = op.resolved[static_cast<size_t>(i + kPrefetchAhead / 2)];
+      if (ahead.job->own_source != ledger_internal::SourceOf(ahead.window_key)) {
+        windows_.prefetch(ahead.window_key);
+      }
     }
     const v1::Sample& s = samples[i];
     JobSlot& job = *op.resolved[static_cast<size_t>(i)].job;
@@ -103,7 +110,7 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
           s.source_id(), "' in this batch (", src.scratch_seq, ")")));
     }
     src.scratch_seq = s.seq();
-    WindowState& ws = windows_[op.resolved[static_cast<size_t>(i)].window_key];
+    WindowState& ws = WindowFor(job, src.index, op.resolved[static_cast<size_t>(i)].window_key);
     if (ws.scratch_gen != gen) {
       ws.scratch_gen = gen;
       ws.scratch_end = ws.last_end;
@@ -168,7 +175,6 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
     if (i + kPrefetchAhead < n) {
       const char* job = reinterpret_cast<const char*>(op.resolved[i + kPrefetchAhead].job);
       Prefetch(job + 128);
-      Prefetch(job + 192);
     }
     const Checked& c = checked[static_cast<size_t>(i)];
     if (c.window == nullptr) {
@@ -200,6 +206,15 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
   }
 }
 
+WindowState& Ledger::WindowFor(JobSlot& job, uint32_t source_index, uint64_t window_key) {
+  if (job.own_source == source_index) return job.own_window;
+  if (job.own_source == ledger_internal::kNoSource) {
+    job.own_source = source_index;
+    return job.own_window;
+  }
+  return windows_[window_key];
+}
+
 void Ledger::MarkApplied(JobSlot& job, SourceSlot& source, uint64_t seq, WindowState& window,
                          int64_t window_end) {
   if (!job.dirty) {
@@ -211,7 +226,9 @@ void Ledger::MarkApplied(JobSlot& job, SourceSlot& source, uint64_t seq, WindowS
     source.dirty = true;
     dirty_sources_.push_back(&source);
   }
-  if (window.last_end == kNoWindow) job.window_sources.push_back(source.index);
+  if (window.last_end == kNoWindow && &window != &job.own_window) {
+    job.window_sources.push_back(source.index);
+  }
   window.last_end = std::max(window.last_end, window_end);
 }
 

@@ -25,6 +25,10 @@ std::unique_ptr<Ledger::CheckpointData> Ledger::TakeCheckpoint() {
     absl::ReaderMutexLock index_lock(&index_mu_);
     for (JobSlot* job : dirty_jobs_) {
       data->jobs.push_back({job, job->totals, data->windows.size()});
+      if (job->own_source != ledger_internal::kNoSource &&
+          job->own_window.last_end != ledger_internal::kNoWindow) {
+        data->windows.emplace_back(source_slots_[job->own_source].get(), job->own_window.last_end);
+      }
       for (uint32_t source : job->window_sources) {
         const SourceSlot* src = source_slots_[source].get();
         auto it = windows_.find(ledger_internal::WindowKey(*src, *job));

@@ -95,8 +95,10 @@ absl::Status Ledger::LoadJobCheckpoint(absl::string_view key, absl::string_view 
   job->checkpoint_through = record.through();
   for (const auto& w : record.windows()) {
     SourceSlot& src = SourceForLocked(w.source_id());
-    WindowState& state = windows_[ledger_internal::WindowKey(src, *job)];
-    if (state.last_end == ledger_internal::kNoWindow) job->window_sources.push_back(src.index);
+    WindowState& state = WindowFor(*job, src.index, ledger_internal::WindowKey(src, *job));
+    if (state.last_end == ledger_internal::kNoWindow && &state != &job->own_window) {
+      job->window_sources.push_back(src.index);
+    }
     state.last_end = w.last_end_unix_ms();
   }
   return absl::OkStatus();
@@ -142,7 +144,8 @@ absl::Status Ledger::ReplayRecord(absl::string_view key, absl::string_view value
       detectors::AddSample(s, w, job->precision, clamped[static_cast<size_t>(i)], job->totals);
     }
     SourceSlot& src = SourceForLocked(s.source_id());
-    MarkApplied(*job, src, s.seq(), windows_[ledger_internal::WindowKey(src, *job)], w.end_ms);
+    MarkApplied(*job, src, s.seq(),
+                WindowFor(*job, src.index, ledger_internal::WindowKey(src, *job)), w.end_ms);
   }
   next_record_ = number + 1;
   ++stats_.replayed_records;

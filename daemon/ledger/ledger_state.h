@@ -19,6 +19,14 @@
 namespace redflag::ledger_internal {
 
 inline constexpr int64_t kNoWindow = std::numeric_limits<int64_t>::min();
+inline constexpr uint32_t kNoSource = std::numeric_limits<uint32_t>::max();
+
+// Per (source, job): the end of the latest window, for the overlap check.
+struct WindowState {
+  int64_t last_end = kNoWindow;
+  int64_t scratch_end = kNoWindow;
+  uint64_t scratch_gen = 0;
+};
 
 struct alignas(64) JobSlot {
   JobSlot(uint32_t index, const v1::JobSpec& job_spec)
@@ -40,10 +48,15 @@ struct alignas(64) JobSlot {
   uint64_t scratch_gen = 0;
   uint64_t pending_ms = 0;
   uint64_t pending_tokens = 0;
+  // The source whose window lives in the slot itself: most jobs are reported
+  // by one source (a node agent, a bridge), and then no table is consulted.
+  uint32_t own_source = kNoSource;
 
-  detectors::Totals totals;  // 168 bytes: ends within the first 256 of the slot
+  detectors::Totals totals;  // bytes 64-223
+  WindowState own_window;    // bytes 224-247: the first 256 bytes hold all a sample needs
 
-  // Sources with a window for this job (SourceSlot::index), for checkpoints.
+  // Other sources with a window for this job (SourceSlot::index), whose state
+  // is in the ledger's window table.
   std::vector<uint32_t> window_sources;
   // The ledger record its stored checkpoint includes; replay skips up to it.
   uint64_t checkpoint_through = 0;
@@ -67,13 +80,6 @@ template <typename Slot>
 struct IndexEntry {
   Slot* slot;
   uint32_t index;
-};
-
-// Per (source, job): the end of the latest window, for the overlap check.
-struct WindowState {
-  int64_t last_end = kNoWindow;
-  int64_t scratch_end = kNoWindow;
-  uint64_t scratch_gen = 0;
 };
 
 inline uint64_t WindowKey(uint32_t source_index, uint32_t job_index) {

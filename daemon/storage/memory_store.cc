@@ -40,6 +40,10 @@ std::unique_ptr<WriteBatch> MemoryStore::NewBatch(size_t) {
 
 absl::Status MemoryStore::Write(WriteBatch& batch, bool) {
   if (fail_writes_) return absl::UnavailableError("injected write failure");
+  if (writes_left_ >= 0 && writes_left_-- == 0) {
+    fail_writes_ = true;
+    return absl::UnavailableError("injected write failure");
+  }
   std::lock_guard<std::mutex> lock(mu_);
   for (const Op& op : static_cast<MemoryBatch&>(batch).ops()) {
     auto& m = data_[static_cast<int>(op.domain)];
@@ -74,6 +78,11 @@ absl::Status MemoryStore::Scan(
     if (!fn(it->first, it->second)) break;
   }
   return absl::OkStatus();
+}
+
+size_t MemoryStore::KeyCount(Domain d) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return data_[static_cast<int>(d)].size();
 }
 
 uint64_t MemoryStore::ApproximateSizeBytes() {

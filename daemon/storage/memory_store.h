@@ -22,6 +22,11 @@ class MemoryStore : public Store {
   uint64_t ApproximateSizeBytes() override;
 
   void set_fail_writes(bool fail) { fail_writes_ = fail; }
+  // The next `n` writes succeed, every later one fails (a crash between two
+  // writes of a multi-write operation, as seen by whoever reopens the store).
+  void FailWritesAfter(uint64_t n) { writes_left_ = static_cast<int64_t>(n); }
+  // Keys in a domain, to check what a caller left behind.
+  size_t KeyCount(Domain d);
   // Writes that succeeded, to check how a caller groups its writes.
   uint64_t writes() const { return writes_; }
 
@@ -29,6 +34,7 @@ class MemoryStore : public Store {
   std::mutex mu_;
   std::array<std::map<std::string, std::string, std::less<>>, kDomainCount> data_;
   std::atomic<bool> fail_writes_{false};
+  std::atomic<int64_t> writes_left_{-1};  // -1: no limit
   std::atomic<uint64_t> writes_{0};
 };
 
