@@ -195,7 +195,7 @@ class Ledger {
   std::unique_ptr<CheckpointData> checkpoint_pending_;
   bool checkpoint_busy_ = false;
   bool checkpoint_stop_ = false;
-  uint64_t pruned_through_ = 0;  // ledger records up to this one are deleted
+  uint64_t pruned_through_ = 0;  // records up to here were dropped (as far as files allow)
 
   std::atomic<bool> failed_{false};
   std::thread committer_;

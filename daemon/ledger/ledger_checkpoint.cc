@@ -87,16 +87,21 @@ absl::Status Ledger::WriteCheckpoint(const CheckpointData& data) {
     }
   }
   wb->Put(Domain::kMeta, kAppliedThroughKey, RecordKey(data.through));
-  // The records this checkpoint covers are no longer needed for recovery.
-  const bool prune = data.through > pruned_through_;
-  if (prune) {
-    wb->DeleteRange(Domain::kLedger, RecordKey(pruned_through_ + 1), RecordKey(data.through + 1));
-  }
-  // No fsync needed: the WAL keeps order, so a checkpoint lost in a power
-  // failure only means its records are replayed.
   if (absl::Status s = flush(); !s.ok()) return s;
   ++stats_.checkpoints;
-  if (prune) pruned_through_ = data.through;
+  // The records this checkpoint covers are no longer needed for recovery.
+  // Their files are dropped whole (never rewritten), but only once the
+  // checkpoint is on stable storage: were it lost in a power failure, the
+  // replay would need them.
+  if (data.through > pruned_through_) {
+    if (absl::Status s = store_.SyncWal(); !s.ok()) return s;
+    if (absl::Status s =
+            store_.DropFilesInRange(Domain::kLedger, RecordKey(0), RecordKey(data.through + 1));
+        !s.ok()) {
+      return s;
+    }
+    pruned_through_ = data.through;
+  }
   return absl::OkStatus();
 }
 

@@ -80,6 +80,14 @@ absl::Status MemoryStore::Scan(
   return absl::OkStatus();
 }
 
+absl::Status MemoryStore::DropFilesInRange(Domain d, absl::string_view begin,
+                                           absl::string_view end) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& m = data_[static_cast<int>(d)];
+  if (begin < end) m.erase(m.lower_bound(begin), m.lower_bound(end));
+  return absl::OkStatus();
+}
+
 size_t MemoryStore::KeyCount(Domain d) {
   std::lock_guard<std::mutex> lock(mu_);
   return data_[static_cast<int>(d)].size();

@@ -18,6 +18,7 @@ class MemoryStore : public Store {
   absl::StatusOr<std::optional<std::string>> Get(Domain d, absl::string_view key) override;
   absl::Status Scan(Domain d, absl::string_view prefix, absl::string_view from,
                     const std::function<bool(absl::string_view, absl::string_view)>& fn) override;
+  absl::Status DropFilesInRange(Domain d, absl::string_view begin, absl::string_view end) override;
   absl::Status SyncWal() override { return absl::OkStatus(); }
   uint64_t ApproximateSizeBytes() override;
 

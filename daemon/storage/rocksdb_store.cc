@@ -1,5 +1,6 @@
 // RocksDB implementation of Store: one column family per Domain, WAL always
 // on, options tuned per domain (the ledger is append-only and large).
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
@@ -91,6 +92,13 @@ class RocksDbStore : public Store {
     return FromRocks(db_->Write(wo, static_cast<RocksBatch&>(batch).get()), "store write");
   }
 
+  absl::Status DropFilesInRange(Domain d, absl::string_view begin, absl::string_view end) override {
+    rocksdb::Slice b(begin.data(), begin.size()), e(end.data(), end.size());
+    return FromRocks(rocksdb::DeleteFilesInRange(db_.get(), domains_[static_cast<int>(d)], &b, &e,
+                                                 /*include_end=*/false),
+                     "drop files");
+  }
+
   absl::StatusOr<std::optional<std::string>> Get(Domain d, absl::string_view key) override {
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), domains_[static_cast<int>(d)],
@@ -135,12 +143,15 @@ rocksdb::ColumnFamilyOptions DomainOptions(Domain d, const RocksDbOptions& o) {
   cf.compression = rocksdb::kLZ4Compression;
   cf.bottommost_compression = rocksdb::kZSTD;
   if (d == Domain::kLedger) {
-    // Append-only with increasing keys, and deleted soon after by the next
-    // checkpoint: big buffers let most records die in memory (a flush drops
-    // what a range deletion covers), so none is compressed.
+    // Append-only with increasing keys, so flushed files never overlap and
+    // compaction just moves them down a level; the ledger drops whole files
+    // once checkpoints cover them, so none is ever rewritten. Short-lived, so
+    // not compressed.
     cf.write_buffer_size = o.write_buffer_bytes;
     cf.max_write_buffer_number = 4;
     cf.compression = rocksdb::kNoCompression;
+    cf.bottommost_compression = rocksdb::kNoCompression;  // else moves become rewrites
+    cf.level0_file_num_compaction_trigger = 1;  // to level 1 at once, where files can be dropped
   } else {
     cf.write_buffer_size = o.write_buffer_bytes / 16;
     cf.OptimizeForPointLookup(16);

@@ -54,6 +54,12 @@ class Store {
   virtual absl::Status Scan(
       Domain d, absl::string_view prefix, absl::string_view from,
       const std::function<bool(absl::string_view key, absl::string_view value)>& fn) = 0;
+  // Reclaims space of keys in [begin, end) of an append-only domain by
+  // dropping whole files that hold nothing else, without reading them. Keys in
+  // the range may remain: callers must neither need nor mind them. Not atomic
+  // with writes, so only for keys that nothing will read again.
+  virtual absl::Status DropFilesInRange(Domain d, absl::string_view begin,
+                                        absl::string_view end) = 0;
   // Makes every earlier write durable (the group_commit background sync).
   virtual absl::Status SyncWal() = 0;
   // Bytes on disk and in memory tables, for the store size metric.
