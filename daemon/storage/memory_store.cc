@@ -8,20 +8,16 @@ namespace {
 struct Op {
   Domain domain;
   std::string key;
-  std::optional<std::string> value;      // nullopt = delete
-  std::optional<std::string> range_end;  // set = delete [key, range_end)
+  std::optional<std::string> value;  // nullopt = delete
 };
 
 class MemoryBatch : public WriteBatch {
  public:
   void Put(Domain d, absl::string_view key, absl::string_view value) override {
-    ops_.push_back(Op{d, std::string(key), std::string(value), std::nullopt});
+    ops_.push_back(Op{d, std::string(key), std::string(value)});
   }
   void Delete(Domain d, absl::string_view key) override {
-    ops_.push_back(Op{d, std::string(key), std::nullopt, std::nullopt});
-  }
-  void DeleteRange(Domain d, absl::string_view begin, absl::string_view end) override {
-    ops_.push_back(Op{d, std::string(begin), std::nullopt, std::string(end)});
+    ops_.push_back(Op{d, std::string(key), std::nullopt});
   }
   size_t Count() const override { return ops_.size(); }
   const std::vector<Op>& ops() const { return ops_; }
@@ -49,8 +45,6 @@ absl::Status MemoryStore::Write(WriteBatch& batch, bool) {
     auto& m = data_[static_cast<int>(op.domain)];
     if (op.value) {
       m[op.key] = *op.value;
-    } else if (op.range_end) {
-      if (op.key < *op.range_end) m.erase(m.lower_bound(op.key), m.lower_bound(*op.range_end));
     } else {
       m.erase(op.key);
     }

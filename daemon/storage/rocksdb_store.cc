@@ -59,10 +59,6 @@ class RocksBatch : public WriteBatch {
   void Delete(Domain d, absl::string_view key) override {
     batch_.Delete(cfs_[static_cast<int>(d)], rocksdb::Slice(key.data(), key.size()));
   }
-  void DeleteRange(Domain d, absl::string_view begin, absl::string_view end) override {
-    batch_.DeleteRange(cfs_[static_cast<int>(d)], rocksdb::Slice(begin.data(), begin.size()),
-                       rocksdb::Slice(end.data(), end.size()));
-  }
   size_t Count() const override { return static_cast<size_t>(batch_.Count()); }
   rocksdb::WriteBatch* get() { return &batch_; }
 

@@ -35,8 +35,6 @@ class WriteBatch {
   virtual ~WriteBatch() = default;
   virtual void Put(Domain d, absl::string_view key, absl::string_view value) = 0;
   virtual void Delete(Domain d, absl::string_view key) = 0;
-  // Deletes every key in [begin, end).
-  virtual void DeleteRange(Domain d, absl::string_view begin, absl::string_view end) = 0;
   virtual size_t Count() const = 0;
 };
 

@@ -36,6 +36,10 @@ void ExerciseStore(Store& s) {
   del->Delete(Domain::kJobs, "b");
   ASSERT_TRUE(s.Write(*del, false).ok());
   EXPECT_FALSE(s.Get(Domain::kJobs, "b")->has_value());
+  // Dropping files of a range never touches keys outside it.
+  ASSERT_TRUE(s.DropFilesInRange(Domain::kJobs, "a", "b").ok());
+  EXPECT_EQ(s.Get(Domain::kJobs, "c")->value(), "3");
+  EXPECT_EQ(s.Get(Domain::kCustomers, "a")->value(), "other domain");
 }
 
 TEST(RocksDbStore, FollowsTheStoreContractAndPersists) {
