@@ -29,6 +29,9 @@ struct Options {
   double seconds = 10;
   bool register_jobs = false;
   std::string source_prefix = "bench";
+  // Where each stream's samples start: a later run over the same sources
+  // passes the previous run's next_sample, so the sources simply go on.
+  uint64_t first_sample = 0;
 };
 
 constexpr int64_t kWindowMs = 10'000;
@@ -99,6 +102,8 @@ int main(int argc, char** argv) {
       (void)absl::SimpleAtod(v, &o.seconds);
     else if (a == "--source-prefix")
       o.source_prefix = v;
+    else if (a == "--first-sample")
+      (void)absl::SimpleAtoi(v, &o.first_sample);
   }
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(256 << 20);
@@ -112,7 +117,7 @@ int main(int argc, char** argv) {
   }
 
   std::atomic<bool> stop{false};
-  std::atomic<uint64_t> acked{0}, failed{0};
+  std::atomic<uint64_t> acked{0}, failed{0}, next_sample{o.first_sample};
   std::vector<std::vector<double>> latencies(o.streams);
   std::vector<std::thread> threads;
   auto start = std::chrono::steady_clock::now();
@@ -135,7 +140,8 @@ int main(int argc, char** argv) {
       const int64_t per_stream = std::max(1, o.jobs / o.streams);
       auto fill = [&](uint64_t k) {
         for (int i = 0; i < o.batch; ++i) {
-          const uint64_t n = k * static_cast<uint64_t>(o.batch) + static_cast<uint64_t>(i);
+          const uint64_t n =
+              o.first_sample + k * static_cast<uint64_t>(o.batch) + static_cast<uint64_t>(i);
           const int64_t slot = static_cast<int64_t>(n / per_stream);
           auto* s = batch.mutable_samples(i);
           s->set_seq(n + 1);
@@ -174,6 +180,10 @@ int main(int argc, char** argv) {
       }
       stream->WritesDone();
       (void)stream->Finish();
+      const uint64_t end = o.first_sample + next * static_cast<uint64_t>(o.batch);
+      for (uint64_t seen = next_sample;
+           seen < end && !next_sample.compare_exchange_weak(seen, end);) {
+      }
     });
   }
   std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
@@ -187,8 +197,8 @@ int main(int argc, char** argv) {
   double p99 = all.empty() ? 0 : all[std::min(all.size() - 1, all.size() * 99 / 100)];
   std::cout << absl::StrFormat(
       "{\"samples_per_s\": %.0f, \"samples\": %d, \"batches\": %d, \"failed_batches\": %d, "
-      "\"p50_ms\": %.3f, \"p99_ms\": %.3f}\n",
+      "\"p50_ms\": %.3f, \"p99_ms\": %.3f, \"next_sample\": %d}\n",
       static_cast<double>(acked.load()) / elapsed, acked.load(), all.size(), failed.load(), p50,
-      p99);
+      p99, next_sample.load());
   return failed.load() == 0 ? 0 : 1;
 }

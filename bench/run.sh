@@ -36,11 +36,17 @@ stop_daemon() {
   hwm=$(awk '/VmHWM/ {print $2}' /proc/$server/status)
   kill -TERM $server; wait $server || true
 }
+# The same sources report through every run against one daemon, going on from
+# where the previous run stopped, as a fleet's agents would.
+sources="bench-$RANDOM"
+next_sample=0
 run() {  # label batch
   local t0 t1
   t0=$(cpu_ticks $server)
   r=$("$loadgen" --addr 127.0.0.1:$port --jobs "$jobs" --batch "$2" --streams "$streams" \
-        --inflight "$inflight" --seconds "$seconds" --source-prefix "$1-$RANDOM")
+        --inflight "$inflight" --seconds "$seconds" --source-prefix "$sources" \
+        --first-sample "$next_sample")
+  next_sample=$(field "$r" next_sample)
   t1=$(cpu_ticks $server)
   local n ns
   n=$(field "$r" samples)
@@ -57,6 +63,7 @@ sleep 0.5
 run null-sink 1000
 null=$(field "$last" samples_per_s)
 kill $server; wait $server 2>/dev/null || true
+next_sample=0
 
 start_daemon group_commit
 reg=$("$loadgen" --addr 127.0.0.1:$port --jobs "$jobs" --register)
@@ -69,7 +76,7 @@ p99=$(field "$last" p99_ms)
 stop_daemon
 gc_hwm=$hwm
 
-start_daemon fsync
+start_daemon fsync  # the same data: the fleet goes on reporting after a restart
 run fsync 1000
 stop_daemon
 echo "peak RSS of redflagd with $jobs jobs: $((gc_hwm / 1024)) MiB (group_commit run), $((hwm / 1024)) MiB (fsync run)"
