@@ -40,6 +40,8 @@ absl::Status LoadConfigStep(AppState& app) {
                  : app.config.log_level == "error" ? log::Level::kError
                                                    : log::Level::kInfo,
                  app.config.log_format == "text" ? log::Format::kText : log::Format::kJson);
+  // The first line, once the log has its configured level and format.
+  log::Info("starting redflagd", {{"version", kVersion}, {"commit", kGitCommit}});
   log::Info("config loaded",
             {{"source", app.config.source}, {"sha256", app.config.source_sha256}});
   return absl::OkStatus();
@@ -201,7 +203,6 @@ int Run(Options options) {
 
   AppState app;
   app.options = std::move(options);
-  log::Info("starting redflagd", {{"version", kVersion}, {"commit", kGitCommit}});
 
   struct Step {
     const char* name;
