@@ -10,11 +10,13 @@ cmake -S . -B "$build" -G Ninja -DREDFLAG_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
   -DCMAKE_CXX_FLAGS="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fsanitize=fuzzer-no-link" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
-cmake --build "$build" -j 2 --target fuzz_config fuzz_sample_batch fuzz_scenario
+cmake --build "$build" -j 2 --target fuzz_config fuzz_sample_batch fuzz_scenario fuzz_catalog
 
 # Seeds: the shipped config and scenario, so fuzzing starts from real inputs.
-mkdir -p "$build/corpus/fuzz_config" "$build/corpus/fuzz_sample_batch" "$build/corpus/fuzz_scenario"
+mkdir -p "$build/corpus/fuzz_config" "$build/corpus/fuzz_sample_batch" "$build/corpus/fuzz_scenario" \
+  "$build/corpus/fuzz_catalog"
 cp config/redflagd.yaml "$build/corpus/fuzz_config/seed-default.yaml"
+cp config/accelerators.csv "$build/corpus/fuzz_catalog/seed-shipped.csv"
 i=0
 while IFS= read -r line; do
   i=$((i + 1))
@@ -22,7 +24,8 @@ while IFS= read -r line; do
 done < examples/scenario.jsonl
 
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-for t in fuzz_config fuzz_sample_batch fuzz_scenario; do
+targets="fuzz_config fuzz_sample_batch fuzz_scenario fuzz_catalog"
+for t in $targets; do
   echo "fuzz: $t for ${seconds}s"
   if ! "./$build/tests/fuzz/$t" -max_total_time="$seconds" -max_len=65536 \
       -print_final_stats=1 "$build/corpus/$t" >"$build/$t.log" 2>&1; then
@@ -32,4 +35,4 @@ for t in fuzz_config fuzz_sample_batch fuzz_scenario; do
   fi
   grep -E '^stat::number_of_executed_units' "$build/$t.log" || true
 done
-echo "fuzz: 3 targets ran ${seconds}s each without a crash"
+echo "fuzz: $(echo $targets | wc -w) targets ran ${seconds}s each without a crash"
