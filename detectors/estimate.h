@@ -1,0 +1,84 @@
+// Training operations of one job, as an interval (lower, best, upper) with
+// the method and inputs behind every figure, so an analyst can recompute it.
+// Pure: a job's totals and the catalog in, an estimate out. docs/compute.md
+// explains the methods and why their defaults are what they are.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "detectors/accounting.h"
+#include "detectors/catalog.h"
+
+namespace redflag::detectors {
+
+struct Interval {
+  double lower = 0;
+  double best = 0;
+  double upper = 0;
+};
+
+enum class Method {
+  kHardwareMeasured,  // accelerator-time x peak x measured tensor-pipe activity
+  kHardwarePrior,     // the same with the configured utilisation prior
+  kCounting,          // 6 x active parameters x tokens
+  kReported,          // operations the training framework reported, once checked
+};
+const char* MethodName(Method m);
+
+struct EstimatorOptions {
+  // Utilisation assumed where nothing is measured: about the median model
+  // FLOP utilisation of large training runs (Epoch AI: ~0.375; published
+  // runs: 0.3-0.55), and a low end for the lower bound.
+  double utilization_prior = 0.375;
+  double utilization_prior_low = 0.2;
+  // Tensor-pipe activity counts cycles with the pipe busy, not full: part-
+  // filled pipes and throttled clocks do less work, so the lower bound takes
+  // this fraction of the measured figure.
+  double measured_lower_fraction = 0.5;
+  // Reported operations below this fraction of the measured lower bound (for
+  // the time they cover) suggest under-reporting.
+  double underreport_fraction = 0.5;
+};
+
+// What the estimate is made from: the job's declaration and its totals.
+struct JobFacts {
+  std::string accelerator_model;  // as the scheduler reported it
+  redflag::v1::Precision precision = redflag::v1::PRECISION_UNSPECIFIED;
+  uint64_t declared_parameters = 0;         // 0 = not declared
+  uint64_t declared_active_parameters = 0;  // 0 = not declared (dense: = parameters)
+  Totals totals;
+};
+
+enum class DataIssue {
+  kUnknownAccelerator,     // not in the catalog: the fastest entry is assumed
+  kPrecisionNotSupported,  // the accelerator has no such mode: its fastest is assumed
+  kCountingAboveCeiling,   // 6ND exceeds what the hardware could do: not used
+  kReportedAboveCeiling,   // reported operations exceed the hardware ceiling: not used
+  kReportedFarBelow,       // reported operations far below the measured lower bound
+};
+const char* DataIssueName(DataIssue d);
+
+struct MethodResult {
+  Method method;
+  Interval ops;
+  std::string formula;  // the arithmetic with its inputs, e.g. "3.6e+06 s x 9.894e+14 ..."
+};
+
+struct Estimate {
+  Interval ops;  // reconciled: see EstimateJob
+  Method best_method = Method::kHardwarePrior;
+  std::string accelerator;            // the catalog entry used
+  std::vector<MethodResult> methods;  // every method that applied and was used
+  std::vector<std::pair<DataIssue, std::string>> issues;
+};
+
+// upper: accelerator-seconds x the accelerator's fastest peak, the physical
+// ceiling whatever the precision or utilisation. lower and best: the highest
+// lower and best of the methods that apply and pass their checks, so no single
+// understated input (parameters, tokens, counters) pulls an estimate down.
+Estimate EstimateJob(const JobFacts& facts, const Catalog& catalog,
+                     const EstimatorOptions& options);
+
+}  // namespace redflag::detectors

@@ -1,0 +1,194 @@
+#include "detectors/estimate.h"
+
+#include <gtest/gtest.h>
+
+namespace redflag::detectors {
+namespace {
+
+using namespace redflag::v1;  // NOLINT: Precision values
+
+// Figures as in config/accelerators.csv (H100 SXM, A100 80GB, B200).
+constexpr char kCatalog[] =
+    "model,vendor,fp64,fp32,tf32,bf16,fp16,fp8,int8,source_url,aliases\n"
+    "NVIDIA H100 SXM5 80GB,NVIDIA,3.345e+13,6.691e+13,4.947e+14,9.894e+14,9.894e+14,1.9789e+15,"
+    "1.979e+15,src,NVIDIA H100 80GB HBM3\n"
+    "NVIDIA A100 SXM4 80GB,NVIDIA,9.746e+12,1.949e+13,1.56e+14,3.12e+14,3.12e+14,,6.24e+14,src,"
+    "NVIDIA A100-SXM4-80GB\n"
+    "NVIDIA B200,NVIDIA,3.104e+13,6.208e+13,1.125e+15,2.25e+15,2.25e+15,4.5e+15,4.5e+15,src,\n";
+
+const Catalog& TestCatalog() {
+  static const Catalog* c = new Catalog(*Catalog::Parse(kCatalog, "test.csv"));
+  return *c;
+}
+
+constexpr uint64_t kHourMs = 3'600'000;
+
+// 1000 H100-hours at one precision, `activity` measured over `measured` of it.
+JobFacts H100Job(Precision p, double activity = -1, double measured = 1.0) {
+  JobFacts f;
+  f.accelerator_model = "NVIDIA H100 80GB HBM3";
+  f.precision = p;
+  f.totals.accelerator_ms = 1000 * kHourMs;
+  f.totals.accelerator_ms_by_precision[static_cast<size_t>(p)] = 1000 * kHourMs;
+  if (activity >= 0) {
+    f.totals.tensor_measured_accelerator_ms = static_cast<uint64_t>(measured * 1000 * kHourMs);
+    f.totals.tensor_active_accelerator_ms =
+        activity * static_cast<double>(f.totals.tensor_measured_accelerator_ms);
+  }
+  return f;
+}
+
+TEST(EstimateJob, HardwareMeasuredByHand) {
+  Estimate e = EstimateJob(H100Job(PRECISION_BF16, 0.4), TestCatalog(), EstimatorOptions());
+  // 3.6e6 accelerator-s x 9.894e14 FLOP/s = 3.56184e21 at full utilisation.
+  EXPECT_EQ(e.best_method, Method::kHardwareMeasured);
+  EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * 9.894e14 * 0.4);         // 1.424736e21
+  EXPECT_DOUBLE_EQ(e.ops.lower, 3.6e6 * 9.894e14 * 0.4 * 0.5);  // 7.12368e20
+  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 1.979e15);              // INT8 is H100's fastest
+  EXPECT_EQ(e.accelerator, "NVIDIA H100 SXM5 80GB");
+  EXPECT_TRUE(e.issues.empty());
+  ASSERT_EQ(e.methods.size(), 1u);
+  EXPECT_NE(e.methods[0].formula.find("mean tensor activity 0.4"), std::string::npos)
+      << e.methods[0].formula;
+}
+
+TEST(EstimateJob, PriorWhenNothingIsMeasured) {
+  Estimate e = EstimateJob(H100Job(PRECISION_BF16), TestCatalog(), EstimatorOptions());
+  EXPECT_EQ(e.best_method, Method::kHardwarePrior);
+  EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * 9.894e14 * 0.375);
+  EXPECT_DOUBLE_EQ(e.ops.lower, 3.6e6 * 9.894e14 * 0.2);
+  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 1.979e15);
+}
+
+TEST(EstimateJob, PartlyMeasuredTimeUsesThePriorForTheRest) {
+  // Activity 0.6 over a quarter of the time: 0.25 x 0.6 + 0.75 x 0.375.
+  Estimate e = EstimateJob(H100Job(PRECISION_BF16, 0.6, 0.25), TestCatalog(), EstimatorOptions());
+  EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * 9.894e14 * (0.25 * 0.6 + 0.75 * 0.375));
+  EXPECT_DOUBLE_EQ(e.ops.lower, 3.6e6 * 9.894e14 * (0.25 * 0.6 * 0.5 + 0.75 * 0.2));
+}
+
+TEST(EstimateJob, EachPrecisionUsesItsPeak) {
+  const std::pair<Precision, double> cases[] = {
+      {PRECISION_FP64, 3.345e13},
+      {PRECISION_FP32, 6.691e13},
+      {PRECISION_TF32, 4.947e14},
+      {PRECISION_BF16, 9.894e14},
+      {PRECISION_FP16, 9.894e14},
+      {PRECISION_FP8, 1.9789e15},
+      {PRECISION_INT8, 1.979e15},
+      // Nothing declared: the fastest mode, so nothing is underestimated.
+      {PRECISION_UNSPECIFIED, 1.979e15},
+  };
+  for (const auto& [p, peak] : cases) {
+    Estimate e = EstimateJob(H100Job(p, 1.0), TestCatalog(), EstimatorOptions());
+    EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * peak) << Precision_Name(p);
+    EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 1.979e15) << Precision_Name(p);
+    EXPECT_TRUE(e.issues.empty()) << Precision_Name(p);
+  }
+}
+
+TEST(EstimateJob, MixedPrecisionsAddUp) {
+  JobFacts f = H100Job(PRECISION_BF16, 0.5);
+  f.totals.accelerator_ms_by_precision[PRECISION_BF16] = 600 * kHourMs;
+  f.totals.accelerator_ms_by_precision[PRECISION_FP8] = 400 * kHourMs;
+  Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  EXPECT_DOUBLE_EQ(e.ops.best, (2.16e6 * 9.894e14 + 1.44e6 * 1.9789e15) * 0.5);
+}
+
+TEST(EstimateJob, PrecisionTheAcceleratorLacksIsAFindingAndAssumesItsFastest) {
+  JobFacts f = H100Job(PRECISION_FP8, 0.5);
+  f.accelerator_model = "NVIDIA-A100-SXM4-80GB";  // Ampere has no FP8
+  Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * 6.24e14 * 0.5);  // INT8, A100's fastest
+  ASSERT_EQ(e.issues.size(), 1u);
+  EXPECT_EQ(e.issues[0].first, DataIssue::kPrecisionNotSupported);
+}
+
+TEST(EstimateJob, UnknownAcceleratorAssumesTheFastestInTheCatalog) {
+  JobFacts f = H100Job(PRECISION_BF16);
+  f.accelerator_model = "Mystery Accelerator 9000";
+  Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  EXPECT_EQ(e.accelerator, "NVIDIA B200");
+  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 4.5e15);
+  EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * 2.25e15 * 0.375);
+  ASSERT_EQ(e.issues.size(), 1u);
+  EXPECT_EQ(e.issues[0].first, DataIssue::kUnknownAccelerator);
+  EXPECT_NE(e.issues[0].second.find("Mystery Accelerator 9000"), std::string::npos);
+}
+
+TEST(EstimateJob, CountingUsesActiveParametersForMixtureOfExperts) {
+  JobFacts f = H100Job(PRECISION_BF16, 0.1);
+  f.declared_parameters = 671'000'000'000;        // total
+  f.declared_active_parameters = 37'000'000'000;  // per token
+  f.totals.tokens = 5'000'000'000;
+  Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  // 6 x 37e9 x 5e9 = 1.11e21 beats the hardware's 3.6e6 x 9.894e14 x 0.1 = 3.56e20.
+  EXPECT_EQ(e.best_method, Method::kCounting);
+  EXPECT_DOUBLE_EQ(e.ops.best, 1.11e21);
+  EXPECT_DOUBLE_EQ(e.ops.lower, 1.11e21);
+  // A dense model declares only its parameters. 6 x 7e9 x 5e9 = 2.1e20 is
+  // below the hardware figure, which then stays the best estimate.
+  f.declared_active_parameters = 0;
+  f.declared_parameters = 7'000'000'000;
+  e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  ASSERT_EQ(e.methods.size(), 2u);
+  EXPECT_EQ(e.methods[1].method, Method::kCounting);
+  EXPECT_DOUBLE_EQ(e.methods[1].ops.best, 2.1e20);
+  EXPECT_EQ(e.best_method, Method::kHardwareMeasured);
+  EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * 9.894e14 * 0.1);
+  EXPECT_DOUBLE_EQ(e.ops.lower, 2.1e20);  // the highest lower bound of the two
+}
+
+TEST(EstimateJob, CountingAboveTheCeilingIsAFindingAndNotUsed) {
+  JobFacts f = H100Job(PRECISION_BF16, 0.4);
+  f.declared_parameters = 1'000'000'000'000;
+  f.totals.tokens = 10'000'000'000'000;  // 6e25, far beyond 1000 H100-hours
+  Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  EXPECT_EQ(e.best_method, Method::kHardwareMeasured);
+  ASSERT_EQ(e.issues.size(), 1u);
+  EXPECT_EQ(e.issues[0].first, DataIssue::kCountingAboveCeiling);
+}
+
+TEST(EstimateJob, ReportedOperationsAreCheckedAgainstTheHardware) {
+  const double measured_best = 3.6e6 * 9.894e14 * 0.4;
+  // Plausible: accepted, and the best of the methods.
+  JobFacts f = H100Job(PRECISION_BF16, 0.4);
+  f.totals.reported_accelerator_ms = f.totals.accelerator_ms;
+  f.totals.reported_operations = 1.5e21;
+  Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  EXPECT_TRUE(e.issues.empty());
+  EXPECT_EQ(e.best_method, Method::kReported);
+  EXPECT_DOUBLE_EQ(e.ops.best, 1.5e21);
+  // Above the ceiling (3.6e6 x 1.979e15 = 7.1244e21): a finding, not used.
+  f.totals.reported_operations = 8e21;
+  e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  ASSERT_EQ(e.issues.size(), 1u);
+  EXPECT_EQ(e.issues[0].first, DataIssue::kReportedAboveCeiling);
+  EXPECT_DOUBLE_EQ(e.ops.best, measured_best);
+  // Far below the measured lower bound (7.12e20 x 0.5 = 3.56e20): possible
+  // under-reporting; it cannot pull the estimate down.
+  f.totals.reported_operations = 1e20;
+  e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  ASSERT_EQ(e.issues.size(), 1u);
+  EXPECT_EQ(e.issues[0].first, DataIssue::kReportedFarBelow);
+  EXPECT_DOUBLE_EQ(e.ops.best, measured_best);
+  // Covering half the time: reported for that half, hardware for the rest.
+  f.totals.reported_accelerator_ms = f.totals.accelerator_ms / 2;
+  f.totals.reported_operations = 1e21;
+  e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  EXPECT_EQ(e.best_method, Method::kReported);
+  EXPECT_DOUBLE_EQ(e.ops.best, 1e21 + measured_best / 2);
+}
+
+TEST(EstimateJob, NoTimeNoOperations) {
+  JobFacts f;
+  f.accelerator_model = "NVIDIA H100 80GB HBM3";
+  Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  EXPECT_EQ(e.ops.lower, 0);
+  EXPECT_EQ(e.ops.best, 0);
+  EXPECT_EQ(e.ops.upper, 0);
+  EXPECT_TRUE(e.methods.empty());
+}
+
+}  // namespace
+}  // namespace redflag::detectors
