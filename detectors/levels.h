@@ -1,0 +1,46 @@
+// Compute levels (10^24 ... the 10^26 of ECCN 4E091) and whether an estimate
+// has crossed them: by its upper bound = "possible", by its best = "likely";
+// and when, at the recent rate, it will. Pure.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "detectors/estimate.h"
+
+namespace redflag::detectors {
+
+enum class Severity { kInfo, kWarning, kHigh, kCritical };
+const char* SeverityName(Severity s);
+
+struct Level {
+  std::string name;  // e.g. "4e091" or "1e25"
+  double ops = 0;
+  Severity severity = Severity::kInfo;
+};
+
+// The defaults: 10^24 info, 10^25 warning, 5x10^25 high, 10^26 critical (the
+// ECCN 4E091 level, where ">= 10^26" is taken as crossing, to be safe).
+std::vector<Level> DefaultLevels();
+
+enum class Likelihood { kPossible, kLikely };
+const char* LikelihoodName(Likelihood l);
+
+struct Crossing {
+  Level level;
+  Likelihood likelihood;  // likely if the best estimate crossed, else possible
+};
+
+// The levels the estimate has reached, lowest first.
+std::vector<Crossing> Crossings(const Interval& ops, const std::vector<Level>& levels);
+
+// When the best estimate will reach `level` at `rate` operations per second
+// of event time, counted from `now`, if that is within `horizon`; nullopt if
+// already reached, not growing, or further away.
+std::optional<absl::Time> ProjectCrossing(double best_ops, double rate_ops_per_s,
+                                          const Level& level, absl::Time now,
+                                          absl::Duration horizon);
+
+}  // namespace redflag::detectors

@@ -1,0 +1,58 @@
+// Model lineage: a model's operations are its own jobs' plus every
+// ancestor's (continued pre-training, fine-tuning, RL, distillation), once
+// each even when lineages merge. Pure: jobs with their estimates in,
+// per-model figures out.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "detectors/estimate.h"
+#include "redflag/v1/common.pb.h"
+
+namespace redflag::detectors {
+
+struct LineageJob {
+  std::string job_id;
+  std::string customer_id;
+  std::string model_id;         // empty: trains no model
+  std::string parent_model_id;  // empty: from scratch
+  redflag::v1::WorkloadKind workload = redflag::v1::WORKLOAD_KIND_UNSPECIFIED;
+  Interval ops;
+};
+
+struct LineageOptions {
+  // Operations of synthetic-data generation count toward the model they
+  // produce data for (conservative: the 4E091 notes are silent on it).
+  bool count_synthetic_data = true;
+};
+
+struct ModelLineage {
+  std::string model_id;
+  Interval own;                        // this model's jobs
+  Interval cumulative;                 // own plus every ancestor's, each once
+  std::vector<std::string> parents;    // as declared by its jobs
+  std::vector<std::string> ancestors;  // every model it descends from, nearest first
+  std::vector<std::string> jobs;       // its own jobs
+  // Accounts whose jobs trained this model or an ancestor: a parent in
+  // another customer's account is allowed and shows here.
+  std::vector<std::string> customers;
+  std::vector<std::string> findings;  // e.g. a lineage that loops back on itself
+};
+
+// Every model named by a job, either as trained or as parent, by model id
+// (a std::map: entries stay put while parents are added).
+// A parent no job trained contributes nothing of its own (it was trained
+// elsewhere) but still appears, so the gap is visible.
+std::map<std::string, ModelLineage> BuildLineages(const std::vector<LineageJob>& jobs,
+                                                  const LineageOptions& options);
+
+// Interval arithmetic for aggregates (per customer, per ultimate parent).
+inline void Add(Interval& into, const Interval& x) {
+  into.lower += x.lower;
+  into.best += x.best;
+  into.upper += x.upper;
+}
+
+}  // namespace redflag::detectors
