@@ -13,9 +13,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "cli/estimate_report.h"
 #include "cli/scenario.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
@@ -34,6 +36,10 @@ commands:
   customers upsert FILE.json|-      create or replace a customer profile
   customers get CUSTOMER_ID
   alerts list [--rule RULE]
+  compute show job|model|customer ID [--json]
+                                    estimated training operations with every
+                                    method's arithmetic (a model includes its
+                                    ancestors)
 
 options:
   --addr HOST:PORT     daemon address (default 127.0.0.1:50051, or $REDFLAG_ADDR)
@@ -58,8 +64,7 @@ int Usage(const std::string& why) {
 }
 
 int Fail(const grpc::Status& s, const std::string& what) {
-  std::cerr << "redflagctl: " << what << ": " << s.error_code() << " " << s.error_message()
-            << "\n";
+  std::cerr << "redflagctl: " << what << ": " << s.error_code() << " " << s.error_message() << "\n";
   return 1;
 }
 
@@ -187,11 +192,10 @@ int Replay(const Cli& cli, const std::vector<std::string>& args) {
       if (!keep_going) return 1;
     }
   }
-  std::cout << "replayed " << events->size() << " events: " << upserted
-            << " customers upserted, " << registered << " jobs registered, " << ended
-            << " jobs ended; samples " << accepted << " accepted, " << duplicate
-            << " duplicate, " << rejected << " rejected; " << retried << " retries, " << failed
-            << " failed events\n";
+  std::cout << "replayed " << events->size() << " events: " << upserted << " customers upserted, "
+            << registered << " jobs registered, " << ended << " jobs ended; samples " << accepted
+            << " accepted, " << duplicate << " duplicate, " << rejected << " rejected; " << retried
+            << " retries, " << failed << " failed events\n";
   return failed == 0 ? 0 : 1;
 }
 
@@ -234,6 +238,33 @@ int Jobs(const Cli& cli, const std::vector<std::string>& args) {
   return 0;
 }
 
+int Compute(const Cli& cli, const std::vector<std::string>& args) {
+  const bool json = args.size() == 4 && args[3] == "--json";
+  if (args.size() < 3 || args.size() > 4 || args[0] != "show" || (args.size() == 4 && !json)) {
+    return Usage("compute needs show job|model|customer ID [--json]");
+  }
+  redflag::v1::GetEstimateRequest req;
+  if (args[1] == "job") {
+    req.set_job_id(args[2]);
+  } else if (args[1] == "model") {
+    req.set_model_id(args[2]);
+  } else if (args[1] == "customer") {
+    req.set_customer_id(args[2]);
+  } else {
+    return Usage(absl::StrCat("compute show: '", args[1], "' is not job, model or customer"));
+  }
+  redflag::v1::EstimateReport report;
+  grpc::Status s = redflag::v1::ComputeService::NewStub(cli.channel)
+                       ->GetEstimate(cli.Context().get(), req, &report);
+  if (!s.ok()) return Fail(s, "compute show");
+  if (json) {
+    PrintJson(report);
+  } else {
+    std::cout << redflag::cli::FormatEstimateReport(report);
+  }
+  return 0;
+}
+
 int Customers(const Cli& cli, const std::vector<std::string>& args) {
   if (args.size() != 2) return Usage("customers needs upsert FILE or get ID");
   auto stub = redflag::v1::CustomerService::NewStub(cli.channel);
@@ -255,8 +286,7 @@ int Customers(const Cli& cli, const std::vector<std::string>& args) {
   redflag::v1::UpsertCustomerRequest req;
   auto st = google::protobuf::util::JsonStringToMessage(text, req.mutable_profile());
   if (!st.ok()) {
-    std::cerr << "redflagctl: " << args[1] << ": not a customer profile: " << st.message()
-              << "\n";
+    std::cerr << "redflagctl: " << args[1] << ": not a customer profile: " << st.message() << "\n";
     return 1;
   }
   redflag::v1::UpsertCustomerResponse resp;
@@ -321,5 +351,6 @@ int main(int argc, char** argv) {
   if (cmd == "jobs") return Jobs(cli, args);
   if (cmd == "customers") return Customers(cli, args);
   if (cmd == "alerts") return Alerts(cli, args);
+  if (cmd == "compute") return Compute(cli, args);
   return Usage(absl::StrCat("unknown command '", cmd, "'"));
 }

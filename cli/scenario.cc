@@ -19,9 +19,8 @@ absl::StatusOr<ScenarioEvent> ParseScenarioLine(absl::string_view line, int line
         absl::StrCat("line ", line_number, ": ", std::string(st.message())));
   }
   if (event.event_case() == ScenarioEvent::EVENT_NOT_SET) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("line ", line_number,
-                     ": expected one of upsert_customer, register_job, samples, end_job"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "line ", line_number, ": expected one of upsert_customer, register_job, samples, end_job"));
   }
   return event;
 }

@@ -29,21 +29,31 @@ AppState::~AppState() = default;
 namespace {
 
 const char* const kServiceNames[] = {"redflag.v1.TelemetryService", "redflag.v1.JobService",
-                                     "redflag.v1.CustomerService", "redflag.v1.AlertService"};
+                                     "redflag.v1.CustomerService", "redflag.v1.AlertService",
+                                     "redflag.v1.ComputeService"};
 
 absl::Status LoadConfigStep(AppState& app) {
   absl::StatusOr<Config> c = LoadConfig(app.options.config_path, app.options.overrides);
   if (!c.ok()) return c.status();
   app.config = std::move(*c);
-  log::Configure(app.config.log_level == "debug"  ? log::Level::kDebug
-                 : app.config.log_level == "warn" ? log::Level::kWarn
+  log::Configure(app.config.log_level == "debug"   ? log::Level::kDebug
+                 : app.config.log_level == "warn"  ? log::Level::kWarn
                  : app.config.log_level == "error" ? log::Level::kError
                                                    : log::Level::kInfo,
                  app.config.log_format == "text" ? log::Format::kText : log::Format::kJson);
   // The first line, once the log has its configured level and format.
   log::Info("starting redflagd", {{"version", kVersion}, {"commit", kGitCommit}});
-  log::Info("config loaded",
-            {{"source", app.config.source}, {"sha256", app.config.source_sha256}});
+  log::Info("config loaded", {{"source", app.config.source}, {"sha256", app.config.source_sha256}});
+  return absl::OkStatus();
+}
+
+absl::Status LoadCatalogStep(AppState& app) {
+  absl::StatusOr<std::shared_ptr<const detectors::Catalog>> c = LoadCatalog(app.config.compute);
+  if (!c.ok()) return c.status();
+  app.catalog = std::move(*c);
+  log::Info("accelerator catalog loaded",
+            {{"file", app.config.compute.catalog_file},
+             {"accelerators", absl::StrCat(app.catalog->entries().size())}});
   return absl::OkStatus();
 }
 
@@ -58,8 +68,8 @@ absl::Status OpenStoreStep(AppState& app) {
 absl::Status MigrateStep(AppState& app) {
   absl::StatusOr<uint32_t> found = MigrateSchema(*app.store);
   if (!found.ok()) return found.status();
-  log::Info("schema ready", {{"found", absl::StrCat(*found)},
-                             {"current", absl::StrCat(kSchemaVersion)}});
+  log::Info("schema ready",
+            {{"found", absl::StrCat(*found)}, {"current", absl::StrCat(kSchemaVersion)}});
   return absl::OkStatus();
 }
 
@@ -85,16 +95,19 @@ absl::Status MetricsStep(AppState& app) {
 }
 
 absl::Status StartGrpcStep(AppState& app) {
+  app.compute = std::make_unique<ComputeView>(*app.ledger, app.catalog, app.config.compute);
   ServiceContext ctx{.limits = &app.config.limits,
                      .ledger = app.ledger.get(),
                      .customers = app.customers.get(),
                      .alerts = app.alerts.get(),
                      .metrics = app.metrics.get(),
+                     .compute = app.compute.get(),
                      .shutting_down = &app.shutting_down};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
   app.customer_service = std::make_unique<CustomerServiceImpl>(ctx);
   app.alert_service = std::make_unique<AlertServiceImpl>(ctx);
+  app.compute_service = std::make_unique<ComputeServiceImpl>(ctx);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -106,14 +119,15 @@ absl::Status StartGrpcStep(AppState& app) {
   builder.RegisterService(app.job_service.get());
   builder.RegisterService(app.customer_service.get());
   builder.RegisterService(app.alert_service.get());
+  builder.RegisterService(app.compute_service.get());
   app.grpc_server = builder.BuildAndStart();
   if (!app.grpc_server || app.grpc_port == 0) {
     app.grpc_server.reset();
     return absl::UnavailableError(
         absl::StrCat("grpc.listen ", app.config.grpc_listen, ": cannot listen"));
   }
-  log::Info("gRPC listening", {{"addr", app.config.grpc_listen},
-                               {"port", absl::StrCat(app.grpc_port)}});
+  log::Info("gRPC listening",
+            {{"addr", app.config.grpc_listen}, {"port", absl::StrCat(app.grpc_port)}});
   return absl::OkStatus();
 }
 
@@ -130,8 +144,8 @@ absl::Status StartHttpStep(AppState& app) {
   absl::StatusOr<std::unique_ptr<HttpServer>> s = HttpServer::Start(app.config.http_listen, h);
   if (!s.ok()) return s.status();
   app.http = std::move(*s);
-  log::Info("HTTP listening", {{"addr", app.config.http_listen},
-                               {"port", absl::StrCat(app.http->port())}});
+  log::Info("HTTP listening",
+            {{"addr", app.config.http_listen}, {"port", absl::StrCat(app.http->port())}});
   return absl::OkStatus();
 }
 
@@ -209,7 +223,8 @@ int Run(Options options) {
     absl::Status (*run)(AppState&);
     int exit_code;  // 2 for a configuration error, 1 otherwise
   };
-  std::vector<Step> steps = {{"load config", LoadConfigStep, 2}};
+  std::vector<Step> steps = {{"load config", LoadConfigStep, 2},
+                             {"load accelerator catalog", LoadCatalogStep, 2}};
   if (!app.options.check_config_only) {
     steps.insert(steps.end(), {{"open store", OpenStoreStep, 1},
                                {"migrate schema", MigrateStep, 1},

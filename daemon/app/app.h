@@ -26,6 +26,11 @@ class TelemetryServiceImpl;
 class JobServiceImpl;
 class CustomerServiceImpl;
 class AlertServiceImpl;
+class ComputeServiceImpl;
+class ComputeView;
+namespace detectors {
+class Catalog;
+}
 
 struct Options {
   std::string config_path;
@@ -44,10 +49,13 @@ struct AppState {
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<CustomerRegistry> customers;
   std::unique_ptr<AlertStore> alerts;
+  std::shared_ptr<const detectors::Catalog> catalog;
+  std::unique_ptr<ComputeView> compute;
   std::unique_ptr<TelemetryServiceImpl> telemetry_service;
   std::unique_ptr<JobServiceImpl> job_service;
   std::unique_ptr<CustomerServiceImpl> customer_service;
   std::unique_ptr<AlertServiceImpl> alert_service;
+  std::unique_ptr<ComputeServiceImpl> compute_service;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<HttpServer> http;
   int grpc_port = 0;

@@ -28,7 +28,7 @@ struct KeySpec {
   const char* key;
   const char* maturity;  // stable | incubating
   const char* help;
-  Setter set;            // returns an error message, empty on success
+  Setter set;  // returns an error message, empty on success
 };
 
 std::string SetUint(const std::string& v, uint64_t lo, uint64_t hi, uint64_t* out) {
@@ -83,12 +83,24 @@ Setter LimitDuration(absl::Duration IngestLimits::*field, absl::Duration lo, abs
   };
 }
 
+// A number in [lo, hi] for a compute setting.
+Setter ComputeDouble(double ComputeConfig::*field, double lo, double hi) {
+  return [=](const std::string& v, Config& c) -> std::string {
+    double x = 0;
+    if (!absl::SimpleAtod(v, &x) || !(x >= lo && x <= hi)) {
+      return absl::StrCat("must be a number between ", lo, " and ", hi, ", got '", v, "'");
+    }
+    c.compute.*field = x;
+    return "";
+  };
+}
+
 Setter HostPort(std::string Config::*field) {
   return [=](const std::string& v, Config& c) -> std::string {
     size_t colon = v.rfind(':');
     uint32_t port;
-    if (colon == std::string::npos || colon == 0 ||
-        !absl::SimpleAtoi(v.substr(colon + 1), &port) || port > 65535) {
+    if (colon == std::string::npos || colon == 0 || !absl::SimpleAtoi(v.substr(colon + 1), &port) ||
+        port > 65535) {
       return absl::StrCat("must be host:port (port 0-65535), got '", v, "'");
     }
     c.*field = v;
@@ -159,6 +171,39 @@ const std::vector<KeySpec>& Keys() {
        LimitUint(&IngestLimits::queue_batches, 1, 100'000)},
       {"ingest.queue_timeout", "stable", "wait for queue space before UNAVAILABLE",
        LimitDuration(&IngestLimits::queue_timeout, absl::Milliseconds(1), absl::Minutes(5))},
+      {"compute.catalog_file", "incubating", "accelerator catalog CSV (config/README.md)",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v.empty()) return "must not be empty";
+         c.compute.catalog_file = v;
+         return "";
+       }},
+      {"compute.utilization_prior", "incubating", "utilisation assumed where none is measured",
+       ComputeDouble(&ComputeConfig::utilization_prior, 0.01, 1)},
+      {"compute.utilization_prior_low", "incubating", "its low end, for lower bounds",
+       ComputeDouble(&ComputeConfig::utilization_prior_low, 0, 1)},
+      {"compute.measured_lower_fraction", "incubating",
+       "share of measured tensor activity the lower bound keeps",
+       ComputeDouble(&ComputeConfig::measured_lower_fraction, 0, 1)},
+      {"compute.underreport_fraction", "incubating",
+       "reported operations below this share of the measured lower bound are a finding",
+       ComputeDouble(&ComputeConfig::underreport_fraction, 0, 1)},
+      {"compute.count_synthetic_data", "incubating",
+       "synthetic-data generation counts toward the lineage it feeds",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v == "true") {
+           c.compute.count_synthetic_data = true;
+         } else if (v == "false") {
+           c.compute.count_synthetic_data = false;
+         } else {
+           return absl::StrCat("must be true or false, got '", v, "'");
+         }
+         return "";
+       }},
+      {"compute.projection_horizon", "incubating", "how far ahead crossings are projected",
+       [](const std::string& v, Config& c) -> std::string {
+         return ParseDurationIn(v, absl::Hours(1), absl::Hours(24 * 366),
+                                &c.compute.projection_horizon);
+       }},
       {"log.level", "stable", "debug | info | warn | error",
        OneOf(&Config::log_level, {"debug", "info", "warn", "error"})},
       {"log.format", "stable", "json | text", OneOf(&Config::log_format, {"json", "text"})},

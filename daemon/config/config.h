@@ -37,6 +37,18 @@ struct IngestLimits {
   absl::Duration queue_timeout = absl::Seconds(5);
 };
 
+// How operations are estimated (docs/compute.md); mirrors
+// detectors::EstimatorOptions and LineageOptions.
+struct ComputeConfig {
+  std::string catalog_file = "config/accelerators.csv";  // relative to the working directory
+  double utilization_prior = 0.375;
+  double utilization_prior_low = 0.2;
+  double measured_lower_fraction = 0.5;
+  double underreport_fraction = 0.5;
+  bool count_synthetic_data = true;
+  absl::Duration projection_horizon = absl::Hours(24 * 30);
+};
+
 struct Config {
   std::string grpc_listen = "127.0.0.1:50051";
   uint32_t grpc_max_message_bytes = 64 << 20;
@@ -47,6 +59,7 @@ struct Config {
   // How often running totals are written back so a restart replays little.
   absl::Duration checkpoint_interval = absl::Seconds(5);
   IngestLimits limits;
+  ComputeConfig compute;
   std::string log_level = "info";
   std::string log_format = "json";
   // Where the config came from, for logs and the config_info metric.

@@ -43,9 +43,9 @@ TEST(Config, ParsesValuesAndDurations) {
 }
 
 TEST(Config, EveryErrorNamesFileLineAndKey) {
-  auto c = ParseConfig(
-      "grpc:\n  listen: nowhere\nstorage:\n  durability: sometimes\n  colour: blue\n", "x.yaml",
-      {});
+  auto c =
+      ParseConfig("grpc:\n  listen: nowhere\nstorage:\n  durability: sometimes\n  colour: blue\n",
+                  "x.yaml", {});
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
   const std::string msg(c.status().message());
@@ -57,14 +57,13 @@ TEST(Config, EveryErrorNamesFileLineAndKey) {
 }
 
 TEST(Config, OutOfRangeAndMalformedValuesAreRejected) {
-  for (const char* bad : {"ingest:\n  max_batch_samples: 0\n", "ingest:\n  max_batch_samples: -5\n",
-                          "ingest:\n  max_sample_window: forever\n",
-                          "ingest:\n  min_event_time: yesterday\n", "log:\n  level: loud\n",
-                          "grpc:\n  listen: [a, b]\n", "grpc:\n  listen:\n"}) {
+  for (const char* bad :
+       {"ingest:\n  max_batch_samples: 0\n", "ingest:\n  max_batch_samples: -5\n",
+        "ingest:\n  max_sample_window: forever\n", "ingest:\n  min_event_time: yesterday\n",
+        "log:\n  level: loud\n", "grpc:\n  listen: [a, b]\n", "grpc:\n  listen:\n"}) {
     auto c = ParseConfig(bad, "b.yaml", {});
     EXPECT_FALSE(c.ok()) << bad;
-    EXPECT_NE(std::string(c.status().message()).find("b.yaml:"), std::string::npos)
-        << c.status();
+    EXPECT_NE(std::string(c.status().message()).find("b.yaml:"), std::string::npos) << c.status();
   }
 }
 

@@ -46,8 +46,8 @@ grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJobsRe
           absl::StrCat("page_size: must be at most 1000, got ", req->page_size()));
     }
     const size_t page = req->page_size() == 0 ? 100 : req->page_size();
-    std::vector<v1::Job> jobs = ctx_.ledger->ListJobs(req->customer_id(), req->page_token(),
-                                                      page + 1);
+    std::vector<v1::Job> jobs =
+        ctx_.ledger->ListJobs(req->customer_id(), req->page_token(), page + 1);
     for (size_t i = 0; i < jobs.size() && i < page; ++i) *resp->add_jobs() = std::move(jobs[i]);
     if (jobs.size() > page) {
       resp->set_next_page_token(resp->jobs(resp->jobs_size() - 1).spec().job_id());

@@ -8,11 +8,13 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "daemon/alerts/alert_store.h"
+#include "daemon/compute/compute_view.h"
 #include "daemon/config/config.h"
 #include "daemon/customers/customer_registry.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/metrics/metrics.h"
 #include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
@@ -37,6 +39,7 @@ struct ServiceContext {
   CustomerRegistry* customers;
   AlertStore* alerts;
   Metrics* metrics;
+  const ComputeView* compute;
   std::function<absl::Time()> now = absl::Now;
   // Set when the daemon begins to shut down, to end long-lived watches.
   const std::atomic<bool>* shutting_down;
@@ -61,8 +64,7 @@ class JobServiceImpl final : public v1::JobService::Service {
   explicit JobServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
   grpc::Status RegisterJob(grpc::ServerContext*, const v1::RegisterJobRequest*,
                            v1::RegisterJobResponse*) override;
-  grpc::Status EndJob(grpc::ServerContext*, const v1::EndJobRequest*,
-                      v1::EndJobResponse*) override;
+  grpc::Status EndJob(grpc::ServerContext*, const v1::EndJobRequest*, v1::EndJobResponse*) override;
   grpc::Status GetJob(grpc::ServerContext*, const v1::GetJobRequest*, v1::Job*) override;
   grpc::Status ListJobs(grpc::ServerContext*, const v1::ListJobsRequest*,
                         v1::ListJobsResponse*) override;
@@ -90,6 +92,16 @@ class AlertServiceImpl final : public v1::AlertService::Service {
                           v1::ListAlertsResponse*) override;
   grpc::Status WatchAlerts(grpc::ServerContext*, const v1::WatchAlertsRequest*,
                            grpc::ServerWriter<v1::AlertEvent>*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+class ComputeServiceImpl final : public v1::ComputeService::Service {
+ public:
+  explicit ComputeServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status GetEstimate(grpc::ServerContext*, const v1::GetEstimateRequest*,
+                           v1::EstimateReport*) override;
 
  private:
   ServiceContext ctx_;

@@ -40,8 +40,7 @@ grpc::Status TelemetryServiceImpl::Ingest(grpc::ServerContext*, const v1::Sample
 }
 
 grpc::Status TelemetryServiceImpl::IngestStream(
-    grpc::ServerContext* context,
-    grpc::ServerReaderWriter<v1::BatchAck, v1::SampleBatch>* stream) {
+    grpc::ServerContext* context, grpc::ServerReaderWriter<v1::BatchAck, v1::SampleBatch>* stream) {
   v1::SampleBatch batch;
   v1::BatchAck ack;
   while (stream->Read(&batch)) {

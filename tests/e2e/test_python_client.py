@@ -6,6 +6,7 @@ and that /metrics passes `promtool check metrics`.
 Run: /usr/bin/python3 tests/e2e/test_python_client.py REDFLAGD_BINARY
 """
 
+import csv
 import json
 import os
 import shutil
@@ -56,13 +57,15 @@ class PythonClientTest(unittest.TestCase):
         global grpc, pb, health_pb2, health_grpc, refl_pb2, refl_grpc
         import grpc
         from redflag.v1 import (common_pb2, jobs_pb2, jobs_pb2_grpc, telemetry_pb2,
-                                telemetry_pb2_grpc, customers_pb2, customers_pb2_grpc)
+                                telemetry_pb2_grpc, customers_pb2, customers_pb2_grpc,
+                                compute_pb2, compute_pb2_grpc)
         from grpc.health.v1 import health_pb2, health_pb2_grpc as health_grpc
         from grpc.reflection.v1alpha import reflection_pb2 as refl_pb2
         from grpc.reflection.v1alpha import reflection_pb2_grpc as refl_grpc
         pb = type("pb", (), dict(common=common_pb2, jobs=jobs_pb2, jobs_grpc=jobs_pb2_grpc,
                                  telemetry=telemetry_pb2, telemetry_grpc=telemetry_pb2_grpc,
-                                 customers=customers_pb2, customers_grpc=customers_pb2_grpc))
+                                 customers=customers_pb2, customers_grpc=customers_pb2_grpc,
+                                 compute=compute_pb2, compute_grpc=compute_pb2_grpc))
         cls.grpc_port, cls.http_port = free_port(), free_port()
         cls.log = open(os.path.join(cls.tmp, "redflagd.log"), "w")
         cls.proc = subprocess.Popen(
@@ -99,7 +102,7 @@ class PythonClientTest(unittest.TestCase):
         names = {s.name for r in responses for s in r.list_services_response.service}
         for want in ("redflag.v1.TelemetryService", "redflag.v1.JobService",
                      "redflag.v1.CustomerService", "redflag.v1.AlertService",
-                     "grpc.health.v1.Health"):
+                     "redflag.v1.ComputeService", "grpc.health.v1.Health"):
             self.assertIn(want, names)
 
     def test_register_stream_and_read_totals(self):
@@ -144,6 +147,21 @@ class PythonClientTest(unittest.TestCase):
         self.assertEqual(total_ms, 300 * 16 * 10_000)
         listed = jobs.ListJobs(pb.jobs.ListJobsRequest(customer_id="acct-py"), timeout=5)
         self.assertEqual([j.spec.job_id for j in listed.jobs], ["py/job-0", "py/job-1", "py/job-2"])
+
+        # The compute estimate, recomputed here from the shipped catalog with
+        # Python's own CSV reader: H100 SXM at BF16, mean tensor activity 0.5.
+        with open(os.path.join(REPO, "config/accelerators.csv"), newline="") as f:
+            h100 = next(r for r in csv.DictReader(f) if r["model"] == "NVIDIA H100 SXM5 80GB")
+        seconds = 100 * 16 * 10.0
+        compute = pb.compute_grpc.ComputeServiceStub(self.channel)
+        report = compute.GetEstimate(pb.compute.GetEstimateRequest(job_id="py/job-0"), timeout=5)
+        self.assertEqual(report.best_method, "hardware_measured")
+        self.assertAlmostEqual(report.operations.best / (seconds * float(h100["bf16"]) * 0.5), 1, 12)
+        fastest = max(float(h100[c]) for c in ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
+                      if h100[c])
+        self.assertAlmostEqual(report.operations.upper / (seconds * fastest), 1, 12)
+        customer = compute.GetEstimate(pb.compute.GetEstimateRequest(customer_id="acct-py"), timeout=5)
+        self.assertAlmostEqual(customer.operations.best / (3 * report.operations.best), 1, 12)
 
     def test_bad_input_gets_invalid_argument_naming_the_field(self):
         telemetry = pb.telemetry_grpc.TelemetryServiceStub(self.channel)

@@ -111,8 +111,7 @@ class Client {
         ++next_;
         ++acks_;
         duplicates_ += ack.duplicate();
-      } else if (s.error_code() != grpc::UNAVAILABLE &&
-                 s.error_code() != grpc::DEADLINE_EXCEEDED) {
+      } else if (s.error_code() != grpc::UNAVAILABLE && s.error_code() != grpc::DEADLINE_EXCEEDED) {
         ADD_FAILURE() << "client " << id_ << " batch " << next_ << ": " << s.error_code() << " "
                       << s.error_message();
         return;
@@ -158,8 +157,8 @@ class Client {
 
 void ExpectWithin(const Totals& got, const Totals& acked, const Totals& in_flight, int kill) {
   for (int j = 0; j < kJobs; ++j) {
-    EXPECT_GE(got.acc_ms[j], acked.acc_ms[j]) << "kill " << kill << " job " << j
-                                              << ": acknowledged accelerator-ms lost";
+    EXPECT_GE(got.acc_ms[j], acked.acc_ms[j])
+        << "kill " << kill << " job " << j << ": acknowledged accelerator-ms lost";
     EXPECT_LE(got.acc_ms[j], acked.acc_ms[j] + in_flight.acc_ms[j])
         << "kill " << kill << " job " << j << ": counted more than was sent";
     EXPECT_GE(got.samples[j], acked.samples[j]) << "kill " << kill << " job " << j;
@@ -198,8 +197,8 @@ TEST(CrashTest, SigkillAtRandomMomentsLosesNothingAcknowledgedAndCountsNothingTw
 
   for (int kill = 0; kill < kKills; ++kill) {
     // Alternate durability modes: both must keep the promise on a process crash.
-    std::vector<std::string> args = {"-o", kill % 2 == 0 ? "storage.durability=fsync"
-                                                         : "storage.durability=group_commit"};
+    std::vector<std::string> args = {
+        "-o", kill % 2 == 0 ? "storage.durability=fsync" : "storage.durability=group_commit"};
     auto d = DaemonProcess::Start(data, ports, args);
     ASSERT_TRUE(d.ok()) << d.status();
     {

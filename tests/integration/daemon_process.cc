@@ -165,9 +165,7 @@ int DaemonProcess::Wait() {
   return DecodeStatus(status);
 }
 
-std::string DaemonProcess::grpc_address() const {
-  return absl::StrCat("127.0.0.1:", ports_.first);
-}
+std::string DaemonProcess::grpc_address() const { return absl::StrCat("127.0.0.1:", ports_.first); }
 
 CommandResult RunCommand(const std::vector<std::string>& argv) {
   TempDir dir;
@@ -192,8 +190,8 @@ HttpResponse HttpGet(int port, const std::string& path) {
     close(fd);
     return r;
   }
-  std::string req = absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: localhost\r\n",
-                                 "Connection: close\r\n\r\n");
+  std::string req =
+      absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: localhost\r\n", "Connection: close\r\n\r\n");
   (void)!write(fd, req.data(), req.size());
   std::string resp;
   char buf[65536];

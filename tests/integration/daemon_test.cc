@@ -80,8 +80,9 @@ class DaemonTest : public ::testing::Test {
 
 TEST_F(DaemonTest, HealthCheckServesEveryServiceAndHttpEndpointsAnswer) {
   auto health = grpc::health::v1::Health::NewStub(daemon_->channel());
-  for (const char* service : {"", "redflag.v1.TelemetryService", "redflag.v1.JobService",
-                              "redflag.v1.CustomerService", "redflag.v1.AlertService"}) {
+  for (const char* service :
+       {"", "redflag.v1.TelemetryService", "redflag.v1.JobService", "redflag.v1.CustomerService",
+        "redflag.v1.AlertService", "redflag.v1.ComputeService"}) {
     grpc::ClientContext ctx;
     grpc::health::v1::HealthCheckRequest req;
     req.set_service(service);
@@ -108,8 +109,7 @@ TEST_F(DaemonTest, CountsSamplesAndMetricsAgree) {
   EXPECT_EQ(ack.duplicate(), 10u);
   EXPECT_EQ(GetJob("job-1").totals().accelerator_ms(), 10u * 8 * kMin);
   std::string m = HttpGet(daemon_->http_port(), "/metrics").body;
-  EXPECT_NE(m.find("redflag_ingest_samples_total{result=\"accepted\"} 10"), std::string::npos)
-      << m;
+  EXPECT_NE(m.find("redflag_ingest_samples_total{result=\"accepted\"} 10"), std::string::npos) << m;
   EXPECT_NE(m.find("redflag_ingest_samples_total{result=\"duplicate\"} 10"), std::string::npos);
   EXPECT_NE(m.find("redflag_ingest_ack_latency_seconds_count 2"), std::string::npos);
 }
@@ -127,7 +127,8 @@ TEST_F(DaemonTest, BadInputIsRejectedWholeWithAClearStatus) {
   std::vector<Case> cases = {
       {"NaN", [&](auto& b) { b.mutable_samples(1)->set_tensor_active(nan); },
        grpc::INVALID_ARGUMENT, "samples[1].tensor_active"},
-      {"Inf", [](auto& b) {
+      {"Inf",
+       [](auto& b) {
          b.mutable_samples(1)->set_reported_operations(std::numeric_limits<double>::infinity());
        },
        grpc::INVALID_ARGUMENT, "samples[1].reported_operations"},
@@ -135,8 +136,8 @@ TEST_F(DaemonTest, BadInputIsRejectedWholeWithAClearStatus) {
        grpc::INVALID_ARGUMENT, "samples[1].sm_active"},
       {"huge", [](auto& b) { b.mutable_samples(1)->set_active_accelerators(4'000'000'000u); },
        grpc::INVALID_ARGUMENT, "samples[1].active_accelerators"},
-      {"empty id", [](auto& b) { b.mutable_samples(1)->clear_source_id(); },
-       grpc::INVALID_ARGUMENT, "samples[1].source_id"},
+      {"empty id", [](auto& b) { b.mutable_samples(1)->clear_source_id(); }, grpc::INVALID_ARGUMENT,
+       "samples[1].source_id"},
       {"zero window",
        [](auto& b) {
          b.mutable_samples(1)->set_window_end_unix_ms(b.samples(1).window_start_unix_ms());
@@ -157,8 +158,7 @@ TEST_F(DaemonTest, BadInputIsRejectedWholeWithAClearStatus) {
        [](auto& b) {
          b.mutable_samples(1)->set_window_start_unix_ms(absl::ToUnixMillis(absl::Now()) +
                                                         3600 * 1000);
-         b.mutable_samples(1)->set_window_end_unix_ms(b.samples(1).window_start_unix_ms() +
-                                                      kMin);
+         b.mutable_samples(1)->set_window_end_unix_ms(b.samples(1).window_start_unix_ms() + kMin);
        },
        grpc::INVALID_ARGUMENT, "samples[1].window_start_unix_ms"},
       {"unknown job", [](auto& b) { b.mutable_samples(1)->set_job_id("no-such-job"); },
@@ -260,8 +260,9 @@ TEST_F(DaemonTest, SigtermShutsDownCleanlyAndKeepsAcknowledgedData) {
   jobs_ = v1::JobService::NewStub(daemon_->channel());
   EXPECT_EQ(GetJob("job-1").totals().accelerator_ms(), 5u * 8 * kMin);
   // A clean stop wrote a final checkpoint: nothing needed replaying.
-  EXPECT_NE(HttpGet(daemon_->http_port(), "/metrics").body.find("redflag_ledger_replayed_records 0"),
-            std::string::npos);
+  EXPECT_NE(
+      HttpGet(daemon_->http_port(), "/metrics").body.find("redflag_ledger_replayed_records 0"),
+      std::string::npos);
 }
 
 TEST_F(DaemonTest, SecondDaemonOnTheSameDataDirRefusesToStart) {

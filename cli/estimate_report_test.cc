@@ -1,0 +1,54 @@
+#include "cli/estimate_report.h"
+
+#include <gtest/gtest.h>
+
+namespace redflag::cli {
+namespace {
+
+TEST(FormatEstimateReport, ShowsFigureLevelsLineageAndEveryFormula) {
+  redflag::v1::EstimateReport r;
+  r.set_subject_kind("model");
+  r.set_subject_id("chat");
+  r.mutable_operations()->set_lower(5.5e25);
+  r.mutable_operations()->set_best(1.1e26);
+  r.mutable_operations()->set_upper(3.3e26);
+  r.add_ancestors("base");
+  r.add_customers("acct-b");
+  r.add_customers("acct-a");
+  auto* c = r.add_crossings();
+  c->set_level("4e091");
+  c->set_likelihood("likely");
+  c->set_severity("critical");
+  auto* j = r.add_jobs();
+  j->set_job_id("j-ft");
+  j->set_customer_id("acct-b");
+  j->set_model_id("chat");
+  j->set_workload("WORKLOAD_KIND_FINE_TUNING");
+  j->set_accelerator("NVIDIA H100 SXM5 80GB");
+  j->set_accelerator_seconds(1.8e6);
+  j->mutable_operations()->set_best(2e25);
+  j->set_best_method("hardware_measured");
+  auto* m = j->add_methods();
+  m->set_method("hardware_measured");
+  m->set_formula("(1.8e+06 s x 9.894e+14 (bf16)) x utilisation 0.5");
+  m->mutable_operations()->set_best(8.9e20);
+  auto* f = r.add_findings();
+  f->set_job_id("j-x");
+  f->set_kind("unknown_accelerator");
+  f->set_detail("'X' is not in the accelerator catalog");
+
+  const std::string text = FormatEstimateReport(r);
+  for (const char* want :
+       {"model chat: 1.1e+26 (lower 5.5e+25, upper 3.3e+26) operations\n",
+        "levels: 4e091 likely (critical)\n", "lineage: chat <- base\n",
+        "accounts: acct-b, acct-a\n",
+        "  j-ft (acct-b, model chat, WORKLOAD_KIND_FINE_TUNING) NVIDIA H100 SXM5 80GB, 1.8e+06 "
+        "accelerator-s: 2e+25 (lower 0, upper 0) by hardware_measured\n",
+        "    hardware_measured: (1.8e+06 s x 9.894e+14 (bf16)) x utilisation 0.5 = 8.9e+20\n",
+        "finding: j-x unknown_accelerator: 'X' is not in the accelerator catalog\n"}) {
+    EXPECT_NE(text.find(want), std::string::npos) << "missing: " << want << "\nin:\n" << text;
+  }
+}
+
+}  // namespace
+}  // namespace redflag::cli

@@ -1,0 +1,179 @@
+#include "daemon/compute/compute_view.h"
+
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "detectors/levels.h"
+
+namespace redflag {
+namespace {
+
+void SetInterval(const detectors::Interval& i, v1::OperationsInterval* out) {
+  out->set_lower(i.lower);
+  out->set_best(i.best);
+  out->set_upper(i.upper);
+}
+
+void AddMethods(const detectors::Estimate& e,
+                google::protobuf::RepeatedPtrField<v1::MethodFigure>* out) {
+  for (const auto& m : e.methods) {
+    v1::MethodFigure* f = out->Add();
+    f->set_method(detectors::MethodName(m.method));
+    SetInterval(m.ops, f->mutable_operations());
+    f->set_formula(m.formula);
+  }
+}
+
+void AddFindings(const detectors::Estimate& e, const std::string& job_id,
+                 v1::EstimateReport& report) {
+  for (const auto& [kind, detail] : e.issues) {
+    v1::DataQualityFinding* f = report.add_findings();
+    f->set_kind(detectors::DataIssueName(kind));
+    f->set_detail(detail);
+    f->set_job_id(job_id);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const detectors::Catalog>> LoadCatalog(const ComputeConfig& config) {
+  std::ifstream in(config.catalog_file, std::ios::binary);
+  if (!in) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("compute.catalog_file: cannot read '", config.catalog_file, "'"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<detectors::Catalog> c = detectors::Catalog::Parse(text.str(), config.catalog_file);
+  if (!c.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("compute.catalog_file: ", c.status().message()));
+  }
+  return std::make_shared<const detectors::Catalog>(std::move(*c));
+}
+
+ComputeView::ComputeView(const Ledger& ledger, std::shared_ptr<const detectors::Catalog> catalog,
+                         const ComputeConfig& config)
+    : ledger_(ledger), catalog_(std::move(catalog)) {
+  estimator_.utilization_prior = config.utilization_prior;
+  estimator_.utilization_prior_low = config.utilization_prior_low;
+  estimator_.measured_lower_fraction = config.measured_lower_fraction;
+  estimator_.underreport_fraction = config.underreport_fraction;
+  lineage_.count_synthetic_data = config.count_synthetic_data;
+}
+
+v1::JobContribution ComputeView::Contribution(const v1::Job& job,
+                                              detectors::Estimate* estimate) const {
+  const v1::JobSpec& spec = job.spec();
+  detectors::JobFacts facts;
+  facts.accelerator_model = spec.accelerator_model();
+  facts.precision = spec.precision();
+  facts.declared_parameters = spec.declared_parameters();
+  facts.declared_active_parameters = spec.declared_active_parameters();
+  facts.totals = detectors::FromProto(job.totals());
+  *estimate = detectors::EstimateJob(facts, *catalog_, estimator_);
+
+  v1::JobContribution c;
+  c.set_job_id(spec.job_id());
+  c.set_customer_id(spec.customer_id());
+  c.set_model_id(spec.model_id());
+  c.set_workload(v1::WorkloadKind_Name(spec.workload()));
+  c.set_accelerator(estimate->accelerator);
+  c.set_accelerator_seconds(static_cast<double>(job.totals().accelerator_ms()) / 1000.0);
+  SetInterval(estimate->ops, c.mutable_operations());
+  c.set_best_method(detectors::MethodName(estimate->best_method));
+  AddMethods(*estimate, c.mutable_methods());
+  return c;
+}
+
+void ComputeView::Finish(const detectors::Interval& ops, v1::EstimateReport& report) const {
+  SetInterval(ops, report.mutable_operations());
+  for (const auto& crossing : detectors::Crossings(ops, detectors::DefaultLevels())) {
+    v1::LevelCrossing* c = report.add_crossings();
+    c->set_level(crossing.level.name);
+    c->set_operations(crossing.level.ops);
+    c->set_severity(detectors::SeverityName(crossing.level.severity));
+    c->set_likelihood(detectors::LikelihoodName(crossing.likelihood));
+  }
+}
+
+absl::StatusOr<v1::EstimateReport> ComputeView::Report(
+    const v1::GetEstimateRequest& request) const {
+  v1::EstimateReport report;
+  detectors::Estimate e;
+  switch (request.subject_case()) {
+    case v1::GetEstimateRequest::kJobId: {
+      absl::StatusOr<v1::Job> job = ledger_.GetJob(request.job_id());
+      if (!job.ok()) return job.status();
+      report.set_subject_kind("job");
+      report.set_subject_id(request.job_id());
+      *report.add_jobs() = Contribution(*job, &e);
+      report.set_best_method(detectors::MethodName(e.best_method));
+      AddMethods(e, report.mutable_methods());
+      AddFindings(e, request.job_id(), report);
+      Finish(e.ops, report);
+      return report;
+    }
+    case v1::GetEstimateRequest::kCustomerId: {
+      std::vector<v1::Job> jobs =
+          ledger_.ListJobs(request.customer_id(), "", std::numeric_limits<size_t>::max());
+      if (jobs.empty()) {
+        return absl::NotFoundError(
+            absl::StrCat("customer_id: no job of customer '", request.customer_id(), "'"));
+      }
+      report.set_subject_kind("customer");
+      report.set_subject_id(request.customer_id());
+      detectors::Interval total;
+      for (const v1::Job& job : jobs) {
+        *report.add_jobs() = Contribution(job, &e);
+        detectors::Add(total, e.ops);
+        AddFindings(e, job.spec().job_id(), report);
+      }
+      Finish(total, report);
+      return report;
+    }
+    case v1::GetEstimateRequest::kModelId: {
+      std::vector<v1::Job> all = ledger_.ListJobs("", "", std::numeric_limits<size_t>::max());
+      std::vector<detectors::LineageJob> lineage_jobs;
+      std::map<std::string, std::pair<v1::JobContribution, detectors::Estimate>> by_job;
+      for (const v1::Job& job : all) {
+        if (job.spec().model_id().empty()) continue;
+        auto& [contribution, estimate] = by_job[job.spec().job_id()];
+        contribution = Contribution(job, &estimate);
+        lineage_jobs.push_back({job.spec().job_id(), job.spec().customer_id(),
+                                job.spec().model_id(), job.spec().parent_model_id(),
+                                job.spec().workload(), estimate.ops});
+      }
+      std::map<std::string, detectors::ModelLineage> models =
+          detectors::BuildLineages(lineage_jobs, lineage_);
+      auto it = models.find(request.model_id());
+      if (it == models.end()) {
+        return absl::NotFoundError(
+            absl::StrCat("model_id: no job trains or builds on model '", request.model_id(), "'"));
+      }
+      const detectors::ModelLineage& m = it->second;
+      report.set_subject_kind("model");
+      report.set_subject_id(m.model_id);
+      std::vector<std::string> lineage_models = {m.model_id};
+      lineage_models.insert(lineage_models.end(), m.ancestors.begin(), m.ancestors.end());
+      for (const std::string& model_id : lineage_models) {
+        for (const std::string& job_id : models.at(model_id).jobs) {
+          const auto& [contribution, estimate] = by_job.at(job_id);
+          *report.add_jobs() = contribution;
+          AddFindings(estimate, job_id, report);
+        }
+      }
+      for (const auto& a : m.ancestors) report.add_ancestors(a);
+      for (const auto& c : m.customers) report.add_customers(c);
+      for (const auto& n : m.findings) report.add_notes(n);
+      Finish(m.cumulative, report);
+      return report;
+    }
+    case v1::GetEstimateRequest::SUBJECT_NOT_SET:
+      break;
+  }
+  return absl::InvalidArgumentError("subject: name a job_id, model_id or customer_id");
+}
+
+}  // namespace redflag

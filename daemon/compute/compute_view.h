@@ -1,0 +1,40 @@
+// Answers "how many operations has this job / model lineage / customer spent,
+// and how do we know": the detectors' estimator, lineage and levels applied
+// to the ledger's current totals, on demand.
+#pragma once
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "daemon/config/config.h"
+#include "daemon/ledger/ledger.h"
+#include "detectors/catalog.h"
+#include "detectors/estimate.h"
+#include "detectors/lineage.h"
+#include "redflag/v1/compute.pb.h"
+
+namespace redflag {
+
+class ComputeView {
+ public:
+  ComputeView(const Ledger& ledger, std::shared_ptr<const detectors::Catalog> catalog,
+              const ComputeConfig& config);
+
+  // NOT_FOUND when no job has the subject; INVALID_ARGUMENT without one.
+  absl::StatusOr<v1::EstimateReport> Report(const v1::GetEstimateRequest& request) const;
+
+ private:
+  v1::JobContribution Contribution(const v1::Job& job, detectors::Estimate* estimate) const;
+  void Finish(const detectors::Interval& ops, v1::EstimateReport& report) const;
+
+  const Ledger& ledger_;
+  const std::shared_ptr<const detectors::Catalog> catalog_;
+  detectors::EstimatorOptions estimator_;
+  detectors::LineageOptions lineage_;
+};
+
+// Reads and parses the catalog file named in the config; errors name the
+// config key and the file's line and column.
+absl::StatusOr<std::shared_ptr<const detectors::Catalog>> LoadCatalog(const ComputeConfig& config);
+
+}  // namespace redflag

@@ -1,0 +1,117 @@
+#include "daemon/compute/compute_view.h"
+
+#include <gtest/gtest.h>
+
+#include "daemon/storage/memory_store.h"
+
+namespace redflag {
+namespace {
+
+constexpr int64_t kT0 = 1790812800000;  // 2026-10-01T00:00:00Z
+constexpr int64_t kHour = 3'600'000;
+
+class ComputeViewTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.catalog_file = std::string(REDFLAG_SOURCE_DIR) + "/config/accelerators.csv";
+    auto catalog = LoadCatalog(config_);
+    ASSERT_TRUE(catalog.ok()) << catalog.status();
+    auto ledger = Ledger::Open(store_, LedgerOptions());
+    ASSERT_TRUE(ledger.ok()) << ledger.status();
+    ledger_ = std::move(*ledger);
+    view_ = std::make_unique<ComputeView>(*ledger_, *catalog, config_);
+  }
+
+  // A job of `gpus` H100s at BF16 that ran `hours` with tensor activity 0.5.
+  void Run(const std::string& id, const std::string& customer, const std::string& model,
+           const std::string& parent, uint32_t gpus, int hours) {
+    v1::JobSpec s;
+    s.set_job_id(id);
+    s.set_customer_id(customer);
+    s.set_accelerator_model("NVIDIA H100 80GB HBM3");
+    s.set_accelerator_count(gpus);
+    s.set_start_unix_ms(kT0);
+    s.set_precision(v1::PRECISION_BF16);
+    s.set_model_id(model);
+    s.set_parent_model_id(parent);
+    ASSERT_TRUE(ledger_->RegisterJob(s).ok());
+    v1::SampleBatch b;
+    for (int h = 0; h < hours; ++h) {
+      v1::Sample* x = b.add_samples();
+      x->set_source_id("agent-" + id);
+      x->set_seq(static_cast<uint64_t>(h + 1));
+      x->set_job_id(id);
+      x->set_window_start_unix_ms(kT0 + h * kHour);
+      x->set_window_end_unix_ms(kT0 + (h + 1) * kHour);
+      x->set_active_accelerators(gpus);
+      x->set_tensor_active(0.5);
+    }
+    ASSERT_TRUE(ledger_->Ingest(b).ok());
+  }
+
+  v1::EstimateReport Report(v1::GetEstimateRequest r) {
+    auto out = view_->Report(r);
+    EXPECT_TRUE(out.ok()) << out.status();
+    return out.ok() ? *out : v1::EstimateReport();
+  }
+
+  ComputeConfig config_;
+  MemoryStore store_;
+  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<ComputeView> view_;
+};
+
+TEST_F(ComputeViewTest, JobModelAndCustomerFiguresFromTheLedger) {
+  Run("j-base", "acct-a", "base", "", 1000, 10);    // 3.6e7 H100-s
+  Run("j-ft", "acct-b", "chat", "base", 100, 5);    // 1.8e6 H100-s
+  const double base_best = 3.6e7 * 9.894e14 * 0.5;  // 1.78092e22
+  const double ft_best = 1.8e6 * 9.894e14 * 0.5;
+
+  v1::GetEstimateRequest r;
+  r.set_job_id("j-base");
+  v1::EstimateReport job = Report(r);
+  EXPECT_EQ(job.subject_kind(), "job");
+  EXPECT_DOUBLE_EQ(job.operations().best(), base_best);
+  EXPECT_DOUBLE_EQ(job.operations().upper(), 3.6e7 * 1.979e15);
+  EXPECT_EQ(job.best_method(), "hardware_measured");
+  ASSERT_EQ(job.jobs_size(), 1);
+  EXPECT_EQ(job.jobs(0).accelerator(), "NVIDIA H100 SXM5 80GB");
+  EXPECT_DOUBLE_EQ(job.jobs(0).accelerator_seconds(), 3.6e7);
+  // 1.78e22 best, 7.1e22 upper: no level likely, none possible (< 1e24).
+  EXPECT_EQ(job.crossings_size(), 0);
+
+  r.set_model_id("chat");  // the fine-tune carries its base
+  v1::EstimateReport model = Report(r);
+  EXPECT_DOUBLE_EQ(model.operations().best(), base_best + ft_best);
+  ASSERT_EQ(model.ancestors_size(), 1);
+  EXPECT_EQ(model.ancestors(0), "base");
+  EXPECT_EQ(model.jobs_size(), 2);
+  ASSERT_EQ(model.customers_size(), 2);  // the base is another account's
+
+  r.set_customer_id("acct-b");  // only its own job
+  v1::EstimateReport customer = Report(r);
+  EXPECT_DOUBLE_EQ(customer.operations().best(), ft_best);
+}
+
+TEST_F(ComputeViewTest, UnknownSubjectsAreNotFoundAndAMissingOneIsInvalid) {
+  v1::GetEstimateRequest r;
+  r.set_job_id("nope");
+  EXPECT_EQ(view_->Report(r).status().code(), absl::StatusCode::kNotFound);
+  r.set_model_id("nope");
+  EXPECT_EQ(view_->Report(r).status().code(), absl::StatusCode::kNotFound);
+  r.set_customer_id("nope");
+  EXPECT_EQ(view_->Report(r).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(view_->Report(v1::GetEstimateRequest()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(LoadCatalog, ErrorsNameTheConfigKeyAndTheFileLine) {
+  ComputeConfig c;
+  c.catalog_file = "/nonexistent/accelerators.csv";
+  auto missing = LoadCatalog(c);
+  EXPECT_EQ(missing.status().message(),
+            "compute.catalog_file: cannot read '/nonexistent/accelerators.csv'");
+}
+
+}  // namespace
+}  // namespace redflag
