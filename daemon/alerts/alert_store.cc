@@ -7,8 +7,8 @@
 namespace redflag {
 
 bool AlertMatches(const v1::AlertFilter& f, const v1::Alert& a) {
-  if (!f.rules().empty() && std::find(f.rules().begin(), f.rules().end(), a.rule()) ==
-                                f.rules().end()) {
+  if (!f.rules().empty() &&
+      std::find(f.rules().begin(), f.rules().end(), a.rule()) == f.rules().end()) {
     return false;
   }
   if (!f.states().empty() &&
@@ -69,6 +69,7 @@ absl::StatusOr<v1::AlertEvent::Kind> AlertStore::Put(const v1::Alert& alert) {
   if (absl::Status s = store_.Write(*wb, sync_); !s.ok()) return s;
   v1::AlertEvent event;
   event.set_kind(old->has_value() ? v1::AlertEvent::KIND_UPDATED : v1::AlertEvent::KIND_RAISED);
+  if (!old->has_value()) ++raised_[{alert.rule(), alert.severity()}];
   *event.mutable_alert() = alert;
   for (const auto& w : watches_) {
     w->Offer(event);
@@ -104,20 +105,21 @@ absl::StatusOr<v1::ListAlertsResponse> AlertStore::List(const v1::ListAlertsRequ
 }
 
 absl::StatusOr<std::shared_ptr<AlertWatch>> AlertStore::Watch(const v1::AlertFilter& filter,
-                                                             size_t capacity) {
+                                                              size_t capacity) {
   auto watch = std::make_shared<AlertWatch>(filter, capacity);
   std::lock_guard<std::mutex> lock(mu_);
   absl::Status bad;
-  absl::Status s = store_.Scan(Domain::kAlerts, "", "", [&](absl::string_view k, absl::string_view v) {
-    v1::AlertEvent e;
-    e.set_kind(v1::AlertEvent::KIND_EXISTING);
-    if (!e.mutable_alert()->ParseFromArray(v.data(), static_cast<int>(v.size()))) {
-      bad = absl::DataLossError(absl::StrCat("alerts/", k, ": unreadable record"));
-      return false;
-    }
-    watch->Offer(e);
-    return true;
-  });
+  absl::Status s =
+      store_.Scan(Domain::kAlerts, "", "", [&](absl::string_view k, absl::string_view v) {
+        v1::AlertEvent e;
+        e.set_kind(v1::AlertEvent::KIND_EXISTING);
+        if (!e.mutable_alert()->ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+          bad = absl::DataLossError(absl::StrCat("alerts/", k, ": unreadable record"));
+          return false;
+        }
+        watch->Offer(e);
+        return true;
+      });
   if (!s.ok()) return s;
   if (!bad.ok()) return bad;
   watches_.push_back(watch);
@@ -128,6 +130,26 @@ void AlertStore::Unwatch(const std::shared_ptr<AlertWatch>& watch) {
   watch->Close();
   std::lock_guard<std::mutex> lock(mu_);
   std::erase(watches_, watch);
+}
+
+}  // namespace redflag
+
+namespace redflag {
+
+absl::StatusOr<std::optional<v1::Alert>> AlertStore::Get(const std::string& alert_id) {
+  absl::StatusOr<std::optional<std::string>> v = store_.Get(Domain::kAlerts, alert_id);
+  if (!v.ok()) return v.status();
+  if (!v->has_value()) return std::optional<v1::Alert>();
+  v1::Alert a;
+  if (!a.ParseFromString(**v)) {
+    return absl::DataLossError(absl::StrCat("alerts/", alert_id, ": unreadable record"));
+  }
+  return std::optional<v1::Alert>(std::move(a));
+}
+
+std::map<std::pair<std::string, v1::Severity>, uint64_t> AlertStore::raised_counts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return raised_;
 }
 
 }  // namespace redflag

@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -49,6 +50,7 @@ class AlertStore {
 
   // Stores the alert under its alert_id; RAISED if new, UPDATED otherwise.
   absl::StatusOr<v1::AlertEvent::Kind> Put(const v1::Alert& alert);
+  absl::StatusOr<std::optional<v1::Alert>> Get(const std::string& alert_id);
   absl::StatusOr<v1::ListAlertsResponse> List(const v1::ListAlertsRequest& request);
   // A watch that first holds every matching stored alert (EXISTING), then
   // every later change.
@@ -57,12 +59,15 @@ class AlertStore {
   void Unwatch(const std::shared_ptr<AlertWatch>& watch);
   // Watchers closed because they fell behind.
   uint64_t lagged_watchers() const { return lagged_total_; }
+  // Alerts raised since start, by (rule, severity): bounded label sets.
+  std::map<std::pair<std::string, v1::Severity>, uint64_t> raised_counts() const;
 
  private:
   Store& store_;
   const bool sync_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::vector<std::shared_ptr<AlertWatch>> watches_;
+  std::map<std::pair<std::string, v1::Severity>, uint64_t> raised_;
   std::atomic<uint64_t> lagged_total_{0};
 };
 

@@ -31,7 +31,8 @@ TEST(AlertStore, SameIdUpdatesInsteadOfDuplicating) {
 TEST(AlertStore, ListFiltersAndPages) {
   MemoryStore store;
   AlertStore alerts(store, true);
-  for (const char* id : {"a", "b", "c"}) ASSERT_TRUE(alerts.Put(MakeAlert(id, v1::SEVERITY_HIGH)).ok());
+  for (const char* id : {"a", "b", "c"})
+    ASSERT_TRUE(alerts.Put(MakeAlert(id, v1::SEVERITY_HIGH)).ok());
   ASSERT_TRUE(alerts.Put(MakeAlert("d", v1::SEVERITY_INFO)).ok());
   v1::ListAlertsRequest req;
   req.mutable_filter()->set_min_severity(v1::SEVERITY_WARNING);
@@ -70,7 +71,8 @@ TEST(AlertStore, SlowWatcherIsClosedAndCounted) {
   MemoryStore store;
   AlertStore alerts(store, true);
   auto watch = alerts.Watch(v1::AlertFilter(), /*capacity=*/2);
-  for (const char* id : {"a", "b", "c"}) ASSERT_TRUE(alerts.Put(MakeAlert(id, v1::SEVERITY_HIGH)).ok());
+  for (const char* id : {"a", "b", "c"})
+    ASSERT_TRUE(alerts.Put(MakeAlert(id, v1::SEVERITY_HIGH)).ok());
   EXPECT_TRUE((*watch)->lagged());
   EXPECT_EQ(alerts.lagged_watchers(), 1u);
   EXPECT_FALSE((*watch)->Next(absl::Milliseconds(10)).has_value());

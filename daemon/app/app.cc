@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "daemon/alerts/alert_store.h"
+#include "daemon/compute/compute_alerts.h"
 #include "daemon/customers/customer_registry.h"
 #include "daemon/http/http_server.h"
 #include "daemon/ledger/ledger.h"
@@ -88,6 +89,14 @@ absl::Status OpenLedgerStep(AppState& app) {
   return absl::OkStatus();
 }
 
+absl::Status StartComputeStep(AppState& app) {
+  app.compute = std::make_unique<ComputeView>(*app.ledger, app.catalog, app.config.compute);
+  app.compute_alerts = std::make_unique<ComputeAlerts>(*app.compute, *app.alerts,
+                                                       app.config.compute.projection_horizon);
+  app.compute_alerts->Start(app.config.compute.evaluation_interval);
+  return absl::OkStatus();
+}
+
 absl::Status MetricsStep(AppState& app) {
   app.metrics = std::make_unique<Metrics>();
   RegisterDaemonMetrics(*app.metrics, app);
@@ -95,7 +104,6 @@ absl::Status MetricsStep(AppState& app) {
 }
 
 absl::Status StartGrpcStep(AppState& app) {
-  app.compute = std::make_unique<ComputeView>(*app.ledger, app.catalog, app.config.compute);
   ServiceContext ctx{.limits = &app.config.limits,
                      .ledger = app.ledger.get(),
                      .customers = app.customers.get(),
@@ -196,6 +204,7 @@ void Teardown(AppState& app) {
   }
   app.http.reset();
   log::Debug("HTTP stopped");
+  app.compute_alerts.reset();
   if (app.ledger) app.ledger->Stop();
   app.ledger.reset();
   app.store.reset();
@@ -229,6 +238,7 @@ int Run(Options options) {
     steps.insert(steps.end(), {{"open store", OpenStoreStep, 1},
                                {"migrate schema", MigrateStep, 1},
                                {"open ledger", OpenLedgerStep, 1},
+                               {"start compute alerts", StartComputeStep, 1},
                                {"start metrics", MetricsStep, 1},
                                {"start gRPC", StartGrpcStep, 1},
                                {"start HTTP", StartHttpStep, 1},

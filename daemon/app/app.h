@@ -28,6 +28,7 @@ class CustomerServiceImpl;
 class AlertServiceImpl;
 class ComputeServiceImpl;
 class ComputeView;
+class ComputeAlerts;
 namespace detectors {
 class Catalog;
 }
@@ -51,6 +52,7 @@ struct AppState {
   std::unique_ptr<AlertStore> alerts;
   std::shared_ptr<const detectors::Catalog> catalog;
   std::unique_ptr<ComputeView> compute;
+  std::unique_ptr<ComputeAlerts> compute_alerts;
   std::unique_ptr<TelemetryServiceImpl> telemetry_service;
   std::unique_ptr<JobServiceImpl> job_service;
   std::unique_ptr<CustomerServiceImpl> customer_service;

@@ -63,8 +63,7 @@ ComputeView::ComputeView(const Ledger& ledger, std::shared_ptr<const detectors::
   lineage_.count_synthetic_data = config.count_synthetic_data;
 }
 
-v1::JobContribution ComputeView::Contribution(const v1::Job& job,
-                                              detectors::Estimate* estimate) const {
+detectors::Estimate ComputeView::EstimateOf(const v1::Job& job) const {
   const v1::JobSpec& spec = job.spec();
   detectors::JobFacts facts;
   facts.accelerator_model = spec.accelerator_model();
@@ -72,7 +71,13 @@ v1::JobContribution ComputeView::Contribution(const v1::Job& job,
   facts.declared_parameters = spec.declared_parameters();
   facts.declared_active_parameters = spec.declared_active_parameters();
   facts.totals = detectors::FromProto(job.totals());
-  *estimate = detectors::EstimateJob(facts, *catalog_, estimator_);
+  return detectors::EstimateJob(facts, *catalog_, estimator_);
+}
+
+v1::JobContribution ComputeView::Contribution(const v1::Job& job,
+                                              detectors::Estimate* estimate) const {
+  const v1::JobSpec& spec = job.spec();
+  *estimate = EstimateOf(job);
 
   v1::JobContribution c;
   c.set_job_id(spec.job_id());
@@ -96,6 +101,47 @@ void ComputeView::Finish(const detectors::Interval& ops, v1::EstimateReport& rep
     c->set_severity(detectors::SeverityName(crossing.level.severity));
     c->set_likelihood(detectors::LikelihoodName(crossing.likelihood));
   }
+}
+
+ComputeEvaluation ComputeView::EvaluateAll() const {
+  ComputeEvaluation out;
+  std::vector<v1::Job> all = ledger_.ListJobs("", "", std::numeric_limits<size_t>::max());
+  std::vector<detectors::LineageJob> lineage_jobs;
+  std::map<std::string, double> job_rate;
+  std::map<std::string, std::pair<detectors::Interval, double>> customers;
+  detectors::Estimate e;
+  for (const v1::Job& job : all) {
+    e = EstimateOf(job);
+    const v1::JobSpec& spec = job.spec();
+    const v1::JobTotals& t = job.totals();
+    double rate = 0;
+    if (job.end_unix_ms() == 0 && t.last_window_end_unix_ms() > t.first_window_start_unix_ms()) {
+      rate = e.ops.best * 1000.0 /
+             static_cast<double>(t.last_window_end_unix_ms() - t.first_window_start_unix_ms());
+    }
+    job_rate[spec.job_id()] = rate;
+    auto& [ops, customer_rate] = customers[spec.customer_id()];
+    detectors::Add(ops, e.ops);
+    customer_rate += rate;
+    for (const auto& [kind, detail] : e.issues)
+      out.findings.push_back({spec.job_id(), kind, detail});
+    if (!spec.model_id().empty()) {
+      lineage_jobs.push_back({spec.job_id(), spec.customer_id(), spec.model_id(),
+                              spec.parent_model_id(), spec.workload(), e.ops});
+    }
+  }
+  std::map<std::string, detectors::ModelLineage> models =
+      detectors::BuildLineages(lineage_jobs, lineage_);
+  for (const auto& [id, m] : models) {
+    double rate = 0;
+    for (const std::string& j : m.jobs) rate += job_rate[j];
+    for (const std::string& a : m.ancestors) {
+      for (const std::string& j : models.at(a).jobs) rate += job_rate[j];
+    }
+    out.subjects.push_back({"model", id, m.cumulative, rate});
+  }
+  for (const auto& [id, c] : customers) out.subjects.push_back({"customer", id, c.first, c.second});
+  return out;
 }
 
 absl::StatusOr<v1::EstimateReport> ComputeView::Report(

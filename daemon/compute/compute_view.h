@@ -15,6 +15,25 @@
 
 namespace redflag {
 
+// Every subject's figure at once, for alert evaluation.
+struct ComputeEvaluation {
+  struct Subject {
+    std::string kind;  // "model" or "customer"
+    std::string id;
+    detectors::Interval ops;
+    // Operations per second of event time of its running jobs (for models,
+    // including running jobs of ancestors): the recent rate for projections.
+    double rate = 0;
+  };
+  struct JobFinding {
+    std::string job_id;
+    detectors::DataIssue kind;
+    std::string detail;
+  };
+  std::vector<Subject> subjects;
+  std::vector<JobFinding> findings;
+};
+
 class ComputeView {
  public:
   ComputeView(const Ledger& ledger, std::shared_ptr<const detectors::Catalog> catalog,
@@ -23,7 +42,12 @@ class ComputeView {
   // NOT_FOUND when no job has the subject; INVALID_ARGUMENT without one.
   absl::StatusOr<v1::EstimateReport> Report(const v1::GetEstimateRequest& request) const;
 
+  // Every model lineage and customer with its figure and rate, and every
+  // job's data-quality findings.
+  ComputeEvaluation EvaluateAll() const;
+
  private:
+  detectors::Estimate EstimateOf(const v1::Job& job) const;
   v1::JobContribution Contribution(const v1::Job& job, detectors::Estimate* estimate) const;
   void Finish(const detectors::Interval& ops, v1::EstimateReport& report) const;
 

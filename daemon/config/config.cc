@@ -204,6 +204,11 @@ const std::vector<KeySpec>& Keys() {
          return ParseDurationIn(v, absl::Hours(1), absl::Hours(24 * 366),
                                 &c.compute.projection_horizon);
        }},
+      {"compute.evaluation_interval", "incubating", "how often compute alerts are evaluated",
+       [](const std::string& v, Config& c) -> std::string {
+         return ParseDurationIn(v, absl::Milliseconds(100), absl::Hours(1),
+                                &c.compute.evaluation_interval);
+       }},
       {"log.level", "stable", "debug | info | warn | error",
        OneOf(&Config::log_level, {"debug", "info", "warn", "error"})},
       {"log.format", "stable", "json | text", OneOf(&Config::log_format, {"json", "text"})},

@@ -47,6 +47,7 @@ struct ComputeConfig {
   double underreport_fraction = 0.5;
   bool count_synthetic_data = true;
   absl::Duration projection_horizon = absl::Hours(24 * 30);
+  absl::Duration evaluation_interval = absl::Seconds(10);  // alerts are evaluated this often
 };
 
 struct Config {

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "daemon/alerts/alert_store.h"
 #include "daemon/app/app.h"
@@ -71,8 +72,8 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
     AddSample(batches, s.batches_failed.load(), {{"result", "failed"}});
     out.push_back(std::move(batches));
 
-    auto queue = GaugeFamily("redflag_ingest_queue_requests",
-                             "Requests waiting for the ledger's committer");
+    auto queue =
+        GaugeFamily("redflag_ingest_queue_requests", "Requests waiting for the ledger's committer");
     AddSample(queue, s.queue_depth.load());
     out.push_back(std::move(queue));
 
@@ -105,6 +106,16 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
                                   "Alert watches closed because the client fell behind");
       AddSample(lagged, static_cast<double>(app.alerts->lagged_watchers()));
       out.push_back(std::move(lagged));
+      // By rule and severity only: subjects stay in the alerts API.
+      auto raised = CounterFamily("redflag_alerts_raised_total",
+                                  "Alerts raised since start, by rule and severity");
+      for (const auto& [key, n] : app.alerts->raised_counts()) {
+        std::string severity = v1::Severity_Name(key.second);
+        absl::AsciiStrToLower(&severity);
+        AddSample(raised, static_cast<double>(n),
+                  {{"rule", key.first}, {"severity", severity.substr(sizeof("severity_") - 1)}});
+      }
+      out.push_back(std::move(raised));
     }
   });
 }

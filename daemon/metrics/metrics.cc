@@ -14,9 +14,9 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                       .Name("redflag_ingest_ack_latency_seconds")
                       .Help("Time from receiving a sample batch to acknowledging it as durable")
                       .Register(*registry_)
-                      .Add({}, prometheus::Histogram::BucketBoundaries{
-                                   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                   0.5, 1, 2.5, 5});
+                      .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005,
+                                                                       0.01, 0.025, 0.05, 0.1, 0.25,
+                                                                       0.5, 1, 2.5, 5});
   rpcs_ = &prometheus::BuildCounter()
                .Name("redflag_grpc_requests_total")
                .Help("Finished gRPC calls by method and status code")

@@ -1,0 +1,145 @@
+#include "daemon/compute/compute_alerts.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "daemon/log/log.h"
+
+namespace redflag {
+namespace {
+
+std::string Ops(double v) { return absl::StrFormat("%.3g", v); }
+
+v1::Severity ToSeverity(detectors::Severity s) {
+  switch (s) {
+    case detectors::Severity::kInfo:
+      return v1::SEVERITY_INFO;
+    case detectors::Severity::kWarning:
+      return v1::SEVERITY_WARNING;
+    case detectors::Severity::kHigh:
+      return v1::SEVERITY_HIGH;
+    case detectors::Severity::kCritical:
+      return v1::SEVERITY_CRITICAL;
+  }
+  return v1::SEVERITY_UNSPECIFIED;
+}
+
+void AddEvidence(v1::Alert& a, const std::string& name, const std::string& value) {
+  v1::Evidence* e = a.add_evidence();
+  e->set_name(name);
+  e->set_value(value);
+}
+
+void AddFigure(v1::Alert& a, const detectors::Interval& ops) {
+  AddEvidence(a, "operations_lower", Ops(ops.lower));
+  AddEvidence(a, "operations_best", Ops(ops.best));
+  AddEvidence(a, "operations_upper", Ops(ops.upper));
+}
+
+v1::Alert NewAlert(const std::string& rule, const std::string& kind, const std::string& id,
+                   const std::string& level_key) {
+  v1::Alert a;
+  a.set_alert_id(absl::StrCat(rule, "/", kind, "/", id, "/", level_key));
+  a.set_rule(rule);
+  a.set_subject_kind(kind);
+  a.set_subject_id(id);
+  return a;
+}
+
+}  // namespace
+
+ComputeAlerts::ComputeAlerts(const ComputeView& view, AlertStore& alerts, absl::Duration horizon)
+    : view_(view), alerts_(alerts), horizon_(horizon) {}
+
+ComputeAlerts::~ComputeAlerts() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ComputeAlerts::Start(absl::Duration interval) {
+  thread_ = std::thread([this, interval] {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, absl::ToChronoMilliseconds(interval), [&] { return stop_; })) {
+      lock.unlock();
+      if (absl::Status s = EvaluateOnce(absl::Now()); !s.ok()) {
+        log::Warn("compute alert evaluation failed", {{"error", std::string(s.message())}});
+      }
+      lock.lock();
+    }
+  });
+}
+
+absl::Status ComputeAlerts::Upsert(v1::Alert alert, absl::Time now, bool update_when_changed) {
+  absl::StatusOr<std::optional<v1::Alert>> old = alerts_.Get(alert.alert_id());
+  if (!old.ok()) return old.status();
+  const int64_t now_ms = absl::ToUnixMillis(now);
+  if (old->has_value()) {
+    const v1::Alert& o = **old;
+    if (!update_when_changed || (o.level() == alert.level() && o.severity() == alert.severity())) {
+      return absl::OkStatus();  // nothing new to say
+    }
+    alert.set_first_detected_unix_ms(o.first_detected_unix_ms());
+    alert.set_state(o.state());
+  } else {
+    alert.set_first_detected_unix_ms(now_ms);
+    alert.set_state(v1::ALERT_STATE_OPEN);
+  }
+  alert.set_last_detected_unix_ms(now_ms);
+  return alerts_.Put(alert).status();
+}
+
+absl::Status ComputeAlerts::EvaluateOnce(absl::Time now) {
+  ComputeEvaluation eval = view_.EvaluateAll();
+  const detectors::Level& top = levels_.back();
+  for (const auto& subject : eval.subjects) {
+    for (const detectors::Crossing& c : detectors::Crossings(subject.ops, levels_)) {
+      v1::Alert a = NewAlert("compute_level", subject.kind, subject.id, c.level.name);
+      const char* likelihood = detectors::LikelihoodName(c.likelihood);
+      a.set_level(absl::StrCat(c.level.name, "/", likelihood));
+      a.set_severity(ToSeverity(c.level.severity));
+      a.set_summary(absl::StrCat(subject.kind, " ", subject.id, " has ", likelihood, " reached ",
+                                 Ops(c.level.ops), " operations (level ", c.level.name,
+                                 "): best estimate ", Ops(subject.ops.best), ", upper bound ",
+                                 Ops(subject.ops.upper)));
+      AddFigure(a, subject.ops);
+      AddEvidence(a, "level_operations", Ops(c.level.ops));
+      AddEvidence(a, "judged_on",
+                  c.likelihood == detectors::Likelihood::kLikely
+                      ? "best estimate"
+                      : "upper bound (physical ceiling)");
+      AddEvidence(a, "explain",
+                  absl::StrCat("redflagctl compute show ", subject.kind, " ", subject.id));
+      if (absl::Status s = Upsert(std::move(a), now, true); !s.ok()) return s;
+    }
+    std::optional<absl::Time> when =
+        detectors::ProjectCrossing(subject.ops.best, subject.rate, top, now, horizon_);
+    if (when) {
+      v1::Alert a = NewAlert("compute_projection", subject.kind, subject.id, top.name);
+      a.set_level(top.name);
+      a.set_severity(v1::SEVERITY_HIGH);
+      const std::string date = absl::FormatTime("%Y-%m-%d", *when, absl::UTCTimeZone());
+      a.set_summary(absl::StrCat(subject.kind, " ", subject.id, " is expected to reach ",
+                                 Ops(top.ops), " operations (level ", top.name, ") around ", date,
+                                 " at its recent rate of ", Ops(subject.rate), " operations/s"));
+      AddFigure(a, subject.ops);
+      AddEvidence(a, "rate_operations_per_s", Ops(subject.rate));
+      AddEvidence(a, "expected_date", date);
+      if (absl::Status s = Upsert(std::move(a), now, false); !s.ok()) return s;
+    }
+  }
+  for (const auto& f : eval.findings) {
+    v1::Alert a = NewAlert("data_quality", "job", f.job_id, detectors::DataIssueName(f.kind));
+    a.set_level(detectors::DataIssueName(f.kind));
+    a.set_severity(f.kind == detectors::DataIssue::kReportedFarBelow ? v1::SEVERITY_HIGH
+                                                                     : v1::SEVERITY_WARNING);
+    a.set_summary(absl::StrCat("job ", f.job_id, ": ", f.detail));
+    AddEvidence(a, "detail", f.detail);
+    if (absl::Status s = Upsert(std::move(a), now, false); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace redflag

@@ -1,0 +1,45 @@
+// Turns compute figures into stored alerts, on a timer: a level a model
+// lineage or customer reached (rule compute_level), a projected crossing of
+// the highest level (compute_projection), and data-quality findings of jobs
+// (data_quality). Idempotent: an alert is keyed by rule, subject and level,
+// and stored again only when what it says changes (possible -> likely), so a
+// restart or a re-evaluation raises nothing twice.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "daemon/alerts/alert_store.h"
+#include "daemon/compute/compute_view.h"
+#include "detectors/levels.h"
+
+namespace redflag {
+
+class ComputeAlerts {
+ public:
+  ComputeAlerts(const ComputeView& view, AlertStore& alerts, absl::Duration horizon);
+  ~ComputeAlerts();
+
+  // One evaluation; `now` dates projections and detections.
+  absl::Status EvaluateOnce(absl::Time now);
+
+  // Evaluates every `interval` on a thread of its own until destroyed.
+  void Start(absl::Duration interval);
+
+ private:
+  absl::Status Upsert(v1::Alert alert, absl::Time now, bool update_when_changed);
+
+  const ComputeView& view_;
+  AlertStore& alerts_;
+  const absl::Duration horizon_;
+  const std::vector<detectors::Level> levels_ = detectors::DefaultLevels();
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace redflag

@@ -1,0 +1,166 @@
+#include "daemon/compute/compute_alerts.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "daemon/storage/memory_store.h"
+
+namespace redflag {
+namespace {
+
+constexpr int64_t kT0 = 1790812800000;  // 2026-10-01T00:00:00Z
+constexpr int64_t kHour = 3'600'000;
+const absl::Time kNow = absl::FromUnixMillis(kT0 + 400 * kHour);
+
+// A frontier-scale job: 100,000 H100s at BF16, tensor activity 0.5, so each
+// hour adds 1e5 x 3600 s x 9.894e14 x 0.5 = 1.781e23 (best) and
+// 1e5 x 3600 x 1.979e15 = 7.124e23 (upper).
+class ComputeAlertsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.catalog_file = std::string(REDFLAG_SOURCE_DIR) + "/config/accelerators.csv";
+    catalog_ = *LoadCatalog(config_);
+    Open();
+  }
+
+  void Open() {
+    evaluator_.reset();
+    view_.reset();
+    alerts_.reset();
+    ledger_.reset();
+    ledger_ = std::move(*Ledger::Open(store_, LedgerOptions()));
+    alerts_ = std::make_unique<AlertStore>(store_, false);
+    view_ = std::make_unique<ComputeView>(*ledger_, catalog_, config_);
+    evaluator_ = std::make_unique<ComputeAlerts>(*view_, *alerts_, absl::Hours(24 * 30));
+  }
+
+  void Register(const std::string& id, const std::string& customer, const std::string& model,
+                const std::string& accelerator, uint32_t count) {
+    v1::JobSpec s;
+    s.set_job_id(id);
+    s.set_customer_id(customer);
+    s.set_model_id(model);
+    s.set_accelerator_model(accelerator);
+    s.set_accelerator_count(count);
+    s.set_start_unix_ms(kT0);
+    s.set_precision(v1::PRECISION_BF16);
+    ASSERT_TRUE(ledger_->RegisterJob(s).ok());
+  }
+
+  // Hours [from, to) of a job at full allocation.
+  void Hours(const std::string& id, uint32_t count, int from, int to, double activity) {
+    v1::SampleBatch b;
+    for (int h = from; h < to; ++h) {
+      v1::Sample* x = b.add_samples();
+      x->set_source_id("agent-" + id);
+      x->set_seq(static_cast<uint64_t>(h + 1));
+      x->set_job_id(id);
+      x->set_window_start_unix_ms(kT0 + h * kHour);
+      x->set_window_end_unix_ms(kT0 + (h + 1) * kHour);
+      x->set_active_accelerators(count);
+      if (activity >= 0) x->set_tensor_active(activity);
+    }
+    ASSERT_TRUE(ledger_->Ingest(b).ok());
+  }
+
+  std::map<std::string, v1::Alert> Alerts() {
+    std::map<std::string, v1::Alert> out;
+    v1::ListAlertsRequest r;
+    r.set_page_size(1000);
+    absl::StatusOr<v1::ListAlertsResponse> listed = alerts_->List(r);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    if (!listed.ok()) return out;
+    for (const auto& a : listed->alerts()) out[a.alert_id()] = a;
+    return out;
+  }
+
+  ComputeConfig config_;
+  std::shared_ptr<const detectors::Catalog> catalog_;
+  MemoryStore store_;
+  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<AlertStore> alerts_;
+  std::unique_ptr<ComputeView> view_;
+  std::unique_ptr<ComputeAlerts> evaluator_;
+};
+
+TEST_F(ComputeAlertsTest, ExactlyTheExpectedAlertsOnceEachAcrossReEvaluationAndRestart) {
+  Register("big", "acct-frontier", "frontier", "NVIDIA H100 80GB HBM3", 100000);
+  Hours("big", 100000, 0, 150, 0.5);  // best 2.67e25, upper 1.069e26
+  Register("odd", "acct-other", "", "Mystery Accelerator 9000", 1);
+  Hours("odd", 1, 0, 1, -1);
+  ASSERT_TRUE(evaluator_->EvaluateOnce(kNow).ok());
+
+  std::map<std::string, v1::Alert> got = Alerts();
+  std::set<std::string> ids;
+  for (const auto& [id, a] : got) ids.insert(id + " " + a.level());
+  const std::set<std::string> want = {
+      "compute_level/model/frontier/1e24 1e24/likely",
+      "compute_level/model/frontier/1e25 1e25/likely",
+      "compute_level/model/frontier/5e25 5e25/possible",
+      "compute_level/model/frontier/4e091 4e091/possible",
+      "compute_level/customer/acct-frontier/1e24 1e24/likely",
+      "compute_level/customer/acct-frontier/1e25 1e25/likely",
+      "compute_level/customer/acct-frontier/5e25 5e25/possible",
+      "compute_level/customer/acct-frontier/4e091 4e091/possible",
+      // 7.33e25 to go at 2.67e25 per 150 h: about 17 days, inside 30.
+      "compute_projection/model/frontier/4e091 4e091",
+      "compute_projection/customer/acct-frontier/4e091 4e091",
+      "data_quality/job/odd/unknown_accelerator unknown_accelerator",
+  };
+  EXPECT_EQ(ids, want);
+  EXPECT_EQ(got.at("compute_level/model/frontier/4e091").severity(), v1::SEVERITY_CRITICAL);
+  EXPECT_EQ(got.at("compute_level/model/frontier/1e25").severity(), v1::SEVERITY_WARNING);
+
+  // Nothing new: nothing written.
+  uint64_t writes = store_.writes();
+  ASSERT_TRUE(evaluator_->EvaluateOnce(kNow).ok());
+  EXPECT_EQ(store_.writes(), writes);
+
+  // 150 more hours: best 5.34e25 passes 5e25, which becomes likely (an update
+  // of the same two alerts); nothing else changes.
+  Hours("big", 100000, 150, 300, 0.5);
+  writes = store_.writes();
+  ASSERT_TRUE(evaluator_->EvaluateOnce(kNow).ok());
+  EXPECT_EQ(Alerts().size(), want.size());
+  EXPECT_EQ(Alerts().at("compute_level/model/frontier/5e25").level(), "5e25/likely");
+  EXPECT_EQ(Alerts().at("compute_level/customer/acct-frontier/5e25").level(), "5e25/likely");
+  EXPECT_EQ(store_.writes() - writes, 2u);
+
+  // A restart: the same figures, and nothing raised or rewritten.
+  Open();
+  writes = store_.writes();
+  ASSERT_TRUE(evaluator_->EvaluateOnce(kNow).ok());
+  EXPECT_EQ(store_.writes(), writes);
+  EXPECT_TRUE(alerts_->raised_counts().empty());
+}
+
+TEST_F(ComputeAlertsTest, LineageCrossesThroughItsBaseAndEndedJobsAreNotProjected) {
+  // A 9e25 base (ended) and a small fine-tune: the fine-tune's lineage is
+  // past 1e26 although it alone is tiny.
+  Register("base", "acct-a", "base", "NVIDIA H100 80GB HBM3", 100000);
+  Hours("base", 100000, 0, 506, 0.5);  // 506 x 1.781e23 = 9.01e25
+  ASSERT_TRUE(ledger_->EndJob("base", kT0 + 506 * kHour).ok());
+  v1::JobSpec ft;
+  ft.set_job_id("ft");
+  ft.set_customer_id("acct-b");
+  ft.set_model_id("chat");
+  ft.set_parent_model_id("base");
+  ft.set_accelerator_model("NVIDIA H100 80GB HBM3");
+  ft.set_accelerator_count(100000);
+  ft.set_start_unix_ms(kT0 + 600 * kHour);
+  ft.set_precision(v1::PRECISION_BF16);
+  ASSERT_TRUE(ledger_->RegisterJob(ft).ok());
+  Hours("ft", 100000, 600, 656, 0.5);  // 56 x 1.781e23 = 9.97e24, alone below 1e25
+  ASSERT_TRUE(evaluator_->EvaluateOnce(kNow).ok());
+  auto got = Alerts();
+  EXPECT_EQ(got.at("compute_level/model/chat/4e091").level(), "4e091/likely");
+  // The fine-tune's own account: below 1e25 by its best estimate (possible
+  // only by the ceiling, 3.99e25) and nowhere near 1e26.
+  EXPECT_EQ(got.at("compute_level/customer/acct-b/1e25").level(), "1e25/possible");
+  EXPECT_FALSE(got.contains("compute_level/customer/acct-b/4e091"));
+  EXPECT_FALSE(got.contains("compute_projection/model/base/4e091"));  // ended, no rate
+}
+
+}  // namespace
+}  // namespace redflag
