@@ -1,0 +1,98 @@
+// Compute alerts end to end: the real daemon replays a frontier-scale
+// scenario through redflagctl, raises exactly the expected alerts once each,
+// and after a restart raises nothing again with unchanged figures.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/compute.grpc.pb.h"
+#include "tests/integration/daemon_process.h"
+
+namespace redflag::testing {
+namespace {
+
+const std::vector<std::string> kFast = {"-o", "compute.evaluation_interval=200ms"};
+
+std::map<std::string, v1::Alert> ListAlerts(DaemonProcess& d) {
+  auto stub = v1::AlertService::NewStub(d.channel());
+  grpc::ClientContext ctx;
+  v1::ListAlertsRequest req;
+  req.set_page_size(1000);
+  v1::ListAlertsResponse resp;
+  grpc::Status s = stub->ListAlerts(&ctx, req, &resp);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  std::map<std::string, v1::Alert> out;
+  for (const auto& a : resp.alerts()) out[a.alert_id()] = a;
+  return out;
+}
+
+v1::EstimateReport Model(DaemonProcess& d, const std::string& id) {
+  auto stub = v1::ComputeService::NewStub(d.channel());
+  grpc::ClientContext ctx;
+  v1::GetEstimateRequest req;
+  req.set_model_id(id);
+  v1::EstimateReport r;
+  grpc::Status s = stub->GetEstimate(&ctx, req, &r);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return r;
+}
+
+TEST(ComputeAlertsEndToEnd, ScenarioRaisesExactlyTheExpectedAlertsOnceAndARestartNone) {
+  TempDir dir;
+  auto ports = FreePorts();
+  auto d = DaemonProcess::Start(dir.path() + "/data", ports, kFast);
+  ASSERT_TRUE(d.ok()) << d.status();
+  CommandResult replay = RunCommand({REDFLAGCTL_PATH, "--addr", (*d)->grpc_address(), "replay",
+                                     REDFLAG_SOURCE_DIR "/examples/frontier.jsonl"});
+  ASSERT_EQ(replay.exit_code, 0) << replay.output;
+
+  const std::set<std::string> want = {
+      "compute_level/model/frontier-1/1e24 1e24/likely",
+      "compute_level/model/frontier-1/1e25 1e25/likely",
+      "compute_level/model/frontier-1/5e25 5e25/possible",
+      "compute_level/model/frontier-1/4e091 4e091/possible",
+      "compute_level/customer/acct-9001/1e24 1e24/likely",
+      "compute_level/customer/acct-9001/1e25 1e25/likely",
+      "compute_level/customer/acct-9001/5e25 5e25/possible",
+      "compute_level/customer/acct-9001/4e091 4e091/possible",
+      "compute_projection/model/frontier-1/4e091 4e091",
+      "compute_projection/customer/acct-9001/4e091 4e091",
+      "data_quality/job/k8s/use1-x/odd-1/unknown_accelerator unknown_accelerator",
+  };
+  std::map<std::string, v1::Alert> before;
+  for (int i = 0; i < 100 && before.size() < want.size(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    before = ListAlerts(**d);
+  }
+  std::set<std::string> got;
+  for (const auto& [id, a] : before) got.insert(id + " " + a.level());
+  EXPECT_EQ(got, want);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // several more evaluations
+  HttpResponse metrics = HttpGet((*d)->http_port(), "/metrics");
+  EXPECT_NE(metrics.body.find(
+                "redflag_alerts_raised_total{rule=\"compute_level\",severity=\"critical\"} 2"),
+            std::string::npos)
+      << metrics.body;
+  const double best = Model(**d, "frontier-1").operations().best();
+  EXPECT_NEAR(best / (150 * 3600.0 * 1e5 * 9.894e14 * 0.5), 1, 1e-12);
+
+  (*d)->Signal(SIGTERM);
+  ASSERT_EQ((*d)->Wait(), 0);
+  d->reset();
+  auto again = DaemonProcess::Start(dir.path() + "/data", ports, kFast);
+  ASSERT_TRUE(again.ok()) << again.status();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  std::map<std::string, v1::Alert> after = ListAlerts(**again);
+  ASSERT_EQ(after.size(), before.size());
+  for (const auto& [id, a] : before) {
+    EXPECT_EQ(after.at(id).SerializeAsString(), a.SerializeAsString()) << id;
+  }
+  EXPECT_EQ(HttpGet((*again)->http_port(), "/metrics").body.find("redflag_alerts_raised_total{"),
+            std::string::npos);
+  EXPECT_EQ(Model(**again, "frontier-1").operations().best(), best);
+}
+
+}  // namespace
+}  // namespace redflag::testing
