@@ -2,6 +2,7 @@
 # make bench: ingestion throughput of redflagd against a null sink, over
 # loopback, with the load generator in its own process.
 #   batch sizes 100/1000/4000 in group_commit mode, batch 1000 in fsync mode,
+#   batch 1000 with compute estimation and level evaluation every second,
 #   100,000 registered jobs, peak RSS of the daemon, and per run the server's
 #   CPU time per sample (both cores are shared with the load generator).
 # Prints a closing line: ingest: N samples/s at batch 1000 (R% of null sink), p99 ack X ms
@@ -21,10 +22,10 @@ http=9561
 field() { /usr/bin/python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-start_daemon() {  # durability
+start_daemon() {  # durability compute_evaluation_interval
   "$build/daemon/redflagd" --data-dir "$out/data" --grpc-listen 127.0.0.1:$port \
     --http-listen 127.0.0.1:$http -o storage.durability="$1" -o log.level=warn \
-    --port-file "$out/ports" 2>>"$out/redflagd.log" &
+    -o compute.evaluation_interval="$2" --port-file "$out/ports" 2>>"$out/redflagd.log" &
   server=$!
   while [ ! -f "$out/ports" ]; do
     kill -0 $server 2>/dev/null || { cat "$out/redflagd.log" >&2; exit 1; }
@@ -65,7 +66,9 @@ null=$(field "$last" samples_per_s)
 kill $server; wait $server 2>/dev/null || true
 next_sample=0
 
-start_daemon group_commit
+# Ingestion alone: compute alerts are evaluated once an hour, i.e. not
+# during these runs.
+start_daemon group_commit 1h
 reg=$("$loadgen" --addr 127.0.0.1:$port --jobs "$jobs" --register)
 echo "registered $jobs jobs in $(field "$reg" seconds) s"
 run group_commit 100
@@ -76,10 +79,19 @@ p99=$(field "$last" p99_ms)
 stop_daemon
 gc_hwm=$hwm
 
-start_daemon fsync  # the same data: the fleet goes on reporting after a restart
+# The same with estimation and level evaluation over all 100,000 jobs every
+# second (ten times the default rate).
+start_daemon group_commit 1s
+run gc+estimation 1000
+with_compute=$(field "$last" samples_per_s)
+stop_daemon
+
+start_daemon fsync 1h  # the same data: the fleet goes on reporting after a restart
 run fsync 1000
 stop_daemon
 echo "peak RSS of redflagd with $jobs jobs: $((gc_hwm / 1024)) MiB (group_commit run), $((hwm / 1024)) MiB (fsync run)"
 echo "store size: $(du -sh "$out/data" | cut -f1)"
+echo "ingestion with estimation every second: $with_compute samples/s, \
+$(/usr/bin/python3 -c "print(round($with_compute / $gc, 2))") of ingestion alone"
 ratio=$(/usr/bin/python3 -c "print(round(100 * $gc / $null))")
 echo "ingest: $gc samples/s at batch 1000 ($ratio% of null sink), p99 ack $p99 ms"

@@ -1,5 +1,7 @@
 #include "daemon/compute/compute_alerts.h"
 
+#include <pthread.h>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "daemon/log/log.h"
@@ -61,6 +63,7 @@ ComputeAlerts::~ComputeAlerts() {
 
 void ComputeAlerts::Start(absl::Duration interval) {
   thread_ = std::thread([this, interval] {
+    pthread_setname_np(pthread_self(), "rf-compute");
     std::unique_lock<std::mutex> lock(mu_);
     while (!cv_.wait_for(lock, absl::ToChronoMilliseconds(interval), [&] { return stop_; })) {
       lock.unlock();
