@@ -63,21 +63,21 @@ ComputeView::ComputeView(const Ledger& ledger, std::shared_ptr<const detectors::
   lineage_.count_synthetic_data = config.count_synthetic_data;
 }
 
-detectors::Estimate ComputeView::EstimateOf(const v1::Job& job) const {
-  const v1::JobSpec& spec = job.spec();
+detectors::Estimate ComputeView::EstimateOf(const v1::JobSpec& spec,
+                                            const detectors::Totals& totals) const {
   detectors::JobFacts facts;
   facts.accelerator_model = spec.accelerator_model();
   facts.precision = spec.precision();
   facts.declared_parameters = spec.declared_parameters();
   facts.declared_active_parameters = spec.declared_active_parameters();
-  facts.totals = detectors::FromProto(job.totals());
+  facts.totals = totals;
   return detectors::EstimateJob(facts, *catalog_, estimator_);
 }
 
 v1::JobContribution ComputeView::Contribution(const v1::Job& job,
                                               detectors::Estimate* estimate) const {
   const v1::JobSpec& spec = job.spec();
-  *estimate = EstimateOf(job);
+  *estimate = EstimateOf(spec, detectors::FromProto(job.totals()));
 
   v1::JobContribution c;
   c.set_job_id(spec.job_id());
@@ -105,19 +105,17 @@ void ComputeView::Finish(const detectors::Interval& ops, v1::EstimateReport& rep
 
 ComputeEvaluation ComputeView::EvaluateAll() const {
   ComputeEvaluation out;
-  std::vector<v1::Job> all = ledger_.ListJobs("", "", std::numeric_limits<size_t>::max());
   std::vector<detectors::LineageJob> lineage_jobs;
   std::map<std::string, double> job_rate;
   std::map<std::string, std::pair<detectors::Interval, double>> customers;
-  detectors::Estimate e;
-  for (const v1::Job& job : all) {
-    e = EstimateOf(job);
-    const v1::JobSpec& spec = job.spec();
-    const v1::JobTotals& t = job.totals();
+  for (const Ledger::JobSnapshot& job : ledger_.SnapshotJobs()) {
+    const v1::JobSpec& spec = *job.spec;
+    const detectors::Totals& t = job.totals;
+    const detectors::Estimate e = EstimateOf(spec, t);
     double rate = 0;
-    if (job.end_unix_ms() == 0 && t.last_window_end_unix_ms() > t.first_window_start_unix_ms()) {
-      rate = e.ops.best * 1000.0 /
-             static_cast<double>(t.last_window_end_unix_ms() - t.first_window_start_unix_ms());
+    if (job.end_unix_ms == 0 && t.samples > 0 && t.last_window_end_ms > t.first_window_start_ms) {
+      rate =
+          e.ops.best * 1000.0 / static_cast<double>(t.last_window_end_ms - t.first_window_start_ms);
     }
     job_rate[spec.job_id()] = rate;
     auto& [ops, customer_rate] = customers[spec.customer_id()];

@@ -348,6 +348,15 @@ absl::StatusOr<v1::Job> Ledger::GetJob(const std::string& job_id) const {
   return JobView(*job);
 }
 
+std::vector<Ledger::JobSnapshot> Ledger::SnapshotJobs() const {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  std::vector<JobSnapshot> out;
+  out.reserve(job_order_.size());
+  for (const auto& [id, slot] : job_order_)
+    out.push_back({&slot->spec, slot->end_ms, slot->totals});
+  return out;
+}
+
 std::vector<v1::Job> Ledger::ListJobs(const std::string& customer_id, const std::string& after,
                                       size_t limit) const {
   std::lock_guard<std::mutex> lock(state_mu_);

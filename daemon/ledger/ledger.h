@@ -95,6 +95,17 @@ class Ledger {
 
   // Reads see only committed state.
   absl::StatusOr<v1::Job> GetJob(const std::string& job_id) const;
+  // Every job's declaration and totals, copied in one short hold of the state
+  // lock: what periodic evaluation over all jobs needs, without building
+  // messages. `spec` points into the ledger (jobs are never removed; specs
+  // never change) and stays valid while the ledger lives.
+  struct JobSnapshot {
+    const v1::JobSpec* spec;
+    int64_t end_unix_ms;
+    detectors::Totals totals;
+  };
+  std::vector<JobSnapshot> SnapshotJobs() const;
+
   // Jobs with job_id > after, in order, at most `limit`, optionally one customer's.
   std::vector<v1::Job> ListJobs(const std::string& customer_id, const std::string& after,
                                 size_t limit) const;
