@@ -68,9 +68,7 @@ Estimate EstimateJob(const JobFacts& facts, const Catalog& catalog,
   // The ceiling: every accelerator-second at the fastest mode there is.
   const double seconds = static_cast<double>(t.accelerator_ms) / 1000.0;
   e.ops.upper = seconds * acc.fastest_peak;
-  const std::string ceiling =
-      absl::StrCat(Num(seconds), " accelerator-s x ", Num(acc.fastest_peak), " op/s (",
-                   PrecisionName(acc.fastest_precision), " peak of ", acc.model, ")");
+  const bool explain = options.explain;
 
   // Operations at full utilisation of the precision each second ran at. A
   // job that names no precision, or one the accelerator lacks, is assumed to
@@ -93,8 +91,10 @@ Estimate EstimateJob(const JobFacts& facts, const Catalog& catalog,
     }
     const double s = static_cast<double>(ms) / 1000.0;
     nominal += s * peak;
-    absl::StrAppend(&nominal_terms, nominal_terms.empty() ? "" : " + ", Num(s), " s x ", Num(peak),
-                    " (", PrecisionName(static_cast<Precision>(p)), ")");
+    if (explain) {
+      absl::StrAppend(&nominal_terms, nominal_terms.empty() ? "" : " + ", Num(s), " s x ",
+                      Num(peak), " (", PrecisionName(static_cast<Precision>(p)), ")");
+    }
   }
 
   // Hardware: measured activity where there is some, the prior elsewhere.
@@ -109,17 +109,21 @@ Estimate EstimateJob(const JobFacts& facts, const Catalog& catalog,
                          (1 - covered) * options.utilization_prior_low;
     hw.method = Method::kHardwareMeasured;
     hw.ops = {nominal * low_u, nominal * best_u, e.ops.upper};
-    hw.formula =
-        absl::StrCat("(", nominal_terms, ") x utilisation ", Num(best_u), " (mean tensor activity ",
-                     Num(activity), " over ", Num(100 * covered), "% of the time, prior ",
-                     Num(options.utilization_prior), " elsewhere); lower uses ", Num(low_u));
+    if (explain) {
+      hw.formula = absl::StrCat(
+          "(", nominal_terms, ") x utilisation ", Num(best_u), " (mean tensor activity ",
+          Num(activity), " over ", Num(100 * covered), "% of the time, prior ",
+          Num(options.utilization_prior), " elsewhere); lower uses ", Num(low_u));
+    }
   } else {
     hw.method = Method::kHardwarePrior;
     hw.ops = {nominal * options.utilization_prior_low, nominal * options.utilization_prior,
               e.ops.upper};
-    hw.formula =
-        absl::StrCat("(", nominal_terms, ") x utilisation prior ", Num(options.utilization_prior),
-                     " (lower ", Num(options.utilization_prior_low), "; nothing measured)");
+    if (explain) {
+      hw.formula =
+          absl::StrCat("(", nominal_terms, ") x utilisation prior ", Num(options.utilization_prior),
+                       " (lower ", Num(options.utilization_prior_low), "; nothing measured)");
+    }
   }
   if (t.accelerator_ms > 0) e.methods.push_back(hw);
 
@@ -131,12 +135,16 @@ Estimate EstimateJob(const JobFacts& facts, const Catalog& catalog,
   if (params > 0 && t.tokens > 0) {
     const double ops = 6.0 * static_cast<double>(params) * static_cast<double>(t.tokens);
     const std::string formula =
-        absl::StrCat("6 x ", Num(static_cast<double>(params)), " active parameters x ",
-                     Num(static_cast<double>(t.tokens)), " tokens");
+        explain || ops > e.ops.upper
+            ? absl::StrCat("6 x ", Num(static_cast<double>(params)), " active parameters x ",
+                           Num(static_cast<double>(t.tokens)), " tokens")
+            : std::string();
     if (ops > e.ops.upper) {
       e.issues.emplace_back(DataIssue::kCountingAboveCeiling,
-                            absl::StrCat(formula, " = ", Num(ops), " exceeds the ceiling ", ceiling,
-                                         " = ", Num(e.ops.upper)));
+                            absl::StrCat(formula, " = ", Num(ops), " exceeds the ceiling: ",
+                                         Num(seconds), " accelerator-s x ", Num(acc.fastest_peak),
+                                         " op/s (", PrecisionName(acc.fastest_precision),
+                                         " peak of ", acc.model, ") = ", Num(e.ops.upper)));
     } else {
       e.methods.push_back({Method::kCounting, {ops, ops, e.ops.upper}, formula});
     }

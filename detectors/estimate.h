@@ -40,6 +40,8 @@ struct EstimatorOptions {
   // Reported operations below this fraction of the measured lower bound (for
   // the time they cover) suggest under-reporting.
   double underreport_fraction = 0.5;
+  // Spell out each method's formula (for people); off for bulk evaluation.
+  bool explain = true;
 };
 
 // What the estimate is made from: the job's declaration and its totals.

@@ -180,6 +180,22 @@ TEST(EstimateJob, ReportedOperationsAreCheckedAgainstTheHardware) {
   EXPECT_DOUBLE_EQ(e.ops.best, 1e21 + measured_best / 2);
 }
 
+TEST(EstimateJob, BulkEvaluationGivesTheSameFiguresWithoutFormulas) {
+  EstimatorOptions quiet;
+  quiet.explain = false;
+  JobFacts f = H100Job(PRECISION_BF16, 0.4);
+  f.declared_parameters = 7'000'000'000;
+  f.totals.tokens = 5'000'000'000;
+  Estimate loud = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  Estimate e = EstimateJob(f, TestCatalog(), quiet);
+  EXPECT_EQ(e.ops.lower, loud.ops.lower);
+  EXPECT_EQ(e.ops.best, loud.ops.best);
+  EXPECT_EQ(e.ops.upper, loud.ops.upper);
+  ASSERT_EQ(e.methods.size(), 2u);
+  EXPECT_TRUE(e.methods[0].formula.empty());
+  EXPECT_FALSE(loud.methods[0].formula.empty());
+}
+
 TEST(EstimateJob, NoTimeNoOperations) {
   JobFacts f;
   f.accelerator_model = "NVIDIA H100 80GB HBM3";

@@ -64,20 +64,22 @@ ComputeView::ComputeView(const Ledger& ledger, std::shared_ptr<const detectors::
 }
 
 detectors::Estimate ComputeView::EstimateOf(const v1::JobSpec& spec,
-                                            const detectors::Totals& totals) const {
+                                            const detectors::Totals& totals, bool explain) const {
   detectors::JobFacts facts;
   facts.accelerator_model = spec.accelerator_model();
   facts.precision = spec.precision();
   facts.declared_parameters = spec.declared_parameters();
   facts.declared_active_parameters = spec.declared_active_parameters();
   facts.totals = totals;
-  return detectors::EstimateJob(facts, *catalog_, estimator_);
+  detectors::EstimatorOptions options = estimator_;
+  options.explain = explain;
+  return detectors::EstimateJob(facts, *catalog_, options);
 }
 
 v1::JobContribution ComputeView::Contribution(const v1::Job& job,
                                               detectors::Estimate* estimate) const {
   const v1::JobSpec& spec = job.spec();
-  *estimate = EstimateOf(spec, detectors::FromProto(job.totals()));
+  *estimate = EstimateOf(spec, detectors::FromProto(job.totals()), /*explain=*/true);
 
   v1::JobContribution c;
   c.set_job_id(spec.job_id());
@@ -111,7 +113,7 @@ ComputeEvaluation ComputeView::EvaluateAll() const {
   for (const Ledger::JobSnapshot& job : ledger_.SnapshotJobs()) {
     const v1::JobSpec& spec = *job.spec;
     const detectors::Totals& t = job.totals;
-    const detectors::Estimate e = EstimateOf(spec, t);
+    const detectors::Estimate e = EstimateOf(spec, t, /*explain=*/false);
     double rate = 0;
     if (job.end_unix_ms == 0 && t.samples > 0 && t.last_window_end_ms > t.first_window_start_ms) {
       rate =

@@ -47,7 +47,8 @@ class ComputeView {
   ComputeEvaluation EvaluateAll() const;
 
  private:
-  detectors::Estimate EstimateOf(const v1::JobSpec& spec, const detectors::Totals& totals) const;
+  detectors::Estimate EstimateOf(const v1::JobSpec& spec, const detectors::Totals& totals,
+                                 bool explain) const;
   v1::JobContribution Contribution(const v1::Job& job, detectors::Estimate* estimate) const;
   void Finish(const detectors::Interval& ops, v1::EstimateReport& report) const;
 
