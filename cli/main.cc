@@ -36,10 +36,10 @@ commands:
   customers upsert FILE.json|-      create or replace a customer profile
   customers get CUSTOMER_ID
   alerts list [--rule RULE]
-  compute show job|model|customer ID [--json]
+  compute show job|model|customer|parent ID [--json]
                                     estimated training operations with every
                                     method's arithmetic (a model includes its
-                                    ancestors)
+                                    ancestors; parent = ultimate parent name)
 
 options:
   --addr HOST:PORT     daemon address (default 127.0.0.1:50051, or $REDFLAG_ADDR)
@@ -241,7 +241,7 @@ int Jobs(const Cli& cli, const std::vector<std::string>& args) {
 int Compute(const Cli& cli, const std::vector<std::string>& args) {
   const bool json = args.size() == 4 && args[3] == "--json";
   if (args.size() < 3 || args.size() > 4 || args[0] != "show" || (args.size() == 4 && !json)) {
-    return Usage("compute needs show job|model|customer ID [--json]");
+    return Usage("compute needs show job|model|customer|parent ID [--json]");
   }
   redflag::v1::GetEstimateRequest req;
   if (args[1] == "job") {
@@ -250,8 +250,11 @@ int Compute(const Cli& cli, const std::vector<std::string>& args) {
     req.set_model_id(args[2]);
   } else if (args[1] == "customer") {
     req.set_customer_id(args[2]);
+  } else if (args[1] == "parent") {
+    req.set_ultimate_parent(args[2]);
   } else {
-    return Usage(absl::StrCat("compute show: '", args[1], "' is not job, model or customer"));
+    return Usage(
+        absl::StrCat("compute show: '", args[1], "' is not job, model, customer or parent"));
   }
   redflag::v1::EstimateReport report;
   grpc::Status s = redflag::v1::ComputeService::NewStub(cli.channel)

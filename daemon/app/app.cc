@@ -90,7 +90,8 @@ absl::Status OpenLedgerStep(AppState& app) {
 }
 
 absl::Status StartComputeStep(AppState& app) {
-  app.compute = std::make_unique<ComputeView>(*app.ledger, app.catalog, app.config.compute);
+  app.compute = std::make_unique<ComputeView>(*app.ledger, app.catalog, app.config.compute,
+                                              app.customers.get());
   app.compute_alerts = std::make_unique<ComputeAlerts>(*app.compute, *app.alerts,
                                                        app.config.compute.projection_horizon);
   app.compute_alerts->Start(app.config.compute.evaluation_interval);

@@ -95,7 +95,9 @@ absl::Status ComputeAlerts::Upsert(v1::Alert alert, absl::Time now, bool update_
 }
 
 absl::Status ComputeAlerts::EvaluateOnce(absl::Time now) {
-  ComputeEvaluation eval = view_.EvaluateAll();
+  absl::StatusOr<ComputeEvaluation> evaluated = view_.EvaluateAll();
+  if (!evaluated.ok()) return evaluated.status();
+  const ComputeEvaluation& eval = *evaluated;
   const detectors::Level& top = levels_.back();
   for (const auto& subject : eval.subjects) {
     for (const detectors::Crossing& c : detectors::Crossings(subject.ops, levels_)) {

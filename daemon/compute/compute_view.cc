@@ -54,8 +54,8 @@ absl::StatusOr<std::shared_ptr<const detectors::Catalog>> LoadCatalog(const Comp
 }
 
 ComputeView::ComputeView(const Ledger& ledger, std::shared_ptr<const detectors::Catalog> catalog,
-                         const ComputeConfig& config)
-    : ledger_(ledger), catalog_(std::move(catalog)) {
+                         const ComputeConfig& config, CustomerRegistry* customers)
+    : ledger_(ledger), customers_(customers), catalog_(std::move(catalog)) {
   estimator_.utilization_prior = config.utilization_prior;
   estimator_.utilization_prior_low = config.utilization_prior_low;
   estimator_.measured_lower_fraction = config.measured_lower_fraction;
@@ -105,7 +105,7 @@ void ComputeView::Finish(const detectors::Interval& ops, v1::EstimateReport& rep
   }
 }
 
-ComputeEvaluation ComputeView::EvaluateAll() const {
+absl::StatusOr<ComputeEvaluation> ComputeView::EvaluateAll() const {
   ComputeEvaluation out;
   std::vector<detectors::LineageJob> lineage_jobs;
   std::map<std::string, double> job_rate;
@@ -140,7 +140,19 @@ ComputeEvaluation ComputeView::EvaluateAll() const {
     }
     out.subjects.push_back({"model", id, m.cumulative, rate});
   }
+  std::map<std::string, std::pair<detectors::Interval, double>> parents;
+  if (customers_ != nullptr) {
+    absl::StatusOr<std::map<std::string, std::string>> parent_of = customers_->UltimateParents();
+    if (!parent_of.ok()) return parent_of.status();
+    for (const auto& [customer, parent] : *parent_of) {
+      auto it = customers.find(customer);
+      if (it == customers.end()) continue;
+      detectors::Add(parents[parent].first, it->second.first);
+      parents[parent].second += it->second.second;
+    }
+  }
   for (const auto& [id, c] : customers) out.subjects.push_back({"customer", id, c.first, c.second});
+  for (const auto& [id, p] : parents) out.subjects.push_back({"parent", id, p.first, p.second});
   return out;
 }
 
@@ -161,15 +173,38 @@ absl::StatusOr<v1::EstimateReport> ComputeView::Report(
       Finish(e.ops, report);
       return report;
     }
-    case v1::GetEstimateRequest::kCustomerId: {
-      std::vector<v1::Job> jobs =
-          ledger_.ListJobs(request.customer_id(), "", std::numeric_limits<size_t>::max());
-      if (jobs.empty()) {
-        return absl::NotFoundError(
-            absl::StrCat("customer_id: no job of customer '", request.customer_id(), "'"));
+    case v1::GetEstimateRequest::kCustomerId:
+    case v1::GetEstimateRequest::kUltimateParent: {
+      const bool parent = request.subject_case() == v1::GetEstimateRequest::kUltimateParent;
+      std::vector<std::string> accounts;
+      if (parent) {
+        if (customers_ == nullptr) return absl::UnavailableError("no customer profiles");
+        absl::StatusOr<std::map<std::string, std::string>> parent_of =
+            customers_->UltimateParents();
+        if (!parent_of.ok()) return parent_of.status();
+        for (const auto& [customer, p] : *parent_of) {
+          if (p == request.ultimate_parent()) accounts.push_back(customer);
+        }
+      } else {
+        accounts.push_back(request.customer_id());
       }
-      report.set_subject_kind("customer");
-      report.set_subject_id(request.customer_id());
+      std::vector<v1::Job> jobs;
+      for (const std::string& a : accounts) {
+        std::vector<v1::Job> own = ledger_.ListJobs(a, "", std::numeric_limits<size_t>::max());
+        jobs.insert(jobs.end(), own.begin(), own.end());
+      }
+      if (jobs.empty()) {
+        return parent ? absl::NotFoundError(absl::StrCat(
+                            "ultimate_parent: no job of an account whose ultimate parent is '",
+                            request.ultimate_parent(), "'"))
+                      : absl::NotFoundError(absl::StrCat("customer_id: no job of customer '",
+                                                         request.customer_id(), "'"));
+      }
+      report.set_subject_kind(parent ? "parent" : "customer");
+      report.set_subject_id(parent ? request.ultimate_parent() : request.customer_id());
+      if (parent) {
+        for (const std::string& a : accounts) report.add_customers(a);
+      }
       detectors::Interval total;
       for (const v1::Job& job : jobs) {
         *report.add_jobs() = Contribution(job, &e);

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/config/config.h"
+#include "daemon/customers/customer_registry.h"
 #include "daemon/ledger/ledger.h"
 #include "detectors/catalog.h"
 #include "detectors/estimate.h"
@@ -18,7 +19,7 @@ namespace redflag {
 // Every subject's figure at once, for alert evaluation.
 struct ComputeEvaluation {
   struct Subject {
-    std::string kind;  // "model" or "customer"
+    std::string kind;  // "model", "customer" or "parent" (ultimate parent)
     std::string id;
     detectors::Interval ops;
     // Operations per second of event time of its running jobs (for models,
@@ -36,15 +37,16 @@ struct ComputeEvaluation {
 
 class ComputeView {
  public:
+  // `customers` (may be null) supplies ultimate parents for parent figures.
   ComputeView(const Ledger& ledger, std::shared_ptr<const detectors::Catalog> catalog,
-              const ComputeConfig& config);
+              const ComputeConfig& config, CustomerRegistry* customers = nullptr);
 
   // NOT_FOUND when no job has the subject; INVALID_ARGUMENT without one.
   absl::StatusOr<v1::EstimateReport> Report(const v1::GetEstimateRequest& request) const;
 
-  // Every model lineage and customer with its figure and rate, and every
-  // job's data-quality findings.
-  ComputeEvaluation EvaluateAll() const;
+  // Every model lineage, customer and ultimate parent with its figure and
+  // rate, and every job's data-quality findings.
+  absl::StatusOr<ComputeEvaluation> EvaluateAll() const;
 
  private:
   detectors::Estimate EstimateOf(const v1::JobSpec& spec, const detectors::Totals& totals,
@@ -53,6 +55,7 @@ class ComputeView {
   void Finish(const detectors::Interval& ops, v1::EstimateReport& report) const;
 
   const Ledger& ledger_;
+  CustomerRegistry* const customers_;
   const std::shared_ptr<const detectors::Catalog> catalog_;
   detectors::EstimatorOptions estimator_;
   detectors::LineageOptions lineage_;

@@ -93,6 +93,46 @@ TEST_F(ComputeViewTest, JobModelAndCustomerFiguresFromTheLedger) {
   EXPECT_DOUBLE_EQ(customer.operations().best(), ft_best);
 }
 
+TEST_F(ComputeViewTest, UltimateParentSumsEveryAccountItOwns) {
+  CustomerRegistry registry(store_, false);
+  for (const char* id : {"acct-a", "acct-b"}) {
+    v1::CustomerProfile p;
+    p.set_customer_id(id);
+    p.set_legal_name(id);
+    p.set_ultimate_parent_name("Holding Co");
+    ASSERT_TRUE(registry.Upsert(p, kT0).ok());
+  }
+  v1::CustomerProfile other;
+  other.set_customer_id("acct-c");
+  other.set_legal_name("acct-c");
+  ASSERT_TRUE(registry.Upsert(other, kT0).ok());
+  view_ = std::make_unique<ComputeView>(*ledger_, *LoadCatalog(config_), config_, &registry);
+  Run("j1", "acct-a", "m1", "", 1000, 10);
+  Run("j2", "acct-b", "m2", "", 100, 5);
+  Run("j3", "acct-c", "m3", "", 100, 5);
+
+  v1::GetEstimateRequest r;
+  r.set_ultimate_parent("Holding Co");
+  v1::EstimateReport parent = Report(r);
+  EXPECT_EQ(parent.subject_kind(), "parent");
+  EXPECT_DOUBLE_EQ(parent.operations().best(), (3.6e7 + 1.8e6) * 9.894e14 * 0.5);
+  EXPECT_EQ(parent.jobs_size(), 2);
+  EXPECT_EQ(parent.customers_size(), 2);
+
+  auto all = view_->EvaluateAll();
+  ASSERT_TRUE(all.ok()) << all.status();
+  int parents = 0;
+  for (const auto& s : all->subjects) {
+    if (s.kind != "parent") continue;
+    ++parents;
+    EXPECT_EQ(s.id, "Holding Co");
+    EXPECT_DOUBLE_EQ(s.ops.best, (3.6e7 + 1.8e6) * 9.894e14 * 0.5);
+  }
+  EXPECT_EQ(parents, 1);  // acct-c names no parent
+  r.set_ultimate_parent("Nobody");
+  EXPECT_EQ(view_->Report(r).status().code(), absl::StatusCode::kNotFound);
+}
+
 TEST_F(ComputeViewTest, UnknownSubjectsAreNotFoundAndAMissingOneIsInvalid) {
   v1::GetEstimateRequest r;
   r.set_job_id("nope");

@@ -45,4 +45,24 @@ absl::StatusOr<v1::Customer> CustomerRegistry::Get(const std::string& customer_i
   return c;
 }
 
+absl::StatusOr<std::map<std::string, std::string>> CustomerRegistry::UltimateParents() {
+  std::map<std::string, std::string> out;
+  absl::Status bad;
+  absl::Status s =
+      store_.Scan(Domain::kCustomers, "", "", [&](absl::string_view k, absl::string_view v) {
+        v1::Customer c;
+        if (!c.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+          bad = absl::DataLossError(absl::StrCat("customers/", k, ": unreadable record"));
+          return false;
+        }
+        if (!c.profile().ultimate_parent_name().empty()) {
+          out[std::string(k)] = c.profile().ultimate_parent_name();
+        }
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!bad.ok()) return bad;
+  return out;
+}
+
 }  // namespace redflag

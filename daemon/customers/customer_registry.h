@@ -1,6 +1,7 @@
 // Customer profiles, stored whole with a version number per change.
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -21,6 +22,8 @@ class CustomerRegistry {
   // The profile must have passed ValidateCustomerProfile.
   absl::StatusOr<Upserted> Upsert(const v1::CustomerProfile& profile, int64_t now_unix_ms);
   absl::StatusOr<v1::Customer> Get(const std::string& customer_id);
+  // customer_id -> ultimate parent name, for every profile that names one.
+  absl::StatusOr<std::map<std::string, std::string>> UltimateParents();
 
  private:
   Store& store_;

@@ -18,6 +18,11 @@ grpc::Status ComputeServiceImpl::GetEstimate(grpc::ServerContext*,
       case v1::GetEstimateRequest::kCustomerId:
         if (absl::Status s = ValidateId("customer_id", req->customer_id()); !s.ok()) return s;
         break;
+      case v1::GetEstimateRequest::kUltimateParent:
+        if (req->ultimate_parent().empty() || req->ultimate_parent().size() > 1024) {
+          return absl::InvalidArgumentError("ultimate_parent: must be 1-1024 bytes");
+        }
+        break;
       case v1::GetEstimateRequest::SUBJECT_NOT_SET:
         break;
     }

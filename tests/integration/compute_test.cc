@@ -1,5 +1,7 @@
 // Compute alerts end to end: the real daemon replays a frontier-scale
-// scenario through redflagctl, raises exactly the expected alerts once each,
+// scenario through redflagctl (its account's profile names an ultimate
+// parent, which gets figures of its own), raises exactly the expected alerts
+// once each,
 // and after a restart raises nothing again with unchanged figures.
 #include <gtest/gtest.h>
 
@@ -57,7 +59,12 @@ TEST(ComputeAlertsEndToEnd, ScenarioRaisesExactlyTheExpectedAlertsOnceAndARestar
       "compute_level/customer/acct-9001/1e25 1e25/likely",
       "compute_level/customer/acct-9001/5e25 5e25/possible",
       "compute_level/customer/acct-9001/4e091 4e091/possible",
+      "compute_level/parent/Frontier Example Holdings/1e24 1e24/likely",
+      "compute_level/parent/Frontier Example Holdings/1e25 1e25/likely",
+      "compute_level/parent/Frontier Example Holdings/5e25 5e25/possible",
+      "compute_level/parent/Frontier Example Holdings/4e091 4e091/possible",
       "compute_projection/model/frontier-1/4e091 4e091",
+      "compute_projection/parent/Frontier Example Holdings/4e091 4e091",
       "compute_projection/customer/acct-9001/4e091 4e091",
       "data_quality/job/k8s/use1-x/odd-1/unknown_accelerator unknown_accelerator",
   };
@@ -72,7 +79,7 @@ TEST(ComputeAlertsEndToEnd, ScenarioRaisesExactlyTheExpectedAlertsOnceAndARestar
   std::this_thread::sleep_for(std::chrono::milliseconds(600));  // several more evaluations
   HttpResponse metrics = HttpGet((*d)->http_port(), "/metrics");
   EXPECT_NE(metrics.body.find(
-                "redflag_alerts_raised_total{rule=\"compute_level\",severity=\"critical\"} 2"),
+                "redflag_alerts_raised_total{rule=\"compute_level\",severity=\"critical\"} 3"),
             std::string::npos)
       << metrics.body;
   const double best = Model(**d, "frontier-1").operations().best();
