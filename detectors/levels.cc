@@ -1,6 +1,10 @@
 #include "detectors/levels.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "absl/strings/str_format.h"
 
 namespace redflag::detectors {
 
@@ -22,12 +26,19 @@ const char* LikelihoodName(Likelihood l) {
   return l == Likelihood::kLikely ? "likely" : "possible";
 }
 
-std::vector<Level> DefaultLevels() {
-  return {{"1e24", 1e24, Severity::kInfo},
-          {"1e25", 1e25, Severity::kWarning},
-          {"5e25", 5e25, Severity::kHigh},
-          {"4e091", 1e26, Severity::kCritical}};
+std::vector<Level> Levels(double info, double warning, double high, double critical) {
+  auto name = [](double ops) {
+    std::string s = absl::StrFormat("%.3g", ops);  // "1e+24"
+    s.erase(std::remove(s.begin(), s.end(), '+'), s.end());
+    return s;
+  };
+  return {{name(info), info, Severity::kInfo},
+          {name(warning), warning, Severity::kWarning},
+          {name(high), high, Severity::kHigh},
+          {"4e091", critical, Severity::kCritical}};
 }
+
+std::vector<Level> DefaultLevels() { return Levels(1e24, 1e25, 5e25, 1e26); }
 
 std::vector<Crossing> Crossings(const Interval& ops, const std::vector<Level>& levels) {
   std::vector<Crossing> out;

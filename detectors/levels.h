@@ -24,6 +24,9 @@ struct Level {
 // The defaults: 10^24 info, 10^25 warning, 5x10^25 high, 10^26 critical (the
 // ECCN 4E091 level, where ">= 10^26" is taken as crossing, to be safe).
 std::vector<Level> DefaultLevels();
+// The four levels at the given operations; names are the numbers ("1e24"),
+// except the critical one, named for ECCN 4E091.
+std::vector<Level> Levels(double info, double warning, double high, double critical);
 
 enum class Likelihood { kPossible, kLikely };
 const char* LikelihoodName(Likelihood l);

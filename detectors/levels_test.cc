@@ -27,6 +27,15 @@ TEST(Crossings, ExactlyTheLevelCounts) {
   EXPECT_EQ(c[3].likelihood, Likelihood::kLikely);
 }
 
+TEST(Levels, ConfiguredNumbersNameTheirLevelsAndTheTopIsTheExportControlLevel) {
+  auto l = Levels(3e23, 1e25, 5e25, 1e26);
+  ASSERT_EQ(l.size(), 4u);
+  EXPECT_EQ(l[0].name, "3e23");
+  EXPECT_EQ(l[2].name, "5e25");
+  EXPECT_EQ(l[3].name, "4e091");
+  EXPECT_EQ(l[3].severity, Severity::kCritical);
+}
+
 TEST(ProjectCrossing, DateAtTheRecentRateWithinTheHorizon) {
   const absl::Time now = absl::FromUnixSeconds(1'790'812'800);  // 2026-10-01
   const Level l{"4e091", 1e26, Severity::kCritical};

@@ -98,9 +98,10 @@ absl::Status ComputeAlerts::EvaluateOnce(absl::Time now) {
   absl::StatusOr<ComputeEvaluation> evaluated = view_.EvaluateAll();
   if (!evaluated.ok()) return evaluated.status();
   const ComputeEvaluation& eval = *evaluated;
-  const detectors::Level& top = levels_.back();
+  const std::vector<detectors::Level>& levels = view_.levels();
+  const detectors::Level& top = levels.back();
   for (const auto& subject : eval.subjects) {
-    for (const detectors::Crossing& c : detectors::Crossings(subject.ops, levels_)) {
+    for (const detectors::Crossing& c : detectors::Crossings(subject.ops, levels)) {
       v1::Alert a = NewAlert("compute_level", subject.kind, subject.id, c.level.name);
       const char* likelihood = detectors::LikelihoodName(c.likelihood);
       a.set_level(absl::StrCat(c.level.name, "/", likelihood));

@@ -35,7 +35,6 @@ class ComputeAlerts {
   const ComputeView& view_;
   AlertStore& alerts_;
   const absl::Duration horizon_;
-  const std::vector<detectors::Level> levels_ = detectors::DefaultLevels();
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

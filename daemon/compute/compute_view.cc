@@ -61,6 +61,8 @@ ComputeView::ComputeView(const Ledger& ledger, std::shared_ptr<const detectors::
   estimator_.measured_lower_fraction = config.measured_lower_fraction;
   estimator_.underreport_fraction = config.underreport_fraction;
   lineage_.count_synthetic_data = config.count_synthetic_data;
+  levels_ = detectors::Levels(config.level_info, config.level_warning, config.level_high,
+                              config.level_critical);
 }
 
 detectors::Estimate ComputeView::EstimateOf(const v1::JobSpec& spec,
@@ -96,7 +98,7 @@ v1::JobContribution ComputeView::Contribution(const v1::Job& job,
 
 void ComputeView::Finish(const detectors::Interval& ops, v1::EstimateReport& report) const {
   SetInterval(ops, report.mutable_operations());
-  for (const auto& crossing : detectors::Crossings(ops, detectors::DefaultLevels())) {
+  for (const auto& crossing : detectors::Crossings(ops, levels_)) {
     v1::LevelCrossing* c = report.add_crossings();
     c->set_level(crossing.level.name);
     c->set_operations(crossing.level.ops);

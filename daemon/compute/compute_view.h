@@ -11,6 +11,7 @@
 #include "daemon/ledger/ledger.h"
 #include "detectors/catalog.h"
 #include "detectors/estimate.h"
+#include "detectors/levels.h"
 #include "detectors/lineage.h"
 #include "redflag/v1/compute.pb.h"
 
@@ -48,6 +49,8 @@ class ComputeView {
   // rate, and every job's data-quality findings.
   absl::StatusOr<ComputeEvaluation> EvaluateAll() const;
 
+  const std::vector<detectors::Level>& levels() const { return levels_; }
+
  private:
   detectors::Estimate EstimateOf(const v1::JobSpec& spec, const detectors::Totals& totals,
                                  bool explain) const;
@@ -59,6 +62,7 @@ class ComputeView {
   const std::shared_ptr<const detectors::Catalog> catalog_;
   detectors::EstimatorOptions estimator_;
   detectors::LineageOptions lineage_;
+  std::vector<detectors::Level> levels_;
 };
 
 // Reads and parses the catalog file named in the config; errors name the

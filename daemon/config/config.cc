@@ -204,6 +204,14 @@ const std::vector<KeySpec>& Keys() {
          return ParseDurationIn(v, absl::Hours(1), absl::Hours(24 * 366),
                                 &c.compute.projection_horizon);
        }},
+      {"compute.level_info", "incubating", "operations of the info level",
+       ComputeDouble(&ComputeConfig::level_info, 1e15, 1e30)},
+      {"compute.level_warning", "incubating", "operations of the warning level",
+       ComputeDouble(&ComputeConfig::level_warning, 1e15, 1e30)},
+      {"compute.level_high", "incubating", "operations of the high level",
+       ComputeDouble(&ComputeConfig::level_high, 1e15, 1e30)},
+      {"compute.level_critical", "incubating", "operations of the critical (ECCN 4E091) level",
+       ComputeDouble(&ComputeConfig::level_critical, 1e15, 1e30)},
       {"compute.evaluation_interval", "incubating", "how often compute alerts are evaluated",
        [](const std::string& v, Config& c) -> std::string {
          return ParseDurationIn(v, absl::Milliseconds(100), absl::Hours(1),
@@ -286,6 +294,13 @@ absl::StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::stri
     }
     std::string err = spec->set(leaf.value, config);
     if (!err.empty()) errors.push_back(absl::StrCat(leaf.where, ": ", key, ": ", err));
+  }
+  const ComputeConfig& c = config.compute;
+  if (errors.empty() && !(c.level_info < c.level_warning && c.level_warning < c.level_high &&
+                          c.level_high < c.level_critical)) {
+    errors.push_back(absl::StrCat(source, ": compute.level_*: must rise from info to warning, ",
+                                  "high and critical, got ", c.level_info, ", ", c.level_warning,
+                                  ", ", c.level_high, ", ", c.level_critical));
   }
   if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
   config.source = source;

@@ -48,6 +48,11 @@ struct ComputeConfig {
   bool count_synthetic_data = true;
   absl::Duration projection_horizon = absl::Hours(24 * 30);
   absl::Duration evaluation_interval = absl::Seconds(10);  // alerts are evaluated this often
+  // Operations levels by severity; critical is the ECCN 4E091 level.
+  double level_info = 1e24;
+  double level_warning = 1e25;
+  double level_high = 5e25;
+  double level_critical = 1e26;
 };
 
 struct Config {

@@ -28,6 +28,28 @@ TEST(Config, ShippedDefaultFileParsesToTheBuiltInDefaults) {
   EXPECT_EQ(file->limits.max_sample_window, builtin->limits.max_sample_window);
   EXPECT_EQ(file->limits.min_event_time, builtin->limits.min_event_time);
   EXPECT_EQ(file->limits.queue_batches, builtin->limits.queue_batches);
+  EXPECT_EQ(file->compute.catalog_file, builtin->compute.catalog_file);
+  EXPECT_EQ(file->compute.utilization_prior, builtin->compute.utilization_prior);
+  EXPECT_EQ(file->compute.projection_horizon, builtin->compute.projection_horizon);
+  EXPECT_EQ(file->compute.level_info, builtin->compute.level_info);
+  EXPECT_EQ(file->compute.level_critical, builtin->compute.level_critical);
+}
+
+TEST(Config, ComputeSettingsAndLevelsAreValidated) {
+  auto c = ParseConfig("compute:\n  level_warning: 2e25\n  utilization_prior: 0.4\n", "t.yaml", {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->compute.level_warning, 2e25);
+  EXPECT_EQ(c->compute.utilization_prior, 0.4);
+  EXPECT_EQ(c->compute.level_critical, 1e26);
+  auto unordered = ParseConfig("compute:\n  level_high: 1e27\n", "t.yaml", {});
+  ASSERT_FALSE(unordered.ok());
+  EXPECT_NE(unordered.status().message().find("compute.level_*: must rise"), std::string::npos)
+      << unordered.status();
+  auto bad = ParseConfig("compute:\n  count_synthetic_data: maybe\n", "t.yaml", {});
+  EXPECT_NE(bad.status().message().find("t.yaml:2:"), std::string::npos) << bad.status();
+  EXPECT_NE(bad.status().message().find("compute.count_synthetic_data: must be true or false"),
+            std::string::npos)
+      << bad.status();
 }
 
 TEST(Config, ParsesValuesAndDurations) {
