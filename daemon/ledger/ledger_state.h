@@ -89,7 +89,6 @@ inline uint64_t WindowKey(const SourceSlot& s, const JobSlot& j) {
   return WindowKey(s.index, j.index);
 }
 inline uint32_t SourceOf(uint64_t window_key) { return static_cast<uint32_t>(window_key >> 32); }
-inline uint32_t JobOf(uint64_t window_key) { return static_cast<uint32_t>(window_key); }
 
 // ---- storage keys and values ------------------------------------------------
 
