@@ -43,6 +43,8 @@ const char* DataIssueName(DataIssue d) {
       return "precision_not_supported";
     case DataIssue::kCountingAboveCeiling:
       return "counting_above_ceiling";
+    case DataIssue::kCountingAboveNominal:
+      return "counting_above_nominal";
     case DataIssue::kReportedAboveCeiling:
       return "reported_above_ceiling";
     case DataIssue::kReportedFarBelow:
@@ -146,6 +148,16 @@ Estimate EstimateJob(const JobFacts& facts, const Catalog& catalog,
                                          " op/s (", PrecisionName(acc.fastest_precision),
                                          " peak of ", acc.model, ") = ", Num(e.ops.upper)));
     } else {
+      if (ops > nominal) {
+        // Possible only at a faster mode than declared: the precision, the
+        // parameters or the tokens are wrong.
+        e.issues.emplace_back(
+            DataIssue::kCountingAboveNominal,
+            absl::StrCat("6 x ", Num(static_cast<double>(params)), " active parameters x ",
+                         Num(static_cast<double>(t.tokens)), " tokens = ", Num(ops),
+                         " exceeds full utilisation at the declared precision, ", Num(nominal),
+                         ": the precision, parameters or tokens are misdeclared"));
+      }
       e.methods.push_back({Method::kCounting, {ops, ops, e.ops.upper}, formula});
     }
   }

@@ -57,6 +57,7 @@ enum class DataIssue {
   kUnknownAccelerator,     // not in the catalog: the fastest entry is assumed
   kPrecisionNotSupported,  // the accelerator has no such mode: its fastest is assumed
   kCountingAboveCeiling,   // 6ND exceeds what the hardware could do: not used
+  kCountingAboveNominal,   // 6ND exceeds full utilisation at the declared precision: used, flagged
   kReportedAboveCeiling,   // reported operations exceed the hardware ceiling: not used
   kReportedFarBelow,       // reported operations far below the measured lower bound
 };

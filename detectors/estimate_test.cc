@@ -149,6 +149,17 @@ TEST(EstimateJob, CountingAboveTheCeilingIsAFindingAndNotUsed) {
   EXPECT_EQ(e.issues[0].first, DataIssue::kCountingAboveCeiling);
 }
 
+TEST(EstimateJob, CountingAboveFullUtilisationOfTheDeclaredPrecisionIsFlaggedButUsed) {
+  JobFacts f = H100Job(PRECISION_BF16, 0.4);
+  f.declared_parameters = 70'000'000'000;
+  f.totals.tokens = 10'000'000'000;  // 4.2e21 > 3.6e6 s x 9.894e14 = 3.56e21 (BF16 nominal)
+  Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  ASSERT_EQ(e.issues.size(), 1u);
+  EXPECT_EQ(e.issues[0].first, DataIssue::kCountingAboveNominal);
+  EXPECT_EQ(e.best_method, Method::kCounting);  // possible at FP8, so still counted
+  EXPECT_DOUBLE_EQ(e.ops.best, 4.2e21);
+}
+
 TEST(EstimateJob, ReportedOperationsAreCheckedAgainstTheHardware) {
   const double measured_best = 3.6e6 * 9.894e14 * 0.4;
   // Plausible: accepted, and the best of the methods.
