@@ -45,12 +45,14 @@ std::map<std::string, ModelLineage> BuildLineages(const std::vector<LineageJob>&
     }
     if (!Trains(j.workload, options)) continue;
     Add(m.own, j.ops);
+    m.own_rate += j.rate;
     m.jobs.push_back(j.job_id);
     AddUnique(m.customers, j.customer_id);
   }
 
   for (auto& [id, m] : models) {
     m.cumulative = m.own;
+    m.cumulative_rate = m.own_rate;
     std::vector<std::string> customers = m.customers;
     absl::flat_hash_set<std::string> seen = {id};
     std::deque<std::string> queue(m.parents.begin(), m.parents.end());
@@ -65,6 +67,7 @@ std::map<std::string, ModelLineage> BuildLineages(const std::vector<LineageJob>&
       const ModelLineage& anc = models.at(a);
       m.ancestors.push_back(a);
       Add(m.cumulative, anc.own);
+      m.cumulative_rate += anc.own_rate;
       for (const auto& c : anc.customers) AddUnique(customers, c);
       queue.insert(queue.end(), anc.parents.begin(), anc.parents.end());
     }

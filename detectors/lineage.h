@@ -20,6 +20,7 @@ struct LineageJob {
   std::string parent_model_id;  // empty: from scratch
   redflag::v1::WorkloadKind workload = redflag::v1::WORKLOAD_KIND_UNSPECIFIED;
   Interval ops;
+  double rate = 0;  // recent operations per second (0 once the job ended)
 };
 
 struct LineageOptions {
@@ -30,8 +31,10 @@ struct LineageOptions {
 
 struct ModelLineage {
   std::string model_id;
-  Interval own;                        // this model's jobs
-  Interval cumulative;                 // own plus every ancestor's, each once
+  Interval own;         // this model's jobs
+  Interval cumulative;  // own plus every ancestor's, each once
+  double own_rate = 0;  // the same sums for the recent rate
+  double cumulative_rate = 0;
   std::vector<std::string> parents;    // as declared by its jobs
   std::vector<std::string> ancestors;  // every model it descends from, nearest first
   std::vector<std::string> jobs;       // its own jobs

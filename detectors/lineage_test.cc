@@ -9,7 +9,7 @@ using namespace redflag::v1;  // NOLINT: WorkloadKind values
 
 LineageJob Job(const std::string& id, const std::string& customer, const std::string& model,
                const std::string& parent, double best, WorkloadKind w = WORKLOAD_KIND_PRETRAINING) {
-  return LineageJob{id, customer, model, parent, w, Interval{best / 2, best, best * 3}};
+  return LineageJob{id, customer, model, parent, w, Interval{best / 2, best, best * 3}, 1.0};
 }
 
 TEST(BuildLineages, FineTuneOfA9e25BaseWith2e25CrossesTheLevelAlthoughItIsSmallItself) {
@@ -34,8 +34,10 @@ TEST(BuildLineages, EveryAncestorCountsOnceAcrossChainsAndMerges) {
                      Job("j7", "a", "merged", "branch", 1e21)},
                     LineageOptions());
   EXPECT_DOUBLE_EQ(m.at("rl").cumulative.best, 1e25 + 2e24 + 1e23 + 3e23);
+  EXPECT_DOUBLE_EQ(m.at("rl").cumulative_rate, 4.0);  // every job in its chain runs at 1 op/s
   // merged: its own 2e21 + rl's chain + branch, base only once.
   EXPECT_DOUBLE_EQ(m.at("merged").cumulative.best, 2e21 + 3e23 + 1e23 + 2e24 + 1e25 + 4e23);
+  EXPECT_DOUBLE_EQ(m.at("merged").cumulative_rate, 7.0);  // 2 own + 5 ancestors' jobs, base once
   EXPECT_EQ(m.at("merged").parents, (std::vector<std::string>{"rl", "branch"}));
   EXPECT_EQ(m.at("merged").ancestors,
             (std::vector<std::string>{"rl", "branch", "sft", "base", "cpt"}));

@@ -1,7 +1,7 @@
 #include "daemon/compute/compute_view.h"
 
+#include <algorithm>
 #include <fstream>
-#include <limits>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -78,22 +78,50 @@ detectors::Estimate ComputeView::EstimateOf(const v1::JobSpec& spec,
   return detectors::EstimateJob(facts, *catalog_, options);
 }
 
-v1::JobContribution ComputeView::Contribution(const v1::Job& job,
+v1::JobContribution ComputeView::Contribution(const v1::JobSpec& spec,
+                                              const detectors::Totals& totals,
                                               detectors::Estimate* estimate) const {
-  const v1::JobSpec& spec = job.spec();
-  *estimate = EstimateOf(spec, detectors::FromProto(job.totals()), /*explain=*/true);
-
+  *estimate = EstimateOf(spec, totals, /*explain=*/true);
   v1::JobContribution c;
   c.set_job_id(spec.job_id());
   c.set_customer_id(spec.customer_id());
   c.set_model_id(spec.model_id());
   c.set_workload(v1::WorkloadKind_Name(spec.workload()));
   c.set_accelerator(estimate->accelerator);
-  c.set_accelerator_seconds(static_cast<double>(job.totals().accelerator_ms()) / 1000.0);
+  c.set_accelerator_seconds(static_cast<double>(totals.accelerator_ms) / 1000.0);
   SetInterval(estimate->ops, c.mutable_operations());
   c.set_best_method(detectors::MethodName(estimate->best_method));
   AddMethods(*estimate, c.mutable_methods());
   return c;
+}
+
+std::vector<ComputeView::EstimatedJob> ComputeView::EstimateAll() const {
+  std::vector<EstimatedJob> out;
+  for (Ledger::JobSnapshot& job : ledger_.SnapshotJobs()) {
+    const detectors::Totals& t = job.totals;
+    detectors::Estimate e = EstimateOf(*job.spec, t, /*explain=*/false);
+    // The recent rate: a running job's best estimate over the event time its
+    // samples span.
+    double rate = 0;
+    if (job.end_unix_ms == 0 && t.samples > 0 && t.last_window_end_ms > t.first_window_start_ms) {
+      rate =
+          e.ops.best * 1000.0 / static_cast<double>(t.last_window_end_ms - t.first_window_start_ms);
+    }
+    out.push_back({std::move(job), std::move(e), rate});
+  }
+  return out;
+}
+
+std::map<std::string, detectors::ModelLineage> ComputeView::Lineages(
+    const std::vector<EstimatedJob>& jobs) const {
+  std::vector<detectors::LineageJob> inputs;
+  for (const EstimatedJob& j : jobs) {
+    const v1::JobSpec& spec = *j.job.spec;
+    if (spec.model_id().empty()) continue;
+    inputs.push_back({spec.job_id(), spec.customer_id(), spec.model_id(), spec.parent_model_id(),
+                      spec.workload(), j.estimate.ops, j.rate});
+  }
+  return detectors::BuildLineages(inputs, lineage_);
 }
 
 void ComputeView::Finish(const detectors::Interval& ops, v1::EstimateReport& report) const {
@@ -109,38 +137,18 @@ void ComputeView::Finish(const detectors::Interval& ops, v1::EstimateReport& rep
 
 absl::StatusOr<ComputeEvaluation> ComputeView::EvaluateAll() const {
   ComputeEvaluation out;
-  std::vector<detectors::LineageJob> lineage_jobs;
-  std::map<std::string, double> job_rate;
+  const std::vector<EstimatedJob> jobs = EstimateAll();
   std::map<std::string, std::pair<detectors::Interval, double>> customers;
-  for (const Ledger::JobSnapshot& job : ledger_.SnapshotJobs()) {
-    const v1::JobSpec& spec = *job.spec;
-    const detectors::Totals& t = job.totals;
-    const detectors::Estimate e = EstimateOf(spec, t, /*explain=*/false);
-    double rate = 0;
-    if (job.end_unix_ms == 0 && t.samples > 0 && t.last_window_end_ms > t.first_window_start_ms) {
-      rate =
-          e.ops.best * 1000.0 / static_cast<double>(t.last_window_end_ms - t.first_window_start_ms);
-    }
-    job_rate[spec.job_id()] = rate;
-    auto& [ops, customer_rate] = customers[spec.customer_id()];
-    detectors::Add(ops, e.ops);
-    customer_rate += rate;
-    for (const auto& [kind, detail] : e.issues)
-      out.findings.push_back({spec.job_id(), kind, detail});
-    if (!spec.model_id().empty()) {
-      lineage_jobs.push_back({spec.job_id(), spec.customer_id(), spec.model_id(),
-                              spec.parent_model_id(), spec.workload(), e.ops});
+  for (const EstimatedJob& j : jobs) {
+    auto& [ops, rate] = customers[j.job.spec->customer_id()];
+    detectors::Add(ops, j.estimate.ops);
+    rate += j.rate;
+    for (const auto& [kind, detail] : j.estimate.issues) {
+      out.findings.push_back({j.job.spec->job_id(), kind, detail});
     }
   }
-  std::map<std::string, detectors::ModelLineage> models =
-      detectors::BuildLineages(lineage_jobs, lineage_);
-  for (const auto& [id, m] : models) {
-    double rate = 0;
-    for (const std::string& j : m.jobs) rate += job_rate[j];
-    for (const std::string& a : m.ancestors) {
-      for (const std::string& j : models.at(a).jobs) rate += job_rate[j];
-    }
-    out.subjects.push_back({"model", id, m.cumulative, rate});
+  for (const auto& [id, m] : Lineages(jobs)) {
+    out.subjects.push_back({"model", id, m.cumulative, m.cumulative_rate});
   }
   std::map<std::string, std::pair<detectors::Interval, double>> parents;
   if (customers_ != nullptr) {
@@ -168,7 +176,7 @@ absl::StatusOr<v1::EstimateReport> ComputeView::Report(
       if (!job.ok()) return job.status();
       report.set_subject_kind("job");
       report.set_subject_id(request.job_id());
-      *report.add_jobs() = Contribution(*job, &e);
+      *report.add_jobs() = Contribution(job->spec(), detectors::FromProto(job->totals()), &e);
       report.set_best_method(detectors::MethodName(e.best_method));
       AddMethods(e, report.mutable_methods());
       AddFindings(e, request.job_id(), report);
@@ -190,12 +198,17 @@ absl::StatusOr<v1::EstimateReport> ComputeView::Report(
       } else {
         accounts.push_back(request.customer_id());
       }
-      std::vector<v1::Job> jobs;
-      for (const std::string& a : accounts) {
-        std::vector<v1::Job> own = ledger_.ListJobs(a, "", std::numeric_limits<size_t>::max());
-        jobs.insert(jobs.end(), own.begin(), own.end());
+      detectors::Interval total;
+      for (const Ledger::JobSnapshot& job : ledger_.SnapshotJobs()) {
+        if (std::find(accounts.begin(), accounts.end(), job.spec->customer_id()) ==
+            accounts.end()) {
+          continue;
+        }
+        *report.add_jobs() = Contribution(*job.spec, job.totals, &e);
+        detectors::Add(total, e.ops);
+        AddFindings(e, job.spec->job_id(), report);
       }
-      if (jobs.empty()) {
+      if (report.jobs().empty()) {
         return parent ? absl::NotFoundError(absl::StrCat(
                             "ultimate_parent: no job of an account whose ultimate parent is '",
                             request.ultimate_parent(), "'"))
@@ -207,29 +220,12 @@ absl::StatusOr<v1::EstimateReport> ComputeView::Report(
       if (parent) {
         for (const std::string& a : accounts) report.add_customers(a);
       }
-      detectors::Interval total;
-      for (const v1::Job& job : jobs) {
-        *report.add_jobs() = Contribution(job, &e);
-        detectors::Add(total, e.ops);
-        AddFindings(e, job.spec().job_id(), report);
-      }
       Finish(total, report);
       return report;
     }
     case v1::GetEstimateRequest::kModelId: {
-      std::vector<v1::Job> all = ledger_.ListJobs("", "", std::numeric_limits<size_t>::max());
-      std::vector<detectors::LineageJob> lineage_jobs;
-      std::map<std::string, std::pair<v1::JobContribution, detectors::Estimate>> by_job;
-      for (const v1::Job& job : all) {
-        if (job.spec().model_id().empty()) continue;
-        auto& [contribution, estimate] = by_job[job.spec().job_id()];
-        contribution = Contribution(job, &estimate);
-        lineage_jobs.push_back({job.spec().job_id(), job.spec().customer_id(),
-                                job.spec().model_id(), job.spec().parent_model_id(),
-                                job.spec().workload(), estimate.ops});
-      }
-      std::map<std::string, detectors::ModelLineage> models =
-          detectors::BuildLineages(lineage_jobs, lineage_);
+      const std::vector<EstimatedJob> jobs = EstimateAll();
+      std::map<std::string, detectors::ModelLineage> models = Lineages(jobs);
       auto it = models.find(request.model_id());
       if (it == models.end()) {
         return absl::NotFoundError(
@@ -240,11 +236,13 @@ absl::StatusOr<v1::EstimateReport> ComputeView::Report(
       report.set_subject_id(m.model_id);
       std::vector<std::string> lineage_models = {m.model_id};
       lineage_models.insert(lineage_models.end(), m.ancestors.begin(), m.ancestors.end());
+      std::map<std::string, const EstimatedJob*> by_id;
+      for (const EstimatedJob& j : jobs) by_id[j.job.spec->job_id()] = &j;
       for (const std::string& model_id : lineage_models) {
         for (const std::string& job_id : models.at(model_id).jobs) {
-          const auto& [contribution, estimate] = by_job.at(job_id);
-          *report.add_jobs() = contribution;
-          AddFindings(estimate, job_id, report);
+          const Ledger::JobSnapshot& job = by_id.at(job_id)->job;
+          *report.add_jobs() = Contribution(*job.spec, job.totals, &e);
+          AddFindings(e, job_id, report);
         }
       }
       for (const auto& a : m.ancestors) report.add_ancestors(a);

@@ -3,7 +3,10 @@
 // to the ledger's current totals, on demand.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "daemon/config/config.h"
@@ -54,7 +57,17 @@ class ComputeView {
  private:
   detectors::Estimate EstimateOf(const v1::JobSpec& spec, const detectors::Totals& totals,
                                  bool explain) const;
-  v1::JobContribution Contribution(const v1::Job& job, detectors::Estimate* estimate) const;
+  v1::JobContribution Contribution(const v1::JobSpec& spec, const detectors::Totals& totals,
+                                   detectors::Estimate* estimate) const;
+  // Every job's estimate (without formulas) and recent rate, from one snapshot.
+  struct EstimatedJob {
+    Ledger::JobSnapshot job;
+    detectors::Estimate estimate;
+    double rate;
+  };
+  std::vector<EstimatedJob> EstimateAll() const;
+  std::map<std::string, detectors::ModelLineage> Lineages(
+      const std::vector<EstimatedJob>& jobs) const;
   void Finish(const detectors::Interval& ops, v1::EstimateReport& report) const;
 
   const Ledger& ledger_;
