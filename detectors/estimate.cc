@@ -136,25 +136,27 @@ Estimate EstimateJob(const JobFacts& facts, const Catalog& catalog,
                                                                : facts.declared_parameters;
   if (params > 0 && t.tokens > 0) {
     const double ops = 6.0 * static_cast<double>(params) * static_cast<double>(t.tokens);
+    // Spelled out for the formula and for any finding (findings are rare).
+    const bool above_ceiling = ops > e.ops.upper;
+    const bool above_nominal = ops > nominal;
     const std::string formula =
-        explain || ops > e.ops.upper
+        explain || above_nominal
             ? absl::StrCat("6 x ", Num(static_cast<double>(params)), " active parameters x ",
                            Num(static_cast<double>(t.tokens)), " tokens")
             : std::string();
-    if (ops > e.ops.upper) {
+    if (above_ceiling) {
       e.issues.emplace_back(DataIssue::kCountingAboveCeiling,
                             absl::StrCat(formula, " = ", Num(ops), " exceeds the ceiling: ",
                                          Num(seconds), " accelerator-s x ", Num(acc.fastest_peak),
                                          " op/s (", PrecisionName(acc.fastest_precision),
                                          " peak of ", acc.model, ") = ", Num(e.ops.upper)));
     } else {
-      if (ops > nominal) {
+      if (above_nominal) {
         // Possible only at a faster mode than declared: the precision, the
         // parameters or the tokens are wrong.
         e.issues.emplace_back(
             DataIssue::kCountingAboveNominal,
-            absl::StrCat("6 x ", Num(static_cast<double>(params)), " active parameters x ",
-                         Num(static_cast<double>(t.tokens)), " tokens = ", Num(ops),
+            absl::StrCat(formula, " = ", Num(ops),
                          " exceeds full utilisation at the declared precision, ", Num(nominal),
                          ": the precision, parameters or tokens are misdeclared"));
       }
