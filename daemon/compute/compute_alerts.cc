@@ -76,13 +76,19 @@ void ComputeAlerts::Start(absl::Duration interval) {
 }
 
 absl::Status ComputeAlerts::Upsert(v1::Alert alert, absl::Time now, bool update_when_changed) {
+  const std::string says = absl::StrCat(alert.level(), "|", alert.severity());
+  auto known = stored_.find(alert.alert_id());
+  if (known != stored_.end() && (!update_when_changed || known->second == says)) {
+    return absl::OkStatus();  // nothing new to say
+  }
   absl::StatusOr<std::optional<v1::Alert>> old = alerts_.Get(alert.alert_id());
   if (!old.ok()) return old.status();
   const int64_t now_ms = absl::ToUnixMillis(now);
   if (old->has_value()) {
     const v1::Alert& o = **old;
     if (!update_when_changed || (o.level() == alert.level() && o.severity() == alert.severity())) {
-      return absl::OkStatus();  // nothing new to say
+      stored_[alert.alert_id()] = absl::StrCat(o.level(), "|", o.severity());
+      return absl::OkStatus();
     }
     alert.set_first_detected_unix_ms(o.first_detected_unix_ms());
     alert.set_state(o.state());
@@ -91,7 +97,9 @@ absl::Status ComputeAlerts::Upsert(v1::Alert alert, absl::Time now, bool update_
     alert.set_state(v1::ALERT_STATE_OPEN);
   }
   alert.set_last_detected_unix_ms(now_ms);
-  return alerts_.Put(alert).status();
+  if (absl::Status s = alerts_.Put(alert).status(); !s.ok()) return s;
+  stored_[alert.alert_id()] = says;
+  return absl::OkStatus();
 }
 
 absl::Status ComputeAlerts::EvaluateOnce(absl::Time now) {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "daemon/alerts/alert_store.h"
@@ -34,6 +35,9 @@ class ComputeAlerts {
 
   const ComputeView& view_;
   AlertStore& alerts_;
+  // What each alert stored since start says ("level|severity"), so a
+  // re-evaluation that changes nothing reads nothing from the store.
+  absl::flat_hash_map<std::string, std::string> stored_;
   const absl::Duration horizon_;
   std::mutex mu_;
   std::condition_variable cv_;
