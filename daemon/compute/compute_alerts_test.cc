@@ -4,13 +4,14 @@
 
 #include <set>
 
+#include "daemon/compute/compute_test_jobs.h"
 #include "daemon/storage/memory_store.h"
 
 namespace redflag {
 namespace {
 
-constexpr int64_t kT0 = 1790812800000;  // 2026-10-01T00:00:00Z
-constexpr int64_t kHour = 3'600'000;
+using testjobs::kHour;
+using testjobs::kT0;
 const absl::Time kNow = absl::FromUnixMillis(kT0 + 400 * kHour);
 
 // A frontier-scale job: 100,000 H100s at BF16, tensor activity 0.5, so each
@@ -37,31 +38,12 @@ class ComputeAlertsTest : public ::testing::Test {
 
   void Register(const std::string& id, const std::string& customer, const std::string& model,
                 const std::string& accelerator, uint32_t count) {
-    v1::JobSpec s;
-    s.set_job_id(id);
-    s.set_customer_id(customer);
-    s.set_model_id(model);
-    s.set_accelerator_model(accelerator);
-    s.set_accelerator_count(count);
-    s.set_start_unix_ms(kT0);
-    s.set_precision(v1::PRECISION_BF16);
-    ASSERT_TRUE(ledger_->RegisterJob(s).ok());
+    ASSERT_TRUE(
+        ledger_->RegisterJob(testjobs::Spec(id, customer, model, "", count, accelerator)).ok());
   }
 
-  // Hours [from, to) of a job at full allocation.
   void Hours(const std::string& id, uint32_t count, int from, int to, double activity) {
-    v1::SampleBatch b;
-    for (int h = from; h < to; ++h) {
-      v1::Sample* x = b.add_samples();
-      x->set_source_id("agent-" + id);
-      x->set_seq(static_cast<uint64_t>(h + 1));
-      x->set_job_id(id);
-      x->set_window_start_unix_ms(kT0 + h * kHour);
-      x->set_window_end_unix_ms(kT0 + (h + 1) * kHour);
-      x->set_active_accelerators(count);
-      if (activity >= 0) x->set_tensor_active(activity);
-    }
-    ASSERT_TRUE(ledger_->Ingest(b).ok());
+    ASSERT_TRUE(ledger_->Ingest(testjobs::Hours(id, count, from, to, activity)).ok());
   }
 
   std::map<std::string, v1::Alert> Alerts() {
@@ -141,16 +123,10 @@ TEST_F(ComputeAlertsTest, LineageCrossesThroughItsBaseAndEndedJobsAreNotProjecte
   Register("base", "acct-a", "base", "NVIDIA H100 80GB HBM3", 100000);
   Hours("base", 100000, 0, 506, 0.5);  // 506 x 1.781e23 = 9.01e25
   ASSERT_TRUE(ledger_->EndJob("base", kT0 + 506 * kHour).ok());
-  v1::JobSpec ft;
-  ft.set_job_id("ft");
-  ft.set_customer_id("acct-b");
-  ft.set_model_id("chat");
-  ft.set_parent_model_id("base");
-  ft.set_accelerator_model("NVIDIA H100 80GB HBM3");
-  ft.set_accelerator_count(100000);
-  ft.set_start_unix_ms(kT0 + 600 * kHour);
-  ft.set_precision(v1::PRECISION_BF16);
-  ASSERT_TRUE(ledger_->RegisterJob(ft).ok());
+  ASSERT_TRUE(ledger_
+                  ->RegisterJob(testjobs::Spec("ft", "acct-b", "chat", "base", 100000,
+                                               "NVIDIA H100 80GB HBM3", kT0 + 600 * kHour))
+                  .ok());
   Hours("ft", 100000, 600, 656, 0.5);  // 56 x 1.781e23 = 9.97e24, alone below 1e25
   ASSERT_TRUE(evaluator_->EvaluateOnce(kNow).ok());
   auto got = Alerts();

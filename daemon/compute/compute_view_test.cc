@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/compute/compute_test_jobs.h"
 #include "daemon/storage/memory_store.h"
 
 namespace redflag {
 namespace {
 
-constexpr int64_t kT0 = 1790812800000;  // 2026-10-01T00:00:00Z
-constexpr int64_t kHour = 3'600'000;
+using testjobs::kT0;
 
 class ComputeViewTest : public ::testing::Test {
  protected:
@@ -25,28 +25,8 @@ class ComputeViewTest : public ::testing::Test {
   // A job of `gpus` H100s at BF16 that ran `hours` with tensor activity 0.5.
   void Run(const std::string& id, const std::string& customer, const std::string& model,
            const std::string& parent, uint32_t gpus, int hours) {
-    v1::JobSpec s;
-    s.set_job_id(id);
-    s.set_customer_id(customer);
-    s.set_accelerator_model("NVIDIA H100 80GB HBM3");
-    s.set_accelerator_count(gpus);
-    s.set_start_unix_ms(kT0);
-    s.set_precision(v1::PRECISION_BF16);
-    s.set_model_id(model);
-    s.set_parent_model_id(parent);
-    ASSERT_TRUE(ledger_->RegisterJob(s).ok());
-    v1::SampleBatch b;
-    for (int h = 0; h < hours; ++h) {
-      v1::Sample* x = b.add_samples();
-      x->set_source_id("agent-" + id);
-      x->set_seq(static_cast<uint64_t>(h + 1));
-      x->set_job_id(id);
-      x->set_window_start_unix_ms(kT0 + h * kHour);
-      x->set_window_end_unix_ms(kT0 + (h + 1) * kHour);
-      x->set_active_accelerators(gpus);
-      x->set_tensor_active(0.5);
-    }
-    ASSERT_TRUE(ledger_->Ingest(b).ok());
+    ASSERT_TRUE(ledger_->RegisterJob(testjobs::Spec(id, customer, model, parent, gpus)).ok());
+    ASSERT_TRUE(ledger_->Ingest(testjobs::Hours(id, gpus, 0, hours, 0.5)).ok());
   }
 
   v1::EstimateReport Report(v1::GetEstimateRequest r) {
