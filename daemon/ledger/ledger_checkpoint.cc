@@ -1,7 +1,7 @@
 // Checkpoints: the committer copies what changed (a few milliseconds under the
 // state lock), the checkpointer thread encodes and writes it with the number
-// of the last ledger record it includes, and deletes the records it covers.
-#include "absl/strings/str_cat.h"
+// of the last ledger record it includes, and then drops the files of the
+// records it covers.
 #include "daemon/ledger/ledger_internal.h"
 #include "daemon/ledger/ledger_records.pb.h"
 #include "daemon/log/log.h"
