@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 
 namespace redflag::cli {
 namespace {
@@ -11,6 +12,25 @@ std::string Ops(double v) { return absl::StrFormat("%.3g", v); }
 
 std::string Interval(const redflag::v1::OperationsInterval& i) {
   return absl::StrCat(Ops(i.best()), " (lower ", Ops(i.lower()), ", upper ", Ops(i.upper()), ")");
+}
+
+std::string Publication(const redflag::v1::ModelRecord& m) {
+  if (m.version() == 0) return "not recorded as published";
+  const redflag::v1::ModelPublication& p = m.publication();
+  std::string out = p.weights_published() ? "published" : "not published";
+  if (p.weights_published() && p.published_unix_ms() > 0) {
+    absl::StrAppend(&out, " since ",
+                    absl::FormatTime("%Y-%m-%d", absl::FromUnixMillis(p.published_unix_ms()),
+                                     absl::UTCTimeZone()));
+  }
+  if (!p.evidence().empty()) absl::StrAppend(&out, " (", p.evidence(), ")");
+  absl::StrAppend(&out, ", recorded");
+  if (!p.recorded_by().empty()) absl::StrAppend(&out, " by ", p.recorded_by());
+  absl::StrAppend(&out, " ",
+                  absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixMillis(m.updated_unix_ms()),
+                                   absl::UTCTimeZone()),
+                  ", version ", m.version());
+  return out;
 }
 
 }  // namespace
@@ -33,6 +53,7 @@ std::string FormatEstimateReport(const redflag::v1::EstimateReport& r) {
     absl::StrAppend(&out, "lineage: ", r.subject_id());
     for (const auto& a : r.ancestors()) absl::StrAppend(&out, " <- ", a);
     absl::StrAppend(&out, "\naccounts: ", absl::StrJoin(r.customers(), ", "), "\n");
+    absl::StrAppend(&out, "weights: ", Publication(r.model()), "\n");
   }
   absl::StrAppend(&out, "jobs:\n");
   for (const auto& j : r.jobs()) {

@@ -45,9 +45,29 @@ TEST(FormatEstimateReport, ShowsFigureLevelsLineageAndEveryFormula) {
         "  j-ft (acct-b, model chat, WORKLOAD_KIND_FINE_TUNING) NVIDIA H100 SXM5 80GB, 1.8e+06 "
         "accelerator-s: 2e+25 (lower 0, upper 0) by hardware_measured\n",
         "    hardware_measured: (1.8e+06 s x 9.894e+14 (bf16)) x utilisation 0.5 = 8.9e+20\n",
-        "finding: j-x unknown_accelerator: 'X' is not in the accelerator catalog\n"}) {
+        "finding: j-x unknown_accelerator: 'X' is not in the accelerator catalog\n",
+        "weights: not recorded as published\n"}) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing: " << want << "\nin:\n" << text;
   }
+}
+
+TEST(FormatEstimateReport, ShowsWhatIsRecordedAboutPublishedWeights) {
+  redflag::v1::EstimateReport r;
+  r.set_subject_kind("model");
+  r.set_subject_id("open-7b");
+  auto* m = r.mutable_model();
+  m->set_model_id("open-7b");
+  m->set_version(2);
+  m->set_updated_unix_ms(1782907200000);  // 2026-07-01T12:00:00Z
+  m->mutable_publication()->set_weights_published(true);
+  m->mutable_publication()->set_published_unix_ms(1782864000000);  // 2026-07-01
+  m->mutable_publication()->set_evidence("https://example.org/open-7b");
+  m->mutable_publication()->set_recorded_by("analyst@example.org");
+  EXPECT_NE(FormatEstimateReport(r).find(
+                "weights: published since 2026-07-01 (https://example.org/open-7b), recorded by "
+                "analyst@example.org 2026-07-01T12:00:00Z, version 2\n"),
+            std::string::npos)
+      << FormatEstimateReport(r);
 }
 
 }  // namespace

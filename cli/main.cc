@@ -40,6 +40,11 @@ commands:
                                     estimated training operations with every
                                     method's arithmetic (a model includes its
                                     ancestors; parent = ultimate parent name)
+  models publish MODEL_ID --evidence URL|TEXT [--at TIME] [--by NAME]
+                                    record that the model's weights are
+                                    published (TIME: RFC 3339, e.g. 2026-07-01T00:00:00Z)
+  models unpublish MODEL_ID [--evidence TEXT] [--by NAME]
+  models get MODEL_ID
 
 options:
   --addr HOST:PORT     daemon address (default 127.0.0.1:50051, or $REDFLAG_ADDR)
@@ -268,6 +273,49 @@ int Compute(const Cli& cli, const std::vector<std::string>& args) {
   return 0;
 }
 
+int Models(const Cli& cli, const std::vector<std::string>& args) {
+  constexpr const char* kWhat =
+      "models needs publish MODEL_ID --evidence TEXT [--at TIME] [--by NAME], unpublish MODEL_ID "
+      "or get MODEL_ID";
+  if (args.size() < 2) return Usage(kWhat);
+  auto stub = redflag::v1::ComputeService::NewStub(cli.channel);
+  redflag::v1::ModelRecord record;
+  if (args[0] == "get") {
+    if (args.size() != 2) return Usage(kWhat);
+    redflag::v1::GetModelRequest req;
+    req.set_model_id(args[1]);
+    grpc::Status s = stub->GetModel(cli.Context().get(), req, &record);
+    if (!s.ok()) return Fail(s, "models get");
+    PrintJson(record);
+    return 0;
+  }
+  if (args[0] != "publish" && args[0] != "unpublish") return Usage(kWhat);
+  redflag::v1::SetModelPublicationRequest req;
+  req.set_model_id(args[1]);
+  auto* p = req.mutable_publication();
+  p->set_weights_published(args[0] == "publish");
+  for (size_t i = 2; i < args.size(); ++i) {
+    if (args[i] == "--evidence" && i + 1 < args.size()) {
+      p->set_evidence(args[++i]);
+    } else if (args[i] == "--by" && i + 1 < args.size()) {
+      p->set_recorded_by(args[++i]);
+    } else if (args[i] == "--at" && i + 1 < args.size() && args[0] == "publish") {
+      absl::Time t;
+      std::string err;
+      if (!absl::ParseTime(absl::RFC3339_full, args[++i], &t, &err)) {
+        return Usage(absl::StrCat("--at: ", err));
+      }
+      p->set_published_unix_ms(absl::ToUnixMillis(t));
+    } else {
+      return Usage(absl::StrCat("models ", args[0], ": unknown argument '", args[i], "'"));
+    }
+  }
+  grpc::Status s = stub->SetModelPublication(cli.Context().get(), req, &record);
+  if (!s.ok()) return Fail(s, absl::StrCat("models ", args[0]));
+  PrintJson(record);
+  return 0;
+}
+
 int Customers(const Cli& cli, const std::vector<std::string>& args) {
   if (args.size() != 2) return Usage("customers needs upsert FILE or get ID");
   auto stub = redflag::v1::CustomerService::NewStub(cli.channel);
@@ -355,5 +403,6 @@ int main(int argc, char** argv) {
   if (cmd == "customers") return Customers(cli, args);
   if (cmd == "alerts") return Alerts(cli, args);
   if (cmd == "compute") return Compute(cli, args);
+  if (cmd == "models") return Models(cli, args);
   return Usage(absl::StrCat("unknown command '", cmd, "'"));
 }

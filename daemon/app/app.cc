@@ -17,6 +17,7 @@
 #include "daemon/log/log.h"
 #include "daemon/metrics/daemon_metrics.h"
 #include "daemon/metrics/metrics.h"
+#include "daemon/models/model_registry.h"
 #include "daemon/services/services.h"
 #include "daemon/storage/schema.h"
 #include "daemon/storage/store.h"
@@ -85,6 +86,7 @@ absl::Status OpenLedgerStep(AppState& app) {
   app.ledger = std::move(*l);
   const bool sync = app.config.durability == Durability::kFsync;
   app.customers = std::make_unique<CustomerRegistry>(*app.store, sync);
+  app.models = std::make_unique<ModelRegistry>(*app.store, sync);
   app.alerts = std::make_unique<AlertStore>(*app.store, sync);
   return absl::OkStatus();
 }
@@ -111,6 +113,7 @@ absl::Status StartGrpcStep(AppState& app) {
                      .alerts = app.alerts.get(),
                      .metrics = app.metrics.get(),
                      .compute = app.compute.get(),
+                     .models = app.models.get(),
                      .shutting_down = &app.shutting_down};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);

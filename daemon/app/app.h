@@ -19,6 +19,7 @@ namespace redflag {
 class Store;
 class Ledger;
 class CustomerRegistry;
+class ModelRegistry;
 class AlertStore;
 class Metrics;
 class HttpServer;
@@ -49,6 +50,7 @@ struct AppState {
   std::unique_ptr<Metrics> metrics;
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<CustomerRegistry> customers;
+  std::unique_ptr<ModelRegistry> models;
   std::unique_ptr<AlertStore> alerts;
   std::shared_ptr<const detectors::Catalog> catalog;
   std::unique_ptr<ComputeView> compute;

@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "daemon/log/log.h"
 #include "daemon/services/services.h"
 #include "daemon/validation/validation.h"
 
@@ -29,6 +30,45 @@ grpc::Status ComputeServiceImpl::GetEstimate(grpc::ServerContext*,
     absl::StatusOr<v1::EstimateReport> r = ctx_.compute->Report(*req);
     if (!r.ok()) return r.status();
     *resp = std::move(*r);
+    if (req->has_model_id()) {
+      absl::StatusOr<v1::ModelRecord> m = ctx_.models->Get(req->model_id());
+      if (m.ok()) {
+        *resp->mutable_model() = std::move(*m);
+      } else if (!absl::IsNotFound(m.status())) {
+        return m.status();
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ComputeServiceImpl::SetModelPublication(grpc::ServerContext*,
+                                                     const v1::SetModelPublicationRequest* req,
+                                                     v1::ModelRecord* resp) {
+  return Counted(ctx_.metrics, "SetModelPublication", [&]() -> absl::Status {
+    const absl::Time now = ctx_.now();
+    if (absl::Status s = ValidateModelPublication(*req, now); !s.ok()) return s;
+    absl::StatusOr<ModelRegistry::Recorded> r =
+        ctx_.models->SetPublication(*req, absl::ToUnixMillis(now));
+    if (!r.ok()) return r.status();
+    if (r->changed) {
+      log::Info("model publication recorded",
+                {{"model_id", req->model_id()},
+                 {"weights_published", req->publication().weights_published() ? "true" : "false"},
+                 {"version", absl::StrCat(r->record.version())}});
+    }
+    *resp = std::move(r->record);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ComputeServiceImpl::GetModel(grpc::ServerContext*, const v1::GetModelRequest* req,
+                                          v1::ModelRecord* resp) {
+  return Counted(ctx_.metrics, "GetModel", [&]() -> absl::Status {
+    if (absl::Status s = ValidateId("model_id", req->model_id()); !s.ok()) return s;
+    absl::StatusOr<v1::ModelRecord> m = ctx_.models->Get(req->model_id());
+    if (!m.ok()) return m.status();
+    *resp = std::move(*m);
     return absl::OkStatus();
   });
 }

@@ -13,6 +13,7 @@
 #include "daemon/customers/customer_registry.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/metrics/metrics.h"
+#include "daemon/models/model_registry.h"
 #include "redflag/v1/alerts.grpc.pb.h"
 #include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
@@ -40,6 +41,7 @@ struct ServiceContext {
   AlertStore* alerts;
   Metrics* metrics;
   const ComputeView* compute;
+  ModelRegistry* models;
   std::function<absl::Time()> now = absl::Now;
   // Set when the daemon begins to shut down, to end long-lived watches.
   const std::atomic<bool>* shutting_down;
@@ -102,6 +104,10 @@ class ComputeServiceImpl final : public v1::ComputeService::Service {
   explicit ComputeServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
   grpc::Status GetEstimate(grpc::ServerContext*, const v1::GetEstimateRequest*,
                            v1::EstimateReport*) override;
+  grpc::Status SetModelPublication(grpc::ServerContext*, const v1::SetModelPublicationRequest*,
+                                   v1::ModelRecord*) override;
+  grpc::Status GetModel(grpc::ServerContext*, const v1::GetModelRequest*,
+                        v1::ModelRecord*) override;
 
  private:
   ServiceContext ctx_;

@@ -30,6 +30,8 @@ const char* DomainName(Domain d) {
       return "customers";
     case Domain::kAlerts:
       return "alerts";
+    case Domain::kModels:
+      return "models";
     case Domain::kCount:
       break;
   }

@@ -23,6 +23,7 @@ enum class Domain : uint8_t {
   kLedger,      // big-endian record number -> LedgerRecord, until checkpointed
   kCustomers,   // customer_id -> Customer
   kAlerts,      // alert_id -> Alert
+  kModels,      // model_id -> ModelRecord
   kCount,
 };
 inline constexpr int kDomainCount = static_cast<int>(Domain::kCount);

@@ -315,4 +315,23 @@ absl::Status ValidateCustomerProfile(const v1::CustomerProfile& p) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateModelPublication(const v1::SetModelPublicationRequest& req, absl::Time now) {
+  if (absl::Status s = ValidateId("model_id", req.model_id()); !s.ok()) return s;
+  const v1::ModelPublication& p = req.publication();
+  if (p.weights_published() && p.evidence().empty()) {
+    return Invalid("publication.evidence",
+                   "is required when weights_published is set (a link to the weights or their "
+                   "announcement)");
+  }
+  if (absl::Status s = CheckText("publication.evidence", p.evidence(), 2048); !s.ok()) return s;
+  if (absl::Status s = CheckText("publication.recorded_by", p.recorded_by(), 256); !s.ok()) {
+    return s;
+  }
+  if (p.published_unix_ms() < 0 || p.published_unix_ms() > absl::ToUnixMillis(now)) {
+    return Invalid("publication.published_unix_ms",
+                   absl::StrCat(p.published_unix_ms(), " is not between 0 and now"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace redflag

@@ -3,10 +3,11 @@
 // "samples[3].tensor_active: must be between 0 and 1, got nan".
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "daemon/config/config.h"
+#include "redflag/v1/compute.pb.h"
 #include "redflag/v1/customers.pb.h"
 #include "redflag/v1/jobs.pb.h"
 #include "redflag/v1/telemetry.pb.h"
@@ -25,5 +26,9 @@ absl::Status ValidateEndJob(const v1::EndJobRequest& req, const IngestLimits& li
                             absl::Time now);
 
 absl::Status ValidateCustomerProfile(const v1::CustomerProfile& profile);
+
+// A model's publication record: evidence is required when the weights are
+// published, and a publication time may not lie in the future.
+absl::Status ValidateModelPublication(const v1::SetModelPublicationRequest& req, absl::Time now);
 
 }  // namespace redflag

@@ -103,3 +103,64 @@ TEST(ComputeAlertsEndToEnd, ScenarioRaisesExactlyTheExpectedAlertsOnceAndARestar
 
 }  // namespace
 }  // namespace redflag::testing
+
+namespace redflag::testing {
+namespace {
+
+// An analyst records that a model's weights are published; the record shows
+// in the model's estimate, survives a restart, and bad input is refused with
+// the field named.
+TEST(ModelPublicationEndToEnd, RecordedThroughRedflagctlShownAndKeptAcrossRestart) {
+  TempDir dir;
+  auto ports = FreePorts();
+  auto d = DaemonProcess::Start(dir.path() + "/data", ports);
+  ASSERT_TRUE(d.ok()) << d.status();
+  auto ctl = [&](DaemonProcess& p, std::vector<std::string> args) {
+    args.insert(args.begin(), {REDFLAGCTL_PATH, "--addr", p.grpc_address()});
+    return RunCommand(args);
+  };
+  ASSERT_EQ(ctl(**d, {"replay", REDFLAG_SOURCE_DIR "/examples/scenario.jsonl"}).exit_code, 0);
+  CommandResult shown = ctl(**d, {"compute", "show", "model", "exlabs-chat-70b"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("weights: not recorded as published\n"), std::string::npos)
+      << shown.output;
+
+  CommandResult refused = ctl(**d, {"models", "publish", "exlabs-chat-70b"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("publication.evidence: is required"), std::string::npos)
+      << refused.output;
+
+  const std::vector<std::string> publish = {"models",
+                                            "publish",
+                                            "exlabs-chat-70b",
+                                            "--evidence",
+                                            "https://example.org/chat-70b",
+                                            "--at",
+                                            "2026-07-01T00:00:00Z",
+                                            "--by",
+                                            "analyst@example.org"};
+  CommandResult published = ctl(**d, publish);
+  ASSERT_EQ(published.exit_code, 0) << published.output;
+  EXPECT_NE(published.output.find("\"version\": \"1\""), std::string::npos) << published.output;
+  shown = ctl(**d, {"compute", "show", "model", "exlabs-chat-70b"});
+  EXPECT_NE(shown.output.find("weights: published since 2026-07-01 (https://example.org/chat-70b), "
+                              "recorded by analyst@example.org"),
+            std::string::npos)
+      << shown.output;
+
+  (*d)->Signal(SIGTERM);
+  ASSERT_EQ((*d)->Wait(), 0);
+  d->reset();
+  auto again = DaemonProcess::Start(dir.path() + "/data", ports);
+  ASSERT_TRUE(again.ok()) << again.status();
+  // The same record again is no change: still version 1.
+  CommandResult repeated = ctl(**again, publish);
+  ASSERT_EQ(repeated.exit_code, 0) << repeated.output;
+  EXPECT_NE(repeated.output.find("\"version\": \"1\""), std::string::npos) << repeated.output;
+  CommandResult got = ctl(**again, {"models", "get", "exlabs-chat-70b"});
+  EXPECT_NE(got.output.find("\"weights_published\": true"), std::string::npos) << got.output;
+  EXPECT_NE(ctl(**again, {"models", "get", "never-recorded"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace redflag::testing

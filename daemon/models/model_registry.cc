@@ -1,0 +1,59 @@
+#include "daemon/models/model_registry.h"
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+
+namespace redflag {
+namespace {
+
+absl::StatusOr<std::optional<v1::ModelRecord>> Read(Store& store, const std::string& model_id) {
+  absl::StatusOr<std::optional<std::string>> raw = store.Get(Domain::kModels, model_id);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return std::nullopt;
+  v1::ModelRecord r;
+  if (!r.ParseFromString(**raw)) {
+    return absl::DataLossError(absl::StrCat("models/", model_id, ": unreadable record"));
+  }
+  return r;
+}
+
+}  // namespace
+
+absl::StatusOr<ModelRegistry::Recorded> ModelRegistry::SetPublication(
+    const v1::SetModelPublicationRequest& req, int64_t now_unix_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<std::optional<v1::ModelRecord>> old = Read(store_, req.model_id());
+  if (!old.ok()) return old.status();
+  Recorded out;
+  if (old->has_value()) {
+    out.record = **old;
+    if (google::protobuf::util::MessageDifferencer::Equals(out.record.publication(),
+                                                           req.publication())) {
+      return out;
+    }
+  }
+  out.record.set_model_id(req.model_id());
+  *out.record.mutable_publication() = req.publication();
+  out.record.set_version(out.record.version() + 1);
+  out.record.set_updated_unix_ms(now_unix_ms);
+  std::unique_ptr<WriteBatch> wb = store_.NewBatch();
+  wb->Put(Domain::kModels, req.model_id(), out.record.SerializeAsString());
+  if (absl::Status s = store_.Write(*wb, sync_); !s.ok()) return s;
+  out.changed = true;
+  return out;
+}
+
+absl::StatusOr<v1::ModelRecord> ModelRegistry::Get(const std::string& model_id) {
+  absl::StatusOr<std::optional<v1::ModelRecord>> r = Read(store_, model_id);
+  if (!r.ok()) return r.status();
+  if (!r->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("model_id: nothing is recorded about model '", model_id, "'"));
+  }
+  return **r;
+}
+
+}  // namespace redflag

@@ -1,0 +1,34 @@
+// What is recorded about models beyond their jobs: whether their weights are
+// published (open weights), with evidence, versioned per change.
+#pragma once
+
+#include <mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "daemon/storage/store.h"
+#include "redflag/v1/compute.pb.h"
+
+namespace redflag {
+
+class ModelRegistry {
+ public:
+  ModelRegistry(Store& store, bool sync) : store_(store), sync_(sync) {}
+
+  struct Recorded {
+    v1::ModelRecord record;
+    bool changed = false;
+  };
+  // The request must have passed ValidateModelPublication.
+  absl::StatusOr<Recorded> SetPublication(const v1::SetModelPublicationRequest& req,
+                                          int64_t now_unix_ms);
+  // NOT_FOUND when nothing has been recorded about the model.
+  absl::StatusOr<v1::ModelRecord> Get(const std::string& model_id);
+
+ private:
+  Store& store_;
+  const bool sync_;
+  std::mutex mu_;  // serialises read-modify-write of versions
+};
+
+}  // namespace redflag
