@@ -137,14 +137,7 @@ void AlertStore::Unwatch(const std::shared_ptr<AlertWatch>& watch) {
 namespace redflag {
 
 absl::StatusOr<std::optional<v1::Alert>> AlertStore::Get(const std::string& alert_id) {
-  absl::StatusOr<std::optional<std::string>> v = store_.Get(Domain::kAlerts, alert_id);
-  if (!v.ok()) return v.status();
-  if (!v->has_value()) return std::optional<v1::Alert>();
-  v1::Alert a;
-  if (!a.ParseFromString(**v)) {
-    return absl::DataLossError(absl::StrCat("alerts/", alert_id, ": unreadable record"));
-  }
-  return std::optional<v1::Alert>(std::move(a));
+  return GetMessage<v1::Alert>(store_, Domain::kAlerts, alert_id);
 }
 
 std::map<std::pair<std::string, v1::Severity>, uint64_t> AlertStore::raised_counts() const {

@@ -9,15 +9,12 @@ namespace redflag {
 absl::StatusOr<CustomerRegistry::Upserted> CustomerRegistry::Upsert(
     const v1::CustomerProfile& profile, int64_t now_unix_ms) {
   std::lock_guard<std::mutex> lock(mu_);
-  absl::StatusOr<std::optional<std::string>> raw =
-      store_.Get(Domain::kCustomers, profile.customer_id());
-  if (!raw.ok()) return raw.status();
+  absl::StatusOr<std::optional<v1::Customer>> old =
+      GetMessage<v1::Customer>(store_, Domain::kCustomers, profile.customer_id());
+  if (!old.ok()) return old.status();
   Upserted out;
-  if (raw->has_value()) {
-    if (!out.customer.ParseFromString(**raw)) {
-      return absl::DataLossError(
-          absl::StrCat("customers/", profile.customer_id(), ": unreadable record"));
-    }
+  if (old->has_value()) {
+    out.customer = **old;
     if (google::protobuf::util::MessageDifferencer::Equals(out.customer.profile(), profile)) {
       return out;
     }
@@ -33,16 +30,13 @@ absl::StatusOr<CustomerRegistry::Upserted> CustomerRegistry::Upsert(
 }
 
 absl::StatusOr<v1::Customer> CustomerRegistry::Get(const std::string& customer_id) {
-  absl::StatusOr<std::optional<std::string>> raw = store_.Get(Domain::kCustomers, customer_id);
-  if (!raw.ok()) return raw.status();
-  if (!raw->has_value()) {
+  absl::StatusOr<std::optional<v1::Customer>> c =
+      GetMessage<v1::Customer>(store_, Domain::kCustomers, customer_id);
+  if (!c.ok()) return c.status();
+  if (!c->has_value()) {
     return absl::NotFoundError(absl::StrCat("customer_id: unknown customer '", customer_id, "'"));
   }
-  v1::Customer c;
-  if (!c.ParseFromString(**raw)) {
-    return absl::DataLossError(absl::StrCat("customers/", customer_id, ": unreadable record"));
-  }
-  return c;
+  return **c;
 }
 
 absl::StatusOr<std::map<std::string, std::string>> CustomerRegistry::UltimateParents() {

@@ -2,30 +2,15 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
-#include <optional>
-
 #include "absl/strings/str_cat.h"
 
 namespace redflag {
-namespace {
-
-absl::StatusOr<std::optional<v1::ModelRecord>> Read(Store& store, const std::string& model_id) {
-  absl::StatusOr<std::optional<std::string>> raw = store.Get(Domain::kModels, model_id);
-  if (!raw.ok()) return raw.status();
-  if (!raw->has_value()) return std::nullopt;
-  v1::ModelRecord r;
-  if (!r.ParseFromString(**raw)) {
-    return absl::DataLossError(absl::StrCat("models/", model_id, ": unreadable record"));
-  }
-  return r;
-}
-
-}  // namespace
 
 absl::StatusOr<ModelRegistry::Recorded> ModelRegistry::SetPublication(
     const v1::SetModelPublicationRequest& req, int64_t now_unix_ms) {
   std::lock_guard<std::mutex> lock(mu_);
-  absl::StatusOr<std::optional<v1::ModelRecord>> old = Read(store_, req.model_id());
+  absl::StatusOr<std::optional<v1::ModelRecord>> old =
+      GetMessage<v1::ModelRecord>(store_, Domain::kModels, req.model_id());
   if (!old.ok()) return old.status();
   Recorded out;
   if (old->has_value()) {
@@ -47,7 +32,8 @@ absl::StatusOr<ModelRegistry::Recorded> ModelRegistry::SetPublication(
 }
 
 absl::StatusOr<v1::ModelRecord> ModelRegistry::Get(const std::string& model_id) {
-  absl::StatusOr<std::optional<v1::ModelRecord>> r = Read(store_, model_id);
+  absl::StatusOr<std::optional<v1::ModelRecord>> r =
+      GetMessage<v1::ModelRecord>(store_, Domain::kModels, model_id);
   if (!r.ok()) return r.status();
   if (!r->has_value()) {
     return absl::NotFoundError(

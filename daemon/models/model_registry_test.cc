@@ -59,6 +59,19 @@ TEST(ModelRegistry, WriteFailureIsReturnedAndNothingIsRecorded) {
   EXPECT_TRUE(absl::IsNotFound(models.Get("m").status()));
 }
 
+TEST(ModelRegistry, UnreadableRecordIsDataLossNamingIt) {
+  MemoryStore store;
+  std::unique_ptr<WriteBatch> wb = store.NewBatch();
+  wb->Put(Domain::kModels, "m", "\xff\xff not a record");
+  ASSERT_TRUE(store.Write(*wb, false).ok());
+  ModelRegistry models(store, false);
+  absl::Status s = models.Get("m").status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(s.message(), "models/m: unreadable record");
+  EXPECT_EQ(models.SetPublication(Publish("m", "e"), 1).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
 TEST(ValidateModelPublication, NamesTheField) {
   const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
   EXPECT_TRUE(ValidateModelPublication(Publish("open-7b", "https://example.org/w"), now).ok());

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 namespace redflag {
@@ -64,6 +65,20 @@ class Store {
   // Bytes on disk and in memory tables, for the store size metric.
   virtual uint64_t ApproximateSizeBytes() = 0;
 };
+
+// Reads one stored protobuf message: nullopt when the key is absent,
+// DATA_LOSS naming "<domain>/<key>" when the bytes do not parse.
+template <typename Message>
+absl::StatusOr<std::optional<Message>> GetMessage(Store& store, Domain d, absl::string_view key) {
+  absl::StatusOr<std::optional<std::string>> raw = store.Get(d, key);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return std::nullopt;
+  Message m;
+  if (!m.ParseFromString(**raw)) {
+    return absl::DataLossError(absl::StrCat(DomainName(d), "/", key, ": unreadable record"));
+  }
+  return m;
+}
 
 struct RocksDbOptions {
   // Memory for write buffers across domains; the ledger gets most of it.
