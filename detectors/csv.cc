@@ -4,7 +4,8 @@
 
 namespace redflag::detectors {
 
-absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
+std::vector<CsvRecord> ParseCsvRecords(absl::string_view text, int* unclosed_quote_line) {
+  *unclosed_quote_line = 0;
   std::vector<CsvRecord> records;
   CsvRecord record;
   std::string field;
@@ -62,10 +63,20 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
     }
   }
   if (in_quotes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("line ", quote_line, ": a quoted field is not closed"));
+    *unclosed_quote_line = quote_line;
+    return records;
   }
   end_record();
+  return records;
+}
+
+absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text) {
+  int unclosed = 0;
+  std::vector<CsvRecord> records = ParseCsvRecords(text, &unclosed);
+  if (unclosed != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("line ", unclosed, ": a quoted field is not closed"));
+  }
   return records;
 }
 

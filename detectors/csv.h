@@ -19,4 +19,8 @@ struct CsvRecord {
 // Blank lines are skipped. An unterminated quote is an error naming its line.
 absl::StatusOr<std::vector<CsvRecord>> ParseCsv(absl::string_view text);
 
+// The records before a quoted field that never closes (a truncated file), and
+// in `unclosed_quote_line` the line where that field opens (0 if none).
+std::vector<CsvRecord> ParseCsvRecords(absl::string_view text, int* unclosed_quote_line);
+
 }  // namespace redflag::detectors

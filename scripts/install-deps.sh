@@ -9,6 +9,8 @@ packages=(
   # libraries
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librocksdb-dev
   prometheus-cpp-dev libcivetweb-dev libabsl-dev libgtest-dev libyaml-cpp-dev
+  # Unicode normalisation and transliteration of names for screening
+  libicu-dev
   # independent peers for end-to-end tests: Python gRPC client, stock gRPC protocol files,
   # a real Prometheus, curl
   python3 python3-grpcio python3-protobuf grpc-proto prometheus curl

@@ -1,0 +1,18 @@
+// Reads OFAC's SDN list in its CSV data files: sdn.csv (one row per listed
+// party), add.csv (addresses) and alt.csv (other names), joined on ent_num.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "detectors/screening/party_list.h"
+
+namespace redflag::screening {
+
+// The files have no header; "-0-" is an empty cell and a trailing Ctrl-Z
+// ends the file. Rows with the wrong number of fields, a non-numeric or
+// repeated ent_num, or (in add/alt) an ent_num sdn.csv does not list are
+// reported by file and line and skipped. add/alt may be empty.
+absl::StatusOr<PartyList> ParseOfac(absl::string_view sdn_csv, absl::string_view add_csv,
+                                    absl::string_view alt_csv);
+
+}  // namespace redflag::screening

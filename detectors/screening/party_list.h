@@ -1,0 +1,39 @@
+// A restricted-party list as the screening engine sees it, whatever format it
+// was published in: entries with every name they go by, and the rows that
+// could not be read, with their line numbers.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace redflag::screening {
+
+struct ListEntry {
+  // The entry's id in its list: the CSL _id, the OFAC ent_num.
+  std::string id;
+  // The agency list it comes from, short ("SDN", "EL", "MEU") and as published.
+  std::string source_code;
+  std::string source;
+  std::string type;  // "Entity", "Individual", "Vessel", ... (may be empty)
+  std::string name;
+  std::vector<std::string> aliases;
+  // ISO 3166-1 alpha-2 codes of addresses, citizenships and nationalities.
+  std::vector<std::string> countries;
+  std::string programs;
+  // Where a person checks the listing.
+  std::string source_url;
+};
+
+struct RowProblem {
+  std::string file;  // which file of a multi-file list ("alt.csv"); empty for one-file lists
+  int line = 0;      // 1-based line of the file where the row starts
+  std::string message;
+};
+
+struct PartyList {
+  std::vector<ListEntry> entries;
+  // Rows skipped because they could not be read; the good rows still load.
+  std::vector<RowProblem> problems;
+};
+
+}  // namespace redflag::screening

@@ -1,0 +1,311 @@
+#include "detectors/screening/screening_index.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "detectors/screening/similarity.h"
+
+namespace redflag::screening {
+namespace {
+
+// Words shorter than this match only exactly: one edit turns "ooo" into "oao".
+constexpr size_t kMinFuzzyLength = 4;
+// Word similarity below this counts as no match, so unrelated words of
+// similar length add nothing.
+constexpr double kWordFloor = 0.8;
+constexpr double kEditAllowance = 0.05;
+// Short words ("hu", "li", "al") weigh like four letters, so a name is not
+// all but matched when only its short words differ.
+constexpr double kMinWordWeight = 4;
+// The best score a consonant-only comparison can give: enough for review,
+// never a certain match.
+constexpr double kConsonantsOnlyCap = 0.95;
+
+bool HasDigit(absl::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return absl::ascii_isdigit(c); });
+}
+
+double WordSimilarity(absl::string_view a, absl::string_view b) {
+  if (a == b) return 1.0;
+  if (a.size() < kMinFuzzyLength || b.size() < kMinFuzzyLength || HasDigit(a) || HasDigit(b)) {
+    return 0.0;
+  }
+  // Jaro-Winkler forgives much in short words ("intel"/"inter" 0.92); the
+  // edit distance relative to length keeps one edit in five letters below
+  // the threshold while long words keep their typo tolerance.
+  double s = std::min(JaroWinkler(a, b), EditSimilarity(a, b) + kEditAllowance);
+  return s < kWordFloor ? 0.0 : s;
+}
+
+// A word as a script without short vowels writes it: vowels and the
+// letters that double as vowels dropped, doubled letters single ("melli" ->
+// "ml", "iran" -> "rn"), so "mly" (from Arabic) meets "melli".
+std::string Skeleton(absl::string_view word) {
+  std::string out;
+  for (char c : word) {
+    if (absl::string_view("aeiouyw").find(c) != absl::string_view::npos) continue;
+    if (out.empty() || out.back() != c) out.push_back(c);
+  }
+  return out;
+}
+
+// Scripts that leave short vowels unwritten.
+bool WritesConsonantsOnly(absl::string_view script) {
+  return script == "Arabic" || script == "Hebrew" || script == "Syriac" || script == "Thaana";
+}
+
+// Names in parentheses are often the acronym or another name of the party:
+// "National University of Defense Technology (NUDT)" is also found as
+// "National University of Defense Technology" and as "NUDT".
+std::vector<std::string> NameVariants(const std::string& name) {
+  std::vector<std::string> variants{name};
+  size_t open = name.find('(');
+  size_t close = open == std::string::npos ? std::string::npos : name.find(')', open);
+  if (close == std::string::npos) return variants;
+  variants.push_back(name.substr(0, open) + name.substr(close + 1));
+  variants.push_back(name.substr(open + 1, close - open - 1));
+  return variants;
+}
+
+}  // namespace
+
+uint32_t ScreeningIndex::WordId(const std::string& word) {
+  auto [it, fresh] = word_ids_.emplace(word, static_cast<uint32_t>(vocabulary_.size()));
+  if (!fresh) return it->second;
+  vocabulary_.push_back(word);
+  postings_.emplace_back();
+  if (word.size() >= kMinFuzzyLength) {
+    for (size_t i = 0; i < word.size(); ++i) {
+      std::string d = word;
+      d.erase(i, 1);
+      std::vector<uint32_t>& ids = deletions_[d];
+      if (ids.empty() || ids.back() != it->second) ids.push_back(it->second);
+    }
+  }
+  return it->second;
+}
+
+void ScreeningIndex::Post(uint32_t word, uint32_t name) {
+  std::vector<uint32_t>& p = postings_[word];
+  if (p.empty() || p.back() != name) p.push_back(name);
+}
+
+std::unique_ptr<ScreeningIndex> ScreeningIndex::Build(PartyList list, NameNormalizer& normalizer) {
+  std::unique_ptr<ScreeningIndex> index(new ScreeningIndex);
+  index->list_ = std::move(list);
+  const std::vector<ListEntry>& entries = index->list_.entries;
+  for (uint32_t e = 0; e < entries.size(); ++e) {
+    for (uint32_t a = 0; a <= entries[e].aliases.size(); ++a) {
+      const std::string& raw = a == 0 ? entries[e].name : entries[e].aliases[a - 1];
+      const std::vector<std::string> variants = NameVariants(raw);
+      for (size_t v = 0; v < variants.size(); ++v) {
+        NormalizedName n = normalizer.Normalize(variants[v]);
+        // "(Ltd)" is no name of its own.
+        if (n.words.empty() || (v > 0 && n.legal_form_only)) continue;
+        IndexedName name{e, a, {}, absl::StrJoin(n.words, "")};
+        const auto id = static_cast<uint32_t>(index->names_.size());
+        for (size_t w = 0; w < n.words.size(); ++w) {
+          name.words.push_back(index->WordId(n.words[w]));
+          index->Post(name.words.back(), id);
+          // Two words written as one ("bei jing" / "beijing") still meet.
+          if (w + 1 < n.words.size()) index->Post(index->WordId(n.words[w] + n.words[w + 1]), id);
+          std::vector<uint32_t>& s = index->skeletons_[Skeleton(n.words[w])];
+          if (s.empty() || s.back() != id) s.push_back(id);
+        }
+        index->names_.push_back(std::move(name));
+      }
+    }
+  }
+  return index;
+}
+
+void ScreeningIndex::Lookup(const std::string& key, std::vector<uint32_t>& out) const {
+  auto add_word = [&](const std::string& w) {
+    if (auto it = word_ids_.find(w); it != word_ids_.end()) out.push_back(it->second);
+  };
+  auto add_deleted = [&](const std::string& d) {
+    if (auto it = deletions_.find(d); it != deletions_.end()) {
+      out.insert(out.end(), it->second.begin(), it->second.end());
+    }
+  };
+  add_word(key);
+  if (key.size() < kMinFuzzyLength || HasDigit(key)) return;
+  add_deleted(key);  // listed words with one more character
+  std::string d;
+  for (size_t i = 0; i < key.size(); ++i) {
+    d.assign(key).erase(i, 1);
+    add_word(d);     // one character fewer
+    add_deleted(d);  // one character different, or two swapped
+  }
+}
+
+ScreeningIndex::Scored ScreeningIndex::Score(const std::vector<std::string>& query,
+                                             const std::string& query_joined,
+                                             const IndexedName& name, bool consonants) const {
+  Scored s;
+  std::vector<std::string> skeletons;
+  if (consonants) {
+    for (uint32_t w : name.words) skeletons.push_back(Skeleton(vocabulary_[w]));
+  }
+  auto listed = [&](size_t i) -> absl::string_view {
+    return consonants ? absl::string_view(skeletons[i]) : vocabulary_[name.words[i]];
+  };
+  std::vector<double> best_listed(name.words.size(), 0.0);
+  double query_sum = 0, query_weight = 0, listed_sum = 0, listed_weight = 0;
+  for (const std::string& q : query) {
+    double best = 0;
+    for (size_t i = 0; i < name.words.size(); ++i) {
+      // Skeletons are short and alike: only equal ones count.
+      double sim = consonants ? (q == listed(i) ? 1.0 : 0.0) : WordSimilarity(q, listed(i));
+      best = std::max(best, sim);
+      best_listed[i] = std::max(best_listed[i], sim);
+    }
+    const double w = std::max<double>(kMinWordWeight, q.size());
+    query_sum += best * w;
+    query_weight += w;
+  }
+  for (size_t i = 0; i < name.words.size(); ++i) {
+    const double w = std::max<double>(kMinWordWeight, listed(i).size());
+    listed_sum += best_listed[i] * w;
+    listed_weight += w;
+  }
+  if (query_weight + listed_weight == 0) return s;
+  s.score = (query_sum + listed_sum) / (query_weight + listed_weight);
+  // Spacing differs ("bei jing" / "beijing"): compare the letters alone.
+  const double joined = consonants || query.size() == name.words.size()
+                            ? 0.0
+                            : EditSimilarity(query_joined, name.joined);
+  if (joined > s.score) {
+    s.score = joined;
+    s.by_joined = true;
+  }
+  if (consonants) {
+    // Vowels were guessed: never certain.
+    s.score = std::min(s.score, kConsonantsOnlyCap);
+    return s;
+  }
+  if (query.size() == name.words.size() && s.score >= 1.0) {
+    std::vector<absl::string_view> a(query.begin(), query.end()), b;
+    for (uint32_t w : name.words) b.push_back(vocabulary_[w]);
+    s.reordered = a != b;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    s.exact = a == b;
+  }
+  return s;
+}
+
+std::vector<Hit> ScreeningIndex::Screen(const NormalizedName& query, absl::string_view country,
+                                        const ScreeningOptions& options) const {
+  std::vector<Hit> hits;
+  if (query.words.empty() || names_.empty()) return hits;
+  const bool consonants = WritesConsonantsOnly(query.script);
+  std::vector<std::string> skeleton_words;
+  if (consonants) {
+    for (const std::string& w : query.words) {
+      std::string k = Skeleton(w);
+      if (!k.empty()) skeleton_words.push_back(std::move(k));
+    }
+    if (skeleton_words.empty()) return hits;
+  }
+  const std::vector<std::string>& words = consonants ? skeleton_words : query.words;
+  // A word said twice ("Johnson & Johnson") counts once in scoring.
+  std::vector<std::string> distinct;
+  for (const std::string& w : words) {
+    if (std::find(distinct.begin(), distinct.end(), w) == distinct.end()) distinct.push_back(w);
+  }
+
+  // Candidates: names sharing words (or near-words) with the query, ranked by
+  // how rare the shared words are. Adjacent query words are also looked up
+  // joined, for names that write them as one.
+  std::vector<uint32_t> matched;
+  for (size_t i = 0; i < words.size() && !consonants; ++i) {
+    std::string key = words[i];
+    Lookup(key, matched);
+    for (size_t j = i + 1; j < words.size() && j < i + 3; ++j) {
+      key += words[j];
+      Lookup(key, matched);
+    }
+  }
+  std::sort(matched.begin(), matched.end());
+  matched.erase(std::unique(matched.begin(), matched.end()), matched.end());
+  absl::flat_hash_map<uint32_t, double> weight;
+  const double n = static_cast<double>(names_.size());
+  auto credit = [&](const std::vector<uint32_t>& postings) {
+    const double idf = std::log(1.0 + n / static_cast<double>(postings.size()));
+    for (uint32_t name : postings) weight[name] += idf;
+  };
+  if (consonants) {
+    for (const std::string& w : words) {
+      if (auto it = skeletons_.find(w); it != skeletons_.end()) credit(it->second);
+    }
+  } else {
+    for (uint32_t w : matched) credit(postings_[w]);
+  }
+  std::vector<std::pair<double, uint32_t>> ranked;
+  ranked.reserve(weight.size());
+  for (const auto& [name, w] : weight) ranked.emplace_back(w, name);
+  const size_t keep = std::min(options.max_candidates, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end(),
+                    [](const auto& a, const auto& b) {
+                      return a.first != b.first ? a.first > b.first : a.second < b.second;
+                    });
+  ranked.resize(keep);
+
+  const std::string joined = absl::StrJoin(words, "");
+  absl::flat_hash_map<uint32_t, size_t> hit_of_entry;
+  for (const auto& [unused, name_id] : ranked) {
+    const IndexedName& name = names_[name_id];
+    Scored s = Score(distinct, joined, name, consonants);
+    const ListEntry& entry = list_.entries[name.entry];
+    const bool country_match =
+        !country.empty() &&
+        std::find(entry.countries.begin(), entry.countries.end(), country) != entry.countries.end();
+    const double score = std::min(1.0, s.score + (country_match ? options.country_boost : 0.0));
+    if (score < options.threshold) continue;
+    auto [slot, fresh] = hit_of_entry.emplace(name.entry, hits.size());
+    if (!fresh && hits[slot->second].score >= score) continue;
+    Hit hit;
+    hit.entry = &entry;
+    hit.alias = name.alias != 0;
+    hit.matched_name = hit.alias ? entry.aliases[name.alias - 1] : entry.name;
+    hit.score = score;
+    hit.exact = s.exact;
+    hit.country_match = country_match;
+    std::vector<std::string> why;
+    if (!query.script.empty()) why.push_back(absl::StrCat("transliterated from ", query.script));
+    if (s.exact) {
+      why.push_back(s.reordered ? "same words in another order" : "same words after normalisation");
+      if (query.legal_form_removed) why.back() += " (legal form ignored)";
+    } else if (consonants) {
+      why.push_back(absl::StrFormat(
+          "consonants compared (the script writes few vowels), similarity %.2f", s.score));
+    } else if (s.by_joined) {
+      why.push_back(absl::StrFormat("same letters spaced differently, similarity %.2f", s.score));
+    } else {
+      why.push_back(absl::StrFormat("word similarity %.2f (Jaro-Winkler)", s.score));
+    }
+    why.push_back(absl::StrCat(hit.alias ? "alias" : "primary name", " of ", entry.source_code,
+                               " entry ", entry.id));
+    if (country_match) why.push_back(absl::StrCat("country ", country, " matches the listing"));
+    hit.reason = absl::StrJoin(why, "; ");
+    if (fresh) {
+      hits.push_back(std::move(hit));
+    } else {
+      hits[slot->second] = std::move(hit);
+    }
+  }
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.country_match != b.country_match) return a.country_match;
+    return a.entry->id < b.entry->id;
+  });
+  if (hits.size() > options.max_hits) hits.resize(options.max_hits);
+  return hits;
+}
+
+}  // namespace redflag::screening

@@ -1,0 +1,91 @@
+// One restricted-party list made searchable: every name and alias of every
+// entry, normalised once, behind an inverted index of words and of their
+// one-edit variants, so a query scores a few dozen candidates instead of
+// every name. Immutable once built: concurrent Screen calls are safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "detectors/screening/name_normalizer.h"
+#include "detectors/screening/party_list.h"
+
+namespace redflag::screening {
+
+struct ScreeningOptions {
+  // Hits scoring at least this (0-1) are reported.
+  double threshold = 0.88;
+  // Added to a hit's score when the query's country is one of the entry's.
+  double country_boost = 0.02;
+  size_t max_hits = 10;
+  // Names scored per query, the best by shared rare words.
+  size_t max_candidates = 64;
+};
+
+struct Hit {
+  const ListEntry* entry = nullptr;
+  std::string matched_name;  // as the list writes it
+  bool alias = false;
+  double score = 0;  // 0-1, country boost included
+  // The same words as the listed name once normalised (order may differ).
+  bool exact = false;
+  bool country_match = false;
+  // Why it matched, for a person: "same words after normalisation (legal
+  // form ignored)", "word similarity 0.93 (Jaro-Winkler)", ...
+  std::string reason;
+};
+
+class ScreeningIndex {
+ public:
+  // Takes the list; `normalizer` is used while building only.
+  static std::unique_ptr<ScreeningIndex> Build(PartyList list, NameNormalizer& normalizer);
+
+  // Hits at or above the threshold, best first; at most one per entry.
+  // `country`: the query party's ISO alpha-2 country, or empty.
+  std::vector<Hit> Screen(const NormalizedName& query, absl::string_view country,
+                          const ScreeningOptions& options) const;
+
+  const std::vector<ListEntry>& entries() const { return list_.entries; }
+  const std::vector<RowProblem>& problems() const { return list_.problems; }
+  size_t name_count() const { return names_.size(); }
+
+ private:
+  struct IndexedName {
+    uint32_t entry;
+    uint32_t alias;               // 0 for the primary name, k for aliases[k - 1]
+    std::vector<uint32_t> words;  // vocabulary ids, in order
+    std::string joined;           // the words without spaces
+  };
+  struct Scored {
+    double score = 0;
+    bool exact = false;
+    bool reordered = false;
+    bool by_joined = false;
+  };
+
+  ScreeningIndex() = default;
+  uint32_t WordId(const std::string& word);
+  void Post(uint32_t word, uint32_t name);
+  // Vocabulary ids of `key` and of words one edit away from it.
+  void Lookup(const std::string& key, std::vector<uint32_t>& out) const;
+  // `consonants`: the query was written in a script without short vowels
+  // (Arabic), so both sides are compared as consonant skeletons.
+  Scored Score(const std::vector<std::string>& query, const std::string& query_joined,
+               const IndexedName& name, bool consonants) const;
+
+  PartyList list_;
+  std::vector<IndexedName> names_;
+  std::vector<std::string> vocabulary_;
+  absl::flat_hash_map<std::string, uint32_t> word_ids_;
+  std::vector<std::vector<uint32_t>> postings_;  // word id -> names holding it
+  // A word with one character deleted -> the words it came from.
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> deletions_;
+  // The consonant skeleton of a word ("melli" -> "ml") -> names holding it.
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> skeletons_;
+};
+
+}  // namespace redflag::screening
