@@ -1,6 +1,7 @@
 #include "detectors/screening/screening_index.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "absl/strings/ascii.h"
@@ -17,26 +18,53 @@ constexpr size_t kMinFuzzyLength = 4;
 // Word similarity below this counts as no match, so unrelated words of
 // similar length add nothing.
 constexpr double kWordFloor = 0.8;
+// Jaro-Winkler forgives much in short words ("intel"/"inter" 0.92); capping it
+// at the edit similarity plus this keeps one edit in five letters below the
+// threshold while long words keep their typo tolerance.
 constexpr double kEditAllowance = 0.05;
 // Short words ("hu", "li", "al") weigh like four letters, so a name is not
 // all but matched when only its short words differ.
 constexpr double kMinWordWeight = 4;
+// Words of a listed name compared one by one; any beyond count as unmatched.
+constexpr size_t kMaxScoredWords = 24;
 // The best score a consonant-only comparison can give: enough for review,
 // never a certain match.
 constexpr double kConsonantsOnlyCap = 0.95;
+
+// Which letters (and digit classes) a word holds, one bit each. One edit
+// changes at most two bits, so differing bits bound the edit distance from
+// below without computing it.
+uint32_t LetterSet(absl::string_view s) {
+  uint32_t set = 0;
+  for (char c : s) {
+    if (c >= 'a' && c <= 'z') set |= 1u << (c - 'a');
+    if (c >= '0' && c <= '9') set |= 1u << (26 + (c - '0') % 6);
+  }
+  return set;
+}
+
+// The most EditSimilarity(a, b) can be, from lengths and letter sets alone.
+double EditSimilarityBound(size_t la, uint32_t sa, size_t lb, uint32_t sb) {
+  const size_t longer = std::max(la, lb);
+  if (longer == 0) return 1.0;
+  const size_t edits =
+      std::max<size_t>(la > lb ? la - lb : lb - la, (std::popcount(sa ^ sb) + 1) / 2);
+  return 1.0 - static_cast<double>(edits) / static_cast<double>(longer);
+}
 
 bool HasDigit(absl::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return absl::ascii_isdigit(c); });
 }
 
-double WordSimilarity(absl::string_view a, absl::string_view b) {
+double WordSimilarity(absl::string_view a, uint32_t a_letters, absl::string_view b,
+                      uint32_t b_letters) {
   if (a == b) return 1.0;
   if (a.size() < kMinFuzzyLength || b.size() < kMinFuzzyLength || HasDigit(a) || HasDigit(b)) {
     return 0.0;
   }
-  // Jaro-Winkler forgives much in short words ("intel"/"inter" 0.92); the
-  // edit distance relative to length keeps one edit in five letters below
-  // the threshold while long words keep their typo tolerance.
+  if (EditSimilarityBound(a.size(), a_letters, b.size(), b_letters) + kEditAllowance < kWordFloor) {
+    return 0.0;
+  }
   double s = std::min(JaroWinkler(a, b), EditSimilarity(a, b) + kEditAllowance);
   return s < kWordFloor ? 0.0 : s;
 }
@@ -77,6 +105,7 @@ uint32_t ScreeningIndex::WordId(const std::string& word) {
   auto [it, fresh] = word_ids_.emplace(word, static_cast<uint32_t>(vocabulary_.size()));
   if (!fresh) return it->second;
   vocabulary_.push_back(word);
+  vocabulary_letters_.push_back(LetterSet(word));
   postings_.emplace_back();
   if (word.size() >= kMinFuzzyLength) {
     for (size_t i = 0; i < word.size(); ++i) {
@@ -106,7 +135,8 @@ std::unique_ptr<ScreeningIndex> ScreeningIndex::Build(PartyList list, NameNormal
         NormalizedName n = normalizer.Normalize(variants[v]);
         // "(Ltd)" is no name of its own.
         if (n.words.empty() || (v > 0 && n.legal_form_only)) continue;
-        IndexedName name{e, a, {}, absl::StrJoin(n.words, "")};
+        IndexedName name{e, a, {}, absl::StrJoin(n.words, ""), 0};
+        name.joined_letters = LetterSet(name.joined);
         const auto id = static_cast<uint32_t>(index->names_.size());
         for (size_t w = 0; w < n.words.size(); ++w) {
           name.words.push_back(index->WordId(n.words[w]));
@@ -123,7 +153,7 @@ std::unique_ptr<ScreeningIndex> ScreeningIndex::Build(PartyList list, NameNormal
   return index;
 }
 
-void ScreeningIndex::Lookup(const std::string& key, std::vector<uint32_t>& out) const {
+void ScreeningIndex::Lookup(const std::string& key, bool fuzzy, std::vector<uint32_t>& out) const {
   auto add_word = [&](const std::string& w) {
     if (auto it = word_ids_.find(w); it != word_ids_.end()) out.push_back(it->second);
   };
@@ -133,7 +163,7 @@ void ScreeningIndex::Lookup(const std::string& key, std::vector<uint32_t>& out) 
     }
   };
   add_word(key);
-  if (key.size() < kMinFuzzyLength || HasDigit(key)) return;
+  if (!fuzzy || key.size() < kMinFuzzyLength || HasDigit(key)) return;
   add_deleted(key);  // listed words with one more character
   std::string d;
   for (size_t i = 0; i < key.size(); ++i) {
@@ -143,54 +173,66 @@ void ScreeningIndex::Lookup(const std::string& key, std::vector<uint32_t>& out) 
   }
 }
 
-ScreeningIndex::Scored ScreeningIndex::Score(const std::vector<std::string>& query,
-                                             const std::string& query_joined,
-                                             const IndexedName& name, bool consonants) const {
+ScreeningIndex::Scored ScreeningIndex::Score(const std::vector<QueryWord>& query,
+                                             const QueryWord& joined, const IndexedName& name,
+                                             bool consonants, double needed) const {
   Scored s;
-  std::vector<std::string> skeletons;
-  if (consonants) {
-    for (uint32_t w : name.words) skeletons.push_back(Skeleton(vocabulary_[w]));
+  const size_t n = name.words.size();
+  const size_t scored = std::min(n, kMaxScoredWords);
+  std::string skeletons[kMaxScoredWords];
+  absl::string_view listed[kMaxScoredWords];
+  uint32_t letters[kMaxScoredWords];
+  double best_listed[kMaxScoredWords] = {};
+  for (size_t i = 0; i < scored; ++i) {
+    if (consonants) {
+      skeletons[i] = Skeleton(vocabulary_[name.words[i]]);
+      listed[i] = skeletons[i];
+    } else {
+      listed[i] = vocabulary_[name.words[i]];
+    }
+    letters[i] = vocabulary_letters_[name.words[i]];
   }
-  auto listed = [&](size_t i) -> absl::string_view {
-    return consonants ? absl::string_view(skeletons[i]) : vocabulary_[name.words[i]];
-  };
-  std::vector<double> best_listed(name.words.size(), 0.0);
   double query_sum = 0, query_weight = 0, listed_sum = 0, listed_weight = 0;
-  for (const std::string& q : query) {
+  for (const QueryWord& q : query) {
     double best = 0;
-    for (size_t i = 0; i < name.words.size(); ++i) {
+    for (size_t i = 0; i < scored; ++i) {
       // Skeletons are short and alike: only equal ones count.
-      double sim = consonants ? (q == listed(i) ? 1.0 : 0.0) : WordSimilarity(q, listed(i));
+      const double sim = consonants ? (q.text == listed[i] ? 1.0 : 0.0)
+                                    : WordSimilarity(q.text, q.letters, listed[i], letters[i]);
       best = std::max(best, sim);
       best_listed[i] = std::max(best_listed[i], sim);
     }
-    const double w = std::max<double>(kMinWordWeight, q.size());
+    const double w = std::max<double>(kMinWordWeight, q.text.size());
     query_sum += best * w;
     query_weight += w;
   }
-  for (size_t i = 0; i < name.words.size(); ++i) {
-    const double w = std::max<double>(kMinWordWeight, listed(i).size());
-    listed_sum += best_listed[i] * w;
+  for (size_t i = 0; i < n; ++i) {
+    const double w =
+        i < scored ? std::max<double>(kMinWordWeight, listed[i].size()) : kMinWordWeight;
+    listed_sum += (i < scored ? best_listed[i] : 0.0) * w;
     listed_weight += w;
   }
   if (query_weight + listed_weight == 0) return s;
   s.score = (query_sum + listed_sum) / (query_weight + listed_weight);
-  // Spacing differs ("bei jing" / "beijing"): compare the letters alone.
-  const double joined = consonants || query.size() == name.words.size()
-                            ? 0.0
-                            : EditSimilarity(query_joined, name.joined);
-  if (joined > s.score) {
-    s.score = joined;
-    s.by_joined = true;
+  // Spacing differs ("bei jing" / "beijing"): compare the letters alone, when
+  // that could matter.
+  if (!consonants && query.size() != n &&
+      EditSimilarityBound(joined.text.size(), joined.letters, name.joined.size(),
+                          name.joined_letters) > std::max(s.score, needed)) {
+    const double by_joined = EditSimilarity(joined.text, name.joined);
+    if (by_joined > s.score) {
+      s.score = by_joined;
+      s.by_joined = true;
+    }
   }
   if (consonants) {
     // Vowels were guessed: never certain.
     s.score = std::min(s.score, kConsonantsOnlyCap);
     return s;
   }
-  if (query.size() == name.words.size() && s.score >= 1.0) {
-    std::vector<absl::string_view> a(query.begin(), query.end()), b;
-    for (uint32_t w : name.words) b.push_back(vocabulary_[w]);
+  if (query.size() == n && s.score >= 1.0) {
+    std::vector<absl::string_view> a, b(listed, listed + scored);
+    for (const QueryWord& q : query) a.push_back(q.text);
     s.reordered = a != b;
     std::sort(a.begin(), a.end());
     std::sort(b.begin(), b.end());
@@ -204,35 +246,23 @@ std::vector<Hit> ScreeningIndex::Screen(const NormalizedName& query, absl::strin
   std::vector<Hit> hits;
   if (query.words.empty() || names_.empty()) return hits;
   const bool consonants = WritesConsonantsOnly(query.script);
-  std::vector<std::string> skeleton_words;
-  if (consonants) {
-    for (const std::string& w : query.words) {
-      std::string k = Skeleton(w);
-      if (!k.empty()) skeleton_words.push_back(std::move(k));
+  // The query's words, each once ("Johnson & Johnson" counts "johnson" once),
+  // as skeletons for consonant-only scripts.
+  std::vector<QueryWord> words;
+  for (const std::string& w : query.words) {
+    std::string text = consonants ? Skeleton(w) : w;
+    if (text.empty()) continue;
+    if (std::none_of(words.begin(), words.end(),
+                     [&](const QueryWord& q) { return q.text == text; })) {
+      const uint32_t letters = LetterSet(text);
+      words.push_back({std::move(text), letters});
     }
-    if (skeleton_words.empty()) return hits;
   }
-  const std::vector<std::string>& words = consonants ? skeleton_words : query.words;
-  // A word said twice ("Johnson & Johnson") counts once in scoring.
-  std::vector<std::string> distinct;
-  for (const std::string& w : words) {
-    if (std::find(distinct.begin(), distinct.end(), w) == distinct.end()) distinct.push_back(w);
-  }
+  if (words.empty()) return hits;
 
   // Candidates: names sharing words (or near-words) with the query, ranked by
-  // how rare the shared words are. Adjacent query words are also looked up
-  // joined, for names that write them as one.
-  std::vector<uint32_t> matched;
-  for (size_t i = 0; i < words.size() && !consonants; ++i) {
-    std::string key = words[i];
-    Lookup(key, matched);
-    for (size_t j = i + 1; j < words.size() && j < i + 3; ++j) {
-      key += words[j];
-      Lookup(key, matched);
-    }
-  }
-  std::sort(matched.begin(), matched.end());
-  matched.erase(std::unique(matched.begin(), matched.end()), matched.end());
+  // how rare the shared words are. Two or three adjacent query words are also
+  // looked up joined, for names that write them as one.
   absl::flat_hash_map<uint32_t, double> weight;
   const double n = static_cast<double>(names_.size());
   auto credit = [&](const std::vector<uint32_t>& postings) {
@@ -240,27 +270,41 @@ std::vector<Hit> ScreeningIndex::Screen(const NormalizedName& query, absl::strin
     for (uint32_t name : postings) weight[name] += idf;
   };
   if (consonants) {
-    for (const std::string& w : words) {
-      if (auto it = skeletons_.find(w); it != skeletons_.end()) credit(it->second);
+    for (const QueryWord& w : words) {
+      if (auto it = skeletons_.find(w.text); it != skeletons_.end()) credit(it->second);
     }
   } else {
+    std::vector<uint32_t> matched;
+    for (size_t i = 0; i < query.words.size(); ++i) {
+      std::string key = query.words[i];
+      Lookup(key, /*fuzzy=*/true, matched);
+      for (size_t j = i + 1; j < query.words.size() && j < i + 3; ++j) {
+        key += query.words[j];
+        Lookup(key, /*fuzzy=*/false, matched);
+      }
+    }
+    std::sort(matched.begin(), matched.end());
+    matched.erase(std::unique(matched.begin(), matched.end()), matched.end());
     for (uint32_t w : matched) credit(postings_[w]);
   }
   std::vector<std::pair<double, uint32_t>> ranked;
   ranked.reserve(weight.size());
   for (const auto& [name, w] : weight) ranked.emplace_back(w, name);
   const size_t keep = std::min(options.max_candidates, ranked.size());
-  std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end(),
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(keep), ranked.end(),
                     [](const auto& a, const auto& b) {
                       return a.first != b.first ? a.first > b.first : a.second < b.second;
                     });
   ranked.resize(keep);
 
-  const std::string joined = absl::StrJoin(words, "");
+  QueryWord joined{absl::StrJoin(consonants ? std::vector<std::string>{} : query.words, ""), 0};
+  joined.letters = LetterSet(joined.text);
+  const double needed = options.threshold - options.country_boost;
   absl::flat_hash_map<uint32_t, size_t> hit_of_entry;
   for (const auto& [unused, name_id] : ranked) {
     const IndexedName& name = names_[name_id];
-    Scored s = Score(distinct, joined, name, consonants);
+    const Scored s = Score(words, joined, name, consonants, needed);
+    if (s.score < needed) continue;
     const ListEntry& entry = list_.entries[name.entry];
     const bool country_match =
         !country.empty() &&

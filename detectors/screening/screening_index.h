@@ -59,6 +59,11 @@ class ScreeningIndex {
     uint32_t alias;               // 0 for the primary name, k for aliases[k - 1]
     std::vector<uint32_t> words;  // vocabulary ids, in order
     std::string joined;           // the words without spaces
+    uint32_t joined_letters = 0;  // LetterSet(joined)
+  };
+  struct QueryWord {
+    std::string text;
+    uint32_t letters = 0;  // LetterSet(text)
   };
   struct Scored {
     double score = 0;
@@ -70,16 +75,18 @@ class ScreeningIndex {
   ScreeningIndex() = default;
   uint32_t WordId(const std::string& word);
   void Post(uint32_t word, uint32_t name);
-  // Vocabulary ids of `key` and of words one edit away from it.
-  void Lookup(const std::string& key, std::vector<uint32_t>& out) const;
+  // Vocabulary ids of `key`, and with `fuzzy` of words one edit away from it.
+  void Lookup(const std::string& key, bool fuzzy, std::vector<uint32_t>& out) const;
   // `consonants`: the query was written in a script without short vowels
-  // (Arabic), so both sides are compared as consonant skeletons.
-  Scored Score(const std::vector<std::string>& query, const std::string& query_joined,
-               const IndexedName& name, bool consonants) const;
+  // (Arabic), so both sides are compared as consonant skeletons. `needed`:
+  // the score below which the exact value does not matter.
+  Scored Score(const std::vector<QueryWord>& query, const QueryWord& joined,
+               const IndexedName& name, bool consonants, double needed) const;
 
   PartyList list_;
   std::vector<IndexedName> names_;
   std::vector<std::string> vocabulary_;
+  std::vector<uint32_t> vocabulary_letters_;  // LetterSet of each word
   absl::flat_hash_map<std::string, uint32_t> word_ids_;
   std::vector<std::vector<uint32_t>> postings_;  // word id -> names holding it
   // A word with one character deleted -> the words it came from.
