@@ -10,16 +10,19 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "cli/estimate_report.h"
 #include "cli/scenario.h"
+#include "cli/screening_report.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "redflag/v1/alerts.grpc.pb.h"
 #include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
+#include "redflag/v1/screening.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
 
 namespace {
@@ -34,8 +37,15 @@ commands:
   jobs list [--customer ID] [--limit N]
   jobs get JOB_ID                   a job with its running totals
   customers upsert FILE.json|-      create or replace a customer profile
-  customers get CUSTOMER_ID
-  alerts list [--rule RULE]
+  customers get CUSTOMER_ID [--as-of TIME]
+                                    the profile (as it stood at TIME, RFC 3339)
+  customers show CUSTOMER_ID        the profile and every finding about the
+                                    customer, with its evidence
+  screen NAME [--country CC] [--json]
+                                    screen a name (any script) against the
+                                    restricted-party lists in use; stores nothing
+  screening lists [--json]          the lists in use: version, size, bad rows
+  alerts list [--rule RULE] [--customer ID]
   compute show job|model|customer|parent ID [--json]
                                     estimated training operations with every
                                     method's arithmetic (a model includes its
@@ -316,19 +326,56 @@ int Models(const Cli& cli, const std::vector<std::string>& args) {
   return 0;
 }
 
+// Every alert matching `filter`, all pages.
+grpc::Status AllAlerts(const Cli& cli, redflag::v1::ListAlertsRequest req,
+                       std::vector<redflag::v1::Alert>& out) {
+  auto stub = redflag::v1::AlertService::NewStub(cli.channel);
+  do {
+    redflag::v1::ListAlertsResponse page;
+    grpc::Status s = stub->ListAlerts(cli.Context().get(), req, &page);
+    if (!s.ok()) return s;
+    for (auto& a : *page.mutable_alerts()) out.push_back(std::move(a));
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  return grpc::Status::OK;
+}
+
 int Customers(const Cli& cli, const std::vector<std::string>& args) {
-  if (args.size() != 2) return Usage("customers needs upsert FILE or get ID");
+  constexpr const char* kWhat = "customers needs upsert FILE, get ID [--as-of TIME] or show ID";
+  if (args.size() < 2) return Usage(kWhat);
   auto stub = redflag::v1::CustomerService::NewStub(cli.channel);
-  if (args[0] == "get") {
+  if (args[0] == "get" || args[0] == "show") {
     redflag::v1::GetCustomerRequest req;
     req.set_customer_id(args[1]);
+    for (size_t i = 2; i < args.size(); ++i) {
+      absl::Time t;
+      std::string err;
+      if (args[i] == "--as-of" && i + 1 < args.size() && args[0] == "get") {
+        if (!absl::ParseTime(absl::RFC3339_full, args[++i], &t, &err)) {
+          return Usage(absl::StrCat("--as-of: ", err));
+        }
+        req.set_as_of_unix_ms(absl::ToUnixMillis(t));
+      } else {
+        return Usage(absl::StrCat("customers ", args[0], ": unknown argument '", args[i], "'"));
+      }
+    }
     redflag::v1::Customer c;
     grpc::Status s = stub->GetCustomer(cli.Context().get(), req, &c);
-    if (!s.ok()) return Fail(s, "customers get");
-    PrintJson(c);
+    if (!s.ok()) return Fail(s, absl::StrCat("customers ", args[0]));
+    if (args[0] == "get") {
+      PrintJson(c);
+      return 0;
+    }
+    redflag::v1::ListAlertsRequest alerts;
+    alerts.mutable_filter()->set_customer_id(args[1]);
+    std::vector<redflag::v1::Alert> findings;
+    if (grpc::Status as = AllAlerts(cli, alerts, findings); !as.ok()) {
+      return Fail(as, "customers show");
+    }
+    std::cout << redflag::cli::FormatCustomer(c, findings);
     return 0;
   }
-  if (args[0] != "upsert") return Usage("customers needs upsert FILE or get ID");
+  if (args[0] != "upsert" || args.size() != 2) return Usage(kWhat);
   std::string text;
   if (!ReadAll(args[1], text)) {
     std::cerr << "redflagctl: " << args[1] << ": cannot read\n";
@@ -347,25 +394,66 @@ int Customers(const Cli& cli, const std::vector<std::string>& args) {
   return 0;
 }
 
+int Screen(const Cli& cli, const std::vector<std::string>& args) {
+  redflag::v1::ScreenRequest req;
+  bool json = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--country" && i + 1 < args.size()) {
+      req.set_country(args[++i]);
+    } else if (args[i] == "--json") {
+      json = true;
+    } else if (req.name().empty() && !absl::StartsWith(args[i], "--")) {
+      req.set_name(args[i]);
+    } else {
+      return Usage(absl::StrCat("screen: unknown argument '", args[i], "'"));
+    }
+  }
+  if (req.name().empty()) return Usage("screen needs a NAME");
+  auto stub = redflag::v1::ScreeningService::NewStub(cli.channel);
+  redflag::v1::ScreenResponse resp;
+  grpc::Status s = stub->Screen(cli.Context().get(), req, &resp);
+  if (!s.ok()) return Fail(s, "screen");
+  if (json) {
+    PrintJson(resp);
+  } else {
+    std::cout << redflag::cli::FormatScreenResponse(req.name(), req.country(), resp);
+  }
+  return 0;
+}
+
+int Screening(const Cli& cli, const std::vector<std::string>& args) {
+  if (args.empty() || args[0] != "lists" || args.size() > 2 ||
+      (args.size() == 2 && args[1] != "--json")) {
+    return Usage("screening needs lists [--json]");
+  }
+  auto stub = redflag::v1::ScreeningService::NewStub(cli.channel);
+  redflag::v1::ListListsResponse resp;
+  grpc::Status s = stub->ListLists(cli.Context().get(), redflag::v1::ListListsRequest(), &resp);
+  if (!s.ok()) return Fail(s, "screening lists");
+  if (args.size() == 2) {
+    PrintJson(resp);
+  } else {
+    std::cout << redflag::cli::FormatLists(resp);
+  }
+  return 0;
+}
+
 int Alerts(const Cli& cli, const std::vector<std::string>& args) {
   if (args.empty() || args[0] != "list") return Usage("alerts needs list");
-  auto stub = redflag::v1::AlertService::NewStub(cli.channel);
   redflag::v1::ListAlertsRequest req;
   for (size_t i = 1; i < args.size(); ++i) {
     if (args[i] == "--rule" && i + 1 < args.size()) {
       req.mutable_filter()->add_rules(args[++i]);
+    } else if (args[i] == "--customer" && i + 1 < args.size()) {
+      req.mutable_filter()->set_customer_id(args[++i]);
     } else {
       return Usage(absl::StrCat("alerts list: unknown argument '", args[i], "'"));
     }
   }
+  std::vector<redflag::v1::Alert> alerts;
+  if (grpc::Status s = AllAlerts(cli, req, alerts); !s.ok()) return Fail(s, "alerts list");
   redflag::v1::ListAlertsResponse all;
-  do {
-    redflag::v1::ListAlertsResponse page;
-    grpc::Status s = stub->ListAlerts(cli.Context().get(), req, &page);
-    if (!s.ok()) return Fail(s, "alerts list");
-    for (auto& a : *page.mutable_alerts()) *all.add_alerts() = std::move(a);
-    req.set_page_token(page.next_page_token());
-  } while (!req.page_token().empty());
+  for (auto& a : alerts) *all.add_alerts() = std::move(a);
   PrintJson(all);
   return 0;
 }
@@ -404,5 +492,7 @@ int main(int argc, char** argv) {
   if (cmd == "alerts") return Alerts(cli, args);
   if (cmd == "compute") return Compute(cli, args);
   if (cmd == "models") return Models(cli, args);
+  if (cmd == "screen") return Screen(cli, args);
+  if (cmd == "screening") return Screening(cli, args);
   return Usage(absl::StrCat("unknown command '", cmd, "'"));
 }

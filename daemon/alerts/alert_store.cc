@@ -17,6 +17,7 @@ bool AlertMatches(const v1::AlertFilter& f, const v1::Alert& a) {
   }
   if (a.severity() < f.min_severity()) return false;
   if (!f.subject_id().empty() && a.subject_id() != f.subject_id()) return false;
+  if (!f.customer_id().empty() && a.customer_id() != f.customer_id()) return false;
   return true;
 }
 

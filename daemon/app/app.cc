@@ -6,9 +6,11 @@
 #include <signal.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "daemon/alerts/alert_store.h"
 #include "daemon/compute/compute_alerts.h"
 #include "daemon/customers/customer_registry.h"
@@ -18,10 +20,14 @@
 #include "daemon/metrics/daemon_metrics.h"
 #include "daemon/metrics/metrics.h"
 #include "daemon/models/model_registry.h"
+#include "daemon/screening/customer_screening.h"
+#include "daemon/screening/party_lists.h"
 #include "daemon/services/services.h"
 #include "daemon/storage/schema.h"
 #include "daemon/storage/store.h"
+#include "daemon/util/sha256.h"
 #include "daemon/version.h"
+#include "detectors/country_policy.h"
 
 namespace redflag {
 
@@ -31,8 +37,8 @@ AppState::~AppState() = default;
 namespace {
 
 const char* const kServiceNames[] = {"redflag.v1.TelemetryService", "redflag.v1.JobService",
-                                     "redflag.v1.CustomerService", "redflag.v1.AlertService",
-                                     "redflag.v1.ComputeService"};
+                                     "redflag.v1.CustomerService",  "redflag.v1.AlertService",
+                                     "redflag.v1.ComputeService",   "redflag.v1.ScreeningService"};
 
 absl::Status LoadConfigStep(AppState& app) {
   absl::StatusOr<Config> c = LoadConfig(app.options.config_path, app.options.overrides);
@@ -56,6 +62,27 @@ absl::Status LoadCatalogStep(AppState& app) {
   log::Info("accelerator catalog loaded",
             {{"file", app.config.compute.catalog_file},
              {"accelerators", absl::StrCat(app.catalog->entries().size())}});
+  return absl::OkStatus();
+}
+
+absl::Status LoadCountryPolicyStep(AppState& app) {
+  const std::string& file = app.config.policy.country_groups_file;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("policy.country_groups_file: ", file, ": cannot read"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<detectors::CountryPolicy> p = detectors::CountryPolicy::Parse(text.str(), file);
+  if (!p.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy.country_groups_file: ", p.status().message()));
+  }
+  p->set_hong_kong_as_china(app.config.policy.hong_kong_as_china);
+  app.country_policy = std::make_shared<const detectors::CountryPolicy>(std::move(*p));
+  log::Info("country groups loaded", {{"file", file},
+                                      {"rows", absl::StrCat(app.country_policy->rows().size())},
+                                      {"sha256", Sha256Hex(text.str())}});
   return absl::OkStatus();
 }
 
@@ -100,6 +127,32 @@ absl::Status StartComputeStep(AppState& app) {
   return absl::OkStatus();
 }
 
+// Lists that fail to load leave screening without them (logged, and in
+// /metrics); ingestion and every other detection still start.
+absl::Status StartScreeningStep(AppState& app) {
+  app.lists = std::make_unique<PartyLists>(app.config.screening);
+  app.screening = std::make_unique<CustomerScreening>(*app.lists, *app.alerts, *app.customers);
+  if (!app.lists->configured()) {
+    log::Warn("no restricted-party list configured (screening.csl_file, screening.ofac_sdn_file)");
+    return absl::OkStatus();
+  }
+  app.lists->Refresh(true);
+  CustomerScreening* screening = app.screening.get();
+  auto rescreen = [screening](const std::vector<std::string>& changed) {
+    absl::StatusOr<size_t> n = screening->ScreenAll(absl::Now());
+    if (!n.ok()) {
+      log::Error("re-screening customers failed", {{"error", n.status().ToString()}});
+      return;
+    }
+    log::Info("customers re-screened",
+              {{"customers", absl::StrCat(*n)}, {"lists_changed", absl::StrJoin(changed, ",")}});
+  };
+  // Customers stored before this start are screened against the lists as
+  // they are now, on the lists' thread.
+  app.lists->Start(rescreen);
+  return absl::OkStatus();
+}
+
 absl::Status MetricsStep(AppState& app) {
   app.metrics = std::make_unique<Metrics>();
   RegisterDaemonMetrics(*app.metrics, app);
@@ -114,12 +167,15 @@ absl::Status StartGrpcStep(AppState& app) {
                      .metrics = app.metrics.get(),
                      .compute = app.compute.get(),
                      .models = app.models.get(),
+                     .lists = app.lists.get(),
+                     .screening = app.screening.get(),
                      .shutting_down = &app.shutting_down};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
   app.customer_service = std::make_unique<CustomerServiceImpl>(ctx);
   app.alert_service = std::make_unique<AlertServiceImpl>(ctx);
   app.compute_service = std::make_unique<ComputeServiceImpl>(ctx);
+  app.screening_service = std::make_unique<ScreeningServiceImpl>(ctx);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -132,6 +188,7 @@ absl::Status StartGrpcStep(AppState& app) {
   builder.RegisterService(app.customer_service.get());
   builder.RegisterService(app.alert_service.get());
   builder.RegisterService(app.compute_service.get());
+  builder.RegisterService(app.screening_service.get());
   app.grpc_server = builder.BuildAndStart();
   if (!app.grpc_server || app.grpc_port == 0) {
     app.grpc_server.reset();
@@ -182,14 +239,19 @@ absl::Status ServeStep(AppState& app) {
   return absl::OkStatus();
 }
 
-// Blocks until SIGTERM or SIGINT.
-void WaitForSignal(const sigset_t& set) {
+// Blocks until SIGTERM or SIGINT; SIGHUP re-reads the restricted-party lists.
+void WaitForSignal(const sigset_t& set, AppState& app) {
   for (;;) {
     int sig = 0;
     if (sigwait(&set, &sig) != 0) continue;
     if (sig == SIGTERM || sig == SIGINT) {
       log::Info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
       return;
+    }
+    if (sig == SIGHUP) {
+      log::Info("re-reading restricted-party lists", {{"signal", "SIGHUP"}});
+      app.lists->RequestReload();
+      continue;
     }
     log::Info("signal ignored", {{"signal", absl::StrCat(sig)}});
   }
@@ -209,6 +271,7 @@ void Teardown(AppState& app) {
   app.http.reset();
   log::Debug("HTTP stopped");
   app.compute_alerts.reset();
+  app.lists.reset();  // stops re-reading and re-screening before the store closes
   if (app.ledger) app.ledger->Stop();
   app.ledger.reset();
   app.store.reset();
@@ -237,12 +300,14 @@ int Run(Options options) {
     int exit_code;  // 2 for a configuration error, 1 otherwise
   };
   std::vector<Step> steps = {{"load config", LoadConfigStep, 2},
-                             {"load accelerator catalog", LoadCatalogStep, 2}};
+                             {"load accelerator catalog", LoadCatalogStep, 2},
+                             {"load country groups", LoadCountryPolicyStep, 2}};
   if (!app.options.check_config_only) {
     steps.insert(steps.end(), {{"open store", OpenStoreStep, 1},
                                {"migrate schema", MigrateStep, 1},
                                {"open ledger", OpenLedgerStep, 1},
                                {"start compute alerts", StartComputeStep, 1},
+                               {"start screening", StartScreeningStep, 1},
                                {"start metrics", MetricsStep, 1},
                                {"start gRPC", StartGrpcStep, 1},
                                {"start HTTP", StartHttpStep, 1},
@@ -260,7 +325,7 @@ int Run(Options options) {
     log::Info("config is valid", {{"source", app.config.source}});
     return 0;
   }
-  WaitForSignal(set);
+  WaitForSignal(set, app);
   Teardown(app);
   return 0;
 }

@@ -30,8 +30,12 @@ class AlertServiceImpl;
 class ComputeServiceImpl;
 class ComputeView;
 class ComputeAlerts;
+class PartyLists;
+class CustomerScreening;
+class ScreeningServiceImpl;
 namespace detectors {
 class Catalog;
+class CountryPolicy;
 }
 
 struct Options {
@@ -55,11 +59,15 @@ struct AppState {
   std::shared_ptr<const detectors::Catalog> catalog;
   std::unique_ptr<ComputeView> compute;
   std::unique_ptr<ComputeAlerts> compute_alerts;
+  std::shared_ptr<const detectors::CountryPolicy> country_policy;
+  std::unique_ptr<PartyLists> lists;
+  std::unique_ptr<CustomerScreening> screening;
   std::unique_ptr<TelemetryServiceImpl> telemetry_service;
   std::unique_ptr<JobServiceImpl> job_service;
   std::unique_ptr<CustomerServiceImpl> customer_service;
   std::unique_ptr<AlertServiceImpl> alert_service;
   std::unique_ptr<ComputeServiceImpl> compute_service;
+  std::unique_ptr<ScreeningServiceImpl> screening_service;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<HttpServer> http;
   int grpc_port = 0;

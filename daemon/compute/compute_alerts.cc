@@ -25,32 +25,16 @@ v1::Severity ToSeverity(detectors::Severity s) {
   return v1::SEVERITY_UNSPECIFIED;
 }
 
-void AddEvidence(v1::Alert& a, const std::string& name, const std::string& value) {
-  v1::Evidence* e = a.add_evidence();
-  e->set_name(name);
-  e->set_value(value);
-}
-
 void AddFigure(v1::Alert& a, const detectors::Interval& ops) {
   AddEvidence(a, "operations_lower", Ops(ops.lower));
   AddEvidence(a, "operations_best", Ops(ops.best));
   AddEvidence(a, "operations_upper", Ops(ops.upper));
 }
 
-v1::Alert NewAlert(const std::string& rule, const std::string& kind, const std::string& id,
-                   const std::string& level_key) {
-  v1::Alert a;
-  a.set_alert_id(absl::StrCat(rule, "/", kind, "/", id, "/", level_key));
-  a.set_rule(rule);
-  a.set_subject_kind(kind);
-  a.set_subject_id(id);
-  return a;
-}
-
 }  // namespace
 
 ComputeAlerts::ComputeAlerts(const ComputeView& view, AlertStore& alerts, absl::Duration horizon)
-    : view_(view), alerts_(alerts), horizon_(horizon) {}
+    : view_(view), recorder_(alerts), horizon_(horizon) {}
 
 ComputeAlerts::~ComputeAlerts() {
   {
@@ -75,33 +59,6 @@ void ComputeAlerts::Start(absl::Duration interval) {
   });
 }
 
-absl::Status ComputeAlerts::Upsert(v1::Alert alert, absl::Time now, bool update_when_changed) {
-  const std::string says = absl::StrCat(alert.level(), "|", alert.severity());
-  auto known = stored_.find(alert.alert_id());
-  if (known != stored_.end() && (!update_when_changed || known->second == says)) {
-    return absl::OkStatus();  // nothing new to say
-  }
-  absl::StatusOr<std::optional<v1::Alert>> old = alerts_.Get(alert.alert_id());
-  if (!old.ok()) return old.status();
-  const int64_t now_ms = absl::ToUnixMillis(now);
-  if (old->has_value()) {
-    const v1::Alert& o = **old;
-    if (!update_when_changed || (o.level() == alert.level() && o.severity() == alert.severity())) {
-      stored_[alert.alert_id()] = absl::StrCat(o.level(), "|", o.severity());
-      return absl::OkStatus();
-    }
-    alert.set_first_detected_unix_ms(o.first_detected_unix_ms());
-    alert.set_state(o.state());
-  } else {
-    alert.set_first_detected_unix_ms(now_ms);
-    alert.set_state(v1::ALERT_STATE_OPEN);
-  }
-  alert.set_last_detected_unix_ms(now_ms);
-  if (absl::Status s = alerts_.Put(alert).status(); !s.ok()) return s;
-  stored_[alert.alert_id()] = says;
-  return absl::OkStatus();
-}
-
 absl::Status ComputeAlerts::EvaluateOnce(absl::Time now) {
   absl::StatusOr<ComputeEvaluation> evaluated = view_.EvaluateAll();
   if (!evaluated.ok()) return evaluated.status();
@@ -111,6 +68,7 @@ absl::Status ComputeAlerts::EvaluateOnce(absl::Time now) {
   for (const auto& subject : eval.subjects) {
     for (const detectors::Crossing& c : detectors::Crossings(subject.ops, levels)) {
       v1::Alert a = NewAlert("compute_level", subject.kind, subject.id, c.level.name);
+      if (subject.kind == "customer") a.set_customer_id(subject.id);
       const char* likelihood = detectors::LikelihoodName(c.likelihood);
       a.set_level(absl::StrCat(c.level.name, "/", likelihood));
       a.set_severity(ToSeverity(c.level.severity));
@@ -126,12 +84,13 @@ absl::Status ComputeAlerts::EvaluateOnce(absl::Time now) {
                       : "upper bound (physical ceiling)");
       AddEvidence(a, "explain",
                   absl::StrCat("redflagctl compute show ", subject.kind, " ", subject.id));
-      if (absl::Status s = Upsert(std::move(a), now, true); !s.ok()) return s;
+      if (absl::Status s = recorder_.Record(std::move(a), now, true); !s.ok()) return s;
     }
     std::optional<absl::Time> when =
         detectors::ProjectCrossing(subject.ops.best, subject.rate, top, now, horizon_);
     if (when) {
       v1::Alert a = NewAlert("compute_projection", subject.kind, subject.id, top.name);
+      if (subject.kind == "customer") a.set_customer_id(subject.id);
       a.set_level(top.name);
       a.set_severity(v1::SEVERITY_HIGH);
       const std::string date = absl::FormatTime("%Y-%m-%d", *when, absl::UTCTimeZone());
@@ -141,7 +100,7 @@ absl::Status ComputeAlerts::EvaluateOnce(absl::Time now) {
       AddFigure(a, subject.ops);
       AddEvidence(a, "rate_operations_per_s", Ops(subject.rate));
       AddEvidence(a, "expected_date", date);
-      if (absl::Status s = Upsert(std::move(a), now, false); !s.ok()) return s;
+      if (absl::Status s = recorder_.Record(std::move(a), now, false); !s.ok()) return s;
     }
   }
   for (const auto& f : eval.findings) {
@@ -151,7 +110,7 @@ absl::Status ComputeAlerts::EvaluateOnce(absl::Time now) {
                                                                      : v1::SEVERITY_WARNING);
     a.set_summary(absl::StrCat("job ", f.job_id, ": ", f.detail));
     AddEvidence(a, "detail", f.detail);
-    if (absl::Status s = Upsert(std::move(a), now, false); !s.ok()) return s;
+    if (absl::Status s = recorder_.Record(std::move(a), now, false); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

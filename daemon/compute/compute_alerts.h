@@ -10,9 +10,9 @@
 #include <mutex>
 #include <thread>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "daemon/alerts/alert_recorder.h"
 #include "daemon/alerts/alert_store.h"
 #include "daemon/compute/compute_view.h"
 #include "detectors/levels.h"
@@ -31,13 +31,8 @@ class ComputeAlerts {
   void Start(absl::Duration interval);
 
  private:
-  absl::Status Upsert(v1::Alert alert, absl::Time now, bool update_when_changed);
-
   const ComputeView& view_;
-  AlertStore& alerts_;
-  // What each alert stored since start says ("level|severity"), so a
-  // re-evaluation that changes nothing reads nothing from the store.
-  absl::flat_hash_map<std::string, std::string> stored_;
+  AlertRecorder recorder_;
   const absl::Duration horizon_;
   std::mutex mu_;
   std::condition_variable cv_;

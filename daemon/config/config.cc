@@ -95,6 +95,30 @@ Setter ComputeDouble(double ComputeConfig::*field, double lo, double hi) {
   };
 }
 
+// A number in [lo, hi] for a field of a config section.
+template <typename Section>
+Setter Fraction(Section Config::*section, double Section::*field, double lo, double hi) {
+  return [=](const std::string& v, Config& c) -> std::string {
+    double x = 0;
+    if (!absl::SimpleAtod(v, &x) || !(x >= lo && x <= hi)) {
+      return absl::StrCat("must be a number between ", lo, " and ", hi, ", got '", v, "'");
+    }
+    c.*section.*field = x;
+    return "";
+  };
+}
+
+std::string ParseBool(const std::string& v, bool* out) {
+  if (v == "true") {
+    *out = true;
+  } else if (v == "false") {
+    *out = false;
+  } else {
+    return absl::StrCat("must be true or false, got '", v, "'");
+  }
+  return "";
+}
+
 Setter HostPort(std::string Config::*field) {
   return [=](const std::string& v, Config& c) -> std::string {
     size_t colon = v.rfind(':');
@@ -190,14 +214,7 @@ const std::vector<KeySpec>& Keys() {
       {"compute.count_synthetic_data", "incubating",
        "synthetic-data generation counts toward the lineage it feeds",
        [](const std::string& v, Config& c) -> std::string {
-         if (v == "true") {
-           c.compute.count_synthetic_data = true;
-         } else if (v == "false") {
-           c.compute.count_synthetic_data = false;
-         } else {
-           return absl::StrCat("must be true or false, got '", v, "'");
-         }
-         return "";
+         return ParseBool(v, &c.compute.count_synthetic_data);
        }},
       {"compute.projection_horizon", "incubating", "how far ahead crossings are projected",
        [](const std::string& v, Config& c) -> std::string {
@@ -217,6 +234,57 @@ const std::vector<KeySpec>& Keys() {
          return ParseDurationIn(v, absl::Milliseconds(100), absl::Hours(1),
                                 &c.compute.evaluation_interval);
        }},
+      {"screening.csl_file", "incubating",
+       "Consolidated Screening List CSV (consolidated.csv); empty: not loaded",
+       [](const std::string& v, Config& c) -> std::string {
+         c.screening.csl_file = v;
+         return "";
+       }},
+      {"screening.ofac_sdn_file", "incubating",
+       "OFAC sdn.csv, with add.csv and alt.csv beside it; empty: not loaded",
+       [](const std::string& v, Config& c) -> std::string {
+         c.screening.ofac_sdn_file = v;
+         return "";
+       }},
+      {"screening.threshold", "incubating", "score (0-1) from which a name match is a finding",
+       Fraction(&Config::screening, &ScreeningConfig::threshold, 0.5, 1)},
+      {"screening.country_boost", "incubating", "added to a match in the party's country",
+       Fraction(&Config::screening, &ScreeningConfig::country_boost, 0, 0.2)},
+      {"screening.reload_check_interval", "incubating",
+       "how often list files are checked for a new version",
+       [](const std::string& v, Config& c) -> std::string {
+         return ParseDurationIn(v, absl::Seconds(1), absl::Hours(24),
+                                &c.screening.reload_check_interval);
+       }},
+      {"screening.max_bad_row_fraction", "incubating",
+       "a list file with more unreadable rows than this share is refused",
+       Fraction(&Config::screening, &ScreeningConfig::max_bad_row_fraction, 0, 1)},
+      {"policy.country_groups_file", "incubating",
+       "dated country groups CSV: D:5, Macau, AI authorization destinations",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v.empty()) return "must not be empty";
+         c.policy.country_groups_file = v;
+         return "";
+       }},
+      {"policy.hong_kong_as_china", "incubating", "Hong Kong counts as China for D:5",
+       [](const std::string& v, Config& c) -> std::string {
+         return ParseBool(v, &c.policy.hong_kong_as_china);
+       }},
+      {"policy.access_window", "incubating", "window of the access-geography finding",
+       [](const std::string& v, Config& c) -> std::string {
+         return ParseDurationIn(v, absl::Hours(1), absl::Hours(24 * 366), &c.policy.access_window);
+       }},
+      {"policy.access_min_events", "incubating",
+       "access events in the window before their geography is judged",
+       [](const std::string& v, Config& c) -> std::string {
+         uint64_t x = 0;
+         std::string err = SetUint(v, 1, 1'000'000'000, &x);
+         if (err.empty()) c.policy.access_min_events = static_cast<uint32_t>(x);
+         return err;
+       }},
+      {"policy.access_flagged_share", "incubating",
+       "share of access from D:5/Macau or anonymisers that is a finding",
+       Fraction(&Config::policy, &PolicyConfig::access_flagged_share, 0.01, 1)},
       {"log.level", "stable", "debug | info | warn | error",
        OneOf(&Config::log_level, {"debug", "info", "warn", "error"})},
       {"log.format", "stable", "json | text", OneOf(&Config::log_format, {"json", "text"})},

@@ -55,6 +55,34 @@ struct ComputeConfig {
   double level_critical = 1e26;
 };
 
+// Restricted-party screening (docs/screening.md).
+struct ScreeningConfig {
+  // The Consolidated Screening List CSV as trade.gov publishes it; empty: none.
+  std::string csl_file;
+  // OFAC's sdn.csv; add.csv and alt.csv are read from the same directory.
+  std::string ofac_sdn_file;
+  double threshold = 0.88;      // hits scoring at least this are findings
+  double country_boost = 0.02;  // added when the party's country is the listing's
+  // Files are re-read when their size or modification time changes; SIGHUP
+  // re-reads them at once.
+  absl::Duration reload_check_interval = absl::Seconds(60);
+  // A file with a larger share of unreadable rows is refused (the loaded
+  // version stays).
+  double max_bad_row_fraction = 0.01;
+};
+
+// Country groups and how detections read them.
+struct PolicyConfig {
+  std::string country_groups_file = "config/country_groups.csv";
+  bool hong_kong_as_china = true;
+  // Access geography (R7): over this window, a customer headquartered outside
+  // D:5/Macau with at least min_events access events, of which at least
+  // flagged_share come from D:5/Macau or anonymisers, is a finding.
+  absl::Duration access_window = absl::Hours(24 * 30);
+  uint32_t access_min_events = 20;
+  double access_flagged_share = 0.2;
+};
+
 struct Config {
   std::string grpc_listen = "127.0.0.1:50051";
   uint32_t grpc_max_message_bytes = 64 << 20;
@@ -66,6 +94,8 @@ struct Config {
   absl::Duration checkpoint_interval = absl::Seconds(5);
   IngestLimits limits;
   ComputeConfig compute;
+  ScreeningConfig screening;
+  PolicyConfig policy;
   std::string log_level = "info";
   std::string log_format = "json";
   // Where the config came from, for logs and the config_info metric.

@@ -33,6 +33,39 @@ TEST(Config, ShippedDefaultFileParsesToTheBuiltInDefaults) {
   EXPECT_EQ(file->compute.projection_horizon, builtin->compute.projection_horizon);
   EXPECT_EQ(file->compute.level_info, builtin->compute.level_info);
   EXPECT_EQ(file->compute.level_critical, builtin->compute.level_critical);
+  EXPECT_EQ(file->screening.csl_file, builtin->screening.csl_file);
+  EXPECT_EQ(file->screening.threshold, builtin->screening.threshold);
+  EXPECT_EQ(file->screening.reload_check_interval, builtin->screening.reload_check_interval);
+  EXPECT_EQ(file->screening.max_bad_row_fraction, builtin->screening.max_bad_row_fraction);
+  EXPECT_EQ(file->policy.country_groups_file, builtin->policy.country_groups_file);
+  EXPECT_EQ(file->policy.hong_kong_as_china, builtin->policy.hong_kong_as_china);
+  EXPECT_EQ(file->policy.access_window, builtin->policy.access_window);
+  EXPECT_EQ(file->policy.access_min_events, builtin->policy.access_min_events);
+  EXPECT_EQ(file->policy.access_flagged_share, builtin->policy.access_flagged_share);
+}
+
+TEST(Config, ScreeningAndPolicySettingsAreValidated) {
+  auto c = ParseConfig(
+      "screening:\n  csl_file: /lists/consolidated.csv\n  threshold: 0.9\npolicy:\n"
+      "  hong_kong_as_china: false\n  access_window: 168h\n  access_min_events: 5\n",
+      "t.yaml", {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->screening.csl_file, "/lists/consolidated.csv");
+  EXPECT_EQ(c->screening.threshold, 0.9);
+  EXPECT_FALSE(c->policy.hong_kong_as_china);
+  EXPECT_EQ(c->policy.access_window, absl::Hours(168));
+  EXPECT_EQ(c->policy.access_min_events, 5u);
+  auto bad = ParseConfig(
+      "screening:\n  threshold: 1.5\npolicy:\n  hong_kong_as_china: yes\n"
+      "  access_flagged_share: 0\n  country_groups_file: \"\"\n",
+      "t.yaml", {});
+  ASSERT_FALSE(bad.ok());
+  for (const char* want : {"t.yaml:2:3: screening.threshold: must be a number between 0.5 and 1",
+                           "policy.hong_kong_as_china: must be true or false, got 'yes'",
+                           "policy.access_flagged_share: must be a number between 0.01 and 1",
+                           "policy.country_groups_file: must not be empty"}) {
+    EXPECT_NE(bad.status().message().find(want), std::string::npos) << want << "\n" << bad.status();
+  }
 }
 
 TEST(Config, ComputeSettingsAndLevelsAreValidated) {

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/customers/customer_keys.h"
 
 namespace redflag {
 
@@ -23,7 +24,10 @@ absl::StatusOr<CustomerRegistry::Upserted> CustomerRegistry::Upsert(
   out.customer.set_version(out.customer.version() + 1);
   out.customer.set_updated_unix_ms(now_unix_ms);
   std::unique_ptr<WriteBatch> wb = store_.NewBatch();
-  wb->Put(Domain::kCustomers, profile.customer_id(), out.customer.SerializeAsString());
+  const std::string record = out.customer.SerializeAsString();
+  wb->Put(Domain::kCustomers, profile.customer_id(), record);
+  wb->Put(Domain::kCustomerHistory,
+          CustomerHistoryKey(profile.customer_id(), out.customer.version()), record);
   if (absl::Status s = store_.Write(*wb, sync_); !s.ok()) return s;
   out.changed = true;
   return out;
@@ -39,8 +43,57 @@ absl::StatusOr<v1::Customer> CustomerRegistry::Get(const std::string& customer_i
   return **c;
 }
 
+absl::StatusOr<std::vector<v1::Customer>> CustomerRegistry::Versions(
+    const std::string& customer_id) {
+  std::vector<v1::Customer> out;
+  absl::Status bad;
+  absl::Status s = store_.Scan(Domain::kCustomerHistory, CustomerHistoryPrefix(customer_id), "",
+                               [&](absl::string_view k, absl::string_view v) {
+                                 v1::Customer c;
+                                 if (!c.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+                                   bad = absl::DataLossError(absl::StrCat(
+                                       "customer_history/", customer_id, ": unreadable record"));
+                                   return false;
+                                 }
+                                 out.push_back(std::move(c));
+                                 return true;
+                               });
+  if (!s.ok()) return s;
+  if (!bad.ok()) return bad;
+  if (out.empty()) {
+    return absl::NotFoundError(absl::StrCat("customer_id: unknown customer '", customer_id, "'"));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Customer> CustomerRegistry::GetAsOf(const std::string& customer_id,
+                                                       int64_t as_of_unix_ms) {
+  absl::StatusOr<std::vector<v1::Customer>> versions = Versions(customer_id);
+  if (!versions.ok()) return versions.status();
+  const v1::Customer* in_effect = nullptr;
+  for (const v1::Customer& c : *versions) {
+    if (c.updated_unix_ms() <= as_of_unix_ms) in_effect = &c;
+  }
+  if (in_effect == nullptr) {
+    return absl::NotFoundError(absl::StrCat("customer_id: customer '", customer_id,
+                                            "' had no profile at as_of_unix_ms ", as_of_unix_ms));
+  }
+  return *in_effect;
+}
+
 absl::StatusOr<std::map<std::string, std::string>> CustomerRegistry::UltimateParents() {
   std::map<std::string, std::string> out;
+  absl::Status s = ForEach([&](const v1::Customer& c) {
+    if (!c.profile().ultimate_parent_name().empty()) {
+      out[c.profile().customer_id()] = c.profile().ultimate_parent_name();
+    }
+    return true;
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::Status CustomerRegistry::ForEach(const std::function<bool(const v1::Customer&)>& fn) {
   absl::Status bad;
   absl::Status s =
       store_.Scan(Domain::kCustomers, "", "", [&](absl::string_view k, absl::string_view v) {
@@ -49,14 +102,10 @@ absl::StatusOr<std::map<std::string, std::string>> CustomerRegistry::UltimatePar
           bad = absl::DataLossError(absl::StrCat("customers/", k, ": unreadable record"));
           return false;
         }
-        if (!c.profile().ultimate_parent_name().empty()) {
-          out[std::string(k)] = c.profile().ultimate_parent_name();
-        }
-        return true;
+        return fn(c);
       });
   if (!s.ok()) return s;
-  if (!bad.ok()) return bad;
-  return out;
+  return bad;
 }
 
 }  // namespace redflag

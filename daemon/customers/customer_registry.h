@@ -1,9 +1,12 @@
-// Customer profiles, stored whole with a version number per change.
+// Customer profiles, stored whole with a version number per change; every
+// version is kept, so a report can show a profile as it stood on a date.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "daemon/storage/store.h"
@@ -22,8 +25,14 @@ class CustomerRegistry {
   // The profile must have passed ValidateCustomerProfile.
   absl::StatusOr<Upserted> Upsert(const v1::CustomerProfile& profile, int64_t now_unix_ms);
   absl::StatusOr<v1::Customer> Get(const std::string& customer_id);
+  // The version stored last at or before `as_of_unix_ms`; NOT_FOUND if none.
+  absl::StatusOr<v1::Customer> GetAsOf(const std::string& customer_id, int64_t as_of_unix_ms);
+  // Every kept version, oldest first.
+  absl::StatusOr<std::vector<v1::Customer>> Versions(const std::string& customer_id);
   // customer_id -> ultimate parent name, for every profile that names one.
   absl::StatusOr<std::map<std::string, std::string>> UltimateParents();
+  // Visits every customer in customer_id order until `fn` returns false.
+  absl::Status ForEach(const std::function<bool(const v1::Customer&)>& fn);
 
  private:
   Store& store_;

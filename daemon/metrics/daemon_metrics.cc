@@ -10,6 +10,7 @@
 #include "daemon/app/app.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/metrics/metrics.h"
+#include "daemon/screening/party_lists.h"
 #include "daemon/storage/store.h"
 #include "daemon/version.h"
 
@@ -21,6 +22,46 @@ double ResidentBytes() {
   long pages_total = 0, pages_resident = 0;
   statm >> pages_total >> pages_resident;
   return static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+// Per list: bounded by the lists configured (two at most).
+void AddScreeningMetrics(const PartyLists& lists, std::vector<prometheus::MetricFamily>& out) {
+  const double now = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
+  auto loaded = GaugeFamily("redflag_screening_list_loaded",
+                            "1 when a version of the list is in use, 0 when none could be read");
+  auto entries = GaugeFamily("redflag_screening_list_entries", "Entries of the list in use");
+  auto names =
+      GaugeFamily("redflag_screening_list_names", "Names and aliases indexed for the list in use");
+  auto bad = GaugeFamily("redflag_screening_list_bad_rows",
+                         "Rows of the list in use skipped as unreadable");
+  auto age = GaugeFamily("redflag_screening_list_age_seconds",
+                         "Age of the list in use: now minus its files' modification time");
+  auto loads = CounterFamily("redflag_screening_list_loads_total",
+                             "New versions of the list loaded since start");
+  auto refusals = CounterFamily("redflag_screening_list_refusals_total",
+                                "New versions refused (unreadable, empty or too many bad rows)");
+  for (const ListStatus& s : lists.Status()) {
+    const std::vector<prometheus::ClientMetric::Label> label = {{"list", s.name}};
+    AddSample(loaded, s.in_use != nullptr, label);
+    AddSample(loads, static_cast<double>(s.loads), label);
+    AddSample(refusals, static_cast<double>(s.refusals), label);
+    if (!s.in_use) continue;
+    AddSample(entries, static_cast<double>(s.in_use->index->entries().size()), label);
+    AddSample(names, static_cast<double>(s.in_use->index->name_count()), label);
+    AddSample(bad, static_cast<double>(s.in_use->index->problems().size()), label);
+    AddSample(age, now - static_cast<double>(s.in_use->file_mtime_unix), label);
+  }
+  for (auto* f : {&loaded, &entries, &names, &bad, &age, &loads, &refusals}) {
+    out.push_back(std::move(*f));
+  }
+  auto screenings = CounterFamily("redflag_screening_names_screened_total",
+                                  "Names screened against the lists since start");
+  AddSample(screenings, static_cast<double>(lists.screenings()));
+  out.push_back(std::move(screenings));
+  auto hits = CounterFamily("redflag_screening_hits_total",
+                            "List entries found by screening since start (before review)");
+  AddSample(hits, static_cast<double>(lists.hits()));
+  out.push_back(std::move(hits));
 }
 
 }  // namespace
@@ -49,6 +90,7 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
     AddSample(started, start_time);
     out.push_back(std::move(started));
 
+    if (app.lists) AddScreeningMetrics(*app.lists, out);
     if (!app.ledger) return;
     const LedgerStats& s = app.ledger->stats();
     auto samples = CounterFamily("redflag_ingest_samples_total",

@@ -13,6 +13,11 @@ grpc::Status CustomerServiceImpl::UpsertCustomer(grpc::ServerContext*,
     if (!out.ok()) return out.status();
     *resp->mutable_customer() = std::move(out->customer);
     resp->set_changed(out->changed);
+    // Screened at every upsert, changed or not: the lists may have changed.
+    absl::StatusOr<std::vector<v1::ScreeningFinding>> findings =
+        ctx_.screening->Screen(req->profile(), ctx_.now());
+    if (!findings.ok()) return findings.status();
+    for (v1::ScreeningFinding& f : *findings) *resp->add_screening() = std::move(f);
     return absl::OkStatus();
   });
 }
@@ -22,9 +27,28 @@ grpc::Status CustomerServiceImpl::GetCustomer(grpc::ServerContext*,
                                               v1::Customer* resp) {
   return Counted(ctx_.metrics, "GetCustomer", [&]() -> absl::Status {
     if (absl::Status s = ValidateId("customer_id", req->customer_id()); !s.ok()) return s;
-    absl::StatusOr<v1::Customer> c = ctx_.customers->Get(req->customer_id());
+    if (req->as_of_unix_ms() < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("as_of_unix_ms: must not be negative, got ", req->as_of_unix_ms()));
+    }
+    absl::StatusOr<v1::Customer> c =
+        req->as_of_unix_ms() == 0
+            ? ctx_.customers->Get(req->customer_id())
+            : ctx_.customers->GetAsOf(req->customer_id(), req->as_of_unix_ms());
     if (!c.ok()) return c.status();
     *resp = std::move(*c);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CustomerServiceImpl::ListCustomerVersions(grpc::ServerContext*,
+                                                       const v1::ListCustomerVersionsRequest* req,
+                                                       v1::ListCustomerVersionsResponse* resp) {
+  return Counted(ctx_.metrics, "ListCustomerVersions", [&]() -> absl::Status {
+    if (absl::Status s = ValidateId("customer_id", req->customer_id()); !s.ok()) return s;
+    absl::StatusOr<std::vector<v1::Customer>> v = ctx_.customers->Versions(req->customer_id());
+    if (!v.ok()) return v.status();
+    for (v1::Customer& c : *v) *resp->add_versions() = std::move(c);
     return absl::OkStatus();
   });
 }

@@ -14,10 +14,13 @@
 #include "daemon/ledger/ledger.h"
 #include "daemon/metrics/metrics.h"
 #include "daemon/models/model_registry.h"
+#include "daemon/screening/customer_screening.h"
+#include "daemon/screening/party_lists.h"
 #include "redflag/v1/alerts.grpc.pb.h"
 #include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
+#include "redflag/v1/screening.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
 
 namespace redflag {
@@ -42,6 +45,8 @@ struct ServiceContext {
   Metrics* metrics;
   const ComputeView* compute;
   ModelRegistry* models;
+  const PartyLists* lists;
+  CustomerScreening* screening;
   std::function<absl::Time()> now = absl::Now;
   // Set when the daemon begins to shut down, to end long-lived watches.
   const std::atomic<bool>* shutting_down;
@@ -82,6 +87,8 @@ class CustomerServiceImpl final : public v1::CustomerService::Service {
                               v1::UpsertCustomerResponse*) override;
   grpc::Status GetCustomer(grpc::ServerContext*, const v1::GetCustomerRequest*,
                            v1::Customer*) override;
+  grpc::Status ListCustomerVersions(grpc::ServerContext*, const v1::ListCustomerVersionsRequest*,
+                                    v1::ListCustomerVersionsResponse*) override;
 
  private:
   ServiceContext ctx_;
@@ -108,6 +115,17 @@ class ComputeServiceImpl final : public v1::ComputeService::Service {
                                    v1::ModelRecord*) override;
   grpc::Status GetModel(grpc::ServerContext*, const v1::GetModelRequest*,
                         v1::ModelRecord*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+class ScreeningServiceImpl final : public v1::ScreeningService::Service {
+ public:
+  explicit ScreeningServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status Screen(grpc::ServerContext*, const v1::ScreenRequest*, v1::ScreenResponse*) override;
+  grpc::Status ListLists(grpc::ServerContext*, const v1::ListListsRequest*,
+                         v1::ListListsResponse*) override;
 
  private:
   ServiceContext ctx_;

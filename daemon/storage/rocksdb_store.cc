@@ -32,6 +32,10 @@ const char* DomainName(Domain d) {
       return "alerts";
     case Domain::kModels:
       return "models";
+    case Domain::kCustomerHistory:
+      return "customer_history";
+    case Domain::kAccess:
+      return "access";
     case Domain::kCount:
       break;
   }

@@ -6,6 +6,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "daemon/customers/customer_keys.h"
+#include "redflag/v1/customers.pb.h"
 
 namespace redflag {
 namespace {
@@ -24,6 +26,21 @@ const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> m = {
       {1, "initial layout: meta, jobs, totals, watermarks, ledger, customers, alerts",
        [](Store&, WriteBatch&) { return absl::OkStatus(); }},
+      {2, "customer profile history: each stored profile becomes its own first kept version",
+       [](Store& store, WriteBatch& batch) {
+         absl::Status bad;
+         absl::Status s = store.Scan(
+             Domain::kCustomers, "", "", [&](absl::string_view key, absl::string_view value) {
+               v1::Customer c;
+               if (!c.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+                 bad = absl::DataLossError(absl::StrCat("customers/", key, ": unreadable record"));
+                 return false;
+               }
+               batch.Put(Domain::kCustomerHistory, CustomerHistoryKey(key, c.version()), value);
+               return true;
+             });
+         return s.ok() ? bad : s;
+       }},
   };
   return m;
 }

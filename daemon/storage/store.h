@@ -25,6 +25,10 @@ enum class Domain : uint8_t {
   kCustomers,   // customer_id -> Customer
   kAlerts,      // alert_id -> Alert
   kModels,      // model_id -> ModelRecord
+  // customer_id, 0x00, big-endian version -> Customer: every version kept
+  kCustomerHistory,
+  // customer_id, 0x00, big-endian event time, big-endian sequence -> AccessEvent
+  kAccess,
   kCount,
 };
 inline constexpr int kDomainCount = static_cast<int>(Domain::kCount);

@@ -334,4 +334,10 @@ absl::Status ValidateModelPublication(const v1::SetModelPublicationRequest& req,
   return absl::OkStatus();
 }
 
+absl::Status ValidateScreenRequest(const v1::ScreenRequest& req) {
+  if (req.name().empty()) return Invalid("name", "is required");
+  if (absl::Status s = CheckText("name", req.name()); !s.ok()) return s;
+  return CheckCountry("country", req.country(), false);
+}
+
 }  // namespace redflag

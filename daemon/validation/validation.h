@@ -10,6 +10,7 @@
 #include "redflag/v1/compute.pb.h"
 #include "redflag/v1/customers.pb.h"
 #include "redflag/v1/jobs.pb.h"
+#include "redflag/v1/screening.pb.h"
 #include "redflag/v1/telemetry.pb.h"
 
 namespace redflag {
@@ -30,5 +31,7 @@ absl::Status ValidateCustomerProfile(const v1::CustomerProfile& profile);
 // A model's publication record: evidence is required when the weights are
 // published, and a publication time may not lie in the future.
 absl::Status ValidateModelPublication(const v1::SetModelPublicationRequest& req, absl::Time now);
+
+absl::Status ValidateScreenRequest(const v1::ScreenRequest& req);
 
 }  // namespace redflag

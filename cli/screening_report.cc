@@ -1,0 +1,100 @@
+#include "cli/screening_report.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+
+namespace redflag::cli {
+namespace {
+
+std::string Time(int64_t unix_ms) {
+  if (unix_ms == 0) return "-";
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", absl::FromUnixMillis(unix_ms),
+                          absl::UTCTimeZone());
+}
+
+std::string SeverityName(v1::Severity s) {
+  std::string n = v1::Severity_Name(s);
+  return n.substr(sizeof("SEVERITY_") - 1);
+}
+
+}  // namespace
+
+std::string FormatScreenResponse(const std::string& name, const std::string& country,
+                                 const v1::ScreenResponse& r) {
+  std::string out = absl::StrCat(
+      "screened \"", name, "\"", country.empty() ? "" : " (", country, country.empty() ? "" : ")",
+      " against ", r.lists().empty() ? "no list (none loaded)" : absl::StrJoin(r.lists(), ", "),
+      ": ", r.hits_size(), r.hits_size() == 1 ? " hit\n" : " hits\n");
+  for (const v1::ScreeningHit& h : r.hits()) {
+    absl::StrAppendFormat(&out, "\n  %.2f  %s%s\n", h.score(), h.matched_name(),
+                          h.exact() ? "  [exact]" : "  [possible: review]");
+    if (h.alias()) absl::StrAppend(&out, "        alias of: ", h.listed_name(), "\n");
+    absl::StrAppend(&out, "        listed:   ", h.list(), " / ", h.source(), ", entry ",
+                    h.entry_id(), h.entry_type().empty() ? "" : ", ", h.entry_type(), "\n");
+    if (!h.programs().empty()) absl::StrAppend(&out, "        programs: ", h.programs(), "\n");
+    if (!h.entry_countries().empty()) {
+      absl::StrAppend(&out, "        countries: ", absl::StrJoin(h.entry_countries(), " "), "\n");
+    }
+    absl::StrAppend(&out, "        why:      ", h.reason(), "\n");
+    if (!h.source_url().empty()) absl::StrAppend(&out, "        check:    ", h.source_url(), "\n");
+  }
+  if (r.hits_size() > 0) {
+    out += "\nA hit is a lead for review against the source agency's list, not a legal finding.\n";
+  }
+  return out;
+}
+
+std::string FormatLists(const v1::ListListsResponse& r) {
+  if (r.lists().empty()) {
+    return "no restricted-party list configured (screening.csl_file, screening.ofac_sdn_file)\n";
+  }
+  std::string out;
+  for (const v1::ListInfo& l : r.lists()) {
+    absl::StrAppend(&out, l.name(), ": ", absl::StrJoin(l.files(), ", "), "\n");
+    if (l.loaded()) {
+      absl::StrAppend(&out, "  in use:    ", l.entries(), " entries, ", l.names(),
+                      " names, files of ", Time(l.file_mtime_unix_ms()), ", loaded ",
+                      Time(l.loaded_unix_ms()), "\n  sha256:    ", l.sha256(), "\n");
+    } else {
+      out += "  in use:    none\n";
+    }
+    absl::StrAppend(&out, "  bad rows:  ", l.bad_rows(), "\n");
+    for (const v1::RowProblem& p : l.problems()) {
+      absl::StrAppend(&out, "    ", p.file(), ":", p.line(), ": ", p.message(), "\n");
+    }
+    absl::StrAppend(&out, "  loads:     ", l.loads(), ", refused: ", l.refusals(), "\n");
+    if (!l.last_error().empty()) absl::StrAppend(&out, "  refused:   ", l.last_error(), "\n");
+  }
+  return out;
+}
+
+std::string FormatCustomer(const v1::Customer& c, const std::vector<v1::Alert>& findings) {
+  const v1::CustomerProfile& p = c.profile();
+  std::string out = absl::StrCat("customer ", p.customer_id(), ": ", p.legal_name(), "\n");
+  absl::StrAppend(
+      &out,
+      "  headquarters:    ", p.headquarters_country().empty() ? "-" : p.headquarters_country(),
+      "   incorporated: ", p.incorporation_country().empty() ? "-" : p.incorporation_country(),
+      "\n");
+  if (!p.ultimate_parent_name().empty()) {
+    absl::StrAppend(&out, "  ultimate parent: ", p.ultimate_parent_name(), " (",
+                    p.ultimate_parent_country().empty() ? "?" : p.ultimate_parent_country(), ")\n");
+  }
+  absl::StrAppend(&out, "  profile version: ", c.version(), " of ", Time(c.updated_unix_ms()),
+                  "\n");
+  absl::StrAppend(&out, "\n", findings.size(), findings.size() == 1 ? " finding\n" : " findings\n");
+  for (const v1::Alert& a : findings) {
+    absl::StrAppend(&out, "\n  [", SeverityName(a.severity()), "] ", a.rule(), " ", a.level(),
+                    "  (", v1::AlertState_Name(a.state()).substr(sizeof("ALERT_STATE_") - 1),
+                    ", first ", Time(a.first_detected_unix_ms()), ", last ",
+                    Time(a.last_detected_unix_ms()), ")\n    ", a.summary(), "\n");
+    for (const v1::Evidence& e : a.evidence()) {
+      if (!e.value().empty()) absl::StrAppend(&out, "      ", e.name(), ": ", e.value(), "\n");
+    }
+  }
+  return out;
+}
+
+}  // namespace redflag::cli

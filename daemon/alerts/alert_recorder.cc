@@ -1,0 +1,51 @@
+#include "daemon/alerts/alert_recorder.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace redflag {
+
+v1::Alert NewAlert(const std::string& rule, const std::string& kind, const std::string& id,
+                   const std::string& level_key) {
+  v1::Alert a;
+  a.set_alert_id(absl::StrCat(rule, "/", kind, "/", id, "/", level_key));
+  a.set_rule(rule);
+  a.set_subject_kind(kind);
+  a.set_subject_id(id);
+  return a;
+}
+
+void AddEvidence(v1::Alert& alert, const std::string& name, const std::string& value) {
+  v1::Evidence* e = alert.add_evidence();
+  e->set_name(name);
+  e->set_value(value);
+}
+
+absl::Status AlertRecorder::Record(v1::Alert alert, absl::Time now, bool update_when_changed) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string says = absl::StrCat(alert.level(), "|", alert.severity());
+  auto known = stored_.find(alert.alert_id());
+  if (known != stored_.end() && (!update_when_changed || known->second == says)) {
+    return absl::OkStatus();  // nothing new to say
+  }
+  absl::StatusOr<std::optional<v1::Alert>> old = alerts_.Get(alert.alert_id());
+  if (!old.ok()) return old.status();
+  const int64_t now_ms = absl::ToUnixMillis(now);
+  if (old->has_value()) {
+    const v1::Alert& o = **old;
+    if (!update_when_changed || (o.level() == alert.level() && o.severity() == alert.severity())) {
+      stored_[alert.alert_id()] = absl::StrCat(o.level(), "|", o.severity());
+      return absl::OkStatus();
+    }
+    alert.set_first_detected_unix_ms(o.first_detected_unix_ms());
+    alert.set_state(o.state());
+  } else {
+    alert.set_first_detected_unix_ms(now_ms);
+    alert.set_state(v1::ALERT_STATE_OPEN);
+  }
+  alert.set_last_detected_unix_ms(now_ms);
+  if (absl::Status s = alerts_.Put(alert).status(); !s.ok()) return s;
+  stored_[alert.alert_id()] = says;
+  return absl::OkStatus();
+}
+
+}  // namespace redflag

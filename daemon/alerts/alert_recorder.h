@@ -1,0 +1,40 @@
+// Turns detections into stored alerts idempotently, for every detector: an
+// alert is keyed by rule, subject and level, and written again only when
+// what it says (level, severity) changes, keeping its first detection time
+// and the state an analyst gave it. A re-evaluation or restart raises
+// nothing twice.
+#pragma once
+
+#include <mutex>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "daemon/alerts/alert_store.h"
+
+namespace redflag {
+
+// An alert with id "<rule>/<kind>/<id>/<level_key>" and those fields set.
+v1::Alert NewAlert(const std::string& rule, const std::string& kind, const std::string& id,
+                   const std::string& level_key);
+void AddEvidence(v1::Alert& alert, const std::string& name, const std::string& value);
+
+class AlertRecorder {
+ public:
+  explicit AlertRecorder(AlertStore& alerts) : alerts_(alerts) {}
+
+  // Stores `alert` detected at `now` unless it is stored already; with
+  // `update_when_changed`, a stored alert whose level or severity differ is
+  // rewritten (otherwise the first detection stands).
+  absl::Status Record(v1::Alert alert, absl::Time now, bool update_when_changed);
+
+ private:
+  AlertStore& alerts_;
+  std::mutex mu_;
+  // What each alert stored since start says ("level|severity"), so a
+  // re-evaluation that changes nothing reads nothing from the store.
+  absl::flat_hash_map<std::string, std::string> stored_;
+};
+
+}  // namespace redflag

@@ -1,0 +1,111 @@
+#include "daemon/screening/customer_screening.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "daemon/log/log.h"
+#include "daemon/screening/screening_proto.h"
+
+namespace redflag {
+namespace {
+
+void Add(std::vector<NameToScreen>& out, std::string field, const std::string& name,
+         const std::string& country) {
+  if (!name.empty()) out.push_back({std::move(field), name, country});
+}
+
+}  // namespace
+
+std::vector<NameToScreen> NamesToScreen(const v1::CustomerProfile& p) {
+  std::vector<NameToScreen> out;
+  Add(out, "legal_name", p.legal_name(), p.headquarters_country());
+  for (int i = 0; i < p.aliases_size(); ++i) {
+    Add(out, absl::StrCat("aliases[", i, "]"), p.aliases(i), p.headquarters_country());
+  }
+  Add(out, "ultimate_parent_name", p.ultimate_parent_name(), p.ultimate_parent_country());
+  for (int i = 0; i < p.ownership_chain_size(); ++i) {
+    const v1::OwnershipLink& l = p.ownership_chain(i);
+    Add(out, absl::StrCat("ownership_chain[", i, "].owner_name"), l.owner_name(),
+        l.owner_country());
+  }
+  for (int i = 0; i < p.beneficial_owners_size(); ++i) {
+    const v1::Person& b = p.beneficial_owners(i);
+    Add(out, absl::StrCat("beneficial_owners[", i, "].name"), b.name(), b.nationality());
+  }
+  for (int i = 0; i < p.officers_size(); ++i) {
+    const v1::Person& o = p.officers(i);
+    Add(out, absl::StrCat("officers[", i, "].name"), o.name(), o.nationality());
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::ScreeningFinding>> CustomerScreening::Screen(
+    const v1::CustomerProfile& profile, absl::Time now) {
+  std::vector<v1::ScreeningFinding> findings;
+  // One alert per listed entry: its best-scoring name of the profile.
+  std::map<std::string, size_t> best_of_entry;
+  for (const NameToScreen& n : NamesToScreen(profile)) {
+    for (const ListHit& h : lists_.Screen(n.name, n.country)) {
+      v1::ScreeningFinding f;
+      f.set_field(n.field);
+      f.set_screened_name(n.name);
+      *f.mutable_hit() = ToProto(h);
+      const std::string key =
+          absl::StrCat(h.list->name, "/", h.hit.entry->source_code, "/", h.hit.entry->id);
+      auto [it, fresh] = best_of_entry.emplace(key, findings.size());
+      if (!fresh && findings[it->second].hit().score() < f.hit().score())
+        it->second = findings.size();
+      findings.push_back(std::move(f));
+    }
+  }
+  for (const auto& [key, i] : best_of_entry) {
+    const v1::ScreeningFinding& f = findings[i];
+    const v1::ScreeningHit& h = f.hit();
+    v1::Alert a = NewAlert("restricted_party", "customer", profile.customer_id(), key);
+    a.set_customer_id(profile.customer_id());
+    a.set_level(h.exact() ? "exact" : "possible");
+    a.set_severity(h.exact() ? v1::SEVERITY_CRITICAL : v1::SEVERITY_HIGH);
+    a.set_summary(absl::StrFormat(
+        "customer %s: %s \"%s\" %s \"%s\" on %s (%s) entry %s, score %.2f%s", profile.customer_id(),
+        f.field(), f.screened_name(), h.exact() ? "is listed as" : "may be listed as",
+        h.matched_name(), h.source_code(), h.list(), h.entry_id(), h.score(),
+        h.exact() ? "" : ": review"));
+    AddEvidence(a, "field", f.field());
+    AddEvidence(a, "screened_name", f.screened_name());
+    AddEvidence(a, "matched_name", h.matched_name());
+    AddEvidence(a, "listed_name", h.listed_name());
+    AddEvidence(a, "list", h.list());
+    AddEvidence(a, "source", h.source());
+    AddEvidence(a, "entry_id", h.entry_id());
+    AddEvidence(a, "entry_type", h.entry_type());
+    AddEvidence(a, "programs", h.programs());
+    AddEvidence(a, "entry_countries", absl::StrJoin(h.entry_countries(), " "));
+    AddEvidence(a, "score", absl::StrFormat("%.3f", h.score()));
+    AddEvidence(a, "reason", h.reason());
+    AddEvidence(a, "source_url", h.source_url());
+    AddEvidence(a, "list_sha256", h.list_sha256());
+    if (absl::Status s = recorder_.Record(std::move(a), now, true); !s.ok()) return s;
+  }
+  return findings;
+}
+
+absl::StatusOr<size_t> CustomerScreening::ScreenAll(absl::Time now) {
+  size_t screened = 0;
+  absl::Status failed;
+  absl::Status s = customers_.ForEach([&](const v1::Customer& c) {
+    absl::StatusOr<std::vector<v1::ScreeningFinding>> f = Screen(c.profile(), now);
+    if (!f.ok()) {
+      failed = f.status();
+      return false;
+    }
+    ++screened;
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (!failed.ok()) return failed;
+  return screened;
+}
+
+}  // namespace redflag

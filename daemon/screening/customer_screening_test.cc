@@ -1,0 +1,79 @@
+#include "daemon/screening/customer_screening.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "daemon/storage/memory_store.h"
+
+namespace redflag {
+namespace {
+
+TEST(NamesToScreen, EveryNameOfAProfileWithItsFieldAndCountry) {
+  v1::CustomerProfile p;
+  p.set_legal_name("Acme AI");
+  p.set_headquarters_country("US");
+  p.add_aliases("Acme Labs");
+  p.set_ultimate_parent_name("Acme Group");
+  p.set_ultimate_parent_country("KY");
+  p.add_ownership_chain()->set_owner_name("Acme Holdings");
+  p.mutable_ownership_chain(0)->set_owner_country("NL");
+  p.add_beneficial_owners()->set_name("Ivan Petrov");
+  p.mutable_beneficial_owners(0)->set_nationality("RU");
+  p.add_officers()->set_name("Li Wei");
+  p.add_officers();  // no name: nothing to screen
+  std::vector<std::string> got;
+  for (const NameToScreen& n : NamesToScreen(p)) {
+    got.push_back(n.field + "=" + n.name + "/" + n.country);
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"legal_name=Acme AI/US", "aliases[0]=Acme Labs/US",
+                                           "ultimate_parent_name=Acme Group/KY",
+                                           "ownership_chain[0].owner_name=Acme Holdings/NL",
+                                           "beneficial_owners[0].name=Ivan Petrov/RU",
+                                           "officers[0].name=Li Wei/"}));
+}
+
+TEST(CustomerScreening, OneAlertPerListedEntryWithItsBestNameAndEvidence) {
+  ScreeningConfig config;
+  config.csl_file =
+      std::string(REDFLAG_SOURCE_DIR) + "/tests/data/screening/csl_2023-11-30/csl.csv";
+  PartyLists lists(config);
+  ASSERT_EQ(lists.Refresh(true).size(), 1u);
+  MemoryStore store;
+  AlertStore alerts(store, false);
+  CustomerRegistry customers(store, false);
+  CustomerScreening screening(lists, alerts, customers);
+
+  v1::CustomerProfile p;
+  p.set_customer_id("c1");
+  p.set_legal_name("Rosoboroneksport");      // exact
+  p.add_aliases("Rosoboroneksport OAO");     // the same entry again
+  p.add_officers()->set_name("Jane Smith");  // nothing
+  absl::StatusOr<std::vector<v1::ScreeningFinding>> f =
+      screening.Screen(p, absl::FromUnixMillis(5000));
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_EQ(f->size(), 2u);
+  absl::StatusOr<v1::ListAlertsResponse> stored = alerts.List(v1::ListAlertsRequest());
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->alerts_size(), 1);
+  const v1::Alert& a = stored->alerts(0);
+  EXPECT_EQ(a.alert_id(), "restricted_party/customer/c1/csl/SSI/18782");
+  EXPECT_EQ(a.customer_id(), "c1");
+  EXPECT_EQ(a.level(), "exact");
+  EXPECT_EQ(a.severity(), v1::SEVERITY_CRITICAL);
+  EXPECT_EQ(a.first_detected_unix_ms(), 5000);
+  std::map<std::string, std::string> evidence;
+  for (const v1::Evidence& e : a.evidence()) evidence[e.name()] = e.value();
+  EXPECT_EQ(evidence["matched_name"], "ROSOBORONEKSPORT OAO");
+  EXPECT_EQ(evidence["list"], "csl");
+  EXPECT_EQ(evidence["entry_id"], "18782");
+  EXPECT_EQ(evidence["score"], "1.000");
+  EXPECT_EQ(evidence["list_sha256"].size(), 64u);
+
+  // Screening again later changes nothing stored.
+  ASSERT_TRUE(screening.Screen(p, absl::FromUnixMillis(9000)).ok());
+  EXPECT_EQ(alerts.Get(a.alert_id())->value().first_detected_unix_ms(), 5000);
+}
+
+}  // namespace
+}  // namespace redflag

@@ -1,0 +1,29 @@
+#include "daemon/screening/screening_proto.h"
+#include "daemon/services/services.h"
+#include "daemon/validation/validation.h"
+
+namespace redflag {
+
+grpc::Status ScreeningServiceImpl::Screen(grpc::ServerContext*, const v1::ScreenRequest* req,
+                                          v1::ScreenResponse* resp) {
+  return Counted(ctx_.metrics, "Screen", [&]() -> absl::Status {
+    if (absl::Status s = ValidateScreenRequest(*req); !s.ok()) return s;
+    for (const ListStatus& l : ctx_.lists->Status()) {
+      if (l.in_use) resp->add_lists(l.name);
+    }
+    for (const ListHit& h : ctx_.lists->Screen(req->name(), req->country())) {
+      *resp->add_hits() = ToProto(h);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ScreeningServiceImpl::ListLists(grpc::ServerContext*, const v1::ListListsRequest*,
+                                             v1::ListListsResponse* resp) {
+  return Counted(ctx_.metrics, "ListLists", [&]() -> absl::Status {
+    for (const ListStatus& l : ctx_.lists->Status()) *resp->add_lists() = ToProto(l);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace redflag

@@ -1,0 +1,198 @@
+// Restricted-party screening end to end: the real daemon loads the real list
+// files named in its config, screens names through redflagctl, screens a
+// customer's names at upsert into alerts, shows them with `customers show`,
+// refuses a broken new list version (SIGHUP) while the good one stays in use,
+// and re-screens stored customers when a list file changes.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/customers.grpc.pb.h"
+#include "redflag/v1/screening.grpc.pb.h"
+#include "tests/integration/daemon_process.h"
+
+namespace redflag::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kData = REDFLAG_SOURCE_DIR "/tests/data/screening/";
+
+// Replaces a file and moves its modification time on, so the daemon sees a
+// new version whatever the file system's time resolution.
+void Replace(const fs::path& target, const std::string& from) {
+  static int generation = 0;
+  fs::copy_file(from, target, fs::copy_options::overwrite_existing);
+  fs::last_write_time(target,
+                      fs::file_time_type::clock::now() + std::chrono::seconds(++generation));
+}
+
+v1::ListInfo List(DaemonProcess& d, const std::string& name) {
+  auto stub = v1::ScreeningService::NewStub(d.channel());
+  grpc::ClientContext ctx;
+  v1::ListListsResponse resp;
+  EXPECT_TRUE(stub->ListLists(&ctx, v1::ListListsRequest(), &resp).ok());
+  for (const v1::ListInfo& l : resp.lists()) {
+    if (l.name() == name) return l;
+  }
+  return v1::ListInfo();
+}
+
+// Polls until `done` or 30 s pass; a reload happens on the daemon's timer.
+template <typename Fn>
+bool Eventually(Fn done) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (absl::Now() < deadline) {
+    if (done()) return true;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return done();
+}
+
+std::vector<v1::Alert> CustomerAlerts(DaemonProcess& d, const std::string& customer_id) {
+  auto stub = v1::AlertService::NewStub(d.channel());
+  grpc::ClientContext ctx;
+  v1::ListAlertsRequest req;
+  req.mutable_filter()->set_customer_id(customer_id);
+  req.set_page_size(1000);
+  v1::ListAlertsResponse resp;
+  EXPECT_TRUE(stub->ListAlerts(&ctx, req, &resp).ok());
+  return {resp.alerts().begin(), resp.alerts().end()};
+}
+
+class ScreeningEndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    lists_ = fs::path(dir_.path()) / "lists";
+    fs::create_directories(lists_ / "ofac");
+    Replace(lists_ / "consolidated.csv", kData + "csl_2023-11-30/csl.csv");
+    for (const char* f : {"sdn.csv", "add.csv", "alt.csv"}) {
+      Replace(lists_ / "ofac" / f, kData + "ofac_2021-07-07/" + f);
+    }
+    auto d = DaemonProcess::Start(
+        dir_.path() + "/data", FreePorts(),
+        {"-o", "screening.csl_file=" + (lists_ / "consolidated.csv").string(), "-o",
+         "screening.ofac_sdn_file=" + (lists_ / "ofac" / "sdn.csv").string(), "-o",
+         "screening.reload_check_interval=1s"});
+    ASSERT_TRUE(d.ok()) << d.status();
+    daemon_ = std::move(*d);
+  }
+
+  CommandResult Ctl(std::vector<std::string> args) {
+    args.insert(args.begin(), {REDFLAGCTL_PATH, "--addr", daemon_->grpc_address()});
+    return RunCommand(args);
+  }
+
+  TempDir dir_;
+  fs::path lists_;
+  std::unique_ptr<DaemonProcess> daemon_;
+};
+
+TEST_F(ScreeningEndToEnd, AdHocScreeningFindsListedNamesInAnyScriptAndNotWesternOnes) {
+  CommandResult r = Ctl({"screen", "Рособоронэкспорт", "--country", "RU"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("1.00  ROSOBORONEKSPORT OAO  [exact]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("why:      transliterated from Cyrillic"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("against csl, ofac_sdn"), std::string::npos) << r.output;
+
+  r = Ctl({"screen", "Bank of America Corporation"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(": 0 hits"), std::string::npos) << r.output;
+
+  r = Ctl({"screen", "x", "--country", "Russia"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("country: must be an ISO 3166-1 alpha-2 code"), std::string::npos)
+      << r.output;
+
+  HttpResponse m = HttpGet(daemon_->http_port(), "/metrics");
+  EXPECT_NE(m.body.find("redflag_screening_list_entries{list=\"csl\"} 4226"), std::string::npos);
+  EXPECT_NE(m.body.find("redflag_screening_list_entries{list=\"ofac_sdn\"} 8976"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("redflag_screening_list_bad_rows{list=\"csl\"} 1"), std::string::npos);
+  EXPECT_NE(m.body.find("redflag_screening_list_age_seconds{list=\"csl\"}"), std::string::npos);
+}
+
+TEST_F(ScreeningEndToEnd, CustomerNamesAreScreenedAtUpsertAndShownWithEvidence) {
+  const fs::path profile = fs::path(dir_.path()) / "acme.json";
+  std::ofstream(profile) << R"({"customer_id": "acme-ai", "legal_name": "Acme AI Labs Inc",
+    "headquarters_country": "US",
+    "beneficial_owners": [{"name": "Jane Doe", "nationality": "US"},
+                          {"name": "Bank Melli Iran", "nationality": "IR"}]})";
+  CommandResult up = Ctl({"customers", "upsert", profile.string()});
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  EXPECT_NE(up.output.find("\"field\": \"beneficial_owners[1].name\""), std::string::npos)
+      << up.output;
+
+  std::vector<v1::Alert> alerts = CustomerAlerts(*daemon_, "acme-ai");
+  ASSERT_EQ(alerts.size(), 2u);  // BANK MELLI IRAN and BANK MELLI IRAN ZAO, one alert each
+  for (const v1::Alert& a : alerts) {
+    EXPECT_EQ(a.rule(), "restricted_party");
+    EXPECT_EQ(a.subject_id(), "acme-ai");
+    EXPECT_EQ(a.severity(), v1::SEVERITY_CRITICAL);  // the same words as the listing
+  }
+  CommandResult shown = Ctl({"customers", "show", "acme-ai"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("2 findings"), std::string::npos) << shown.output;
+  EXPECT_NE(shown.output.find("field: beneficial_owners[1].name"), std::string::npos)
+      << shown.output;
+  EXPECT_NE(shown.output.find("matched_name: BANK MELLI IRAN"), std::string::npos) << shown.output;
+  EXPECT_NE(shown.output.find("source_url: https://sanctionssearch.ofac.treas.gov/"),
+            std::string::npos)
+      << shown.output;
+
+  // Upserting the same profile again finds the same, and raises nothing new.
+  ASSERT_EQ(Ctl({"customers", "upsert", profile.string()}).exit_code, 0);
+  EXPECT_EQ(CustomerAlerts(*daemon_, "acme-ai").size(), 2u);
+}
+
+TEST_F(ScreeningEndToEnd, BrokenListIsRefusedAndAChangedListReScreensEveryone) {
+  const fs::path profile = fs::path(dir_.path()) / "hebei.json";
+  std::ofstream(profile) << R"({"customer_id": "hb-1", "legal_name": "North Star Compute Pte Ltd",
+    "headquarters_country": "SG", "ultimate_parent_name": "Hebei Semiconductor Research Institute",
+    "ultimate_parent_country": "CN"})";
+  ASSERT_EQ(Ctl({"customers", "upsert", profile.string()}).exit_code, 0);
+  EXPECT_TRUE(CustomerAlerts(*daemon_, "hb-1").empty());  // not on the 2023 list
+
+  // A header-only file, then SIGHUP: refused, the 2023 list stays in use.
+  const std::string header_only = (fs::path(dir_.path()) / "header.csv").string();
+  {
+    std::ifstream in(kData + "csl_2023-11-30/csl.csv");
+    std::string line;
+    std::getline(in, line);
+    std::ofstream(header_only) << line << "\n";
+  }
+  Replace(lists_ / "consolidated.csv", header_only);
+  daemon_->Signal(SIGHUP);
+  ASSERT_TRUE(Eventually([&] { return List(*daemon_, "csl").refusals() == 1; }));
+  v1::ListInfo csl = List(*daemon_, "csl");
+  EXPECT_EQ(csl.entries(), 4226u);
+  EXPECT_NE(csl.last_error().find("no entries"), std::string::npos) << csl.last_error();
+  CommandResult lists = Ctl({"screening", "lists"});
+  EXPECT_NE(lists.output.find("refused:   "), std::string::npos) << lists.output;
+  EXPECT_NE(lists.output.find(":4233: a quoted field is not closed (truncated file?)"),
+            std::string::npos)
+      << lists.output;
+  EXPECT_NE(Ctl({"screen", "Rosoboroneksport"}).output.find("ROSOBORONEKSPORT OAO"),
+            std::string::npos);
+
+  // The 2025 list names the parent: the stored customer is re-screened
+  // without being upserted again, on the timer alone.
+  Replace(lists_ / "consolidated.csv", kData + "csl_sample_2025-06-25/consolidated.csv");
+  ASSERT_TRUE(Eventually([&] { return !CustomerAlerts(*daemon_, "hb-1").empty(); }));
+  std::vector<v1::Alert> alerts = CustomerAlerts(*daemon_, "hb-1");
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_NE(alerts[0].summary().find("ultimate_parent_name \"Hebei Semiconductor Research "
+                                     "Institute\" is listed as \"Hebei Semiconductor Research "
+                                     "Institute\" on EL (csl)"),
+            std::string::npos)
+      << alerts[0].summary();
+  EXPECT_EQ(List(*daemon_, "csl").entries(), 13u);
+}
+
+}  // namespace
+}  // namespace redflag::testing
