@@ -18,6 +18,7 @@
 #include "cli/scenario.h"
 #include "cli/screening_report.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "redflag/v1/access.grpc.pb.h"
 #include "redflag/v1/alerts.grpc.pb.h"
 #include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
@@ -45,6 +46,9 @@ commands:
                                     screen a name (any script) against the
                                     restricted-party lists in use; stores nothing
   screening lists [--json]          the lists in use: version, size, bad rows
+  access record FILE.jsonl|-        send access events (one AccessEvent JSON
+                                    object per line) in batches of 1000
+  access summary CUSTOMER_ID        a customer's access over the policy window
   alerts list [--rule RULE] [--customer ID]
   compute show job|model|customer|parent ID [--json]
                                     estimated training operations with every
@@ -394,6 +398,56 @@ int Customers(const Cli& cli, const std::vector<std::string>& args) {
   return 0;
 }
 
+int Access(const Cli& cli, const std::vector<std::string>& args) {
+  constexpr const char* kWhat = "access needs record FILE.jsonl|- or summary CUSTOMER_ID";
+  if (args.size() != 2) return Usage(kWhat);
+  auto stub = redflag::v1::AccessService::NewStub(cli.channel);
+  if (args[0] == "summary") {
+    redflag::v1::GetAccessSummaryRequest req;
+    req.set_customer_id(args[1]);
+    redflag::v1::AccessSummary summary;
+    grpc::Status s = stub->GetAccessSummary(cli.Context().get(), req, &summary);
+    if (!s.ok()) return Fail(s, "access summary");
+    PrintJson(summary);
+    return 0;
+  }
+  if (args[0] != "record") return Usage(kWhat);
+  std::string text;
+  if (!ReadAll(args[1], text)) {
+    std::cerr << "redflagctl: " << args[1] << ": cannot read\n";
+    return 1;
+  }
+  redflag::v1::RecordAccessRequest batch;
+  uint64_t recorded = 0;
+  auto send = [&]() -> int {
+    if (batch.events().empty()) return 0;
+    redflag::v1::RecordAccessResponse resp;
+    grpc::Status s = stub->RecordAccess(cli.Context().get(), batch, &resp);
+    if (!s.ok()) return Fail(s, "access record");
+    recorded += resp.recorded();
+    batch.clear_events();
+    return 0;
+  };
+  std::istringstream lines(text);
+  int line_no = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto st = google::protobuf::util::JsonStringToMessage(line, batch.add_events());
+    if (!st.ok()) {
+      std::cerr << "redflagctl: " << args[1] << ":" << line_no
+                << ": not an access event: " << st.message() << "\n";
+      return 1;
+    }
+    if (batch.events_size() == 1000) {
+      if (int rc = send(); rc != 0) return rc;
+    }
+  }
+  if (int rc = send(); rc != 0) return rc;
+  std::cout << "recorded " << recorded << " access events\n";
+  return 0;
+}
+
 int Screen(const Cli& cli, const std::vector<std::string>& args) {
   redflag::v1::ScreenRequest req;
   bool json = false;
@@ -494,5 +548,6 @@ int main(int argc, char** argv) {
   if (cmd == "models") return Models(cli, args);
   if (cmd == "screen") return Screen(cli, args);
   if (cmd == "screening") return Screening(cli, args);
+  if (cmd == "access") return Access(cli, args);
   return Usage(absl::StrCat("unknown command '", cmd, "'"));
 }

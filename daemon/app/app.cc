@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "daemon/alerts/alert_store.h"
 #include "daemon/compute/compute_alerts.h"
+#include "daemon/customers/adversary_training.h"
 #include "daemon/customers/customer_registry.h"
 #include "daemon/http/http_server.h"
 #include "daemon/ledger/ledger.h"
@@ -127,6 +128,18 @@ absl::Status StartComputeStep(AppState& app) {
   return absl::OkStatus();
 }
 
+// Who the customer really is: adversary-linked training on a timer, access
+// geography as events arrive.
+absl::Status StartCustomerRulesStep(AppState& app) {
+  app.adversary_training = std::make_unique<AdversaryTraining>(*app.ledger, *app.customers,
+                                                               *app.alerts, app.country_policy);
+  app.adversary_training->Start(app.config.compute.evaluation_interval);
+  app.access = std::make_unique<AccessLog>(*app.store, app.config.durability == Durability::kFsync,
+                                           *app.customers, *app.alerts, app.country_policy,
+                                           app.config.policy);
+  return absl::OkStatus();
+}
+
 // Lists that fail to load leave screening without them (logged, and in
 // /metrics); ingestion and every other detection still start.
 absl::Status StartScreeningStep(AppState& app) {
@@ -169,6 +182,7 @@ absl::Status StartGrpcStep(AppState& app) {
                      .models = app.models.get(),
                      .lists = app.lists.get(),
                      .screening = app.screening.get(),
+                     .access = app.access.get(),
                      .shutting_down = &app.shutting_down};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
@@ -176,6 +190,7 @@ absl::Status StartGrpcStep(AppState& app) {
   app.alert_service = std::make_unique<AlertServiceImpl>(ctx);
   app.compute_service = std::make_unique<ComputeServiceImpl>(ctx);
   app.screening_service = std::make_unique<ScreeningServiceImpl>(ctx);
+  app.access_service = std::make_unique<AccessServiceImpl>(ctx);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -189,6 +204,7 @@ absl::Status StartGrpcStep(AppState& app) {
   builder.RegisterService(app.alert_service.get());
   builder.RegisterService(app.compute_service.get());
   builder.RegisterService(app.screening_service.get());
+  builder.RegisterService(app.access_service.get());
   app.grpc_server = builder.BuildAndStart();
   if (!app.grpc_server || app.grpc_port == 0) {
     app.grpc_server.reset();
@@ -271,6 +287,7 @@ void Teardown(AppState& app) {
   app.http.reset();
   log::Debug("HTTP stopped");
   app.compute_alerts.reset();
+  app.adversary_training.reset();
   app.lists.reset();  // stops re-reading and re-screening before the store closes
   if (app.ledger) app.ledger->Stop();
   app.ledger.reset();
@@ -307,6 +324,7 @@ int Run(Options options) {
                                {"migrate schema", MigrateStep, 1},
                                {"open ledger", OpenLedgerStep, 1},
                                {"start compute alerts", StartComputeStep, 1},
+                               {"start customer rules", StartCustomerRulesStep, 1},
                                {"start screening", StartScreeningStep, 1},
                                {"start metrics", MetricsStep, 1},
                                {"start gRPC", StartGrpcStep, 1},

@@ -31,12 +31,15 @@ class ComputeServiceImpl;
 class ComputeView;
 class ComputeAlerts;
 class PartyLists;
+class AdversaryTraining;
+class AccessLog;
+class AccessServiceImpl;
 class CustomerScreening;
 class ScreeningServiceImpl;
 namespace detectors {
 class Catalog;
 class CountryPolicy;
-}
+}  // namespace detectors
 
 struct Options {
   std::string config_path;
@@ -62,12 +65,15 @@ struct AppState {
   std::shared_ptr<const detectors::CountryPolicy> country_policy;
   std::unique_ptr<PartyLists> lists;
   std::unique_ptr<CustomerScreening> screening;
+  std::unique_ptr<AdversaryTraining> adversary_training;
+  std::unique_ptr<AccessLog> access;
   std::unique_ptr<TelemetryServiceImpl> telemetry_service;
   std::unique_ptr<JobServiceImpl> job_service;
   std::unique_ptr<CustomerServiceImpl> customer_service;
   std::unique_ptr<AlertServiceImpl> alert_service;
   std::unique_ptr<ComputeServiceImpl> compute_service;
   std::unique_ptr<ScreeningServiceImpl> screening_service;
+  std::unique_ptr<AccessServiceImpl> access_service;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<HttpServer> http;
   int grpc_port = 0;

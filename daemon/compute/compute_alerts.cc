@@ -1,10 +1,7 @@
 #include "daemon/compute/compute_alerts.h"
 
-#include <pthread.h>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "daemon/log/log.h"
 
 namespace redflag {
 namespace {
@@ -36,27 +33,9 @@ void AddFigure(v1::Alert& a, const detectors::Interval& ops) {
 ComputeAlerts::ComputeAlerts(const ComputeView& view, AlertStore& alerts, absl::Duration horizon)
     : view_(view), recorder_(alerts), horizon_(horizon) {}
 
-ComputeAlerts::~ComputeAlerts() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
 void ComputeAlerts::Start(absl::Duration interval) {
-  thread_ = std::thread([this, interval] {
-    pthread_setname_np(pthread_self(), "rf-compute");
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!cv_.wait_for(lock, absl::ToChronoMilliseconds(interval), [&] { return stop_; })) {
-      lock.unlock();
-      if (absl::Status s = EvaluateOnce(absl::Now()); !s.ok()) {
-        log::Warn("compute alert evaluation failed", {{"error", std::string(s.message())}});
-      }
-      lock.lock();
-    }
-  });
+  timer_ = std::make_unique<Periodic>("rf-compute", interval,
+                                      [this](absl::Time now) { return EvaluateOnce(now); });
 }
 
 absl::Status ComputeAlerts::EvaluateOnce(absl::Time now) {

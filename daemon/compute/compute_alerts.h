@@ -6,15 +6,14 @@
 // restart or a re-evaluation raises nothing twice.
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include <memory>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "daemon/alerts/alert_recorder.h"
 #include "daemon/alerts/alert_store.h"
 #include "daemon/compute/compute_view.h"
+#include "daemon/util/periodic.h"
 #include "detectors/levels.h"
 
 namespace redflag {
@@ -22,7 +21,6 @@ namespace redflag {
 class ComputeAlerts {
  public:
   ComputeAlerts(const ComputeView& view, AlertStore& alerts, absl::Duration horizon);
-  ~ComputeAlerts();
 
   // One evaluation; `now` dates projections and detections.
   absl::Status EvaluateOnce(absl::Time now);
@@ -34,10 +32,7 @@ class ComputeAlerts {
   const ComputeView& view_;
   AlertRecorder recorder_;
   const absl::Duration horizon_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::unique_ptr<Periodic> timer_;  // last: stops before the rest goes
 };
 
 }  // namespace redflag

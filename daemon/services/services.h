@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "daemon/access/access_log.h"
 #include "daemon/alerts/alert_store.h"
 #include "daemon/compute/compute_view.h"
 #include "daemon/config/config.h"
@@ -16,6 +17,7 @@
 #include "daemon/models/model_registry.h"
 #include "daemon/screening/customer_screening.h"
 #include "daemon/screening/party_lists.h"
+#include "redflag/v1/access.grpc.pb.h"
 #include "redflag/v1/alerts.grpc.pb.h"
 #include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
@@ -47,6 +49,7 @@ struct ServiceContext {
   ModelRegistry* models;
   const PartyLists* lists;
   CustomerScreening* screening;
+  AccessLog* access;
   std::function<absl::Time()> now = absl::Now;
   // Set when the daemon begins to shut down, to end long-lived watches.
   const std::atomic<bool>* shutting_down;
@@ -126,6 +129,18 @@ class ScreeningServiceImpl final : public v1::ScreeningService::Service {
   grpc::Status Screen(grpc::ServerContext*, const v1::ScreenRequest*, v1::ScreenResponse*) override;
   grpc::Status ListLists(grpc::ServerContext*, const v1::ListListsRequest*,
                          v1::ListListsResponse*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+class AccessServiceImpl final : public v1::AccessService::Service {
+ public:
+  explicit AccessServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status RecordAccess(grpc::ServerContext*, const v1::RecordAccessRequest*,
+                            v1::RecordAccessResponse*) override;
+  grpc::Status GetAccessSummary(grpc::ServerContext*, const v1::GetAccessSummaryRequest*,
+                                v1::AccessSummary*) override;
 
  private:
   ServiceContext ctx_;

@@ -1,5 +1,7 @@
 #include "daemon/validation/validation.h"
 
+#include <arpa/inet.h>
+
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -338,6 +340,35 @@ absl::Status ValidateScreenRequest(const v1::ScreenRequest& req) {
   if (req.name().empty()) return Invalid("name", "is required");
   if (absl::Status s = CheckText("name", req.name()); !s.ok()) return s;
   return CheckCountry("country", req.country(), false);
+}
+
+absl::Status ValidateRecordAccess(const v1::RecordAccessRequest& req, const IngestLimits& limits,
+                                  absl::Time now) {
+  constexpr int kMaxEvents = 10000;
+  if (req.events().empty()) return Invalid("events", "is empty");
+  if (req.events_size() > kMaxEvents) {
+    return Invalid("events", absl::StrCat(req.events_size(), " events, at most ", kMaxEvents));
+  }
+  const EventTimes times(limits, now);
+  for (int i = 0; i < req.events_size(); ++i) {
+    const v1::AccessEvent& e = req.events(i);
+    auto f = [i](const char* name) { return absl::StrCat("events[", i, "].", name); };
+    if (absl::Status s = CheckId(f("customer_id"), e.customer_id()); !s.ok()) return s;
+    if (absl::Status s = CheckText(f("principal"), e.principal(), 256); !s.ok()) return s;
+    in6_addr addr;
+    if (e.source_ip().empty() || (inet_pton(AF_INET, e.source_ip().c_str(), &addr) != 1 &&
+                                  inet_pton(AF_INET6, e.source_ip().c_str(), &addr) != 1)) {
+      return Invalid(f("source_ip"),
+                     absl::StrCat("must be an IPv4 or IPv6 address, got '", e.source_ip(), "'"));
+    }
+    if (absl::Status s = CheckCountry(f("country"), e.country(), false); !s.ok()) return s;
+    if (absl::Status s = CheckEventTime(f("time_unix_ms"), e.time_unix_ms(), times); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = CheckText(f("channel"), e.channel(), 32); !s.ok()) return s;
+    if (absl::Status s = CheckText(f("event_id"), e.event_id(), 256); !s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace redflag

@@ -1,0 +1,100 @@
+#include "daemon/customers/adversary_training.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "detectors/adversary_link.h"
+#include "detectors/ownership.h"
+
+namespace redflag {
+namespace {
+
+std::string Date(int64_t unix_ms) {
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
+}
+
+absl::CivilDay Day(int64_t unix_ms) {
+  return absl::ToCivilDay(absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
+}
+
+}  // namespace
+
+bool IsTraining(v1::WorkloadKind kind) {
+  return kind != v1::WORKLOAD_KIND_INFERENCE && kind != v1::WORKLOAD_KIND_EVALUATION &&
+         kind != v1::WORKLOAD_KIND_OTHER;
+}
+
+AdversaryTraining::AdversaryTraining(const Ledger& ledger, CustomerRegistry& customers,
+                                     AlertStore& alerts,
+                                     std::shared_ptr<const detectors::CountryPolicy> policy)
+    : ledger_(ledger), customers_(customers), recorder_(alerts), policy_(std::move(policy)) {}
+
+void AdversaryTraining::Start(absl::Duration interval) {
+  timer_ = std::make_unique<Periodic>("rf-adversary", interval,
+                                      [this](absl::Time now) { return EvaluateOnce(now); });
+}
+
+absl::Status AdversaryTraining::EvaluateOnce(absl::Time now) {
+  std::map<std::string, v1::CustomerProfile> profiles;
+  absl::Status s = customers_.ForEach([&](const v1::Customer& c) {
+    profiles[c.profile().customer_id()] = c.profile();
+    return true;
+  });
+  if (!s.ok()) return s;
+  auto profile_of = [&](const std::string& id) -> const v1::CustomerProfile* {
+    auto it = profiles.find(id);
+    return it == profiles.end() ? nullptr : &it->second;
+  };
+  std::map<std::string, detectors::UltimateParent> parents;  // per customer, once
+  for (const Ledger::JobSnapshot& job : ledger_.SnapshotJobs()) {
+    const v1::JobSpec& spec = *job.spec;
+    if (!IsTraining(spec.workload())) continue;
+    const v1::CustomerProfile* customer = profile_of(spec.customer_id());
+    if (customer == nullptr) continue;
+    auto [parent, fresh] = parents.try_emplace(spec.customer_id());
+    if (fresh) parent->second = detectors::FindUltimateParent(*customer, profile_of);
+    // The groups as they stood on the days the job ran: its first day, and its
+    // last (or today while it runs).
+    const int64_t last_ms = job.end_unix_ms != 0 ? job.end_unix_ms : absl::ToUnixMillis(now);
+    std::vector<detectors::AdversaryLink> links = detectors::FindAdversaryLinks(
+        *customer, parent->second, *policy_, Day(spec.start_unix_ms()));
+    if (links.empty()) {
+      links = detectors::FindAdversaryLinks(*customer, parent->second, *policy_, Day(last_ms));
+    }
+    if (links.empty()) continue;
+    const detectors::AdversaryLink& first = links.front();
+    v1::Alert a = NewAlert("adversary_linked_training", "job", spec.job_id(), first.country);
+    a.set_customer_id(spec.customer_id());
+    a.set_level(first.country);
+    a.set_severity(v1::SEVERITY_HIGH);
+    a.set_summary(
+        absl::StrCat("job ", spec.job_id(), " trains", spec.model_id().empty() ? "" : " model ",
+                     spec.model_id(), " for customer ", spec.customer_id(), ", whose ", first.basis,
+                     " (", first.entity, ") is in ", first.country, ", ",
+                     first.row->group == "macau" ? "Macau" : "Country Group D:5",
+                     ": adversary-linked training at any size; hold new capacity and escalate"));
+    std::vector<std::string> described;
+    for (const detectors::AdversaryLink& l : links) {
+      described.push_back(absl::StrCat(l.basis, ": ", l.entity, " (", l.country, ")"));
+    }
+    AddEvidence(a, "links", absl::StrJoin(described, "; "));
+    AddEvidence(a, "country_group", detectors::CountryPolicy::Describe(*first.row));
+    AddEvidence(a, "ownership_path", parent->second.PathText());
+    AddEvidence(a, "customer", absl::StrCat(customer->legal_name(), " (", spec.customer_id(), ")"));
+    AddEvidence(a, "workload", v1::WorkloadKind_Name(spec.workload()));
+    AddEvidence(a, "model_id", spec.model_id());
+    AddEvidence(a, "accelerators",
+                absl::StrCat(spec.accelerator_count(), " x ", spec.accelerator_model()));
+    AddEvidence(a, "job_dates",
+                absl::StrCat(Date(spec.start_unix_ms()), " to ",
+                             job.end_unix_ms != 0 ? Date(job.end_unix_ms) : "running"));
+    AddEvidence(a, "basis",
+                "15 CFR 742.6(a)(6)(iii)(A); BIS guidance of May 2025 on training for parties "
+                "headquartered in D:5 or Macau");
+    if (absl::Status r = recorder_.Record(std::move(a), now, true); !r.ok()) return r;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace redflag

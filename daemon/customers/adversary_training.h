@@ -1,0 +1,42 @@
+// Rule adversary_linked_training (R2): any AI training job, of any size, for
+// a customer headquartered in, or whose ultimate parent is headquartered in,
+// Country Group D:5 or Macau on a day the job ran, is a high alert (BIS
+// guidance of May 2025). Evaluated on a timer over every job, with the
+// current profiles (what is known now about who the customer is) and the
+// country groups as of the job's own dates.
+#pragma once
+
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "daemon/alerts/alert_recorder.h"
+#include "daemon/customers/customer_registry.h"
+#include "daemon/ledger/ledger.h"
+#include "daemon/util/periodic.h"
+#include "detectors/country_policy.h"
+
+namespace redflag {
+
+class AdversaryTraining {
+ public:
+  AdversaryTraining(const Ledger& ledger, CustomerRegistry& customers, AlertStore& alerts,
+                    std::shared_ptr<const detectors::CountryPolicy> policy);
+
+  absl::Status EvaluateOnce(absl::Time now);
+  // Evaluates every `interval` on a thread of its own until destroyed.
+  void Start(absl::Duration interval);
+
+ private:
+  const Ledger& ledger_;
+  CustomerRegistry& customers_;
+  AlertRecorder recorder_;
+  const std::shared_ptr<const detectors::CountryPolicy> policy_;
+  std::unique_ptr<Periodic> timer_;  // last: stops before the rest goes
+};
+
+// Workloads that train a model: every kind but inference, evaluation and
+// other; an undeclared kind counts, since nothing says it does not train.
+bool IsTraining(v1::WorkloadKind kind);
+
+}  // namespace redflag

@@ -1,0 +1,146 @@
+#include "daemon/customers/adversary_training.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "daemon/compute/compute_test_jobs.h"
+#include "daemon/storage/memory_store.h"
+
+namespace redflag {
+namespace {
+
+using testjobs::kHour;
+
+constexpr int64_t kDay = 24 * kHour;
+const int64_t kJan15 =
+    absl::ToUnixMillis(absl::FromCivil(absl::CivilDay(2026, 1, 15), absl::UTCTimeZone()));
+const int64_t kFeb3 =
+    absl::ToUnixMillis(absl::FromCivil(absl::CivilDay(2026, 2, 3), absl::UTCTimeZone()));
+
+std::shared_ptr<const detectors::CountryPolicy> Policy() {
+  std::ifstream in(std::string(REDFLAG_SOURCE_DIR) + "/config/country_groups.csv");
+  std::stringstream s;
+  s << in.rdbuf();
+  return std::make_shared<const detectors::CountryPolicy>(
+      detectors::CountryPolicy::Parse(s.str(), "country_groups.csv").value());
+}
+
+class AdversaryTrainingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ledger_ = std::move(*Ledger::Open(store_, LedgerOptions()));
+    customers_ = std::make_unique<CustomerRegistry>(store_, false);
+    alerts_ = std::make_unique<AlertStore>(store_, false);
+    rule_ = std::make_unique<AdversaryTraining>(*ledger_, *customers_, *alerts_, Policy());
+  }
+  void TearDown() override { ledger_->Stop(); }
+
+  void Customer(const std::string& id, const std::string& hq) {
+    v1::CustomerProfile p;
+    p.set_customer_id(id);
+    p.set_legal_name(id + " Ltd");
+    p.set_headquarters_country(hq);
+    ASSERT_TRUE(customers_->Upsert(p, 1).ok());
+  }
+  void Job(const std::string& id, const std::string& customer, int64_t start,
+           v1::WorkloadKind kind = v1::WORKLOAD_KIND_FINE_TUNING, int64_t end = 0) {
+    v1::JobSpec s = testjobs::Spec(id, customer, "m-" + id, "", 8, "NVIDIA H100 80GB HBM3", start);
+    s.set_workload(kind);
+    ASSERT_TRUE(ledger_->RegisterJob(s).ok());
+    if (end != 0) {
+      ASSERT_TRUE(ledger_->EndJob(id, end).ok());
+    }
+  }
+  std::map<std::string, v1::Alert> Alerts() {
+    absl::StatusOr<v1::ListAlertsResponse> listed = alerts_->List(v1::ListAlertsRequest());
+    EXPECT_TRUE(listed.ok());
+    std::map<std::string, v1::Alert> out;
+    if (!listed.ok()) return out;
+    for (const v1::Alert& a : listed->alerts()) out[a.alert_id()] = a;
+    return out;
+  }
+
+  MemoryStore store_;
+  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<CustomerRegistry> customers_;
+  std::unique_ptr<AlertStore> alerts_;
+  std::unique_ptr<AdversaryTraining> rule_;
+};
+
+TEST_F(AdversaryTrainingTest, AnyTrainingForAD5CustomerIsHighAtAnySize) {
+  Customer("cn-lab", "CN");
+  Customer("us-lab", "US");
+  Job("tiny-ft", "cn-lab", kJan15);
+  Job("serve", "cn-lab", kJan15, v1::WORKLOAD_KIND_INFERENCE);
+  Job("us-train", "us-lab", kJan15, v1::WORKLOAD_KIND_PRETRAINING);
+  Job("no-profile", "unknown", kJan15);
+  ASSERT_TRUE(rule_->EvaluateOnce(absl::FromUnixMillis(kJan15 + kDay)).ok());
+  std::map<std::string, v1::Alert> alerts = Alerts();
+  ASSERT_EQ(alerts.size(), 1u);
+  const v1::Alert& a = alerts.begin()->second;
+  EXPECT_EQ(a.alert_id(), "adversary_linked_training/job/tiny-ft/CN");
+  EXPECT_EQ(a.severity(), v1::SEVERITY_HIGH);
+  EXPECT_EQ(a.customer_id(), "cn-lab");
+  EXPECT_NE(a.summary().find("whose headquarters (cn-lab Ltd) is in CN, Country Group D:5"),
+            std::string::npos)
+      << a.summary();
+  // Evaluating again raises nothing new.
+  ASSERT_TRUE(rule_->EvaluateOnce(absl::FromUnixMillis(kJan15 + 2 * kDay)).ok());
+  EXPECT_EQ(Alerts().at(a.alert_id()).last_detected_unix_ms(), a.last_detected_unix_ms());
+}
+
+TEST_F(AdversaryTrainingTest, CambodiaCountsForJobsThatRanBeforeItsRemovalOnly) {
+  Customer("kh-lab", "KH");
+  Job("before", "kh-lab", kJan15, v1::WORKLOAD_KIND_PRETRAINING, kJan15 + 5 * kDay);
+  Job("across", "kh-lab", kFeb3 - 2 * kDay, v1::WORKLOAD_KIND_PRETRAINING);  // still running
+  Job("after", "kh-lab", kFeb3, v1::WORKLOAD_KIND_PRETRAINING, kFeb3 + kDay);
+  ASSERT_TRUE(rule_->EvaluateOnce(absl::FromUnixMillis(kFeb3 + 10 * kDay)).ok());
+  std::map<std::string, v1::Alert> alerts = Alerts();
+  EXPECT_EQ(alerts.size(), 2u);
+  EXPECT_TRUE(alerts.contains("adversary_linked_training/job/before/KH"));
+  EXPECT_TRUE(alerts.contains("adversary_linked_training/job/across/KH"));
+  std::map<std::string, std::string> evidence;
+  for (const v1::Evidence& e : alerts["adversary_linked_training/job/before/KH"].evidence()) {
+    evidence[e.name()] = e.value();
+  }
+  EXPECT_EQ(evidence["job_dates"], "2026-01-15 to 2026-01-20");
+  EXPECT_NE(evidence["country_group"].find("KH in d5 until 2026-02-03"), std::string::npos);
+}
+
+TEST_F(AdversaryTrainingTest, AParentFoundThroughOtherCustomersProfilesCounts) {
+  v1::CustomerProfile parent;
+  parent.set_customer_id("dragon");
+  parent.set_legal_name("Dragon Holdings");
+  parent.set_headquarters_country("CN");
+  ASSERT_TRUE(customers_->Upsert(parent, 1).ok());
+  v1::CustomerProfile sub;
+  sub.set_customer_id("acme-us");
+  sub.set_legal_name("Acme US Inc");
+  sub.set_headquarters_country("US");
+  for (auto [name, country, id] :
+       {std::tuple{"Acme Europe BV", "NL", ""}, std::tuple{"Acme Japan KK", "JP", ""},
+        std::tuple{"Dragon Holdings", "", "dragon"}}) {
+    v1::OwnershipLink* l = sub.add_ownership_chain();
+    l->set_owner_name(name);
+    l->set_owner_country(country);
+    l->set_ownership_percent(100);
+    l->set_owner_customer_id(id);
+  }
+  ASSERT_TRUE(customers_->Upsert(sub, 1).ok());
+  Job("j", "acme-us", kJan15, v1::WORKLOAD_KIND_UNSPECIFIED);
+  ASSERT_TRUE(rule_->EvaluateOnce(absl::FromUnixMillis(kJan15 + kDay)).ok());
+  std::map<std::string, v1::Alert> alerts = Alerts();
+  ASSERT_EQ(alerts.size(), 1u);
+  std::map<std::string, std::string> evidence;
+  for (const v1::Evidence& e : alerts.begin()->second.evidence()) evidence[e.name()] = e.value();
+  EXPECT_EQ(
+      evidence["ownership_path"],
+      "Acme US Inc (US) <- 100% Acme Europe BV (NL) <- 100% Acme Japan KK (JP) <- 100% Dragon "
+      "Holdings (CN)");
+  EXPECT_EQ(evidence["links"], "ultimate parent by ownership: Dragon Holdings (CN)");
+}
+
+}  // namespace
+}  // namespace redflag
