@@ -192,5 +192,65 @@ TEST(ValidateCustomerProfile, ChecksCountriesPercentagesAndDates) {
   expect_field(q, "profile.formation_date");
 }
 
+TEST(ValidateScreenRequest, NamesTheBadField) {
+  v1::ScreenRequest r;
+  EXPECT_EQ(ValidateScreenRequest(r).message(), "name: is required");
+  r.set_name(std::string(1025, 'a'));
+  EXPECT_EQ(ValidateScreenRequest(r).message(), "name: is longer than 1024 bytes");
+  r.set_name("Сбербанк");
+  EXPECT_TRUE(ValidateScreenRequest(r).ok());
+  r.set_country("ru");
+  EXPECT_EQ(ValidateScreenRequest(r).message(),
+            "country: must be an ISO 3166-1 alpha-2 code in upper case, got 'ru'");
+}
+
+TEST(ValidateRecordAccess, NamesTheIndexAndFieldOfTheBadEvent) {
+  const absl::Time now = absl::FromUnixSeconds(1795000000);
+  v1::RecordAccessRequest r;
+  EXPECT_EQ(ValidateRecordAccess(r, IngestLimits(), now).message(), "events: is empty");
+  auto good = [&] {
+    v1::AccessEvent e;
+    e.set_customer_id("acct-1");
+    e.set_source_ip("2001:db8::1");
+    e.set_country("CN");
+    e.set_time_unix_ms(absl::ToUnixMillis(now) - 1000);
+    return e;
+  };
+  *r.add_events() = good();
+  EXPECT_TRUE(ValidateRecordAccess(r, IngestLimits(), now).ok());
+  auto expect = [&](v1::AccessEvent e, const std::string& message) {
+    v1::RecordAccessRequest q;
+    *q.add_events() = good();
+    *q.add_events() = e;
+    EXPECT_EQ(ValidateRecordAccess(q, IngestLimits(), now).message(), message);
+  };
+  v1::AccessEvent e = good();
+  e.set_customer_id("");
+  expect(e, "events[1].customer_id: is required");
+  e = good();
+  e.set_source_ip("10.0.0");
+  expect(e, "events[1].source_ip: must be an IPv4 or IPv6 address, got '10.0.0'");
+  e = good();
+  e.set_country("China");
+  expect(e, "events[1].country: must be an ISO 3166-1 alpha-2 code in upper case, got 'China'");
+  e = good();
+  e.set_time_unix_ms(absl::ToUnixMillis(now + absl::Hours(1)));
+  EXPECT_NE(
+      [&] {
+        v1::RecordAccessRequest q;
+        *q.add_events() = e;
+        return std::string(ValidateRecordAccess(q, IngestLimits(), now).message());
+      }()
+          .find("events[0].time_unix_ms: event time"),
+      std::string::npos);
+  e = good();
+  e.set_channel(std::string(33, 'c'));
+  expect(e, "events[1].channel: is longer than 32 bytes");
+  v1::RecordAccessRequest many;
+  for (int i = 0; i < 10001; ++i) *many.add_events() = good();
+  EXPECT_EQ(ValidateRecordAccess(many, IngestLimits(), now).message(),
+            "events: 10001 events, at most 10000");
+}
+
 }  // namespace
 }  // namespace redflag
