@@ -58,21 +58,26 @@ class PythonClientTest(unittest.TestCase):
         import grpc
         from redflag.v1 import (common_pb2, jobs_pb2, jobs_pb2_grpc, telemetry_pb2,
                                 telemetry_pb2_grpc, customers_pb2, customers_pb2_grpc,
-                                compute_pb2, compute_pb2_grpc)
+                                compute_pb2, compute_pb2_grpc, screening_pb2, screening_pb2_grpc,
+                                access_pb2, access_pb2_grpc)
         from grpc.health.v1 import health_pb2, health_pb2_grpc as health_grpc
         from grpc.reflection.v1alpha import reflection_pb2 as refl_pb2
         from grpc.reflection.v1alpha import reflection_pb2_grpc as refl_grpc
         pb = type("pb", (), dict(common=common_pb2, jobs=jobs_pb2, jobs_grpc=jobs_pb2_grpc,
                                  telemetry=telemetry_pb2, telemetry_grpc=telemetry_pb2_grpc,
                                  customers=customers_pb2, customers_grpc=customers_pb2_grpc,
-                                 compute=compute_pb2, compute_grpc=compute_pb2_grpc))
+                                 compute=compute_pb2, compute_grpc=compute_pb2_grpc,
+                                 screening=screening_pb2, screening_grpc=screening_pb2_grpc,
+                                 access=access_pb2, access_grpc=access_pb2_grpc))
         cls.grpc_port, cls.http_port = free_port(), free_port()
         cls.log = open(os.path.join(cls.tmp, "redflagd.log"), "w")
         cls.proc = subprocess.Popen(
             [REDFLAGD, "--data-dir", os.path.join(cls.tmp, "data"),
              "--grpc-listen", f"127.0.0.1:{cls.grpc_port}",
              "--http-listen", f"127.0.0.1:{cls.http_port}",
-             "--port-file", os.path.join(cls.tmp, "ports.json")],
+             "--port-file", os.path.join(cls.tmp, "ports.json"),
+             "-o", "screening.csl_file=" + os.path.join(
+                 REPO, "tests/data/screening/csl_sample_2025-06-25/consolidated.csv")],
             stdout=cls.log, stderr=cls.log)
         deadline = time.time() + 30
         while not os.path.exists(os.path.join(cls.tmp, "ports.json")):
@@ -102,7 +107,8 @@ class PythonClientTest(unittest.TestCase):
         names = {s.name for r in responses for s in r.list_services_response.service}
         for want in ("redflag.v1.TelemetryService", "redflag.v1.JobService",
                      "redflag.v1.CustomerService", "redflag.v1.AlertService",
-                     "redflag.v1.ComputeService", "grpc.health.v1.Health"):
+                     "redflag.v1.ComputeService", "redflag.v1.ScreeningService",
+                     "redflag.v1.AccessService", "grpc.health.v1.Health"):
             self.assertIn(want, names)
 
     def test_register_stream_and_read_totals(self):
@@ -185,9 +191,43 @@ class PythonClientTest(unittest.TestCase):
         got = stub.GetCustomer(pb.customers.GetCustomerRequest(customer_id="acct-py"), timeout=5)
         self.assertEqual(got.profile.legal_name, "Python Test Co")
 
+    def test_screening_finds_a_listed_name_with_its_evidence(self):
+        stub = pb.screening_grpc.ScreeningServiceStub(self.channel)
+        resp = stub.Screen(pb.screening.ScreenRequest(name="Hebei Semiconductor Research Institute",
+                                                     country="CN"), timeout=5)
+        self.assertEqual(list(resp.lists), ["csl"])
+        self.assertEqual(len(resp.hits), 1)
+        hit = resp.hits[0]
+        self.assertEqual(hit.source_code, "EL")
+        self.assertTrue(hit.alias)
+        self.assertTrue(hit.exact)
+        self.assertEqual(hit.listed_name,
+                         "China Electronics Technology Group Corporation 13th Research Institute (CETC 13)")
+        self.assertIn("same words after normalisation", hit.reason)
+        none = stub.Screen(pb.screening.ScreenRequest(name="Python Test Co"), timeout=5)
+        self.assertEqual(len(none.hits), 0)
+        lists = stub.ListLists(pb.screening.ListListsRequest(), timeout=5)
+        self.assertEqual([(l.name, l.entries, l.bad_rows) for l in lists.lists], [("csl", 13, 0)])
+        with self.assertRaises(grpc.RpcError) as err:
+            stub.Screen(pb.screening.ScreenRequest(name=""), timeout=5)
+        self.assertEqual(err.exception.details(), "name: is required")
+
+    def test_access_events_are_counted_once_per_customer(self):
+        stub = pb.access_grpc.AccessServiceStub(self.channel)
+        now_ms = int(time.time() * 1000)
+        events = [pb.access.AccessEvent(customer_id="acct-py-access", source_ip="192.0.2.%d" % i,
+                                        country="CN" if i % 2 else "DE", time_unix_ms=now_ms - 1000 * i,
+                                        channel="ssh") for i in range(1, 7)]
+        self.assertEqual(stub.RecordAccess(pb.access.RecordAccessRequest(events=events), timeout=5).recorded, 6)
+        stub.RecordAccess(pb.access.RecordAccessRequest(events=events), timeout=5)
+        summary = stub.GetAccessSummary(pb.access.GetAccessSummaryRequest(customer_id="acct-py-access"),
+                                        timeout=5)
+        self.assertEqual((summary.events, summary.flagged_events), (6, 3))
+
     def test_metrics_pass_promtool(self):
         body = urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/metrics", timeout=5).read()
         self.assertIn(b"redflag_ingest_samples_total", body)
+        self.assertIn(b'redflag_screening_list_entries{list="csl"} 13', body)
         check = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True)
         self.assertEqual(check.returncode, 0, check.stdout.decode() + check.stderr.decode())
 
