@@ -2,6 +2,8 @@
 BUILD ?= build
 JOBS ?= 2
 CONFIG ?= config/redflagd.yaml
+# Extra redflagd arguments, e.g. ARGS='-o screening.csl_file=/lists/consolidated.csv'
+ARGS ?=
 CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 
 .PHONY: deps build run test unit fuzz bench format clean
@@ -15,7 +17,7 @@ build: deps
 
 run: build
 	@mkdir -p var
-	./$(BUILD)/daemon/redflagd --config $(CONFIG)
+	./$(BUILD)/daemon/redflagd --config $(CONFIG) $(ARGS)
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure
