@@ -1,22 +1,12 @@
 #include "detectors/access_geography.h"
 
-#include <fstream>
-#include <sstream>
-
+#include "detectors/shipped_country_policy.h"
 #include "gtest/gtest.h"
 
 namespace redflag::detectors {
 namespace {
 
-const CountryPolicy& Policy() {
-  static const CountryPolicy p = [] {
-    std::ifstream in(std::string(REDFLAG_SOURCE_DIR) + "/config/country_groups.csv");
-    std::stringstream s;
-    s << in.rdbuf();
-    return CountryPolicy::Parse(s.str(), "country_groups.csv").value();
-  }();
-  return p;
-}
+const CountryPolicy& Policy() { return ShippedCountryPolicy(); }
 
 TEST(AccessGeography, D5MacauAndAnonymisersAreFlaggedOnce) {
   const absl::CivilDay day(2026, 11, 24);

@@ -1,19 +1,10 @@
 #include "detectors/adversary_link.h"
 
-#include <fstream>
-#include <sstream>
-
+#include "detectors/shipped_country_policy.h"
 #include "gtest/gtest.h"
 
 namespace redflag::detectors {
 namespace {
-
-CountryPolicy Shipped() {
-  std::ifstream in(std::string(REDFLAG_SOURCE_DIR) + "/config/country_groups.csv");
-  std::stringstream s;
-  s << in.rdbuf();
-  return CountryPolicy::Parse(s.str(), "country_groups.csv").value();
-}
 
 v1::CustomerProfile Customer(const std::string& hq) {
   v1::CustomerProfile p;
@@ -24,9 +15,8 @@ v1::CustomerProfile Customer(const std::string& hq) {
 }
 
 std::vector<AdversaryLink> Links(const v1::CustomerProfile& c, absl::CivilDay day) {
-  static const CountryPolicy policy = Shipped();
   return FindAdversaryLinks(c, FindUltimateParent(c, [](const std::string&) { return nullptr; }),
-                            policy, day);
+                            ShippedCountryPolicy(), day);
 }
 
 TEST(AdversaryLink, ACambodianHeadquartersCountsBeforeTheRemovalOnly) {

@@ -97,16 +97,11 @@ absl::StatusOr<uint32_t> AccessLog::Record(const v1::RecordAccessRequest& reques
 absl::StatusOr<detectors::AccessTally> AccessLog::Tally(const std::string& customer_id,
                                                         absl::Time now) {
   detectors::AccessTally tally;
-  absl::Status bad;
   const int64_t end_ms = absl::ToUnixMillis(now);
-  absl::Status s = store_.Scan(
-      Domain::kAccess, Prefix(customer_id), From(customer_id, absl::ToUnixMillis(now - window_)),
-      [&](absl::string_view key, absl::string_view value) {
-        v1::AccessEvent e;
-        if (!e.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          bad = absl::DataLossError(absl::StrCat("access/", customer_id, ": unreadable record"));
-          return false;
-        }
+  absl::Status s = ScanMessages<v1::AccessEvent>(
+      store_, Domain::kAccess, Prefix(customer_id),
+      From(customer_id, absl::ToUnixMillis(now - window_)),
+      [&](absl::string_view, const v1::AccessEvent& e) {
         if (e.time_unix_ms() > end_ms) return false;
         const absl::CivilDay day =
             absl::ToCivilDay(absl::FromUnixMillis(e.time_unix_ms()), absl::UTCTimeZone());
@@ -114,7 +109,6 @@ absl::StatusOr<detectors::AccessTally> AccessLog::Tally(const std::string& custo
         return true;
       });
   if (!s.ok()) return s;
-  if (!bad.ok()) return bad;
   return tally;
 }
 

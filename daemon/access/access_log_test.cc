@@ -2,11 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
 #include "daemon/storage/memory_store.h"
+#include "detectors/shipped_country_policy.h"
 
 namespace redflag {
 namespace {
@@ -15,11 +13,7 @@ const absl::Time kNow =
     absl::FromCivil(absl::CivilSecond(2026, 11, 24, 12, 0, 0), absl::UTCTimeZone());
 
 std::shared_ptr<const detectors::CountryPolicy> Policy() {
-  std::ifstream in(std::string(REDFLAG_SOURCE_DIR) + "/config/country_groups.csv");
-  std::stringstream s;
-  s << in.rdbuf();
-  return std::make_shared<const detectors::CountryPolicy>(
-      detectors::CountryPolicy::Parse(s.str(), "country_groups.csv").value());
+  return std::make_shared<const detectors::CountryPolicy>(detectors::ShippedCountryPolicy());
 }
 
 class AccessLogTest : public ::testing::Test {

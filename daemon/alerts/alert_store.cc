@@ -83,25 +83,18 @@ absl::StatusOr<v1::AlertEvent::Kind> AlertStore::Put(const v1::Alert& alert) {
 absl::StatusOr<v1::ListAlertsResponse> AlertStore::List(const v1::ListAlertsRequest& req) {
   const uint32_t page = req.page_size() == 0 ? 100 : std::min<uint32_t>(req.page_size(), 1000);
   v1::ListAlertsResponse out;
-  absl::Status bad;
-  absl::Status s = store_.Scan(
-      Domain::kAlerts, "", req.page_token(), [&](absl::string_view k, absl::string_view v) {
+  absl::Status s = ScanMessages<v1::Alert>(
+      store_, Domain::kAlerts, "", req.page_token(), [&](absl::string_view k, const v1::Alert& a) {
         if (!req.page_token().empty() && k == req.page_token()) return true;
-        v1::Alert a;
-        if (!a.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
-          bad = absl::DataLossError(absl::StrCat("alerts/", k, ": unreadable record"));
-          return false;
-        }
         if (!AlertMatches(req.filter(), a)) return true;
         if (static_cast<uint32_t>(out.alerts_size()) == page) {
           out.set_next_page_token(out.alerts(out.alerts_size() - 1).alert_id());
           return false;
         }
-        *out.add_alerts() = std::move(a);
+        *out.add_alerts() = a;
         return true;
       });
   if (!s.ok()) return s;
-  if (!bad.ok()) return bad;
   return out;
 }
 
@@ -109,20 +102,15 @@ absl::StatusOr<std::shared_ptr<AlertWatch>> AlertStore::Watch(const v1::AlertFil
                                                               size_t capacity) {
   auto watch = std::make_shared<AlertWatch>(filter, capacity);
   std::lock_guard<std::mutex> lock(mu_);
-  absl::Status bad;
-  absl::Status s =
-      store_.Scan(Domain::kAlerts, "", "", [&](absl::string_view k, absl::string_view v) {
-        v1::AlertEvent e;
-        e.set_kind(v1::AlertEvent::KIND_EXISTING);
-        if (!e.mutable_alert()->ParseFromArray(v.data(), static_cast<int>(v.size()))) {
-          bad = absl::DataLossError(absl::StrCat("alerts/", k, ": unreadable record"));
-          return false;
-        }
-        watch->Offer(e);
-        return true;
-      });
+  absl::Status s = ScanMessages<v1::Alert>(store_, Domain::kAlerts, "", "",
+                                           [&](absl::string_view, const v1::Alert& a) {
+                                             v1::AlertEvent e;
+                                             e.set_kind(v1::AlertEvent::KIND_EXISTING);
+                                             *e.mutable_alert() = a;
+                                             watch->Offer(e);
+                                             return true;
+                                           });
   if (!s.ok()) return s;
-  if (!bad.ok()) return bad;
   watches_.push_back(watch);
   return watch;
 }

@@ -2,11 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "daemon/compute/compute_test_jobs.h"
 #include "daemon/storage/memory_store.h"
+#include "detectors/shipped_country_policy.h"
 
 namespace redflag {
 namespace {
@@ -20,11 +18,7 @@ const int64_t kFeb3 =
     absl::ToUnixMillis(absl::FromCivil(absl::CivilDay(2026, 2, 3), absl::UTCTimeZone()));
 
 std::shared_ptr<const detectors::CountryPolicy> Policy() {
-  std::ifstream in(std::string(REDFLAG_SOURCE_DIR) + "/config/country_groups.csv");
-  std::stringstream s;
-  s << in.rdbuf();
-  return std::make_shared<const detectors::CountryPolicy>(
-      detectors::CountryPolicy::Parse(s.str(), "country_groups.csv").value());
+  return std::make_shared<const detectors::CountryPolicy>(detectors::ShippedCountryPolicy());
 }
 
 class AdversaryTrainingTest : public ::testing::Test {

@@ -46,20 +46,13 @@ absl::StatusOr<v1::Customer> CustomerRegistry::Get(const std::string& customer_i
 absl::StatusOr<std::vector<v1::Customer>> CustomerRegistry::Versions(
     const std::string& customer_id) {
   std::vector<v1::Customer> out;
-  absl::Status bad;
-  absl::Status s = store_.Scan(Domain::kCustomerHistory, CustomerHistoryPrefix(customer_id), "",
-                               [&](absl::string_view k, absl::string_view v) {
-                                 v1::Customer c;
-                                 if (!c.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
-                                   bad = absl::DataLossError(absl::StrCat(
-                                       "customer_history/", customer_id, ": unreadable record"));
-                                   return false;
-                                 }
-                                 out.push_back(std::move(c));
-                                 return true;
-                               });
+  absl::Status s = ScanMessages<v1::Customer>(store_, Domain::kCustomerHistory,
+                                              CustomerHistoryPrefix(customer_id), "",
+                                              [&](absl::string_view, const v1::Customer& c) {
+                                                out.push_back(c);
+                                                return true;
+                                              });
   if (!s.ok()) return s;
-  if (!bad.ok()) return bad;
   if (out.empty()) {
     return absl::NotFoundError(absl::StrCat("customer_id: unknown customer '", customer_id, "'"));
   }
@@ -94,18 +87,9 @@ absl::StatusOr<std::map<std::string, std::string>> CustomerRegistry::UltimatePar
 }
 
 absl::Status CustomerRegistry::ForEach(const std::function<bool(const v1::Customer&)>& fn) {
-  absl::Status bad;
-  absl::Status s =
-      store_.Scan(Domain::kCustomers, "", "", [&](absl::string_view k, absl::string_view v) {
-        v1::Customer c;
-        if (!c.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
-          bad = absl::DataLossError(absl::StrCat("customers/", k, ": unreadable record"));
-          return false;
-        }
-        return fn(c);
-      });
-  if (!s.ok()) return s;
-  return bad;
+  return ScanMessages<v1::Customer>(
+      store_, Domain::kCustomers, "", "",
+      [&](absl::string_view, const v1::Customer& c) { return fn(c); });
 }
 
 }  // namespace redflag

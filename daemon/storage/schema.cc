@@ -28,18 +28,12 @@ const std::vector<Migration>& Migrations() {
        [](Store&, WriteBatch&) { return absl::OkStatus(); }},
       {2, "customer profile history: each stored profile becomes its own first kept version",
        [](Store& store, WriteBatch& batch) {
-         absl::Status bad;
-         absl::Status s = store.Scan(
-             Domain::kCustomers, "", "", [&](absl::string_view key, absl::string_view value) {
-               v1::Customer c;
-               if (!c.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-                 bad = absl::DataLossError(absl::StrCat("customers/", key, ": unreadable record"));
-                 return false;
-               }
-               batch.Put(Domain::kCustomerHistory, CustomerHistoryKey(key, c.version()), value);
+         return ScanMessages<v1::Customer>(
+             store, Domain::kCustomers, "", "", [&](absl::string_view key, const v1::Customer& c) {
+               batch.Put(Domain::kCustomerHistory, CustomerHistoryKey(key, c.version()),
+                         c.SerializeAsString());
                return true;
              });
-         return s.ok() ? bad : s;
        }},
   };
   return m;

@@ -84,6 +84,24 @@ absl::StatusOr<std::optional<Message>> GetMessage(Store& store, Domain d, absl::
   return m;
 }
 
+// Visits the stored protobuf messages of `d` under `prefix` from `from`, in
+// key order, until `fn` returns false; DATA_LOSS naming "<domain>/<key>" for
+// bytes that do not parse.
+template <typename Message>
+absl::Status ScanMessages(Store& store, Domain d, absl::string_view prefix, absl::string_view from,
+                          const std::function<bool(absl::string_view key, const Message&)>& fn) {
+  absl::Status bad;
+  absl::Status s = store.Scan(d, prefix, from, [&](absl::string_view key, absl::string_view value) {
+    Message m;
+    if (!m.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      bad = absl::DataLossError(absl::StrCat(DomainName(d), "/", key, ": unreadable record"));
+      return false;
+    }
+    return fn(key, m);
+  });
+  return s.ok() ? bad : s;
+}
+
 struct RocksDbOptions {
   // Memory for write buffers across domains; the ledger gets most of it.
   uint64_t write_buffer_bytes = 128ull << 20;
