@@ -259,6 +259,9 @@ const std::vector<KeySpec>& Keys() {
       {"screening.max_bad_row_fraction", "incubating",
        "a list file with more unreadable rows than this share is refused",
        Fraction(&Config::screening, &ScreeningConfig::max_bad_row_fraction, 0, 1)},
+      {"screening.min_kept_fraction", "incubating",
+       "a new list version with fewer entries than this share of the one in use is refused",
+       Fraction(&Config::screening, &ScreeningConfig::min_kept_fraction, 0, 1)},
       {"policy.country_groups_file", "incubating",
        "dated country groups CSV: D:5, Macau, AI authorization destinations",
        [](const std::string& v, Config& c) -> std::string {

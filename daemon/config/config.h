@@ -69,6 +69,9 @@ struct ScreeningConfig {
   // A file with a larger share of unreadable rows is refused (the loaded
   // version stays).
   double max_bad_row_fraction = 0.01;
+  // A new version must keep at least this share of the entries in use (a
+  // file cut short by a failed copy is not a list that shrank); 0 disables.
+  double min_kept_fraction = 0.5;
 };
 
 // Country groups and how detections read them.

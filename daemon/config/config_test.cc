@@ -37,6 +37,7 @@ TEST(Config, ShippedDefaultFileParsesToTheBuiltInDefaults) {
   EXPECT_EQ(file->screening.threshold, builtin->screening.threshold);
   EXPECT_EQ(file->screening.reload_check_interval, builtin->screening.reload_check_interval);
   EXPECT_EQ(file->screening.max_bad_row_fraction, builtin->screening.max_bad_row_fraction);
+  EXPECT_EQ(file->screening.min_kept_fraction, builtin->screening.min_kept_fraction);
   EXPECT_EQ(file->policy.country_groups_file, builtin->policy.country_groups_file);
   EXPECT_EQ(file->policy.hong_kong_as_china, builtin->policy.hong_kong_as_china);
   EXPECT_EQ(file->policy.access_window, builtin->policy.access_window);

@@ -85,7 +85,8 @@ PartyLists::~PartyLists() {
   if (thread_.joinable()) thread_.join();
 }
 
-absl::StatusOr<std::shared_ptr<const LoadedList>> PartyLists::Load(const Source& source) const {
+absl::StatusOr<std::shared_ptr<const LoadedList>> PartyLists::Load(const Source& source,
+                                                                   size_t in_use) const {
   std::vector<std::string> texts;
   for (const std::string& f : source.files) {
     absl::StatusOr<std::string> t = ReadFile(f);
@@ -119,6 +120,11 @@ absl::StatusOr<std::shared_ptr<const LoadedList>> PartyLists::Load(const Source&
                      " rows unreadable, more than screening.max_bad_row_fraction ",
                      config_.max_bad_row_fraction));
   }
+  if (static_cast<double>(good) < config_.min_kept_fraction * static_cast<double>(in_use)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source.files[0], ": ", good, " entries, fewer than screening.min_kept_fraction ",
+        config_.min_kept_fraction, " of the ", in_use, " in use (a file cut short?)"));
+  }
   screening::NameNormalizer* normalizer = ThreadNormalizer();
   if (normalizer == nullptr) return absl::InternalError("name normaliser unavailable (ICU)");
   auto loaded = std::make_shared<LoadedList>();
@@ -139,11 +145,13 @@ std::vector<std::string> PartyLists::Refresh(bool force) {
   for (Source& source : sources_) {
     int64_t mtime = 0;
     const std::string sig = Signature(source.files, &mtime);
+    size_t in_use = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!force && sig == source.seen) continue;
+      if (source.status.in_use) in_use = source.status.in_use->index->entries().size();
     }
-    absl::StatusOr<std::shared_ptr<const LoadedList>> loaded = Load(source);
+    absl::StatusOr<std::shared_ptr<const LoadedList>> loaded = Load(source, in_use);
     std::lock_guard<std::mutex> lock(mu_);
     source.seen = sig;
     if (!loaded.ok()) {

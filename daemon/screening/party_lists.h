@@ -1,8 +1,8 @@
 // The restricted-party lists in use: loaded from the files the config names,
 // re-read when a file changes (checked on a timer, or at once on SIGHUP), and
-// swapped in whole. A new version that fails to read, holds no entries or too
-// many unreadable rows is refused: the version in use stays, and the refusal
-// is logged and counted.
+// swapped in whole. A new version that fails to read, holds no entries, too
+// many unreadable rows or far fewer entries than the version in use is
+// refused: the version in use stays, and the refusal is logged and counted.
 #pragma once
 
 #include <atomic>
@@ -78,7 +78,8 @@ class PartyLists {
     ListStatus status;
   };
   // Loads one source's files; an error says why the version is refused.
-  absl::StatusOr<std::shared_ptr<const LoadedList>> Load(const Source& source) const;
+  // `in_use`: the entries of the version in use (0 if none).
+  absl::StatusOr<std::shared_ptr<const LoadedList>> Load(const Source& source, size_t in_use) const;
 
   const ScreeningConfig config_;
   mutable std::mutex mu_;  // guards sources_' status and seen

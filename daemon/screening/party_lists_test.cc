@@ -114,6 +114,30 @@ TEST_F(PartyListsTest, AFewBadRowsLoadTheRestAndTheNewVersionIsUsed) {
   EXPECT_NE(lists.Status()[0].last_error.find("1 of 14 rows unreadable"), std::string::npos);
 }
 
+TEST_F(PartyListsTest, AFileCutShortIsRefusedUnlessShrinkingIsAllowed) {
+  const std::string good = TestData("csl_2023-11-30/csl.csv");
+  Write("consolidated.csv", good);
+  PartyLists lists(config_);
+  ASSERT_EQ(lists.Refresh(false).size(), 1u);
+  // The first third of the file, as a failed copy leaves it: one unreadable
+  // row (the cut one), far fewer entries.
+  Write("consolidated.csv", good.substr(0, good.size() / 3));
+  EXPECT_TRUE(lists.Refresh(false).empty());
+  EXPECT_NE(lists.Status()[0].last_error.find("fewer than screening.min_kept_fraction 0.5 of the "
+                                              "4226 in use (a file cut short?)"),
+            std::string::npos)
+      << lists.Status()[0].last_error;
+  EXPECT_EQ(lists.Status()[0].in_use->index->entries().size(), 4226u);
+
+  config_.min_kept_fraction = 0;
+  PartyLists shrinking(config_);
+  Write("consolidated.csv", good);
+  ASSERT_EQ(shrinking.Refresh(false).size(), 1u);
+  Write("consolidated.csv", TestData("csl_sample_2025-06-25/consolidated.csv"));
+  EXPECT_EQ(shrinking.Refresh(false).size(), 1u);
+  EXPECT_EQ(shrinking.Status()[0].in_use->index->entries().size(), 13u);
+}
+
 TEST_F(PartyListsTest, OfacNeedsItsThreeFiles) {
   config_.csl_file.clear();
   config_.ofac_sdn_file = (dir_ / "sdn.csv").string();

@@ -78,7 +78,7 @@ class ScreeningEndToEnd : public ::testing::Test {
         dir_.path() + "/data", FreePorts(),
         {"-o", "screening.csl_file=" + (lists_ / "consolidated.csv").string(), "-o",
          "screening.ofac_sdn_file=" + (lists_ / "ofac" / "sdn.csv").string(), "-o",
-         "screening.reload_check_interval=1s"});
+         "screening.reload_check_interval=1s", "-o", "screening.min_kept_fraction=0"});
     ASSERT_TRUE(d.ok()) << d.status();
     daemon_ = std::move(*d);
   }
