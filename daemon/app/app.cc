@@ -144,7 +144,8 @@ absl::Status StartCustomerRulesStep(AppState& app) {
 // /metrics); ingestion and every other detection still start.
 absl::Status StartScreeningStep(AppState& app) {
   app.lists = std::make_unique<PartyLists>(app.config.screening);
-  app.screening = std::make_unique<CustomerScreening>(*app.lists, *app.alerts, *app.customers);
+  app.screening = std::make_unique<CustomerScreening>(*app.lists, *app.alerts, *app.customers,
+                                                      app.config.policy.bis_affiliates_rule);
   if (!app.lists->configured()) {
     log::Warn("no restricted-party list configured (screening.csl_file, screening.ofac_sdn_file)");
     return absl::OkStatus();

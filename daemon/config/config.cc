@@ -273,6 +273,11 @@ const std::vector<KeySpec>& Keys() {
        [](const std::string& v, Config& c) -> std::string {
          return ParseBool(v, &c.policy.hong_kong_as_china);
        }},
+      {"policy.bis_affiliates_rule", "incubating",
+       "ownership of 50 % or more by Entity List / MEU parties counts as listed",
+       [](const std::string& v, Config& c) -> std::string {
+         return ParseBool(v, &c.policy.bis_affiliates_rule);
+       }},
       {"policy.access_window", "incubating", "window of the access-geography finding",
        [](const std::string& v, Config& c) -> std::string {
          return ParseDurationIn(v, absl::Hours(1), absl::Hours(24 * 366), &c.policy.access_window);

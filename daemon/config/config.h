@@ -78,6 +78,10 @@ struct ScreeningConfig {
 struct PolicyConfig {
   std::string country_groups_file = "config/country_groups.csv";
   bool hong_kong_as_china = true;
+  // BIS's affiliates rule: parties 50 % or more owned by Entity List or
+  // Military End User parties count as listed (OFAC's 50 % rule for SDNs
+  // always applies).
+  bool bis_affiliates_rule = true;
   // Access geography (R7): over this window, a customer headquartered outside
   // D:5/Macau with at least min_events access events, of which at least
   // flagged_share come from D:5/Macau or anonymisers, is a finding.

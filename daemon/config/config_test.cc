@@ -40,6 +40,7 @@ TEST(Config, ShippedDefaultFileParsesToTheBuiltInDefaults) {
   EXPECT_EQ(file->screening.min_kept_fraction, builtin->screening.min_kept_fraction);
   EXPECT_EQ(file->policy.country_groups_file, builtin->policy.country_groups_file);
   EXPECT_EQ(file->policy.hong_kong_as_china, builtin->policy.hong_kong_as_china);
+  EXPECT_EQ(file->policy.bis_affiliates_rule, builtin->policy.bis_affiliates_rule);
   EXPECT_EQ(file->policy.access_window, builtin->policy.access_window);
   EXPECT_EQ(file->policy.access_min_events, builtin->policy.access_min_events);
   EXPECT_EQ(file->policy.access_flagged_share, builtin->policy.access_flagged_share);

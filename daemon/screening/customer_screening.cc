@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "daemon/log/log.h"
 #include "daemon/screening/screening_proto.h"
+#include "detectors/owner_shares.h"
 
 namespace redflag {
 namespace {
@@ -88,7 +89,69 @@ absl::StatusOr<std::vector<v1::ScreeningFinding>> CustomerScreening::Screen(
     AddEvidence(a, "list_sha256", h.list_sha256());
     if (absl::Status s = recorder_.Record(std::move(a), now, true); !s.ok()) return s;
   }
+  if (absl::Status s = JudgeOwnership(profile, findings, now); !s.ok()) return s;
   return findings;
+}
+
+absl::Status CustomerScreening::JudgeOwnership(const v1::CustomerProfile& profile,
+                                               const std::vector<v1::ScreeningFinding>& findings,
+                                               absl::Time now) {
+  // The best hit per field on a list whose 50 % rule applies.
+  std::map<std::string, const v1::ScreeningFinding*> listed;
+  for (const v1::ScreeningFinding& f : findings) {
+    const std::string& code = f.hit().source_code();
+    const bool counts = code == "SDN" || (affiliates_rule_ && (code == "EL" || code == "MEU"));
+    if (!counts) continue;
+    const v1::ScreeningFinding*& best = listed[f.field()];
+    if (best == nullptr || best->hit().score() < f.hit().score()) best = &f;
+  }
+  double share = 0;
+  bool all_exact = true;
+  std::vector<std::string> owners, unknown;
+  for (const detectors::OwnerShare& o : detectors::OwnerShares(profile)) {
+    auto it = listed.find(o.field);
+    if (it == listed.end()) continue;
+    const v1::ScreeningHit& h = it->second->hit();
+    const std::string who = absl::StrFormat("%s (%s %s entry %s, score %.2f)", o.name, h.list(),
+                                            h.source_code(), h.entry_id(), h.score());
+    if (!o.known) {
+      unknown.push_back(absl::StrCat(o.field, ": ", who));
+      continue;
+    }
+    share += o.percent;
+    all_exact = all_exact && h.exact();
+    owners.push_back(absl::StrFormat("%s: %g%% %s", o.field, o.percent, who));
+  }
+  const std::string& id = profile.customer_id();
+  if (share >= 50) {
+    v1::Alert a = NewAlert("listed_ownership", "customer", id, "50_percent");
+    a.set_customer_id(id);
+    a.set_level("50_percent");
+    a.set_severity(all_exact ? v1::SEVERITY_CRITICAL : v1::SEVERITY_HIGH);
+    a.set_summary(absl::StrFormat(
+        "customer %s is %g%% owned by listed parties: it counts as listed under the 50 %% rules%s",
+        id, share, all_exact ? "" : " if the possible matches are confirmed"));
+    AddEvidence(a, "listed_owners", absl::StrJoin(owners, "; "));
+    AddEvidence(a, "share_percent", absl::StrFormat("%g", share));
+    AddEvidence(a, "basis",
+                affiliates_rule_ ? "OFAC 50 % rule (SDN); BIS affiliates rule (Entity List, MEU)"
+                                 : "OFAC 50 % rule (SDN)");
+    return recorder_.Record(std::move(a), now, true);
+  }
+  if (!unknown.empty()) {
+    v1::Alert a = NewAlert("listed_ownership", "customer", id, "share_unknown");
+    a.set_customer_id(id);
+    a.set_level("share_unknown");
+    a.set_severity(v1::SEVERITY_HIGH);
+    a.set_summary(absl::StrCat("customer ", id,
+                               " has listed owners whose share is not stated: hold until the "
+                               "ownership is known (the 50 % rules may make it listed)"));
+    AddEvidence(a, "owners_share_unknown", absl::StrJoin(unknown, "; "));
+    AddEvidence(a, "listed_owners_known_share", absl::StrJoin(owners, "; "));
+    AddEvidence(a, "share_percent_known", absl::StrFormat("%g", share));
+    return recorder_.Record(std::move(a), now, true);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<size_t> CustomerScreening::ScreenAll(absl::Time now) {

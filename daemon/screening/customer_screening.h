@@ -2,7 +2,8 @@
 // holds (legal name, aliases, ultimate parent, owners, beneficial owners,
 // officers) at each upsert, and every stored customer again when a list
 // changes. Each hit becomes an alert (rule "restricted_party") with the
-// evidence a reviewer needs.
+// evidence a reviewer needs; owners found on the lists whose shares add up to
+// 50 % or more make the customer count as listed (rule "listed_ownership").
 #pragma once
 
 #include <string>
@@ -28,8 +29,14 @@ std::vector<NameToScreen> NamesToScreen(const v1::CustomerProfile& profile);
 
 class CustomerScreening {
  public:
-  CustomerScreening(const PartyLists& lists, AlertStore& alerts, CustomerRegistry& customers)
-      : lists_(lists), recorder_(alerts), customers_(customers) {}
+  // `affiliates_rule`: Entity List and MEU owners count toward 50 % (SDN
+  // owners always do).
+  CustomerScreening(const PartyLists& lists, AlertStore& alerts, CustomerRegistry& customers,
+                    bool affiliates_rule)
+      : lists_(lists),
+        recorder_(alerts),
+        customers_(customers),
+        affiliates_rule_(affiliates_rule) {}
 
   // Screens one profile at `now`, records an alert per listed entry hit, and
   // returns every finding.
@@ -40,9 +47,14 @@ class CustomerScreening {
   absl::StatusOr<size_t> ScreenAll(absl::Time now);
 
  private:
+  // Rule listed_ownership, from the findings of one screening.
+  absl::Status JudgeOwnership(const v1::CustomerProfile& profile,
+                              const std::vector<v1::ScreeningFinding>& findings, absl::Time now);
+
   const PartyLists& lists_;
   AlertRecorder recorder_;
   CustomerRegistry& customers_;
+  const bool affiliates_rule_;
 };
 
 }  // namespace redflag

@@ -42,7 +42,7 @@ TEST(CustomerScreening, OneAlertPerListedEntryWithItsBestNameAndEvidence) {
   MemoryStore store;
   AlertStore alerts(store, false);
   CustomerRegistry customers(store, false);
-  CustomerScreening screening(lists, alerts, customers);
+  CustomerScreening screening(lists, alerts, customers, true);
 
   v1::CustomerProfile p;
   p.set_customer_id("c1");
@@ -73,6 +73,75 @@ TEST(CustomerScreening, OneAlertPerListedEntryWithItsBestNameAndEvidence) {
   // Screening again later changes nothing stored.
   ASSERT_TRUE(screening.Screen(p, absl::FromUnixMillis(9000)).ok());
   EXPECT_EQ(alerts.Get(a.alert_id())->value().first_detected_unix_ms(), 5000);
+}
+
+std::map<std::string, v1::Alert> Stored(AlertStore& alerts) {
+  std::map<std::string, v1::Alert> out;
+  absl::StatusOr<v1::ListAlertsResponse> listed = alerts.List(v1::ListAlertsRequest());
+  EXPECT_TRUE(listed.ok());
+  if (listed.ok()) {
+    for (const v1::Alert& a : listed->alerts()) out[a.alert_id()] = a;
+  }
+  return out;
+}
+
+class ListedOwnership : public ::testing::Test {
+ protected:
+  ListedOwnership() : lists_(Config()), alerts_(store_, false), customers_(store_, false) {
+    EXPECT_EQ(lists_.Refresh(true).size(), 1u);
+  }
+  static ScreeningConfig Config() {
+    ScreeningConfig c;
+    c.csl_file = std::string(REDFLAG_SOURCE_DIR) + "/tests/data/screening/csl_2023-11-30/csl.csv";
+    return c;
+  }
+  // 30 % held by an SDN airline, 40 % by an Entity List university, as the
+  // customer's direct owner.
+  static v1::CustomerProfile Owned(double university_percent) {
+    v1::CustomerProfile p;
+    p.set_customer_id("owned");
+    p.set_legal_name("Harbor Compute Ltd");
+    v1::Person* b = p.add_beneficial_owners();
+    b->set_name("Aerocaribbean Airlines");
+    b->set_ownership_percent(30);
+    v1::OwnershipLink* l = p.add_ownership_chain();
+    l->set_owner_name("Northwestern Polytechnical University");
+    l->set_owner_country("CN");
+    l->set_ownership_percent(university_percent);
+    return p;
+  }
+
+  PartyLists lists_;
+  MemoryStore store_;
+  AlertStore alerts_;
+  CustomerRegistry customers_;
+};
+
+TEST_F(ListedOwnership, SharesOfListedOwnersAddUpToFiftyPercent) {
+  CustomerScreening screening(lists_, alerts_, customers_, true);
+  ASSERT_TRUE(screening.Screen(Owned(40), absl::FromUnixMillis(1)).ok());
+  std::map<std::string, v1::Alert> alerts = Stored(alerts_);
+  ASSERT_TRUE(alerts.contains("listed_ownership/customer/owned/50_percent"));
+  const v1::Alert& a = alerts["listed_ownership/customer/owned/50_percent"];
+  EXPECT_EQ(a.severity(), v1::SEVERITY_CRITICAL);
+  EXPECT_EQ(
+      a.summary(),
+      "customer owned is 70% owned by listed parties: it counts as listed under the 50 % rules");
+}
+
+TEST_F(ListedOwnership, WithoutTheAffiliatesRuleOnlySdnOwnersCount) {
+  CustomerScreening screening(lists_, alerts_, customers_, false);
+  ASSERT_TRUE(screening.Screen(Owned(40), absl::FromUnixMillis(1)).ok());
+  for (const auto& [id, a] : Stored(alerts_)) EXPECT_NE(a.rule(), "listed_ownership") << id;
+}
+
+TEST_F(ListedOwnership, AListedOwnerOfUnknownShareIsAHold) {
+  CustomerScreening screening(lists_, alerts_, customers_, true);
+  ASSERT_TRUE(screening.Screen(Owned(0), absl::FromUnixMillis(1)).ok());
+  std::map<std::string, v1::Alert> alerts = Stored(alerts_);
+  ASSERT_TRUE(alerts.contains("listed_ownership/customer/owned/share_unknown"));
+  EXPECT_EQ(alerts["listed_ownership/customer/owned/share_unknown"].severity(), v1::SEVERITY_HIGH);
+  EXPECT_FALSE(alerts.contains("listed_ownership/customer/owned/50_percent"));
 }
 
 }  // namespace
