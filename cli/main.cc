@@ -376,7 +376,15 @@ int Customers(const Cli& cli, const std::vector<std::string>& args) {
     if (grpc::Status as = AllAlerts(cli, alerts, findings); !as.ok()) {
       return Fail(as, "customers show");
     }
-    std::cout << redflag::cli::FormatCustomer(c, findings);
+    redflag::v1::ListCustomerScreeningsRequest sreq;
+    sreq.set_customer_id(args[1]);
+    sreq.set_limit(1);
+    redflag::v1::ListCustomerScreeningsResponse screenings;
+    grpc::Status ss = redflag::v1::ScreeningService::NewStub(cli.channel)
+                          ->ListCustomerScreenings(cli.Context().get(), sreq, &screenings);
+    if (!ss.ok()) return Fail(ss, "customers show");
+    std::cout << redflag::cli::FormatCustomer(
+        c, {screenings.records().begin(), screenings.records().end()}, findings);
     return 0;
   }
   if (args[0] != "upsert" || args.size() != 2) return Usage(kWhat);

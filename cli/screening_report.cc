@@ -70,7 +70,9 @@ std::string FormatLists(const v1::ListListsResponse& r) {
   return out;
 }
 
-std::string FormatCustomer(const v1::Customer& c, const std::vector<v1::Alert>& findings) {
+std::string FormatCustomer(const v1::Customer& c,
+                           const std::vector<v1::ScreeningRecord>& screenings,
+                           const std::vector<v1::Alert>& findings) {
   const v1::CustomerProfile& p = c.profile();
   std::string out = absl::StrCat("customer ", p.customer_id(), ": ", p.legal_name(), "\n");
   absl::StrAppend(
@@ -84,6 +86,20 @@ std::string FormatCustomer(const v1::Customer& c, const std::vector<v1::Alert>& 
   }
   absl::StrAppend(&out, "  profile version: ", c.version(), " of ", Time(c.updated_unix_ms()),
                   "\n");
+  if (screenings.empty()) {
+    out += "  last screened:   never\n";
+  } else {
+    const v1::ScreeningRecord& r = screenings.front();
+    std::vector<std::string> lists;
+    for (const v1::ListVersion& l : r.lists()) {
+      lists.push_back(
+          absl::StrCat(l.list(), " ", l.sha256().substr(0, 12), " (", l.entries(), " entries)"));
+    }
+    absl::StrAppend(&out, "  last screened:   ", Time(r.screened_unix_ms()), " (", r.trigger(),
+                    ", profile version ", r.profile_version(), "): ", r.names_screened(),
+                    " names against ", lists.empty() ? "no list" : absl::StrJoin(lists, ", "), ", ",
+                    r.entries_hit(), " listed entries hit\n");
+  }
   absl::StrAppend(&out, "\n", findings.size(), findings.size() == 1 ? " finding\n" : " findings\n");
   for (const v1::Alert& a : findings) {
     absl::StrAppend(&out, "\n  [", SeverityName(a.severity()), "] ", a.rule(), " ", a.level(),

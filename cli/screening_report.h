@@ -15,7 +15,9 @@ namespace redflag::cli {
 std::string FormatScreenResponse(const std::string& name, const std::string& country,
                                  const redflag::v1::ScreenResponse& response);
 std::string FormatLists(const redflag::v1::ListListsResponse& response);
+// `screenings`: the latest screening records, newest first (may be empty).
 std::string FormatCustomer(const redflag::v1::Customer& customer,
+                           const std::vector<redflag::v1::ScreeningRecord>& screenings,
                            const std::vector<redflag::v1::Alert>& findings);
 
 }  // namespace redflag::cli

@@ -88,11 +88,23 @@ TEST(FormatCustomer, ProfileThenEveryFindingWithEvidence) {
   e->set_name("ownership_path");
   e->set_value("Acme Cloud Inc (US) <- 60% Dragon Holdings (CN)");
   a.add_evidence()->set_name("empty");
-  EXPECT_EQ(FormatCustomer(c, {a}),
+  v1::ScreeningRecord r;
+  r.set_screened_unix_ms(1700000060000);
+  r.set_trigger("upsert");
+  r.set_profile_version(2);
+  r.set_names_screened(3);
+  r.set_entries_hit(0);
+  v1::ListVersion* l = r.add_lists();
+  l->set_list("csl");
+  l->set_sha256("054553ac960f9db1e0b5");
+  l->set_entries(4226);
+  EXPECT_EQ(FormatCustomer(c, {r}, {a}),
             "customer acme: Acme Cloud Inc\n"
             "  headquarters:    US   incorporated: -\n"
             "  ultimate parent: Dragon Holdings (CN)\n"
             "  profile version: 2 of 2023-11-14 22:13:20 UTC\n"
+            "  last screened:   2023-11-14 22:14:20 UTC (upsert, profile version 2): 3 names "
+            "against csl 054553ac960f (4226 entries), 0 listed entries hit\n"
             "\n"
             "1 finding\n"
             "\n"

@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -144,16 +145,19 @@ absl::Status StartCustomerRulesStep(AppState& app) {
 // /metrics); ingestion and every other detection still start.
 absl::Status StartScreeningStep(AppState& app) {
   app.lists = std::make_unique<PartyLists>(app.config.screening);
-  app.screening = std::make_unique<CustomerScreening>(*app.lists, *app.alerts, *app.customers,
-                                                      app.config.policy.bis_affiliates_rule);
+  app.screening = std::make_unique<CustomerScreening>(
+      *app.lists, *app.store, app.config.durability == Durability::kFsync, *app.alerts,
+      *app.customers, app.config.policy.bis_affiliates_rule);
   if (!app.lists->configured()) {
     log::Warn("no restricted-party list configured (screening.csl_file, screening.ofac_sdn_file)");
     return absl::OkStatus();
   }
   app.lists->Refresh(true);
   CustomerScreening* screening = app.screening.get();
-  auto rescreen = [screening](const std::vector<std::string>& changed) {
-    absl::StatusOr<size_t> n = screening->ScreenAll(absl::Now());
+  // Called on the lists' thread only: first at start, then on each change.
+  auto rescreen = [screening, at_start = true](const std::vector<std::string>& changed) mutable {
+    absl::StatusOr<size_t> n =
+        screening->ScreenAll(absl::Now(), std::exchange(at_start, false) ? "start" : "list_change");
     if (!n.ok()) {
       log::Error("re-screening customers failed", {{"error", n.status().ToString()}});
       return;

@@ -1,7 +1,9 @@
 #include "daemon/screening/customer_screening.h"
 
+#include <algorithm>
 #include <map>
 
+#include "absl/base/internal/endian.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -43,12 +45,15 @@ std::vector<NameToScreen> NamesToScreen(const v1::CustomerProfile& p) {
 }
 
 absl::StatusOr<std::vector<v1::ScreeningFinding>> CustomerScreening::Screen(
-    const v1::CustomerProfile& profile, absl::Time now) {
+    const v1::Customer& customer, absl::Time now, absl::string_view trigger) {
+  const v1::CustomerProfile& profile = customer.profile();
+  const PartyLists::Snapshot lists = lists_.InUse();
+  const std::vector<NameToScreen> names = NamesToScreen(profile);
   std::vector<v1::ScreeningFinding> findings;
   // One alert per listed entry: its best-scoring name of the profile.
   std::map<std::string, size_t> best_of_entry;
-  for (const NameToScreen& n : NamesToScreen(profile)) {
-    for (const ListHit& h : lists_.Screen(n.name, n.country)) {
+  for (const NameToScreen& n : names) {
+    for (const ListHit& h : lists_.Screen(n.name, n.country, lists)) {
       v1::ScreeningFinding f;
       f.set_field(n.field);
       f.set_screened_name(n.name);
@@ -90,7 +95,49 @@ absl::StatusOr<std::vector<v1::ScreeningFinding>> CustomerScreening::Screen(
     if (absl::Status s = recorder_.Record(std::move(a), now, true); !s.ok()) return s;
   }
   if (absl::Status s = JudgeOwnership(profile, findings, now); !s.ok()) return s;
+
+  v1::ScreeningRecord record;
+  record.set_customer_id(profile.customer_id());
+  record.set_profile_version(customer.version());
+  record.set_screened_unix_ms(absl::ToUnixMillis(now));
+  record.set_trigger(std::string(trigger));
+  for (const auto& l : lists) {
+    v1::ListVersion* v = record.add_lists();
+    v->set_list(l->name);
+    v->set_sha256(l->sha256);
+    v->set_entries(l->index->entries().size());
+    v->set_file_mtime_unix_ms(l->file_mtime_unix * 1000);
+  }
+  record.set_names_screened(static_cast<uint32_t>(names.size()));
+  record.set_findings(static_cast<uint32_t>(findings.size()));
+  record.set_entries_hit(static_cast<uint32_t>(best_of_entry.size()));
+  std::string key = profile.customer_id();
+  key.push_back('\0');
+  char be[12];
+  absl::big_endian::Store64(be, static_cast<uint64_t>(record.screened_unix_ms()));
+  absl::big_endian::Store32(be + 8, sequence_.fetch_add(1));
+  key.append(be, sizeof(be));
+  std::unique_ptr<WriteBatch> batch = store_.NewBatch();
+  batch->Put(Domain::kScreenings, key, record.SerializeAsString());
+  if (absl::Status s = store_.Write(*batch, sync_); !s.ok()) return s;
   return findings;
+}
+
+absl::StatusOr<std::vector<v1::ScreeningRecord>> CustomerScreening::Records(
+    const std::string& customer_id, size_t limit) {
+  std::string prefix = customer_id;
+  prefix.push_back('\0');
+  std::vector<v1::ScreeningRecord> all;
+  absl::Status s =
+      ScanMessages<v1::ScreeningRecord>(store_, Domain::kScreenings, prefix, "",
+                                        [&](absl::string_view, const v1::ScreeningRecord& r) {
+                                          all.push_back(r);
+                                          return true;
+                                        });
+  if (!s.ok()) return s;
+  std::reverse(all.begin(), all.end());
+  if (all.size() > limit) all.resize(limit);
+  return all;
 }
 
 absl::Status CustomerScreening::JudgeOwnership(const v1::CustomerProfile& profile,
@@ -154,11 +201,11 @@ absl::Status CustomerScreening::JudgeOwnership(const v1::CustomerProfile& profil
   return absl::OkStatus();
 }
 
-absl::StatusOr<size_t> CustomerScreening::ScreenAll(absl::Time now) {
+absl::StatusOr<size_t> CustomerScreening::ScreenAll(absl::Time now, absl::string_view trigger) {
   size_t screened = 0;
   absl::Status failed;
   absl::Status s = customers_.ForEach([&](const v1::Customer& c) {
-    absl::StatusOr<std::vector<v1::ScreeningFinding>> f = Screen(c.profile(), now);
+    absl::StatusOr<std::vector<v1::ScreeningFinding>> f = Screen(c, now, trigger);
     if (!f.ok()) {
       failed = f.status();
       return false;

@@ -6,6 +6,7 @@
 // 50 % or more make the customer count as listed (rule "listed_ownership").
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -30,21 +31,29 @@ std::vector<NameToScreen> NamesToScreen(const v1::CustomerProfile& profile);
 class CustomerScreening {
  public:
   // `affiliates_rule`: Entity List and MEU owners count toward 50 % (SDN
-  // owners always do).
-  CustomerScreening(const PartyLists& lists, AlertStore& alerts, CustomerRegistry& customers,
-                    bool affiliates_rule)
+  // owners always do). Screening records go to `store`.
+  CustomerScreening(const PartyLists& lists, Store& store, bool sync, AlertStore& alerts,
+                    CustomerRegistry& customers, bool affiliates_rule)
       : lists_(lists),
+        store_(store),
+        sync_(sync),
         recorder_(alerts),
         customers_(customers),
         affiliates_rule_(affiliates_rule) {}
 
-  // Screens one profile at `now`, records an alert per listed entry hit, and
-  // returns every finding.
-  absl::StatusOr<std::vector<v1::ScreeningFinding>> Screen(const v1::CustomerProfile& profile,
-                                                           absl::Time now);
+  // Screens one customer's profile at `now` against the lists in use,
+  // records an alert per listed entry hit and the screening itself
+  // (`trigger`: "upsert", "list_change", "start"), and returns every finding.
+  absl::StatusOr<std::vector<v1::ScreeningFinding>> Screen(const v1::Customer& customer,
+                                                           absl::Time now,
+                                                           absl::string_view trigger);
 
   // Every stored customer again; returns how many were screened.
-  absl::StatusOr<size_t> ScreenAll(absl::Time now);
+  absl::StatusOr<size_t> ScreenAll(absl::Time now, absl::string_view trigger);
+
+  // A customer's screening records, newest first, at most `limit`.
+  absl::StatusOr<std::vector<v1::ScreeningRecord>> Records(const std::string& customer_id,
+                                                           size_t limit);
 
  private:
   // Rule listed_ownership, from the findings of one screening.
@@ -52,6 +61,9 @@ class CustomerScreening {
                               const std::vector<v1::ScreeningFinding>& findings, absl::Time now);
 
   const PartyLists& lists_;
+  Store& store_;
+  const bool sync_;
+  std::atomic<uint32_t> sequence_{0};  // orders records of the same millisecond
   AlertRecorder recorder_;
   CustomerRegistry& customers_;
   const bool affiliates_rule_;

@@ -9,6 +9,13 @@
 namespace redflag {
 namespace {
 
+v1::Customer AsCustomer(const v1::CustomerProfile& p, uint64_t version = 3) {
+  v1::Customer c;
+  *c.mutable_profile() = p;
+  c.set_version(version);
+  return c;
+}
+
 TEST(NamesToScreen, EveryNameOfAProfileWithItsFieldAndCountry) {
   v1::CustomerProfile p;
   p.set_legal_name("Acme AI");
@@ -42,7 +49,7 @@ TEST(CustomerScreening, OneAlertPerListedEntryWithItsBestNameAndEvidence) {
   MemoryStore store;
   AlertStore alerts(store, false);
   CustomerRegistry customers(store, false);
-  CustomerScreening screening(lists, alerts, customers, true);
+  CustomerScreening screening(lists, store, false, alerts, customers, true);
 
   v1::CustomerProfile p;
   p.set_customer_id("c1");
@@ -50,7 +57,7 @@ TEST(CustomerScreening, OneAlertPerListedEntryWithItsBestNameAndEvidence) {
   p.add_aliases("Rosoboroneksport OAO");     // the same entry again
   p.add_officers()->set_name("Jane Smith");  // nothing
   absl::StatusOr<std::vector<v1::ScreeningFinding>> f =
-      screening.Screen(p, absl::FromUnixMillis(5000));
+      screening.Screen(AsCustomer(p), absl::FromUnixMillis(5000), "upsert");
   ASSERT_TRUE(f.ok()) << f.status();
   ASSERT_EQ(f->size(), 2u);
   absl::StatusOr<v1::ListAlertsResponse> stored = alerts.List(v1::ListAlertsRequest());
@@ -70,9 +77,26 @@ TEST(CustomerScreening, OneAlertPerListedEntryWithItsBestNameAndEvidence) {
   EXPECT_EQ(evidence["score"], "1.000");
   EXPECT_EQ(evidence["list_sha256"].size(), 64u);
 
-  // Screening again later changes nothing stored.
-  ASSERT_TRUE(screening.Screen(p, absl::FromUnixMillis(9000)).ok());
+  // Screening again later changes no alert, and is itself on record.
+  ASSERT_TRUE(screening.Screen(AsCustomer(p), absl::FromUnixMillis(9000), "list_change").ok());
   EXPECT_EQ(alerts.Get(a.alert_id())->value().first_detected_unix_ms(), 5000);
+  absl::StatusOr<std::vector<v1::ScreeningRecord>> records = screening.Records("c1", 10);
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 2u);
+  const v1::ScreeningRecord& last = (*records)[0];
+  EXPECT_EQ(last.screened_unix_ms(), 9000);
+  EXPECT_EQ(last.trigger(), "list_change");
+  EXPECT_EQ(last.profile_version(), 3u);
+  EXPECT_EQ(last.names_screened(), 3u);
+  EXPECT_EQ(last.findings(), 2u);
+  EXPECT_EQ(last.entries_hit(), 1u);
+  ASSERT_EQ(last.lists_size(), 1);
+  EXPECT_EQ(last.lists(0).list(), "csl");
+  EXPECT_EQ(last.lists(0).entries(), 4226u);
+  EXPECT_EQ(last.lists(0).sha256(), evidence["list_sha256"]);
+  EXPECT_EQ((*records)[1].trigger(), "upsert");
+  EXPECT_EQ(screening.Records("c1", 1)->size(), 1u);
+  EXPECT_TRUE(screening.Records("nobody", 10)->empty());
 }
 
 std::map<std::string, v1::Alert> Stored(AlertStore& alerts) {
@@ -118,8 +142,8 @@ class ListedOwnership : public ::testing::Test {
 };
 
 TEST_F(ListedOwnership, SharesOfListedOwnersAddUpToFiftyPercent) {
-  CustomerScreening screening(lists_, alerts_, customers_, true);
-  ASSERT_TRUE(screening.Screen(Owned(40), absl::FromUnixMillis(1)).ok());
+  CustomerScreening screening(lists_, store_, false, alerts_, customers_, true);
+  ASSERT_TRUE(screening.Screen(AsCustomer(Owned(40)), absl::FromUnixMillis(1), "upsert").ok());
   std::map<std::string, v1::Alert> alerts = Stored(alerts_);
   ASSERT_TRUE(alerts.contains("listed_ownership/customer/owned/50_percent"));
   const v1::Alert& a = alerts["listed_ownership/customer/owned/50_percent"];
@@ -130,14 +154,14 @@ TEST_F(ListedOwnership, SharesOfListedOwnersAddUpToFiftyPercent) {
 }
 
 TEST_F(ListedOwnership, WithoutTheAffiliatesRuleOnlySdnOwnersCount) {
-  CustomerScreening screening(lists_, alerts_, customers_, false);
-  ASSERT_TRUE(screening.Screen(Owned(40), absl::FromUnixMillis(1)).ok());
+  CustomerScreening screening(lists_, store_, false, alerts_, customers_, false);
+  ASSERT_TRUE(screening.Screen(AsCustomer(Owned(40)), absl::FromUnixMillis(1), "upsert").ok());
   for (const auto& [id, a] : Stored(alerts_)) EXPECT_NE(a.rule(), "listed_ownership") << id;
 }
 
 TEST_F(ListedOwnership, AListedOwnerOfUnknownShareIsAHold) {
-  CustomerScreening screening(lists_, alerts_, customers_, true);
-  ASSERT_TRUE(screening.Screen(Owned(0), absl::FromUnixMillis(1)).ok());
+  CustomerScreening screening(lists_, store_, false, alerts_, customers_, true);
+  ASSERT_TRUE(screening.Screen(AsCustomer(Owned(0)), absl::FromUnixMillis(1), "upsert").ok());
   std::map<std::string, v1::Alert> alerts = Stored(alerts_);
   ASSERT_TRUE(alerts.contains("listed_ownership/customer/owned/share_unknown"));
   EXPECT_EQ(alerts["listed_ownership/customer/owned/share_unknown"].severity(), v1::SEVERITY_HIGH);

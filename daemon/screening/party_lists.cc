@@ -181,14 +181,17 @@ std::vector<std::string> PartyLists::Refresh(bool force) {
   return changed;
 }
 
-std::vector<ListHit> PartyLists::Screen(absl::string_view name, absl::string_view country) const {
-  std::vector<std::shared_ptr<const LoadedList>> lists;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const Source& s : sources_) {
-      if (s.status.in_use) lists.push_back(s.status.in_use);
-    }
+PartyLists::Snapshot PartyLists::InUse() const {
+  Snapshot lists;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const Source& s : sources_) {
+    if (s.status.in_use) lists.push_back(s.status.in_use);
   }
+  return lists;
+}
+
+std::vector<ListHit> PartyLists::Screen(absl::string_view name, absl::string_view country,
+                                        const Snapshot& lists) const {
   std::vector<ListHit> hits;
   screening::NameNormalizer* normalizer = ThreadNormalizer();
   if (lists.empty() || normalizer == nullptr) return hits;

@@ -55,8 +55,17 @@ class PartyLists {
   // have a new version.
   std::vector<std::string> Refresh(bool force);
 
-  // Hits on every list in use, best first.
-  std::vector<ListHit> Screen(absl::string_view name, absl::string_view country) const;
+  // The versions in use now, so that every name of one profile is screened
+  // against the same versions.
+  using Snapshot = std::vector<std::shared_ptr<const LoadedList>>;
+  Snapshot InUse() const;
+
+  // Hits on every list in `lists` (by default those in use), best first.
+  std::vector<ListHit> Screen(absl::string_view name, absl::string_view country,
+                              const Snapshot& lists) const;
+  std::vector<ListHit> Screen(absl::string_view name, absl::string_view country) const {
+    return Screen(name, country, InUse());
+  }
 
   std::vector<ListStatus> Status() const;
   // Names screened and hits found since start.

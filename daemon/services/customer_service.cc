@@ -15,7 +15,7 @@ grpc::Status CustomerServiceImpl::UpsertCustomer(grpc::ServerContext*,
     resp->set_changed(out->changed);
     // Screened at every upsert, changed or not: the lists may have changed.
     absl::StatusOr<std::vector<v1::ScreeningFinding>> findings =
-        ctx_.screening->Screen(req->profile(), ctx_.now());
+        ctx_.screening->Screen(resp->customer(), ctx_.now(), "upsert");
     if (!findings.ok()) return findings.status();
     for (v1::ScreeningFinding& f : *findings) *resp->add_screening() = std::move(f);
     return absl::OkStatus();

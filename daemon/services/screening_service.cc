@@ -26,4 +26,18 @@ grpc::Status ScreeningServiceImpl::ListLists(grpc::ServerContext*, const v1::Lis
   });
 }
 
+grpc::Status ScreeningServiceImpl::ListCustomerScreenings(
+    grpc::ServerContext*, const v1::ListCustomerScreeningsRequest* req,
+    v1::ListCustomerScreeningsResponse* resp) {
+  return Counted(ctx_.metrics, "ListCustomerScreenings", [&]() -> absl::Status {
+    if (absl::Status s = ValidateId("customer_id", req->customer_id()); !s.ok()) return s;
+    const size_t limit = req->limit() == 0 ? 20 : std::min<uint32_t>(req->limit(), 1000);
+    absl::StatusOr<std::vector<v1::ScreeningRecord>> records =
+        ctx_.screening->Records(req->customer_id(), limit);
+    if (!records.ok()) return records.status();
+    for (v1::ScreeningRecord& r : *records) *resp->add_records() = std::move(r);
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace redflag

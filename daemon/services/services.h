@@ -129,6 +129,9 @@ class ScreeningServiceImpl final : public v1::ScreeningService::Service {
   grpc::Status Screen(grpc::ServerContext*, const v1::ScreenRequest*, v1::ScreenResponse*) override;
   grpc::Status ListLists(grpc::ServerContext*, const v1::ListListsRequest*,
                          v1::ListListsResponse*) override;
+  grpc::Status ListCustomerScreenings(grpc::ServerContext*,
+                                      const v1::ListCustomerScreeningsRequest*,
+                                      v1::ListCustomerScreeningsResponse*) override;
 
  private:
   ServiceContext ctx_;

@@ -36,6 +36,8 @@ const char* DomainName(Domain d) {
       return "customer_history";
     case Domain::kAccess:
       return "access";
+    case Domain::kScreenings:
+      return "screenings";
     case Domain::kCount:
       break;
   }

@@ -29,6 +29,8 @@ enum class Domain : uint8_t {
   kCustomerHistory,
   // customer_id, 0x00, big-endian event time, big-endian sequence -> AccessEvent
   kAccess,
+  // customer_id, 0x00, big-endian time, big-endian sequence -> ScreeningRecord
+  kScreenings,
   kCount,
 };
 inline constexpr int kDomainCount = static_cast<int>(Domain::kCount);

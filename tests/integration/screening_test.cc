@@ -128,16 +128,23 @@ TEST_F(ScreeningEndToEnd, CustomerNamesAreScreenedAtUpsertAndShownWithEvidence) 
   EXPECT_NE(up.output.find("\"field\": \"beneficial_owners[1].name\""), std::string::npos)
       << up.output;
 
-  std::vector<v1::Alert> alerts = CustomerAlerts(*daemon_, "acme-ai");
-  ASSERT_EQ(alerts.size(), 2u);  // BANK MELLI IRAN and BANK MELLI IRAN ZAO, one alert each
-  for (const v1::Alert& a : alerts) {
-    EXPECT_EQ(a.rule(), "restricted_party");
-    EXPECT_EQ(a.subject_id(), "acme-ai");
-    EXPECT_EQ(a.severity(), v1::SEVERITY_CRITICAL);  // the same words as the listing
-  }
+  // BANK MELLI IRAN and BANK MELLI IRAN ZAO, one alert each; and, since an
+  // SDN owns a share of the customer that the profile does not state, a hold.
+  std::map<std::string, v1::Severity> alerts;
+  for (const v1::Alert& a : CustomerAlerts(*daemon_, "acme-ai"))
+    alerts[a.alert_id()] = a.severity();
+  EXPECT_EQ(alerts,
+            (std::map<std::string, v1::Severity>{
+                {"listed_ownership/customer/acme-ai/share_unknown", v1::SEVERITY_HIGH},
+                {"restricted_party/customer/acme-ai/ofac_sdn/SDN/25419", v1::SEVERITY_CRITICAL},
+                {"restricted_party/customer/acme-ai/ofac_sdn/SDN/25578", v1::SEVERITY_CRITICAL}}));
   CommandResult shown = Ctl({"customers", "show", "acme-ai"});
   ASSERT_EQ(shown.exit_code, 0) << shown.output;
-  EXPECT_NE(shown.output.find("2 findings"), std::string::npos) << shown.output;
+  EXPECT_NE(shown.output.find("3 findings"), std::string::npos) << shown.output;
+  EXPECT_NE(shown.output.find("(upsert, profile version 1): 3 names against csl 054553ac960f "
+                              "(4226 entries), ofac_sdn "),
+            std::string::npos)
+      << shown.output;
   EXPECT_NE(shown.output.find("field: beneficial_owners[1].name"), std::string::npos)
       << shown.output;
   EXPECT_NE(shown.output.find("matched_name: BANK MELLI IRAN"), std::string::npos) << shown.output;
@@ -147,7 +154,7 @@ TEST_F(ScreeningEndToEnd, CustomerNamesAreScreenedAtUpsertAndShownWithEvidence) 
 
   // Upserting the same profile again finds the same, and raises nothing new.
   ASSERT_EQ(Ctl({"customers", "upsert", profile.string()}).exit_code, 0);
-  EXPECT_EQ(CustomerAlerts(*daemon_, "acme-ai").size(), 2u);
+  EXPECT_EQ(CustomerAlerts(*daemon_, "acme-ai").size(), 3u);
 }
 
 TEST_F(ScreeningEndToEnd, BrokenListIsRefusedAndAChangedListReScreensEveryone) {
@@ -192,6 +199,25 @@ TEST_F(ScreeningEndToEnd, BrokenListIsRefusedAndAChangedListReScreensEveryone) {
             std::string::npos)
       << alerts[0].summary();
   EXPECT_EQ(List(*daemon_, "csl").entries(), 13u);
+
+  // Every screening is on record: at upsert against the 2023 list, then
+  // again when the list changed, against the new version.
+  grpc::ClientContext ctx;
+  v1::ListCustomerScreeningsRequest req;
+  req.set_customer_id("hb-1");
+  v1::ListCustomerScreeningsResponse records;
+  ASSERT_TRUE(v1::ScreeningService::NewStub(daemon_->channel())
+                  ->ListCustomerScreenings(&ctx, req, &records)
+                  .ok());
+  ASSERT_GE(records.records_size(), 2);
+  const v1::ScreeningRecord& newest = records.records(0);
+  EXPECT_EQ(newest.trigger(), "list_change");
+  EXPECT_EQ(newest.entries_hit(), 1u);
+  const v1::ScreeningRecord& oldest = records.records(records.records_size() - 1);
+  EXPECT_EQ(oldest.trigger(), "upsert");
+  EXPECT_EQ(oldest.entries_hit(), 0u);
+  ASSERT_EQ(oldest.lists_size(), 2);
+  EXPECT_EQ(oldest.lists(0).entries(), 4226u);
 }
 
 }  // namespace
