@@ -11,9 +11,11 @@
 namespace redflag::screening {
 namespace {
 
-// Cyrillic by the BGN/PCGN romanisation US lists use ("obshchestvo", not
-// "obsestvo"), every other script by ICU's default, then ASCII lower case.
-constexpr char kToLatin[] = "Russian-Latin/BGN; Any-Latin; Latin-ASCII; Lower";
+// Compatibility forms first (ligatures, circled and full-width letters:
+// NFKC), then Cyrillic by the BGN/PCGN romanisation US lists use
+// ("obshchestvo", not "obsestvo"), every other script by ICU's default, then
+// ASCII lower case.
+constexpr char kToLatin[] = "NFKC; Russian-Latin/BGN; Any-Latin; Latin-ASCII; Lower";
 
 // The first script of a letter that is neither Latin nor shared by all.
 std::string ForeignScript(absl::string_view utf8) {

@@ -23,6 +23,7 @@ TEST(NameNormalizer, AccentsAndWidthFold) {
   EXPECT_EQ(Words("Société Générale"), (V{"societe", "generale"}));
   EXPECT_EQ(Words("Müller GmbH"), (V{"muller"}));
   EXPECT_EQ(Words("ＳＨＥＮＺＨＥＮ Ｔｅｃｈ"), (V{"shenzhen", "tech"}));
+  EXPECT_EQ(Words("\uFB01nance Ⓐlpha"), (V{"finance", "alpha"}));  // ligature, circled letter
   // A mis-decoded apostrophe (U+0092) as the CSL has it: "Xi\u0092an".
   EXPECT_EQ(Words("Xi\xC2\x92"
                   "an Aero"),
