@@ -19,6 +19,36 @@ void Add(std::vector<NameToScreen>& out, std::string field, const std::string& n
   if (!name.empty()) out.push_back({std::move(field), name, country});
 }
 
+// One alert per listed entry a customer's names hit, with the best finding's
+// evidence.
+v1::Alert RestrictedPartyAlert(const std::string& customer_id, const std::string& entry_key,
+                               const v1::ScreeningFinding& f) {
+  const v1::ScreeningHit& h = f.hit();
+  v1::Alert a = NewAlert("restricted_party", "customer", customer_id, entry_key);
+  a.set_customer_id(customer_id);
+  a.set_level(h.exact() ? "exact" : "possible");
+  a.set_severity(h.exact() ? v1::SEVERITY_CRITICAL : v1::SEVERITY_HIGH);
+  a.set_summary(absl::StrFormat(
+      "customer %s: %s \"%s\" %s \"%s\" on %s (%s) entry %s, score %.2f%s", customer_id, f.field(),
+      f.screened_name(), h.exact() ? "is listed as" : "may be listed as", h.matched_name(),
+      h.source_code(), h.list(), h.entry_id(), h.score(), h.exact() ? "" : ": review"));
+  AddEvidence(a, "field", f.field());
+  AddEvidence(a, "screened_name", f.screened_name());
+  AddEvidence(a, "matched_name", h.matched_name());
+  AddEvidence(a, "listed_name", h.listed_name());
+  AddEvidence(a, "list", h.list());
+  AddEvidence(a, "source", h.source());
+  AddEvidence(a, "entry_id", h.entry_id());
+  AddEvidence(a, "entry_type", h.entry_type());
+  AddEvidence(a, "programs", h.programs());
+  AddEvidence(a, "entry_countries", absl::StrJoin(h.entry_countries(), " "));
+  AddEvidence(a, "score", absl::StrFormat("%.3f", h.score()));
+  AddEvidence(a, "reason", h.reason());
+  AddEvidence(a, "source_url", h.source_url());
+  AddEvidence(a, "list_sha256", h.list_sha256());
+  return a;
+}
+
 }  // namespace
 
 std::vector<NameToScreen> NamesToScreen(const v1::CustomerProfile& p) {
@@ -67,31 +97,7 @@ absl::StatusOr<std::vector<v1::ScreeningFinding>> CustomerScreening::Screen(
     }
   }
   for (const auto& [key, i] : best_of_entry) {
-    const v1::ScreeningFinding& f = findings[i];
-    const v1::ScreeningHit& h = f.hit();
-    v1::Alert a = NewAlert("restricted_party", "customer", profile.customer_id(), key);
-    a.set_customer_id(profile.customer_id());
-    a.set_level(h.exact() ? "exact" : "possible");
-    a.set_severity(h.exact() ? v1::SEVERITY_CRITICAL : v1::SEVERITY_HIGH);
-    a.set_summary(absl::StrFormat(
-        "customer %s: %s \"%s\" %s \"%s\" on %s (%s) entry %s, score %.2f%s", profile.customer_id(),
-        f.field(), f.screened_name(), h.exact() ? "is listed as" : "may be listed as",
-        h.matched_name(), h.source_code(), h.list(), h.entry_id(), h.score(),
-        h.exact() ? "" : ": review"));
-    AddEvidence(a, "field", f.field());
-    AddEvidence(a, "screened_name", f.screened_name());
-    AddEvidence(a, "matched_name", h.matched_name());
-    AddEvidence(a, "listed_name", h.listed_name());
-    AddEvidence(a, "list", h.list());
-    AddEvidence(a, "source", h.source());
-    AddEvidence(a, "entry_id", h.entry_id());
-    AddEvidence(a, "entry_type", h.entry_type());
-    AddEvidence(a, "programs", h.programs());
-    AddEvidence(a, "entry_countries", absl::StrJoin(h.entry_countries(), " "));
-    AddEvidence(a, "score", absl::StrFormat("%.3f", h.score()));
-    AddEvidence(a, "reason", h.reason());
-    AddEvidence(a, "source_url", h.source_url());
-    AddEvidence(a, "list_sha256", h.list_sha256());
+    v1::Alert a = RestrictedPartyAlert(profile.customer_id(), key, findings[i]);
     if (absl::Status s = recorder_.Record(std::move(a), now, true); !s.ok()) return s;
   }
   if (absl::Status s = JudgeOwnership(profile, findings, now); !s.ok()) return s;

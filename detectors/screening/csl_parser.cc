@@ -5,8 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
+#include "absl/strings/match.h"
 #include "detectors/csv.h"
 #include "detectors/screening/list_fields.h"
 
@@ -30,11 +29,10 @@ void AddAddressCountries(absl::string_view addresses, std::vector<std::string>& 
 absl::StatusOr<PartyList> ParseCsl(absl::string_view text) {
   if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 byte order mark
   int unclosed = 0;
-  std::vector<detectors::CsvRecord> rows = detectors::ParseCsvRecords(text, &unclosed);
-  auto* records = &rows;
-  if (records->empty()) return absl::InvalidArgumentError("the file is empty (no header row)");
+  const std::vector<detectors::CsvRecord> records = detectors::ParseCsvRecords(text, &unclosed);
+  if (records.empty()) return absl::InvalidArgumentError("the file is empty (no header row)");
 
-  const std::vector<std::string>& header = records->front().fields;
+  const std::vector<std::string>& header = records.front().fields;
   std::map<std::string, size_t> column;
   for (size_t i = 0; i < header.size(); ++i) {
     column.emplace(absl::AsciiStrToLower(absl::StripAsciiWhitespace(header[i])), i);
@@ -53,8 +51,8 @@ absl::StatusOr<PartyList> ParseCsl(absl::string_view text) {
 
   PartyList list;
   absl::flat_hash_map<std::string, int> first_line;
-  for (size_t i = 1; i < records->size(); ++i) {
-    const detectors::CsvRecord& r = (*records)[i];
+  for (size_t i = 1; i < records.size(); ++i) {
+    const detectors::CsvRecord& r = records[i];
     if (r.fields == header) continue;  // the published file may repeat its header
     if (r.fields.size() != header.size()) {
       list.problems.push_back({"", r.line,

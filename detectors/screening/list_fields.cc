@@ -1,7 +1,6 @@
 #include "detectors/screening/list_fields.h"
 
 #include <algorithm>
-#include <memory>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
