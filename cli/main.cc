@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "cli/command.h"
 #include "cli/estimate_report.h"
 #include "cli/scenario.h"
 #include "cli/screening_report.h"
@@ -26,9 +27,9 @@
 #include "redflag/v1/screening.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
 
-namespace {
+namespace redflag::cli {
 
-constexpr const char* kUsage = R"(usage: redflagctl [--addr HOST:PORT] [--timeout DURATION] COMMAND
+const char* const kUsage = R"(usage: redflagctl [--addr HOST:PORT] [--timeout DURATION] COMMAND
 
 commands:
   health [SERVICE]                  standard gRPC health check (exit 0 = SERVING)
@@ -49,7 +50,21 @@ commands:
   access record FILE.jsonl|-        send access events (one AccessEvent JSON
                                     object per line) in batches of 1000
   access summary CUSTOMER_ID        a customer's access over the policy window
-  alerts list [--rule RULE] [--customer ID]
+  alerts list [--rule RULE] [--customer ID] [--all]
+                                    --all: also those suppressed for now
+  alerts show ALERT_ID
+  alerts watch [--rule RULE]        current alerts, then every change (JSON lines)
+  alerts ack ALERT_ID [--to NAME] [-m TEXT]
+  alerts assign ALERT_ID --to NAME [-m TEXT]
+  alerts comment ALERT_ID -m TEXT
+  alerts resolve ALERT_ID --disposition true_positive|false_positive|licence_obtained|
+                 no_action_required|duplicate [-m TEXT]
+  alerts reopen ALERT_ID -m TEXT
+  alerts suppress ALERT_ID --until TIME [-m TEXT]
+                                    every step is recorded with who (--actor NAME,
+                                    else $REDFLAG_ACTOR, else $USER) in the audit log
+  audit verify                      check the audit log's hash chain end to end
+                                    (exit 3 and the first broken record if not intact)
   compute show job|model|customer|parent ID [--json]
                                     estimated training operations with every
                                     method's arithmetic (a model includes its
@@ -65,50 +80,16 @@ options:
   --timeout DURATION   per-call deadline (default 30s)
 )";
 
-struct Cli {
-  std::string addr = "127.0.0.1:50051";
-  absl::Duration timeout = absl::Seconds(30);
-  std::shared_ptr<grpc::Channel> channel;
+}  // namespace redflag::cli
 
-  std::unique_ptr<grpc::ClientContext> Context() const {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout));
-    return ctx;
-  }
-};
+namespace {
 
-int Usage(const std::string& why) {
-  std::cerr << "redflagctl: " << why << "\n" << kUsage;
-  return 2;
-}
-
-int Fail(const grpc::Status& s, const std::string& what) {
-  std::cerr << "redflagctl: " << what << ": " << s.error_code() << " " << s.error_message() << "\n";
-  return 1;
-}
-
-void PrintJson(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions o;
-  o.add_whitespace = true;
-  o.preserve_proto_field_names = true;
-  o.always_print_primitive_fields = true;
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
-  std::cout << out;
-}
-
-bool ReadAll(const std::string& path, std::string& out) {
-  std::stringstream buf;
-  if (path == "-") {
-    buf << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    buf << in.rdbuf();
-  }
-  out = buf.str();
-  return true;
-}
+using redflag::cli::AllAlerts;
+using redflag::cli::Cli;
+using redflag::cli::Fail;
+using redflag::cli::PrintJson;
+using redflag::cli::ReadAll;
+using redflag::cli::Usage;
 
 bool Retryable(grpc::StatusCode c) {
   return c == grpc::StatusCode::UNAVAILABLE || c == grpc::StatusCode::DEADLINE_EXCEEDED ||
@@ -330,20 +311,6 @@ int Models(const Cli& cli, const std::vector<std::string>& args) {
   return 0;
 }
 
-// Every alert matching `filter`, all pages.
-grpc::Status AllAlerts(const Cli& cli, redflag::v1::ListAlertsRequest req,
-                       std::vector<redflag::v1::Alert>& out) {
-  auto stub = redflag::v1::AlertService::NewStub(cli.channel);
-  do {
-    redflag::v1::ListAlertsResponse page;
-    grpc::Status s = stub->ListAlerts(cli.Context().get(), req, &page);
-    if (!s.ok()) return s;
-    for (auto& a : *page.mutable_alerts()) out.push_back(std::move(a));
-    req.set_page_token(page.next_page_token());
-  } while (!req.page_token().empty());
-  return grpc::Status::OK;
-}
-
 int Customers(const Cli& cli, const std::vector<std::string>& args) {
   constexpr const char* kWhat = "customers needs upsert FILE, get ID [--as-of TIME] or show ID";
   if (args.size() < 2) return Usage(kWhat);
@@ -500,26 +467,6 @@ int Screening(const Cli& cli, const std::vector<std::string>& args) {
   return 0;
 }
 
-int Alerts(const Cli& cli, const std::vector<std::string>& args) {
-  if (args.empty() || args[0] != "list") return Usage("alerts needs list");
-  redflag::v1::ListAlertsRequest req;
-  for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "--rule" && i + 1 < args.size()) {
-      req.mutable_filter()->add_rules(args[++i]);
-    } else if (args[i] == "--customer" && i + 1 < args.size()) {
-      req.mutable_filter()->set_customer_id(args[++i]);
-    } else {
-      return Usage(absl::StrCat("alerts list: unknown argument '", args[i], "'"));
-    }
-  }
-  std::vector<redflag::v1::Alert> alerts;
-  if (grpc::Status s = AllAlerts(cli, req, alerts); !s.ok()) return Fail(s, "alerts list");
-  redflag::v1::ListAlertsResponse all;
-  for (auto& a : alerts) *all.add_alerts() = std::move(a);
-  PrintJson(all);
-  return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -535,7 +482,7 @@ int main(int argc, char** argv) {
     } else if (a == "--timeout" && i + 1 < argc) {
       if (!absl::ParseDuration(argv[++i], &cli.timeout)) return Usage("--timeout needs e.g. 10s");
     } else if (a == "-h" || a == "--help") {
-      std::cout << kUsage;
+      std::cout << redflag::cli::kUsage;
       return 0;
     } else {
       args.push_back(a);
@@ -551,7 +498,8 @@ int main(int argc, char** argv) {
   if (cmd == "replay") return Replay(cli, args);
   if (cmd == "jobs") return Jobs(cli, args);
   if (cmd == "customers") return Customers(cli, args);
-  if (cmd == "alerts") return Alerts(cli, args);
+  if (cmd == "alerts") return redflag::cli::Alerts(cli, args);
+  if (cmd == "audit") return redflag::cli::Audit(cli, args);
   if (cmd == "compute") return Compute(cli, args);
   if (cmd == "models") return Models(cli, args);
   if (cmd == "screen") return Screen(cli, args);

@@ -1,6 +1,7 @@
 #include "daemon/alerts/alert_recorder.h"
 
 #include "absl/strings/str_cat.h"
+#include "daemon/alerts/alert_lifecycle.h"
 
 namespace redflag {
 
@@ -36,11 +37,11 @@ absl::Status AlertRecorder::Record(v1::Alert alert, absl::Time now, bool update_
       stored_[alert.alert_id()] = absl::StrCat(o.level(), "|", o.severity());
       return absl::OkStatus();
     }
-    alert.set_first_detected_unix_ms(o.first_detected_unix_ms());
-    alert.set_state(o.state());
+    CarryWorkflow(o, alert);
   } else {
     alert.set_first_detected_unix_ms(now_ms);
     alert.set_state(v1::ALERT_STATE_OPEN);
+    alert.set_state_changed_unix_ms(now_ms);
   }
   alert.set_last_detected_unix_ms(now_ms);
   if (absl::Status s = alerts_.Put(alert).status(); !s.ok()) return s;

@@ -3,10 +3,13 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "daemon/alerts/alert_lifecycle.h"
 
 namespace redflag {
 
-bool AlertMatches(const v1::AlertFilter& f, const v1::Alert& a) {
+bool AlertMatches(const v1::AlertFilter& f, const v1::Alert& a, int64_t now_ms) {
+  if (!f.include_suppressed() && a.suppressed_until_unix_ms() > now_ms) return false;
   if (!f.rules().empty() &&
       std::find(f.rules().begin(), f.rules().end(), a.rule()) == f.rules().end()) {
     return false;
@@ -45,7 +48,7 @@ void AlertWatch::Close() {
 }
 
 void AlertWatch::Offer(const v1::AlertEvent& event) {
-  if (!AlertMatches(filter_, event.alert())) return;
+  if (!AlertMatches(filter_, event.alert(), absl::ToUnixMillis(absl::Now()))) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closed_) return;
@@ -67,26 +70,62 @@ absl::StatusOr<v1::AlertEvent::Kind> AlertStore::Put(const v1::Alert& alert) {
   if (!old.ok()) return old.status();
   std::unique_ptr<WriteBatch> wb = store_.NewBatch();
   wb->Put(Domain::kAlerts, alert.alert_id(), alert.SerializeAsString());
-  if (absl::Status s = store_.Write(*wb, sync_); !s.ok()) return s;
+  const bool fresh = !old->has_value();
+  AuditEntry entry{"redflagd",
+                   fresh ? "alert.raised" : "alert.updated",
+                   alert.alert_id(),
+                   {{"rule", alert.rule()},
+                    {"level", alert.level()},
+                    {"severity", v1::Severity_Name(alert.severity())},
+                    {"summary", alert.summary()}}};
+  if (absl::Status s = WriteLocked(*wb, entry); !s.ok()) return s;
+  if (fresh) ++raised_[{alert.rule(), alert.severity()}];
+  Notify(fresh ? v1::AlertEvent::KIND_RAISED : v1::AlertEvent::KIND_UPDATED, alert);
+  return fresh ? v1::AlertEvent::KIND_RAISED : v1::AlertEvent::KIND_UPDATED;
+}
+
+absl::StatusOr<v1::Alert> AlertStore::Act(const v1::AlertActionRequest& req, absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<std::optional<v1::Alert>> stored =
+      GetMessage<v1::Alert>(store_, Domain::kAlerts, req.alert_id());
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) {
+    return absl::NotFoundError(absl::StrCat("alert_id: no alert '", req.alert_id(), "'"));
+  }
+  v1::Alert alert = std::move(**stored);
+  absl::StatusOr<AuditEntry> entry = ApplyAlertAction(req, absl::ToUnixMillis(now), alert);
+  if (!entry.ok()) return entry.status();
+  std::unique_ptr<WriteBatch> wb = store_.NewBatch();
+  wb->Put(Domain::kAlerts, alert.alert_id(), alert.SerializeAsString());
+  if (absl::Status s = WriteLocked(*wb, *entry); !s.ok()) return s;
+  Notify(v1::AlertEvent::KIND_UPDATED, alert);
+  return alert;
+}
+
+absl::Status AlertStore::WriteLocked(WriteBatch& batch, const AuditEntry& entry) {
+  if (audit_ == nullptr) return store_.Write(batch, sync_);
+  return audit_->Write(batch, entry, absl::Now()).status();
+}
+
+void AlertStore::Notify(v1::AlertEvent::Kind kind, const v1::Alert& alert) {
   v1::AlertEvent event;
-  event.set_kind(old->has_value() ? v1::AlertEvent::KIND_UPDATED : v1::AlertEvent::KIND_RAISED);
-  if (!old->has_value()) ++raised_[{alert.rule(), alert.severity()}];
+  event.set_kind(kind);
   *event.mutable_alert() = alert;
   for (const auto& w : watches_) {
     w->Offer(event);
     if (w->lagged()) ++lagged_total_;
   }
   std::erase_if(watches_, [](const auto& w) { return w->lagged(); });
-  return event.kind();
 }
 
 absl::StatusOr<v1::ListAlertsResponse> AlertStore::List(const v1::ListAlertsRequest& req) {
+  const int64_t now_ms = absl::ToUnixMillis(absl::Now());
   const uint32_t page = req.page_size() == 0 ? 100 : std::min<uint32_t>(req.page_size(), 1000);
   v1::ListAlertsResponse out;
   absl::Status s = ScanMessages<v1::Alert>(
       store_, Domain::kAlerts, "", req.page_token(), [&](absl::string_view k, const v1::Alert& a) {
         if (!req.page_token().empty() && k == req.page_token()) return true;
-        if (!AlertMatches(req.filter(), a)) return true;
+        if (!AlertMatches(req.filter(), a, now_ms)) return true;
         if (static_cast<uint32_t>(out.alerts_size()) == page) {
           out.set_next_page_token(out.alerts(out.alerts_size() - 1).alert_id());
           return false;

@@ -13,12 +13,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "daemon/audit/audit_log.h"
 #include "daemon/storage/store.h"
 #include "redflag/v1/alerts.pb.h"
 
 namespace redflag {
 
-bool AlertMatches(const v1::AlertFilter& filter, const v1::Alert& alert);
+// Whether `alert` passes `filter` at `now_ms` (suppression ends in time).
+bool AlertMatches(const v1::AlertFilter& filter, const v1::Alert& alert, int64_t now_ms);
 
 // One watcher's queue of events. Bounded: a watcher that falls behind is
 // closed (lagged) rather than slowing detection or growing without bound.
@@ -46,11 +48,16 @@ class AlertWatch {
 
 class AlertStore {
  public:
-  AlertStore(Store& store, bool sync) : store_(store), sync_(sync) {}
+  // `audit` (may be null in tests) receives a record of every change, written
+  // atomically with it.
+  AlertStore(Store& store, bool sync, AuditLog* audit = nullptr)
+      : store_(store), sync_(sync), audit_(audit) {}
 
   // Stores the alert under its alert_id; RAISED if new, UPDATED otherwise.
   absl::StatusOr<v1::AlertEvent::Kind> Put(const v1::Alert& alert);
   absl::StatusOr<std::optional<v1::Alert>> Get(const std::string& alert_id);
+  // An analyst's step (validated request), recorded in the audit log.
+  absl::StatusOr<v1::Alert> Act(const v1::AlertActionRequest& request, absl::Time now);
   absl::StatusOr<v1::ListAlertsResponse> List(const v1::ListAlertsRequest& request);
   // A watch that first holds every matching stored alert (EXISTING), then
   // every later change.
@@ -63,8 +70,13 @@ class AlertStore {
   std::map<std::pair<std::string, v1::Severity>, uint64_t> raised_counts() const;
 
  private:
+  // Writes the batch, with its audit record when there is an audit log.
+  absl::Status WriteLocked(WriteBatch& batch, const AuditEntry& entry);
+  void Notify(v1::AlertEvent::Kind kind, const v1::Alert& alert);
+
   Store& store_;
   const bool sync_;
+  AuditLog* const audit_;
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<AlertWatch>> watches_;
   std::map<std::pair<std::string, v1::Severity>, uint64_t> raised_;

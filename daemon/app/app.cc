@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "daemon/alerts/alert_store.h"
+#include "daemon/audit/audit_log.h"
 #include "daemon/compute/compute_alerts.h"
 #include "daemon/customers/adversary_training.h"
 #include "daemon/customers/customer_registry.h"
@@ -40,7 +41,8 @@ namespace {
 
 const char* const kServiceNames[] = {"redflag.v1.TelemetryService", "redflag.v1.JobService",
                                      "redflag.v1.CustomerService",  "redflag.v1.AlertService",
-                                     "redflag.v1.ComputeService",   "redflag.v1.ScreeningService"};
+                                     "redflag.v1.ComputeService",   "redflag.v1.ScreeningService",
+                                     "redflag.v1.AccessService",    "redflag.v1.AuditService"};
 
 absl::Status LoadConfigStep(AppState& app) {
   absl::StatusOr<Config> c = LoadConfig(app.options.config_path, app.options.overrides);
@@ -116,7 +118,10 @@ absl::Status OpenLedgerStep(AppState& app) {
   const bool sync = app.config.durability == Durability::kFsync;
   app.customers = std::make_unique<CustomerRegistry>(*app.store, sync);
   app.models = std::make_unique<ModelRegistry>(*app.store, sync);
-  app.alerts = std::make_unique<AlertStore>(*app.store, sync);
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit = AuditLog::Open(*app.store, sync);
+  if (!audit.ok()) return audit.status();
+  app.audit = std::move(*audit);
+  app.alerts = std::make_unique<AlertStore>(*app.store, sync, app.audit.get());
   return absl::OkStatus();
 }
 
@@ -188,6 +193,7 @@ absl::Status StartGrpcStep(AppState& app) {
                      .lists = app.lists.get(),
                      .screening = app.screening.get(),
                      .access = app.access.get(),
+                     .audit = app.audit.get(),
                      .shutting_down = &app.shutting_down};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
@@ -196,6 +202,7 @@ absl::Status StartGrpcStep(AppState& app) {
   app.compute_service = std::make_unique<ComputeServiceImpl>(ctx);
   app.screening_service = std::make_unique<ScreeningServiceImpl>(ctx);
   app.access_service = std::make_unique<AccessServiceImpl>(ctx);
+  app.audit_service = std::make_unique<AuditServiceImpl>(ctx);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -210,6 +217,7 @@ absl::Status StartGrpcStep(AppState& app) {
   builder.RegisterService(app.compute_service.get());
   builder.RegisterService(app.screening_service.get());
   builder.RegisterService(app.access_service.get());
+  builder.RegisterService(app.audit_service.get());
   app.grpc_server = builder.BuildAndStart();
   if (!app.grpc_server || app.grpc_port == 0) {
     app.grpc_server.reset();

@@ -34,6 +34,8 @@ class PartyLists;
 class AdversaryTraining;
 class AccessLog;
 class AccessServiceImpl;
+class AuditLog;
+class AuditServiceImpl;
 class CustomerScreening;
 class ScreeningServiceImpl;
 namespace detectors {
@@ -58,6 +60,7 @@ struct AppState {
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<CustomerRegistry> customers;
   std::unique_ptr<ModelRegistry> models;
+  std::unique_ptr<AuditLog> audit;
   std::unique_ptr<AlertStore> alerts;
   std::shared_ptr<const detectors::Catalog> catalog;
   std::unique_ptr<ComputeView> compute;
@@ -74,6 +77,7 @@ struct AppState {
   std::unique_ptr<ComputeServiceImpl> compute_service;
   std::unique_ptr<ScreeningServiceImpl> screening_service;
   std::unique_ptr<AccessServiceImpl> access_service;
+  std::unique_ptr<AuditServiceImpl> audit_service;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<HttpServer> http;
   int grpc_port = 0;

@@ -1,5 +1,6 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/services/services.h"
+#include "daemon/validation/validation.h"
 
 namespace redflag {
 
@@ -37,6 +38,32 @@ grpc::Status AlertServiceImpl::WatchAlerts(grpc::ServerContext* context,
     ctx_.alerts->Unwatch(*watch);
     if (ctx_.shutting_down->load()) return absl::UnavailableError("redflagd is shutting down");
     return result;
+  });
+}
+
+grpc::Status AlertServiceImpl::GetAlert(grpc::ServerContext*, const v1::GetAlertRequest* req,
+                                        v1::Alert* resp) {
+  return Counted(ctx_.metrics, "GetAlert", [&]() -> absl::Status {
+    if (req->alert_id().empty()) return absl::InvalidArgumentError("alert_id: is required");
+    absl::StatusOr<std::optional<v1::Alert>> a = ctx_.alerts->Get(req->alert_id());
+    if (!a.ok()) return a.status();
+    if (!a->has_value()) {
+      return absl::NotFoundError(absl::StrCat("alert_id: no alert '", req->alert_id(), "'"));
+    }
+    *resp = std::move(**a);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AlertServiceImpl::ActOnAlert(grpc::ServerContext*, const v1::AlertActionRequest* req,
+                                          v1::Alert* resp) {
+  return Counted(ctx_.metrics, "ActOnAlert", [&]() -> absl::Status {
+    const absl::Time now = ctx_.now();
+    if (absl::Status s = ValidateAlertAction(*req, now); !s.ok()) return s;
+    absl::StatusOr<v1::Alert> a = ctx_.alerts->Act(*req, now);
+    if (!a.ok()) return a.status();
+    *resp = std::move(*a);
+    return absl::OkStatus();
   });
 }
 

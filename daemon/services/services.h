@@ -19,6 +19,7 @@
 #include "daemon/screening/party_lists.h"
 #include "redflag/v1/access.grpc.pb.h"
 #include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/audit.grpc.pb.h"
 #include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
@@ -50,6 +51,7 @@ struct ServiceContext {
   const PartyLists* lists;
   CustomerScreening* screening;
   AccessLog* access;
+  AuditLog* audit;
   std::function<absl::Time()> now = absl::Now;
   // Set when the daemon begins to shut down, to end long-lived watches.
   const std::atomic<bool>* shutting_down;
@@ -104,6 +106,8 @@ class AlertServiceImpl final : public v1::AlertService::Service {
                           v1::ListAlertsResponse*) override;
   grpc::Status WatchAlerts(grpc::ServerContext*, const v1::WatchAlertsRequest*,
                            grpc::ServerWriter<v1::AlertEvent>*) override;
+  grpc::Status GetAlert(grpc::ServerContext*, const v1::GetAlertRequest*, v1::Alert*) override;
+  grpc::Status ActOnAlert(grpc::ServerContext*, const v1::AlertActionRequest*, v1::Alert*) override;
 
  private:
   ServiceContext ctx_;
@@ -144,6 +148,16 @@ class AccessServiceImpl final : public v1::AccessService::Service {
                             v1::RecordAccessResponse*) override;
   grpc::Status GetAccessSummary(grpc::ServerContext*, const v1::GetAccessSummaryRequest*,
                                 v1::AccessSummary*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+class AuditServiceImpl final : public v1::AuditService::Service {
+ public:
+  explicit AuditServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status ListAudit(grpc::ServerContext*, const v1::ListAuditRequest*,
+                         v1::ListAuditResponse*) override;
 
  private:
   ServiceContext ctx_;

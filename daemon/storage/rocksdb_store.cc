@@ -38,6 +38,8 @@ const char* DomainName(Domain d) {
       return "access";
     case Domain::kScreenings:
       return "screenings";
+    case Domain::kAudit:
+      return "audit";
     case Domain::kCount:
       break;
   }

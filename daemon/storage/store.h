@@ -31,6 +31,7 @@ enum class Domain : uint8_t {
   kAccess,
   // customer_id, 0x00, big-endian time, big-endian sequence -> ScreeningRecord
   kScreenings,
+  kAudit,  // big-endian seq -> AuditRecord (hash-chained; the head is in meta)
   kCount,
 };
 inline constexpr int kDomainCount = static_cast<int>(Domain::kCount);

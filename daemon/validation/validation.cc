@@ -371,4 +371,40 @@ absl::Status ValidateRecordAccess(const v1::RecordAccessRequest& req, const Inge
   return absl::OkStatus();
 }
 
+absl::Status ValidateAlertAction(const v1::AlertActionRequest& req, absl::Time now) {
+  if (req.alert_id().empty()) return Invalid("alert_id", "is required");
+  if (absl::Status s = CheckText("alert_id", req.alert_id(), 1024); !s.ok()) return s;
+  if (req.actor().empty()) return Invalid("actor", "is required: who takes the step");
+  if (absl::Status s = CheckText("actor", req.actor(), 256); !s.ok()) return s;
+  if (absl::Status s = CheckText("comment", req.comment(), 4096); !s.ok()) return s;
+  if (absl::Status s = CheckText("assignee", req.assignee(), 256); !s.ok()) return s;
+  switch (req.action()) {
+    case v1::ALERT_ACTION_ACKNOWLEDGE:
+      return absl::OkStatus();
+    case v1::ALERT_ACTION_ASSIGN:
+      return req.assignee().empty() ? Invalid("assignee", "is required to assign")
+                                    : absl::OkStatus();
+    case v1::ALERT_ACTION_COMMENT:
+    case v1::ALERT_ACTION_REOPEN:
+      return req.comment().empty() ? Invalid("comment", "is required for this action")
+                                   : absl::OkStatus();
+    case v1::ALERT_ACTION_RESOLVE:
+      if (req.disposition() == v1::DISPOSITION_UNSPECIFIED ||
+          !v1::Disposition_IsValid(req.disposition())) {
+        return Invalid("disposition",
+                       "is required to resolve: true_positive, false_positive, "
+                       "licence_obtained, no_action_required or duplicate");
+      }
+      return absl::OkStatus();
+    case v1::ALERT_ACTION_SUPPRESS:
+      if (req.suppress_until_unix_ms() != 0 &&
+          req.suppress_until_unix_ms() <= absl::ToUnixMillis(now)) {
+        return Invalid("suppress_until_unix_ms", "must be in the future (or 0 to end it)");
+      }
+      return absl::OkStatus();
+    default:
+      return Invalid("action", absl::StrCat("unknown value ", req.action()));
+  }
+}
+
 }  // namespace redflag

@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "daemon/config/config.h"
 #include "redflag/v1/access.pb.h"
+#include "redflag/v1/alerts.pb.h"
 #include "redflag/v1/compute.pb.h"
 #include "redflag/v1/customers.pb.h"
 #include "redflag/v1/jobs.pb.h"
@@ -34,6 +35,8 @@ absl::Status ValidateCustomerProfile(const v1::CustomerProfile& profile);
 absl::Status ValidateModelPublication(const v1::SetModelPublicationRequest& req, absl::Time now);
 
 absl::Status ValidateScreenRequest(const v1::ScreenRequest& req);
+
+absl::Status ValidateAlertAction(const v1::AlertActionRequest& req, absl::Time now);
 
 absl::Status ValidateRecordAccess(const v1::RecordAccessRequest& req, const IngestLimits& limits,
                                   absl::Time now);

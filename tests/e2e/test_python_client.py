@@ -96,7 +96,9 @@ class PythonClientTest(unittest.TestCase):
 
     def test_health_check_says_serving(self):
         stub = health_grpc.HealthStub(self.channel)
-        for service in ("", "redflag.v1.TelemetryService", "redflag.v1.JobService"):
+        for service in ("", "redflag.v1.TelemetryService", "redflag.v1.JobService",
+                        "redflag.v1.ScreeningService", "redflag.v1.AccessService",
+                        "redflag.v1.AuditService"):
             resp = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=5)
             self.assertEqual(resp.status, health_pb2.HealthCheckResponse.SERVING, service)
 
@@ -108,7 +110,8 @@ class PythonClientTest(unittest.TestCase):
         for want in ("redflag.v1.TelemetryService", "redflag.v1.JobService",
                      "redflag.v1.CustomerService", "redflag.v1.AlertService",
                      "redflag.v1.ComputeService", "redflag.v1.ScreeningService",
-                     "redflag.v1.AccessService", "grpc.health.v1.Health"):
+                     "redflag.v1.AccessService", "redflag.v1.AuditService",
+                     "grpc.health.v1.Health"):
             self.assertIn(want, names)
 
     def test_register_stream_and_read_totals(self):

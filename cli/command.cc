@@ -1,0 +1,66 @@
+#include "cli/command.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "redflag/v1/alerts.grpc.pb.h"
+
+namespace redflag::cli {
+
+std::unique_ptr<grpc::ClientContext> Cli::Context() const {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout));
+  return ctx;
+}
+
+int Usage(const std::string& why) {
+  std::cerr << "redflagctl: " << why << "\n" << kUsage;
+  return 2;
+}
+
+int Fail(const grpc::Status& s, const std::string& what) {
+  std::cerr << "redflagctl: " << what << ": " << s.error_code() << " " << s.error_message() << "\n";
+  return 1;
+}
+
+void PrintJson(const google::protobuf::Message& m) {
+  google::protobuf::util::JsonPrintOptions o;
+  o.add_whitespace = true;
+  o.preserve_proto_field_names = true;
+  o.always_print_primitive_fields = true;
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  std::cout << out;
+}
+
+bool ReadAll(const std::string& path, std::string& out) {
+  std::stringstream buf;
+  if (path == "-") {
+    buf << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    buf << in.rdbuf();
+  }
+  out = buf.str();
+  return true;
+}
+
+grpc::Status AllAlerts(const Cli& cli, redflag::v1::ListAlertsRequest req,
+                       std::vector<redflag::v1::Alert>& out) {
+  auto stub = redflag::v1::AlertService::NewStub(cli.channel);
+  do {
+    redflag::v1::ListAlertsResponse page;
+    grpc::Status s = stub->ListAlerts(cli.Context().get(), req, &page);
+    if (!s.ok()) return s;
+    for (auto& a : *page.mutable_alerts()) out.push_back(std::move(a));
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  return grpc::Status::OK;
+}
+
+}  // namespace redflag::cli

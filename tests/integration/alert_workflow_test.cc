@@ -1,0 +1,135 @@
+// The analyst's workflow end to end: alerts raised by the real daemon are
+// acknowledged, assigned, resolved with a disposition and suppressed through
+// redflagctl; a step the state does not allow is refused; the states survive
+// a restart and re-detection after it changes none of them; the audit log
+// verifies, and tampering with a stored audit record (the daemon stopped, the
+// RocksDB files edited) is caught by `redflagctl audit verify`.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <thread>
+
+#include "absl/base/internal/endian.h"
+#include "daemon/storage/store.h"
+#include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/audit.pb.h"
+#include "tests/integration/daemon_process.h"
+
+namespace redflag::testing {
+namespace {
+
+const std::vector<std::string> kFast = {"-o", "compute.evaluation_interval=200ms"};
+const std::string kModel = "compute_level/model/frontier-1/1e24";
+const std::string kCustomer = "compute_level/customer/acct-9001/1e24";
+const std::string kParent = "compute_level/parent/Frontier Example Holdings/1e24";
+
+std::map<std::string, v1::Alert> AllAlerts(DaemonProcess& d) {
+  grpc::ClientContext ctx;
+  v1::ListAlertsRequest req;
+  req.set_page_size(1000);
+  req.mutable_filter()->set_include_suppressed(true);
+  v1::ListAlertsResponse resp;
+  EXPECT_TRUE(v1::AlertService::NewStub(d.channel())->ListAlerts(&ctx, req, &resp).ok());
+  std::map<std::string, v1::Alert> out;
+  for (const v1::Alert& a : resp.alerts()) out[a.alert_id()] = a;
+  return out;
+}
+
+TEST(AlertWorkflowEndToEnd, StepsAreRecordedSurviveRestartAndTheAuditLogDetectsTampering) {
+  TempDir dir;
+  auto ports = FreePorts();
+  auto d = DaemonProcess::Start(dir.path() + "/data", ports, kFast);
+  ASSERT_TRUE(d.ok()) << d.status();
+  auto ctl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {REDFLAGCTL_PATH, "--addr", (*d)->grpc_address()});
+    return RunCommand(args);
+  };
+  ASSERT_EQ(ctl({"replay", REDFLAG_SOURCE_DIR "/examples/frontier.jsonl"}).exit_code, 0);
+  for (int i = 0; i < 100 && AllAlerts(**d).size() < 16; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(AllAlerts(**d).size(), 16u);
+
+  CommandResult ack =
+      ctl({"alerts", "ack", kModel, "--actor", "ana", "--to", "ben", "-m", "on it"});
+  ASSERT_EQ(ack.exit_code, 0) << ack.output;
+  EXPECT_NE(ack.output.find("\"state\": \"ALERT_STATE_ACKNOWLEDGED\""), std::string::npos)
+      << ack.output;
+  CommandResult resolve = ctl({"alerts", "resolve", kCustomer, "--actor", "ana", "--disposition",
+                               "licence_obtained", "-m", "licence D123456"});
+  ASSERT_EQ(resolve.exit_code, 0) << resolve.output;
+  CommandResult twice =
+      ctl({"alerts", "resolve", kCustomer, "--actor", "ana", "--disposition", "duplicate"});
+  EXPECT_NE(twice.exit_code, 0);
+  EXPECT_NE(twice.output.find(": 9 alert " + kCustomer + " is resolved: it is resolved already"),
+            std::string::npos)
+      << twice.output;
+  CommandResult no_disposition = ctl({"alerts", "resolve", kModel, "--actor", "ana"});
+  EXPECT_NE(no_disposition.output.find("disposition: is required to resolve"), std::string::npos)
+      << no_disposition.output;
+  CommandResult nobody = ctl({"alerts", "comment", kModel, "--actor", "", "-m", "x"});
+  EXPECT_NE(nobody.output.find("actor: is required"), std::string::npos) << nobody.output;
+  ASSERT_EQ(ctl({"alerts", "suppress", kParent, "--actor", "ana", "--until", "2099-01-01T00:00:00Z",
+                 "-m", "parent reviewed yearly"})
+                .exit_code,
+            0);
+  CommandResult listed = ctl({"alerts", "list"});
+  EXPECT_EQ(listed.output.find(kParent), std::string::npos);  // suppressed: hidden by default
+  EXPECT_NE(ctl({"alerts", "list", "--all"}).output.find(kParent), std::string::npos);
+
+  CommandResult verified = ctl({"audit", "verify"});
+  ASSERT_EQ(verified.exit_code, 0) << verified.output;
+  // 16 raised, then ack, resolve and suppress.
+  EXPECT_NE(verified.output.find("audit log intact: 19 records"), std::string::npos)
+      << verified.output;
+
+  // Restart: states kept, and the evaluations after it change nothing.
+  const std::map<std::string, v1::Alert> before = AllAlerts(**d);
+  (*d)->Signal(SIGTERM);
+  ASSERT_EQ((*d)->Wait(), 0);
+  d->reset();
+  d = DaemonProcess::Start(dir.path() + "/data", ports, kFast);
+  ASSERT_TRUE(d.ok()) << d.status();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // several evaluations
+  const std::map<std::string, v1::Alert> after = AllAlerts(**d);
+  ASSERT_EQ(after.size(), before.size());
+  for (const auto& [id, a] : before) {
+    EXPECT_EQ(after.at(id).SerializeAsString(), a.SerializeAsString()) << id;
+  }
+  EXPECT_EQ(after.at(kModel).assignee(), "ben");
+  EXPECT_EQ(after.at(kCustomer).disposition(), v1::DISPOSITION_LICENCE_OBTAINED);
+  verified = ctl({"audit", "verify"});
+  EXPECT_NE(verified.output.find("audit log intact: 19 records"), std::string::npos)
+      << verified.output;
+
+  // Tamper: stop the daemon, change record 17 (the acknowledgement) in the
+  // RocksDB files, start again.
+  (*d)->Signal(SIGTERM);
+  ASSERT_EQ((*d)->Wait(), 0);
+  d->reset();
+  {
+    auto store = OpenRocksDbStore(dir.path() + "/data", {});
+    ASSERT_TRUE(store.ok()) << store.status();
+    char key[8];
+    absl::big_endian::Store64(key, 17);
+    auto raw = (*store)->Get(Domain::kAudit, std::string(key, 8));
+    ASSERT_TRUE(raw.ok() && raw->has_value());
+    v1::AuditRecord r;
+    ASSERT_TRUE(r.ParseFromString(**raw));
+    ASSERT_EQ(r.action(), "alert.acknowledge");
+    r.set_actor("someone else");
+    auto batch = (*store)->NewBatch();
+    batch->Put(Domain::kAudit, std::string(key, 8), r.SerializeAsString());
+    ASSERT_TRUE((*store)->Write(*batch, true).ok());
+  }
+  d = DaemonProcess::Start(dir.path() + "/data", ports, kFast);
+  ASSERT_TRUE(d.ok()) << d.status();
+  CommandResult broken = ctl({"audit", "verify"});
+  EXPECT_EQ(broken.exit_code, 3) << broken.output;
+  EXPECT_NE(broken.output.find("BROKEN at record 17: its hash does not match its content"),
+            std::string::npos)
+      << broken.output;
+}
+
+}  // namespace
+}  // namespace redflag::testing
