@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "daemon/alerts/alert_store.h"
 #include "daemon/app/app.h"
+#include "daemon/audit/audit_log.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/metrics/metrics.h"
 #include "daemon/screening/party_lists.h"
@@ -142,6 +143,12 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
                               "Approximate bytes of the store on disk and in memory tables");
       AddSample(size, static_cast<double>(app.store->ApproximateSizeBytes()));
       out.push_back(std::move(size));
+    }
+    if (app.audit) {
+      auto audit = GaugeFamily("redflag_audit_records",
+                               "Records in the audit log (the number of its head)");
+      AddSample(audit, static_cast<double>(app.audit->head_seq()));
+      out.push_back(std::move(audit));
     }
     if (app.alerts) {
       auto lagged = CounterFamily("redflag_alerts_watchers_lagged_total",

@@ -82,6 +82,8 @@ TEST(AlertWorkflowEndToEnd, StepsAreRecordedSurviveRestartAndTheAuditLogDetectsT
   // 16 raised, then ack, resolve and suppress.
   EXPECT_NE(verified.output.find("audit log intact: 19 records"), std::string::npos)
       << verified.output;
+  EXPECT_NE(HttpGet((*d)->http_port(), "/metrics").body.find("redflag_audit_records 19"),
+            std::string::npos);
 
   // Restart: states kept, and the evaluations after it change nothing.
   const std::map<std::string, v1::Alert> before = AllAlerts(**d);
