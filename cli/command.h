@@ -40,5 +40,7 @@ grpc::Status AllAlerts(const Cli& cli, redflag::v1::ListAlertsRequest req,
 // `alerts ...` and `audit verify` (alert_commands.cc).
 int Alerts(const Cli& cli, const std::vector<std::string>& args);
 int Audit(const Cli& cli, const std::vector<std::string>& args);
+// `inquiries ...` (inquiry_commands.cc).
+int Inquiries(const Cli& cli, const std::vector<std::string>& args);
 
 }  // namespace redflag::cli

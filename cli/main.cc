@@ -63,6 +63,13 @@ commands:
   alerts suppress ALERT_ID --until TIME [-m TEXT]
                                     every step is recorded with who (--actor NAME,
                                     else $REDFLAG_ACTOR, else $USER) in the audit log
+  inquiries list [--state open|customer_asked|answered|closed]
+  inquiries show INQUIRY_ID         an export-intent inquiry (its id is the Red
+                                    Flag 28 alert's) with every step
+  inquiries ask INQUIRY_ID [-m TEXT]
+  inquiries answer INQUIRY_ID --intent no_export|export_under_licence|
+                   provider_applies_for_licence [-m TEXT]
+  inquiries close INQUIRY_ID [-m TEXT]
   audit verify                      check the audit log's hash chain end to end
                                     (exit 3 and the first broken record if not intact)
   compute show job|model|customer|parent ID [--json]
@@ -500,6 +507,7 @@ int main(int argc, char** argv) {
   if (cmd == "customers") return Customers(cli, args);
   if (cmd == "alerts") return redflag::cli::Alerts(cli, args);
   if (cmd == "audit") return redflag::cli::Audit(cli, args);
+  if (cmd == "inquiries") return redflag::cli::Inquiries(cli, args);
   if (cmd == "compute") return Compute(cli, args);
   if (cmd == "models") return Models(cli, args);
   if (cmd == "screen") return Screen(cli, args);

@@ -63,8 +63,10 @@ void AlertWatch::Offer(const v1::AlertEvent& event) {
   cv_.notify_all();
 }
 
-absl::StatusOr<v1::AlertEvent::Kind> AlertStore::Put(const v1::Alert& alert) {
-  if (alert.alert_id().empty()) return absl::InvalidArgumentError("alert_id: is required");
+absl::StatusOr<v1::AlertEvent::Kind> AlertStore::Put(const v1::Alert& detected) {
+  if (detected.alert_id().empty()) return absl::InvalidArgumentError("alert_id: is required");
+  v1::Alert alert = detected;
+  if (alert.policy_profile().empty()) alert.set_policy_profile(policy_profile_);
   std::lock_guard<std::mutex> lock(mu_);
   absl::StatusOr<std::optional<std::string>> old = store_.Get(Domain::kAlerts, alert.alert_id());
   if (!old.ok()) return old.status();

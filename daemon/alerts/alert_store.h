@@ -56,6 +56,8 @@ class AlertStore {
   // Stores the alert under its alert_id; RAISED if new, UPDATED otherwise.
   absl::StatusOr<v1::AlertEvent::Kind> Put(const v1::Alert& alert);
   absl::StatusOr<std::optional<v1::Alert>> Get(const std::string& alert_id);
+  // Stamped on every alert stored without one ("name@version").
+  void set_policy_profile(std::string label) { policy_profile_ = std::move(label); }
   // An analyst's step (validated request), recorded in the audit log.
   absl::StatusOr<v1::Alert> Act(const v1::AlertActionRequest& request, absl::Time now);
   absl::StatusOr<v1::ListAlertsResponse> List(const v1::ListAlertsRequest& request);
@@ -77,6 +79,7 @@ class AlertStore {
   Store& store_;
   const bool sync_;
   AuditLog* const audit_;
+  std::string policy_profile_;
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<AlertWatch>> watches_;
   std::map<std::pair<std::string, v1::Severity>, uint64_t> raised_;

@@ -15,9 +15,12 @@
 #include "daemon/alerts/alert_store.h"
 #include "daemon/audit/audit_log.h"
 #include "daemon/compute/compute_alerts.h"
+#include "daemon/compute/red_flag_28.h"
+#include "daemon/config/policy_profile.h"
 #include "daemon/customers/adversary_training.h"
 #include "daemon/customers/customer_registry.h"
 #include "daemon/http/http_server.h"
+#include "daemon/inquiries/inquiry_store.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/log/log.h"
 #include "daemon/metrics/daemon_metrics.h"
@@ -39,10 +42,10 @@ AppState::~AppState() = default;
 
 namespace {
 
-const char* const kServiceNames[] = {"redflag.v1.TelemetryService", "redflag.v1.JobService",
-                                     "redflag.v1.CustomerService",  "redflag.v1.AlertService",
-                                     "redflag.v1.ComputeService",   "redflag.v1.ScreeningService",
-                                     "redflag.v1.AccessService",    "redflag.v1.AuditService"};
+const char* const kServiceNames[] = {
+    "redflag.v1.TelemetryService", "redflag.v1.JobService",     "redflag.v1.CustomerService",
+    "redflag.v1.AlertService",     "redflag.v1.ComputeService", "redflag.v1.ScreeningService",
+    "redflag.v1.AccessService",    "redflag.v1.AuditService",   "redflag.v1.InquiryService"};
 
 absl::Status LoadConfigStep(AppState& app) {
   absl::StatusOr<Config> c = LoadConfig(app.options.config_path, app.options.overrides);
@@ -122,6 +125,8 @@ absl::Status OpenLedgerStep(AppState& app) {
   if (!audit.ok()) return audit.status();
   app.audit = std::move(*audit);
   app.alerts = std::make_unique<AlertStore>(*app.store, sync, app.audit.get());
+  app.alerts->set_policy_profile(ResolvePolicyProfile(app.config.policy).Label());
+  app.inquiries = std::make_unique<InquiryStore>(*app.store, *app.audit);
   return absl::OkStatus();
 }
 
@@ -137,9 +142,22 @@ absl::Status StartComputeStep(AppState& app) {
 // Who the customer really is: adversary-linked training on a timer, access
 // geography as events arrive.
 absl::Status StartCustomerRulesStep(AppState& app) {
-  app.adversary_training = std::make_unique<AdversaryTraining>(*app.ledger, *app.customers,
-                                                               *app.alerts, app.country_policy);
-  app.adversary_training->Start(app.config.compute.evaluation_interval);
+  const PolicyProfile profile = ResolvePolicyProfile(app.config.policy);
+  log::Info("policy profile",
+            {{"profile", profile.Label()},
+             {"rf28", profile.rf28 ? "on" : "off"},
+             {"adversary_linked_training", profile.adversary_linked_training ? "on" : "off"}});
+  if (profile.adversary_linked_training) {
+    app.adversary_training = std::make_unique<AdversaryTraining>(*app.ledger, *app.customers,
+                                                                 *app.alerts, app.country_policy);
+    app.adversary_training->Start(app.config.compute.evaluation_interval);
+  }
+  if (profile.rf28) {
+    app.red_flag_28 =
+        std::make_unique<RedFlag28>(*app.compute, *app.models, *app.customers, *app.alerts,
+                                    *app.inquiries, app.country_policy, app.config.policy);
+    app.red_flag_28->Start(app.config.compute.evaluation_interval);
+  }
   app.access = std::make_unique<AccessLog>(*app.store, app.config.durability == Durability::kFsync,
                                            *app.customers, *app.alerts, app.country_policy,
                                            app.config.policy);
@@ -194,6 +212,7 @@ absl::Status StartGrpcStep(AppState& app) {
                      .screening = app.screening.get(),
                      .access = app.access.get(),
                      .audit = app.audit.get(),
+                     .inquiries = app.inquiries.get(),
                      .shutting_down = &app.shutting_down};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
@@ -203,6 +222,7 @@ absl::Status StartGrpcStep(AppState& app) {
   app.screening_service = std::make_unique<ScreeningServiceImpl>(ctx);
   app.access_service = std::make_unique<AccessServiceImpl>(ctx);
   app.audit_service = std::make_unique<AuditServiceImpl>(ctx);
+  app.inquiry_service = std::make_unique<InquiryServiceImpl>(ctx);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -218,6 +238,7 @@ absl::Status StartGrpcStep(AppState& app) {
   builder.RegisterService(app.screening_service.get());
   builder.RegisterService(app.access_service.get());
   builder.RegisterService(app.audit_service.get());
+  builder.RegisterService(app.inquiry_service.get());
   app.grpc_server = builder.BuildAndStart();
   if (!app.grpc_server || app.grpc_port == 0) {
     app.grpc_server.reset();
@@ -301,6 +322,7 @@ void Teardown(AppState& app) {
   log::Debug("HTTP stopped");
   app.compute_alerts.reset();
   app.adversary_training.reset();
+  app.red_flag_28.reset();
   app.lists.reset();  // stops re-reading and re-screening before the store closes
   if (app.ledger) app.ledger->Stop();
   app.ledger.reset();

@@ -36,6 +36,9 @@ class AccessLog;
 class AccessServiceImpl;
 class AuditLog;
 class AuditServiceImpl;
+class InquiryStore;
+class InquiryServiceImpl;
+class RedFlag28;
 class CustomerScreening;
 class ScreeningServiceImpl;
 namespace detectors {
@@ -62,6 +65,7 @@ struct AppState {
   std::unique_ptr<ModelRegistry> models;
   std::unique_ptr<AuditLog> audit;
   std::unique_ptr<AlertStore> alerts;
+  std::unique_ptr<InquiryStore> inquiries;
   std::shared_ptr<const detectors::Catalog> catalog;
   std::unique_ptr<ComputeView> compute;
   std::unique_ptr<ComputeAlerts> compute_alerts;
@@ -69,6 +73,7 @@ struct AppState {
   std::unique_ptr<PartyLists> lists;
   std::unique_ptr<CustomerScreening> screening;
   std::unique_ptr<AdversaryTraining> adversary_training;
+  std::unique_ptr<RedFlag28> red_flag_28;
   std::unique_ptr<AccessLog> access;
   std::unique_ptr<TelemetryServiceImpl> telemetry_service;
   std::unique_ptr<JobServiceImpl> job_service;
@@ -78,6 +83,7 @@ struct AppState {
   std::unique_ptr<ScreeningServiceImpl> screening_service;
   std::unique_ptr<AccessServiceImpl> access_service;
   std::unique_ptr<AuditServiceImpl> audit_service;
+  std::unique_ptr<InquiryServiceImpl> inquiry_service;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<HttpServer> http;
   int grpc_port = 0;

@@ -147,8 +147,16 @@ absl::StatusOr<ComputeEvaluation> ComputeView::EvaluateAll() const {
       out.findings.push_back({j.job.spec->job_id(), kind, detail});
     }
   }
+  std::map<std::string, std::string> customer_of_job;
+  for (const EstimatedJob& j : jobs)
+    customer_of_job[j.job.spec->job_id()] = j.job.spec->customer_id();
   for (const auto& [id, m] : Lineages(jobs)) {
-    out.subjects.push_back({"model", id, m.cumulative, m.cumulative_rate});
+    std::vector<std::string> holders;
+    for (const std::string& job : m.jobs) {
+      const std::string& c = customer_of_job[job];
+      if (std::find(holders.begin(), holders.end(), c) == holders.end()) holders.push_back(c);
+    }
+    out.subjects.push_back({"model", id, m.cumulative, m.cumulative_rate, std::move(holders)});
   }
   std::map<std::string, std::pair<detectors::Interval, double>> parents;
   if (customers_ != nullptr) {
@@ -161,8 +169,9 @@ absl::StatusOr<ComputeEvaluation> ComputeView::EvaluateAll() const {
       parents[parent].second += it->second.second;
     }
   }
-  for (const auto& [id, c] : customers) out.subjects.push_back({"customer", id, c.first, c.second});
-  for (const auto& [id, p] : parents) out.subjects.push_back({"parent", id, p.first, p.second});
+  for (const auto& [id, c] : customers)
+    out.subjects.push_back({"customer", id, c.first, c.second, {}});
+  for (const auto& [id, p] : parents) out.subjects.push_back({"parent", id, p.first, p.second, {}});
   return out;
 }
 

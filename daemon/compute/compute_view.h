@@ -29,6 +29,8 @@ struct ComputeEvaluation {
     // Operations per second of event time of its running jobs (for models,
     // including running jobs of ancestors): the recent rate for projections.
     double rate = 0;
+    // Models: the accounts whose own jobs trained it (who holds the weights).
+    std::vector<std::string> customers;
   };
   struct JobFinding {
     std::string job_id;

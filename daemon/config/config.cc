@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -262,6 +263,34 @@ const std::vector<KeySpec>& Keys() {
       {"screening.min_kept_fraction", "incubating",
        "a new list version with fewer entries than this share of the one in use is refused",
        Fraction(&Config::screening, &ScreeningConfig::min_kept_fraction, 0, 1)},
+      {"policy.profile", "incubating",
+       "may_2025_guidance | ai_diffusion_2025 | custom: which rules are in force",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v != "may_2025_guidance" && v != "ai_diffusion_2025" && v != "custom") {
+           return absl::StrCat(
+               "must be one of may_2025_guidance, ai_diffusion_2025, custom, got '", v, "'");
+         }
+         c.policy.profile = v;
+         return "";
+       }},
+      {"policy.rules", "incubating",
+       "custom profile: the rules in force, comma-separated (rf28, adversary_linked_training)",
+       [](const std::string& v, Config& c) -> std::string {
+         c.policy.rules.clear();
+         for (absl::string_view r : absl::StrSplit(v, ',', absl::SkipWhitespace())) {
+           r = absl::StripAsciiWhitespace(r);
+           if (r != "rf28" && r != "adversary_linked_training") {
+             return absl::StrCat("unknown rule '", r, "' (rf28, adversary_linked_training)");
+           }
+           c.policy.rules.emplace_back(r);
+         }
+         return "";
+       }},
+      {"policy.rf28_level", "incubating", "operations of the ECCN 4E091 level for Red Flag 28",
+       Fraction(&Config::policy, &PolicyConfig::rf28_level, 1e20, 1e30)},
+      {"policy.rf28_pre_alert_fraction", "incubating",
+       "share of the Red Flag 28 level that raises a pre-alert",
+       Fraction(&Config::policy, &PolicyConfig::rf28_pre_alert_fraction, 0.01, 1)},
       {"policy.country_groups_file", "incubating",
        "dated country groups CSV: D:5, Macau, AI authorization destinations",
        [](const std::string& v, Config& c) -> std::string {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -74,8 +75,19 @@ struct ScreeningConfig {
   double min_kept_fraction = 0.5;
 };
 
-// Country groups and how detections read them.
+// Country groups, the policy profile, and how detections read them.
 struct PolicyConfig {
+  // Which rules of the export-control regime are in force:
+  //   may_2025_guidance  the AI diffusion rule rescinded, adversary-linked
+  //                      training (BIS guidance of May 2025) on, Red Flag 28 off
+  //   ai_diffusion_2025  the January 2025 rule: Red Flag 28 on
+  //   custom             the rules listed in `rules`
+  std::string profile = "may_2025_guidance";
+  std::vector<std::string> rules;  // custom only: "rf28", "adversary_linked_training"
+  // Red Flag 28: the ECCN 4E091 level, and the share of it that raises a
+  // pre-alert.
+  double rf28_level = 1e26;
+  double rf28_pre_alert_fraction = 0.5;
   std::string country_groups_file = "config/country_groups.csv";
   bool hong_kong_as_china = true;
   // BIS's affiliates rule: parties 50 % or more owned by Entity List or

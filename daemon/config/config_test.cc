@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "daemon/config/policy_profile.h"
+
 namespace redflag {
 namespace {
 
@@ -41,9 +43,41 @@ TEST(Config, ShippedDefaultFileParsesToTheBuiltInDefaults) {
   EXPECT_EQ(file->policy.country_groups_file, builtin->policy.country_groups_file);
   EXPECT_EQ(file->policy.hong_kong_as_china, builtin->policy.hong_kong_as_china);
   EXPECT_EQ(file->policy.bis_affiliates_rule, builtin->policy.bis_affiliates_rule);
+  EXPECT_EQ(file->policy.profile, builtin->policy.profile);
+  EXPECT_EQ(file->policy.rules, builtin->policy.rules);
+  EXPECT_EQ(file->policy.rf28_level, builtin->policy.rf28_level);
+  EXPECT_EQ(file->policy.rf28_pre_alert_fraction, builtin->policy.rf28_pre_alert_fraction);
   EXPECT_EQ(file->policy.access_window, builtin->policy.access_window);
   EXPECT_EQ(file->policy.access_min_events, builtin->policy.access_min_events);
   EXPECT_EQ(file->policy.access_flagged_share, builtin->policy.access_flagged_share);
+}
+
+TEST(Config, PolicyProfilesSayWhichRulesRunAndAreRecordedWithAVersion) {
+  auto c = ParseConfig("", "t.yaml", {});
+  PolicyProfile p = ResolvePolicyProfile(c->policy);
+  EXPECT_EQ(p.Label(), "may_2025_guidance@2025-05-13");
+  EXPECT_FALSE(p.rf28);
+  EXPECT_TRUE(p.adversary_linked_training);
+  p = ResolvePolicyProfile(ParseConfig("policy:\n  profile: ai_diffusion_2025\n", "t", {})->policy);
+  EXPECT_EQ(p.Label(), "ai_diffusion_2025@2025-01-15");
+  EXPECT_TRUE(p.rf28);
+  auto custom = ParseConfig(
+      "policy:\n  profile: custom\n  rules: rf28, adversary_linked_training\n", "t", {});
+  ASSERT_TRUE(custom.ok()) << custom.status();
+  p = ResolvePolicyProfile(custom->policy);
+  EXPECT_TRUE(p.rf28 && p.adversary_linked_training);
+  EXPECT_EQ(p.name, "custom");
+  EXPECT_EQ(p.version.size(), 12u);
+  // Another custom setting is another version.
+  auto other = ParseConfig("policy:\n  profile: custom\n  rules: rf28\n", "t", {});
+  EXPECT_NE(ResolvePolicyProfile(other->policy).version, p.version);
+  auto bad = ParseConfig("policy:\n  profile: strict\n  rules: rf28, rf99\n", "t.yaml", {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find(
+                "policy.profile: must be one of may_2025_guidance, ai_diffusion_2025, custom, got "
+                "'strict'"),
+            std::string::npos);
+  EXPECT_NE(bad.status().message().find("policy.rules: unknown rule 'rf99'"), std::string::npos);
 }
 
 TEST(Config, ScreeningAndPolicySettingsAreValidated) {

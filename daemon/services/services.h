@@ -12,6 +12,7 @@
 #include "daemon/compute/compute_view.h"
 #include "daemon/config/config.h"
 #include "daemon/customers/customer_registry.h"
+#include "daemon/inquiries/inquiry_store.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/metrics/metrics.h"
 #include "daemon/models/model_registry.h"
@@ -22,6 +23,7 @@
 #include "redflag/v1/audit.grpc.pb.h"
 #include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
+#include "redflag/v1/inquiries.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
 #include "redflag/v1/screening.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
@@ -52,6 +54,7 @@ struct ServiceContext {
   CustomerScreening* screening;
   AccessLog* access;
   AuditLog* audit;
+  InquiryStore* inquiries;
   std::function<absl::Time()> now = absl::Now;
   // Set when the daemon begins to shut down, to end long-lived watches.
   const std::atomic<bool>* shutting_down;
@@ -148,6 +151,20 @@ class AccessServiceImpl final : public v1::AccessService::Service {
                             v1::RecordAccessResponse*) override;
   grpc::Status GetAccessSummary(grpc::ServerContext*, const v1::GetAccessSummaryRequest*,
                                 v1::AccessSummary*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+class InquiryServiceImpl final : public v1::InquiryService::Service {
+ public:
+  explicit InquiryServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status GetInquiry(grpc::ServerContext*, const v1::GetInquiryRequest*,
+                          v1::Inquiry*) override;
+  grpc::Status ListInquiries(grpc::ServerContext*, const v1::ListInquiriesRequest*,
+                             v1::ListInquiriesResponse*) override;
+  grpc::Status AdvanceInquiry(grpc::ServerContext*, const v1::AdvanceInquiryRequest*,
+                              v1::Inquiry*) override;
 
  private:
   ServiceContext ctx_;

@@ -40,6 +40,8 @@ const char* DomainName(Domain d) {
       return "screenings";
     case Domain::kAudit:
       return "audit";
+    case Domain::kInquiries:
+      return "inquiries";
     case Domain::kCount:
       break;
   }

@@ -32,6 +32,7 @@ enum class Domain : uint8_t {
   // customer_id, 0x00, big-endian time, big-endian sequence -> ScreeningRecord
   kScreenings,
   kAudit,  // big-endian seq -> AuditRecord (hash-chained; the head is in meta)
+  kInquiries,  // inquiry_id (the alert_id) -> Inquiry
   kCount,
 };
 inline constexpr int kDomainCount = static_cast<int>(Domain::kCount);

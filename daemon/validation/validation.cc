@@ -407,4 +407,27 @@ absl::Status ValidateAlertAction(const v1::AlertActionRequest& req, absl::Time n
   }
 }
 
+absl::Status ValidateAdvanceInquiry(const v1::AdvanceInquiryRequest& req) {
+  if (req.inquiry_id().empty()) return Invalid("inquiry_id", "is required");
+  if (absl::Status s = CheckText("inquiry_id", req.inquiry_id(), 1024); !s.ok()) return s;
+  if (req.actor().empty()) return Invalid("actor", "is required: who takes the step");
+  if (absl::Status s = CheckText("actor", req.actor(), 256); !s.ok()) return s;
+  if (absl::Status s = CheckText("note", req.note(), 4096); !s.ok()) return s;
+  if (req.to_state() != v1::INQUIRY_STATE_CUSTOMER_ASKED &&
+      req.to_state() != v1::INQUIRY_STATE_ANSWERED && req.to_state() != v1::INQUIRY_STATE_CLOSED) {
+    return Invalid("to_state", "must be customer_asked, answered or closed");
+  }
+  const bool answered = req.to_state() == v1::INQUIRY_STATE_ANSWERED;
+  if (answered &&
+      (req.answer() == v1::EXPORT_INTENT_UNSPECIFIED || !v1::ExportIntent_IsValid(req.answer()))) {
+    return Invalid("answer",
+                   "is required to record the answer: no_export, export_under_licence or "
+                   "provider_applies_for_licence");
+  }
+  if (!answered && req.answer() != v1::EXPORT_INTENT_UNSPECIFIED) {
+    return Invalid("answer", "is only given with to_state answered");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace redflag

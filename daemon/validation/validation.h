@@ -11,6 +11,7 @@
 #include "redflag/v1/alerts.pb.h"
 #include "redflag/v1/compute.pb.h"
 #include "redflag/v1/customers.pb.h"
+#include "redflag/v1/inquiries.pb.h"
 #include "redflag/v1/jobs.pb.h"
 #include "redflag/v1/screening.pb.h"
 #include "redflag/v1/telemetry.pb.h"
@@ -35,6 +36,8 @@ absl::Status ValidateCustomerProfile(const v1::CustomerProfile& profile);
 absl::Status ValidateModelPublication(const v1::SetModelPublicationRequest& req, absl::Time now);
 
 absl::Status ValidateScreenRequest(const v1::ScreenRequest& req);
+
+absl::Status ValidateAdvanceInquiry(const v1::AdvanceInquiryRequest& req);
 
 absl::Status ValidateAlertAction(const v1::AlertActionRequest& req, absl::Time now);
 

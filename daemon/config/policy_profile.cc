@@ -1,0 +1,33 @@
+#include "daemon/config/policy_profile.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "daemon/util/sha256.h"
+
+namespace redflag {
+
+PolicyProfile ResolvePolicyProfile(const PolicyConfig& c) {
+  PolicyProfile p;
+  p.name = c.profile;
+  if (c.profile == "ai_diffusion_2025") {
+    p.version = "2025-01-15";  // Framework for AI Diffusion, 90 FR 4544
+    p.rf28 = true;
+  } else if (c.profile == "custom") {
+    auto on = [&](const char* rule) {
+      return std::find(c.rules.begin(), c.rules.end(), rule) != c.rules.end();
+    };
+    p.rf28 = on("rf28");
+    p.adversary_linked_training = on("adversary_linked_training");
+    p.version = Sha256Hex(absl::StrCat(absl::StrJoin(c.rules, ","), "|", c.rf28_level, "|",
+                                       c.rf28_pre_alert_fraction))
+                    .substr(0, 12);
+  } else {
+    p.version = "2025-05-13";  // rescission announced; guidance on training for D:5 parties
+    p.adversary_linked_training = true;
+  }
+  return p;
+}
+
+}  // namespace redflag

@@ -1,0 +1,24 @@
+// The policy profile in force: which rules run, and the name and version
+// every alert records (Alert.policy_profile), so a finding can be read
+// against the rules of its day.
+#pragma once
+
+#include <string>
+
+#include "daemon/config/config.h"
+
+namespace redflag {
+
+struct PolicyProfile {
+  std::string name;     // "may_2025_guidance", "ai_diffusion_2025", "custom"
+  std::string version;  // the rule's date, or a digest of a custom profile's settings
+  bool rf28 = false;
+  bool adversary_linked_training = false;
+
+  // "name@version", as alerts record it.
+  std::string Label() const { return name + "@" + version; }
+};
+
+PolicyProfile ResolvePolicyProfile(const PolicyConfig& config);
+
+}  // namespace redflag

@@ -1,0 +1,106 @@
+// Red Flag 28 end to end through the real daemon under the ai_diffusion_2025
+// profile: a frontier-scale model of a customer headquartered in the United
+// States raises nothing; once the profile says Singapore, the rule fires
+// ("possible": the upper bound reaches 10^26), the alert records the policy
+// profile, and its export-intent inquiry is worked through redflagctl to
+// closed, every step in the verified audit log. Under may_2025_guidance the
+// rule is off, while what it found stays.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
+
+#include "redflag/v1/alerts.grpc.pb.h"
+#include "tests/integration/daemon_process.h"
+
+namespace redflag::testing {
+namespace {
+
+const std::string kAlert = "rf28/model/frontier-1/acct-9001";
+
+std::map<std::string, v1::Alert> Alerts(DaemonProcess& d, const std::string& rule) {
+  grpc::ClientContext ctx;
+  v1::ListAlertsRequest req;
+  req.set_page_size(1000);
+  if (!rule.empty()) req.mutable_filter()->add_rules(rule);
+  v1::ListAlertsResponse resp;
+  EXPECT_TRUE(v1::AlertService::NewStub(d.channel())->ListAlerts(&ctx, req, &resp).ok());
+  std::map<std::string, v1::Alert> out;
+  for (const v1::Alert& a : resp.alerts()) out[a.alert_id()] = a;
+  return out;
+}
+
+TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedToClosed) {
+  TempDir dir;
+  auto ports = FreePorts();
+  const std::vector<std::string> args = {"-o", "compute.evaluation_interval=200ms", "-o",
+                                         "policy.profile=ai_diffusion_2025"};
+  auto d = DaemonProcess::Start(dir.path() + "/data", ports, args);
+  ASSERT_TRUE(d.ok()) << d.status();
+  auto ctl = [&](std::vector<std::string> a) {
+    a.insert(a.begin(), {REDFLAGCTL_PATH, "--addr", (*d)->grpc_address()});
+    return RunCommand(a);
+  };
+  ASSERT_EQ(ctl({"replay", REDFLAG_SOURCE_DIR "/examples/frontier.jsonl"}).exit_code, 0);
+  for (int i = 0; i < 100 && Alerts(**d, "").size() < 16; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(Alerts(**d, "").size(), 16u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // several evaluations
+  EXPECT_TRUE(Alerts(**d, "rf28").empty());  // headquarters and parent in the US
+  EXPECT_EQ(Alerts(**d, "").begin()->second.policy_profile(), "ai_diffusion_2025@2025-01-15");
+
+  const std::string profile = dir.path() + "/acct.json";
+  std::ofstream(profile) << R"({"customer_id": "acct-9001", "legal_name": "Frontier Example Inc",
+    "headquarters_country": "SG", "ultimate_parent_name": "Frontier Example Holdings",
+    "ultimate_parent_country": "SG"})";
+  ASSERT_EQ(ctl({"customers", "upsert", profile}).exit_code, 0);
+  for (int i = 0; i < 100 && !Alerts(**d, "rf28").contains(kAlert); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::map<std::string, v1::Alert> rf28 = Alerts(**d, "rf28");
+  ASSERT_EQ(rf28.size(), 1u);
+  EXPECT_EQ(rf28[kAlert].level(), "possible");
+  EXPECT_EQ(rf28[kAlert].severity(), v1::SEVERITY_HIGH);
+  EXPECT_EQ(rf28[kAlert].customer_id(), "acct-9001");
+
+  CommandResult shown = ctl({"inquiries", "show", kAlert});
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("\"state\": \"INQUIRY_STATE_OPEN\""), std::string::npos);
+  CommandResult early = ctl({"inquiries", "close", kAlert, "--actor", "ana"});
+  EXPECT_NE(early.output.find("is open: its next step is customer_asked"), std::string::npos)
+      << early.output;
+  ASSERT_EQ(
+      ctl({"inquiries", "ask", kAlert, "--actor", "ana", "-m", "letter of 2026-11-24"}).exit_code,
+      0);
+  CommandResult no_answer = ctl({"inquiries", "answer", kAlert, "--actor", "ana"});
+  EXPECT_NE(no_answer.output.find("answer: is required"), std::string::npos) << no_answer.output;
+  ASSERT_EQ(ctl({"inquiries", "answer", kAlert, "--actor", "ana", "--intent",
+                 "export_under_licence", "-m", "licence D555 applied for by the customer"})
+                .exit_code,
+            0);
+  CommandResult closed = ctl({"inquiries", "close", kAlert, "--actor", "ben"});
+  ASSERT_EQ(closed.exit_code, 0) << closed.output;
+  EXPECT_NE(closed.output.find("\"answer\": \"EXPORT_INTENT_EXPORT_UNDER_LICENCE\""),
+            std::string::npos)
+      << closed.output;
+  EXPECT_EQ(ctl({"audit", "verify"}).exit_code, 0);
+
+  // Under the May 2025 profile Red Flag 28 is off; what it found stays.
+  (*d)->Signal(SIGTERM);
+  ASSERT_EQ((*d)->Wait(), 0);
+  d->reset();
+  d = DaemonProcess::Start(dir.path() + "/data", ports,
+                           {"-o", "compute.evaluation_interval=200ms"});
+  ASSERT_TRUE(d.ok()) << d.status();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  rf28 = Alerts(**d, "rf28");
+  ASSERT_EQ(rf28.size(), 1u);
+  EXPECT_EQ(rf28[kAlert].policy_profile(), "ai_diffusion_2025@2025-01-15");
+  EXPECT_NE(ctl({"inquiries", "show", kAlert}).output.find("INQUIRY_STATE_CLOSED"),
+            std::string::npos);
+  EXPECT_EQ(ctl({"audit", "verify"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace redflag::testing
