@@ -252,5 +252,61 @@ TEST(ValidateRecordAccess, NamesTheIndexAndFieldOfTheBadEvent) {
             "events: 10001 events, at most 10000");
 }
 
+TEST(ValidateAlertAction, NamesTheMissingOrBadField) {
+  const absl::Time now = absl::FromUnixSeconds(1795000000);
+  v1::AlertActionRequest r;
+  r.set_alert_id("rf28/model/m/c");
+  r.set_actor("ana");
+  r.set_action(v1::ALERT_ACTION_ACKNOWLEDGE);
+  EXPECT_TRUE(ValidateAlertAction(r, now).ok());
+  auto message = [&](auto change) {
+    v1::AlertActionRequest q = r;
+    change(q);
+    return std::string(ValidateAlertAction(q, now).message());
+  };
+  EXPECT_EQ(message([](auto& q) { q.set_alert_id(""); }), "alert_id: is required");
+  EXPECT_EQ(message([](auto& q) { q.set_actor(""); }), "actor: is required: who takes the step");
+  EXPECT_EQ(message([](auto& q) { q.set_action(v1::ALERT_ACTION_ASSIGN); }),
+            "assignee: is required to assign");
+  EXPECT_EQ(message([](auto& q) { q.set_action(v1::ALERT_ACTION_REOPEN); }),
+            "comment: is required for this action");
+  EXPECT_NE(message([](auto& q) {
+              q.set_action(v1::ALERT_ACTION_RESOLVE);
+            }).find("disposition: is required to resolve"),
+            std::string::npos);
+  EXPECT_EQ(message([&](auto& q) {
+              q.set_action(v1::ALERT_ACTION_SUPPRESS);
+              q.set_suppress_until_unix_ms(absl::ToUnixMillis(now) - 1);
+            }),
+            "suppress_until_unix_ms: must be in the future (or 0 to end it)");
+  EXPECT_EQ(message([](auto& q) { q.set_action(static_cast<v1::AlertAction>(42)); }),
+            "action: unknown value 42");
+  EXPECT_EQ(message([](auto& q) { q.set_comment(std::string(4097, 'x')); }),
+            "comment: is longer than 4096 bytes");
+}
+
+TEST(ValidateAdvanceInquiry, NamesTheMissingOrBadField) {
+  v1::AdvanceInquiryRequest r;
+  r.set_inquiry_id("rf28/model/m/c");
+  r.set_actor("ana");
+  r.set_to_state(v1::INQUIRY_STATE_CUSTOMER_ASKED);
+  EXPECT_TRUE(ValidateAdvanceInquiry(r).ok());
+  auto message = [&](auto change) {
+    v1::AdvanceInquiryRequest q = r;
+    change(q);
+    return std::string(ValidateAdvanceInquiry(q).message());
+  };
+  EXPECT_EQ(message([](auto& q) { q.set_inquiry_id(""); }), "inquiry_id: is required");
+  EXPECT_EQ(message([](auto& q) { q.set_actor(""); }), "actor: is required: who takes the step");
+  EXPECT_EQ(message([](auto& q) { q.set_to_state(v1::INQUIRY_STATE_OPEN); }),
+            "to_state: must be customer_asked, answered or closed");
+  EXPECT_NE(message([](auto& q) {
+              q.set_to_state(v1::INQUIRY_STATE_ANSWERED);
+            }).find("answer: is required to record the answer"),
+            std::string::npos);
+  EXPECT_EQ(message([](auto& q) { q.set_answer(v1::EXPORT_INTENT_NO_EXPORT); }),
+            "answer: is only given with to_state answered");
+}
+
 }  // namespace
 }  // namespace redflag
