@@ -19,6 +19,7 @@
 #include "daemon/config/policy_profile.h"
 #include "daemon/customers/adversary_training.h"
 #include "daemon/customers/customer_registry.h"
+#include "daemon/egress/weight_egress.h"
 #include "daemon/http/http_server.h"
 #include "daemon/inquiries/inquiry_store.h"
 #include "daemon/ledger/ledger.h"
@@ -42,10 +43,11 @@ AppState::~AppState() = default;
 
 namespace {
 
-const char* const kServiceNames[] = {
-    "redflag.v1.TelemetryService", "redflag.v1.JobService",     "redflag.v1.CustomerService",
-    "redflag.v1.AlertService",     "redflag.v1.ComputeService", "redflag.v1.ScreeningService",
-    "redflag.v1.AccessService",    "redflag.v1.AuditService",   "redflag.v1.InquiryService"};
+const char* const kServiceNames[] = {"redflag.v1.TelemetryService", "redflag.v1.JobService",
+                                     "redflag.v1.CustomerService",  "redflag.v1.AlertService",
+                                     "redflag.v1.ComputeService",   "redflag.v1.ScreeningService",
+                                     "redflag.v1.AccessService",    "redflag.v1.AuditService",
+                                     "redflag.v1.InquiryService",   "redflag.v1.EgressService"};
 
 absl::Status LoadConfigStep(AppState& app) {
   absl::StatusOr<Config> c = LoadConfig(app.options.config_path, app.options.overrides);
@@ -146,7 +148,8 @@ absl::Status StartCustomerRulesStep(AppState& app) {
   log::Info("policy profile",
             {{"profile", profile.Label()},
              {"rf28", profile.rf28 ? "on" : "off"},
-             {"adversary_linked_training", profile.adversary_linked_training ? "on" : "off"}});
+             {"adversary_linked_training", profile.adversary_linked_training ? "on" : "off"},
+             {"weight_egress", profile.weight_egress ? "on" : "off"}});
   if (profile.adversary_linked_training) {
     app.adversary_training = std::make_unique<AdversaryTraining>(*app.ledger, *app.customers,
                                                                  *app.alerts, app.country_policy);
@@ -158,6 +161,9 @@ absl::Status StartCustomerRulesStep(AppState& app) {
                                     *app.inquiries, app.country_policy, app.config.policy);
     app.red_flag_28->Start(app.config.compute.evaluation_interval);
   }
+  app.egress = std::make_unique<WeightEgress>(
+      *app.store, app.config.durability == Durability::kFsync, *app.compute, *app.models,
+      *app.alerts, app.country_policy, app.config.policy.rf28_level, profile.weight_egress);
   app.access = std::make_unique<AccessLog>(*app.store, app.config.durability == Durability::kFsync,
                                            *app.customers, *app.alerts, app.country_policy,
                                            app.config.policy);
@@ -213,6 +219,7 @@ absl::Status StartGrpcStep(AppState& app) {
                      .access = app.access.get(),
                      .audit = app.audit.get(),
                      .inquiries = app.inquiries.get(),
+                     .egress = app.egress.get(),
                      .shutting_down = &app.shutting_down};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
@@ -223,6 +230,7 @@ absl::Status StartGrpcStep(AppState& app) {
   app.access_service = std::make_unique<AccessServiceImpl>(ctx);
   app.audit_service = std::make_unique<AuditServiceImpl>(ctx);
   app.inquiry_service = std::make_unique<InquiryServiceImpl>(ctx);
+  app.egress_service = std::make_unique<EgressServiceImpl>(ctx);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -239,6 +247,7 @@ absl::Status StartGrpcStep(AppState& app) {
   builder.RegisterService(app.access_service.get());
   builder.RegisterService(app.audit_service.get());
   builder.RegisterService(app.inquiry_service.get());
+  builder.RegisterService(app.egress_service.get());
   app.grpc_server = builder.BuildAndStart();
   if (!app.grpc_server || app.grpc_port == 0) {
     app.grpc_server.reset();

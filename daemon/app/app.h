@@ -39,6 +39,8 @@ class AuditServiceImpl;
 class InquiryStore;
 class InquiryServiceImpl;
 class RedFlag28;
+class WeightEgress;
+class EgressServiceImpl;
 class CustomerScreening;
 class ScreeningServiceImpl;
 namespace detectors {
@@ -74,6 +76,7 @@ struct AppState {
   std::unique_ptr<CustomerScreening> screening;
   std::unique_ptr<AdversaryTraining> adversary_training;
   std::unique_ptr<RedFlag28> red_flag_28;
+  std::unique_ptr<WeightEgress> egress;
   std::unique_ptr<AccessLog> access;
   std::unique_ptr<TelemetryServiceImpl> telemetry_service;
   std::unique_ptr<JobServiceImpl> job_service;
@@ -84,6 +87,7 @@ struct AppState {
   std::unique_ptr<AccessServiceImpl> access_service;
   std::unique_ptr<AuditServiceImpl> audit_service;
   std::unique_ptr<InquiryServiceImpl> inquiry_service;
+  std::unique_ptr<EgressServiceImpl> egress_service;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<HttpServer> http;
   int grpc_port = 0;

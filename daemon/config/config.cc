@@ -274,13 +274,15 @@ const std::vector<KeySpec>& Keys() {
          return "";
        }},
       {"policy.rules", "incubating",
-       "custom profile: the rules in force, comma-separated (rf28, adversary_linked_training)",
+       "custom profile: the rules in force, comma-separated (rf28, adversary_linked_training, "
+       "weight_egress)",
        [](const std::string& v, Config& c) -> std::string {
          c.policy.rules.clear();
          for (absl::string_view r : absl::StrSplit(v, ',', absl::SkipWhitespace())) {
            r = absl::StripAsciiWhitespace(r);
-           if (r != "rf28" && r != "adversary_linked_training") {
-             return absl::StrCat("unknown rule '", r, "' (rf28, adversary_linked_training)");
+           if (r != "rf28" && r != "adversary_linked_training" && r != "weight_egress") {
+             return absl::StrCat("unknown rule '", r,
+                                 "' (rf28, adversary_linked_training, weight_egress)");
            }
            c.policy.rules.emplace_back(r);
          }

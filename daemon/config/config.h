@@ -83,7 +83,8 @@ struct PolicyConfig {
   //   ai_diffusion_2025  the January 2025 rule: Red Flag 28 on
   //   custom             the rules listed in `rules`
   std::string profile = "may_2025_guidance";
-  std::vector<std::string> rules;  // custom only: "rf28", "adversary_linked_training"
+  // custom only: "rf28", "adversary_linked_training", "weight_egress"
+  std::vector<std::string> rules;
   // Red Flag 28: the ECCN 4E091 level, and the share of it that raises a
   // pre-alert.
   double rf28_level = 1e26;

@@ -14,12 +14,14 @@ PolicyProfile ResolvePolicyProfile(const PolicyConfig& c) {
   if (c.profile == "ai_diffusion_2025") {
     p.version = "2025-01-15";  // Framework for AI Diffusion, 90 FR 4544
     p.rf28 = true;
+    p.weight_egress = true;  // ECCN 4E091 came with the same rule
   } else if (c.profile == "custom") {
     auto on = [&](const char* rule) {
       return std::find(c.rules.begin(), c.rules.end(), rule) != c.rules.end();
     };
     p.rf28 = on("rf28");
     p.adversary_linked_training = on("adversary_linked_training");
+    p.weight_egress = on("weight_egress");
     p.version = Sha256Hex(absl::StrCat(absl::StrJoin(c.rules, ","), "|", c.rf28_level, "|",
                                        c.rf28_pre_alert_fraction))
                     .substr(0, 12);

@@ -14,6 +14,7 @@ struct PolicyProfile {
   std::string version;  // the rule's date, or a digest of a custom profile's settings
   bool rf28 = false;
   bool adversary_linked_training = false;
+  bool weight_egress = false;
 
   // "name@version", as alerts record it.
   std::string Label() const { return name + "@" + version; }

@@ -12,6 +12,7 @@
 #include "daemon/compute/compute_view.h"
 #include "daemon/config/config.h"
 #include "daemon/customers/customer_registry.h"
+#include "daemon/egress/weight_egress.h"
 #include "daemon/inquiries/inquiry_store.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/metrics/metrics.h"
@@ -23,6 +24,7 @@
 #include "redflag/v1/audit.grpc.pb.h"
 #include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
+#include "redflag/v1/egress.grpc.pb.h"
 #include "redflag/v1/inquiries.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
 #include "redflag/v1/screening.grpc.pb.h"
@@ -55,6 +57,7 @@ struct ServiceContext {
   AccessLog* access;
   AuditLog* audit;
   InquiryStore* inquiries;
+  WeightEgress* egress;
   std::function<absl::Time()> now = absl::Now;
   // Set when the daemon begins to shut down, to end long-lived watches.
   const std::atomic<bool>* shutting_down;
@@ -165,6 +168,16 @@ class InquiryServiceImpl final : public v1::InquiryService::Service {
                              v1::ListInquiriesResponse*) override;
   grpc::Status AdvanceInquiry(grpc::ServerContext*, const v1::AdvanceInquiryRequest*,
                               v1::Inquiry*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+class EgressServiceImpl final : public v1::EgressService::Service {
+ public:
+  explicit EgressServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status RecordEgress(grpc::ServerContext*, const v1::RecordEgressRequest*,
+                            v1::RecordEgressResponse*) override;
 
  private:
   ServiceContext ctx_;

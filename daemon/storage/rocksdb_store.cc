@@ -42,6 +42,8 @@ const char* DomainName(Domain d) {
       return "audit";
     case Domain::kInquiries:
       return "inquiries";
+    case Domain::kEgress:
+      return "egress";
     case Domain::kCount:
       break;
   }

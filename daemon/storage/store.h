@@ -33,6 +33,8 @@ enum class Domain : uint8_t {
   kScreenings,
   kAudit,  // big-endian seq -> AuditRecord (hash-chained; the head is in meta)
   kInquiries,  // inquiry_id (the alert_id) -> Inquiry
+  // model_id, 0x00, big-endian time, big-endian hash of the event -> EgressEvent
+  kEgress,
   kCount,
 };
 inline constexpr int kDomainCount = static_cast<int>(Domain::kCount);

@@ -430,4 +430,36 @@ absl::Status ValidateAdvanceInquiry(const v1::AdvanceInquiryRequest& req) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateRecordEgress(const v1::RecordEgressRequest& req, const IngestLimits& limits,
+                                  absl::Time now) {
+  constexpr int kMaxEvents = 10000;
+  if (req.events().empty()) return Invalid("events", "is empty");
+  if (req.events_size() > kMaxEvents) {
+    return Invalid("events", absl::StrCat(req.events_size(), " events, at most ", kMaxEvents));
+  }
+  const EventTimes times(limits, now);
+  for (int i = 0; i < req.events_size(); ++i) {
+    const v1::EgressEvent& e = req.events(i);
+    auto f = [i](const char* name) { return absl::StrCat("events[", i, "].", name); };
+    if (absl::Status s = CheckId(f("model_id"), e.model_id()); !s.ok()) return s;
+    if (absl::Status s = CheckCountry(f("destination_country"), e.destination_country(), true);
+        !s.ok()) {
+      return s;
+    }
+    if (!e.customer_id().empty()) {
+      if (absl::Status s = CheckId(f("customer_id"), e.customer_id()); !s.ok()) return s;
+    }
+    if (absl::Status s = CheckEventTime(f("time_unix_ms"), e.time_unix_ms(), times); !s.ok()) {
+      return s;
+    }
+    for (auto [name, value, max] : {std::tuple{"checkpoint", &e.checkpoint(), 1024},
+                                    std::tuple{"destination_region", &e.destination_region(), 256},
+                                    std::tuple{"principal", &e.principal(), 256},
+                                    std::tuple{"event_id", &e.event_id(), 256}}) {
+      if (absl::Status s = CheckText(f(name), *value, max); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace redflag

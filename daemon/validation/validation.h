@@ -11,6 +11,7 @@
 #include "redflag/v1/alerts.pb.h"
 #include "redflag/v1/compute.pb.h"
 #include "redflag/v1/customers.pb.h"
+#include "redflag/v1/egress.pb.h"
 #include "redflag/v1/inquiries.pb.h"
 #include "redflag/v1/jobs.pb.h"
 #include "redflag/v1/screening.pb.h"
@@ -40,6 +41,9 @@ absl::Status ValidateScreenRequest(const v1::ScreenRequest& req);
 absl::Status ValidateAdvanceInquiry(const v1::AdvanceInquiryRequest& req);
 
 absl::Status ValidateAlertAction(const v1::AlertActionRequest& req, absl::Time now);
+
+absl::Status ValidateRecordEgress(const v1::RecordEgressRequest& req, const IngestLimits& limits,
+                                  absl::Time now);
 
 absl::Status ValidateRecordAccess(const v1::RecordAccessRequest& req, const IngestLimits& limits,
                                   absl::Time now);

@@ -308,5 +308,35 @@ TEST(ValidateAdvanceInquiry, NamesTheMissingOrBadField) {
             "answer: is only given with to_state answered");
 }
 
+TEST(ValidateRecordEgress, NamesTheIndexAndFieldOfTheBadEvent) {
+  const absl::Time now = absl::FromUnixSeconds(1795000000);
+  auto good = [&] {
+    v1::EgressEvent e;
+    e.set_model_id("frontier-1");
+    e.set_destination_country("AE");
+    e.set_time_unix_ms(absl::ToUnixMillis(now) - 1000);
+    return e;
+  };
+  auto message = [&](auto change) {
+    v1::RecordEgressRequest r;
+    *r.add_events() = good();
+    v1::EgressEvent e = good();
+    change(e);
+    *r.add_events() = e;
+    return std::string(ValidateRecordEgress(r, IngestLimits(), now).message());
+  };
+  EXPECT_EQ(message([](auto&) {}), "");
+  EXPECT_EQ(message([](auto& e) { e.set_model_id(""); }), "events[1].model_id: is required");
+  EXPECT_EQ(message([](auto& e) { e.set_destination_country(""); }),
+            "events[1].destination_country: is required (ISO 3166-1 alpha-2 code)");
+  EXPECT_EQ(
+      message([](auto& e) { e.set_customer_id("has space"); }).rfind("events[1].customer_id", 0),
+      0u);
+  EXPECT_EQ(message([](auto& e) { e.set_checkpoint(std::string(1025, 'c')); }),
+            "events[1].checkpoint: is longer than 1024 bytes");
+  EXPECT_EQ(ValidateRecordEgress(v1::RecordEgressRequest(), IngestLimits(), now).message(),
+            "events: is empty");
+}
+
 }  // namespace
 }  // namespace redflag

@@ -4,13 +4,16 @@
 // ("possible": the upper bound reaches 10^26), the alert records the policy
 // profile, and its export-intent inquiry is worked through redflagctl to
 // closed, every step in the verified audit log. Under may_2025_guidance the
-// rule is off, while what it found stays.
+// rule is off, while what it found stays. Weight egress (R8) is judged
+// under the same profile: a copy of the model's weights to the UAE is
+// flagged, one to the United Kingdom is not.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <thread>
 
 #include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/egress.grpc.pb.h"
 #include "tests/integration/daemon_process.h"
 
 namespace redflag::testing {
@@ -85,6 +88,33 @@ TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedT
             std::string::npos)
       << closed.output;
   EXPECT_EQ(ctl({"audit", "verify"}).exit_code, 0);
+
+  // Weight egress: a copy to an AI authorization destination is fine; one to
+  // the UAE is flagged (the upper bound reaches 10^26); sent again, once.
+  auto egress = [&](const std::string& country) {
+    grpc::ClientContext ctx;
+    v1::RecordEgressRequest req;
+    v1::EgressEvent* e = req.add_events();
+    e->set_model_id("frontier-1");
+    e->set_checkpoint("step-540000");
+    e->set_destination_country(country);
+    e->set_destination_region("customer bucket");
+    e->set_bytes(810'000'000'000);
+    e->set_principal("acct-9001/ops");
+    e->set_customer_id("acct-9001");
+    e->set_time_unix_ms(1790000000000);
+    v1::RecordEgressResponse resp;
+    grpc::Status s = v1::EgressService::NewStub((*d)->channel())->RecordEgress(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.flagged();
+  };
+  EXPECT_EQ(egress("GB"), 0u);
+  EXPECT_EQ(egress("AE"), 1u);
+  EXPECT_EQ(egress("AE"), 1u);
+  std::map<std::string, v1::Alert> copies = Alerts(**d, "weight_egress");
+  ASSERT_EQ(copies.size(), 1u);
+  EXPECT_EQ(copies.begin()->first, "weight_egress/model/frontier-1/AE");
+  EXPECT_EQ(copies.begin()->second.level(), "AE/possible");
 
   // Under the May 2025 profile Red Flag 28 is off; what it found stays.
   (*d)->Signal(SIGTERM);

@@ -1,0 +1,100 @@
+#include "daemon/egress/weight_egress.h"
+
+#include "absl/base/internal/endian.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "daemon/util/sha256.h"
+
+namespace redflag {
+namespace {
+
+std::string Ops(double v) { return absl::StrFormat("%.3g", v); }
+
+// model_id, 0x00, time, and the first 8 bytes of the event's digest: the same
+// event sent twice lands on the same key.
+std::string Key(const v1::EgressEvent& e) {
+  std::string key = e.model_id();
+  key.push_back('\0');
+  char be[8];
+  absl::big_endian::Store64(be, static_cast<uint64_t>(e.time_unix_ms()));
+  key.append(be, sizeof(be));
+  const std::string digest = Sha256Hex(e.SerializeAsString());
+  return key + digest.substr(0, 16);
+}
+
+}  // namespace
+
+WeightEgress::WeightEgress(Store& store, bool sync, const ComputeView& view, ModelRegistry& models,
+                           AlertStore& alerts,
+                           std::shared_ptr<const detectors::CountryPolicy> policy, double level,
+                           bool enabled)
+    : store_(store),
+      sync_(sync),
+      view_(view),
+      models_(models),
+      recorder_(alerts),
+      policy_(std::move(policy)),
+      level_(level),
+      enabled_(enabled) {}
+
+absl::StatusOr<uint32_t> WeightEgress::Record(const v1::RecordEgressRequest& request,
+                                              absl::Time now) {
+  std::unique_ptr<WriteBatch> batch = store_.NewBatch();
+  for (const v1::EgressEvent& e : request.events()) {
+    batch->Put(Domain::kEgress, Key(e), e.SerializeAsString());
+  }
+  if (absl::Status s = store_.Write(*batch, sync_); !s.ok()) return s;
+  uint32_t flagged = 0;
+  if (!enabled_) return flagged;
+  for (const v1::EgressEvent& e : request.events()) {
+    absl::StatusOr<bool> f = Judge(e, now);
+    if (!f.ok()) return f.status();
+    flagged += *f;
+  }
+  return flagged;
+}
+
+absl::StatusOr<bool> WeightEgress::Judge(const v1::EgressEvent& e, absl::Time now) {
+  const absl::CivilDay day =
+      absl::ToCivilDay(absl::FromUnixMillis(e.time_unix_ms()), absl::UTCTimeZone());
+  if (policy_->AiAuthorized(e.destination_country(), day) != nullptr) return false;
+  v1::GetEstimateRequest req;
+  req.set_model_id(e.model_id());
+  absl::StatusOr<v1::EstimateReport> report = view_.Report(req);
+  if (absl::IsNotFound(report.status())) return false;  // no training of it seen here
+  if (!report.ok()) return report.status();
+  const v1::OperationsInterval& ops = report->operations();
+  const char* likelihood = ops.best() >= level_    ? "likely"
+                           : ops.upper() >= level_ ? "possible"
+                                                   : nullptr;
+  if (likelihood == nullptr) return false;
+  absl::StatusOr<v1::ModelRecord> record = models_.Get(e.model_id());
+  if (record.ok() && record->publication().weights_published()) return false;
+
+  v1::Alert a = NewAlert("weight_egress", "model", e.model_id(), e.destination_country());
+  a.set_customer_id(e.customer_id());
+  a.set_level(absl::StrCat(e.destination_country(), "/", likelihood));
+  a.set_severity(std::string(likelihood) == "likely" ? v1::SEVERITY_CRITICAL : v1::SEVERITY_HIGH);
+  a.set_summary(absl::StrCat("weights of model ", e.model_id(), " (", Ops(ops.best()),
+                             " operations, upper bound ", Ops(ops.upper()), "; level ", Ops(level_),
+                             ", ", likelihood, ") were copied to ", e.destination_country(),
+                             ", outside the AI authorization "
+                             "destinations: possible export of ECCN 4E091 technology"));
+  AddEvidence(a, "destination", absl::StrCat(e.destination_country(), " ", e.destination_region()));
+  AddEvidence(a, "checkpoint", e.checkpoint());
+  AddEvidence(a, "bytes", absl::StrCat(e.bytes()));
+  AddEvidence(a, "principal", e.principal());
+  AddEvidence(a, "customer_id", e.customer_id());
+  AddEvidence(a, "time", absl::FormatTime(absl::FromUnixMillis(e.time_unix_ms())));
+  AddEvidence(a, "event_id", e.event_id());
+  AddEvidence(a, "operations_lower", Ops(ops.lower()));
+  AddEvidence(a, "operations_best", Ops(ops.best()));
+  AddEvidence(a, "operations_upper", Ops(ops.upper()));
+  AddEvidence(a, "level_operations", Ops(level_));
+  AddEvidence(a, "weights", record.ok() ? "recorded as not published" : "no publication on record");
+  AddEvidence(a, "explain", absl::StrCat("redflagctl compute show model ", e.model_id()));
+  if (absl::Status s = recorder_.Record(std::move(a), now, true); !s.ok()) return s;
+  return true;
+}
+
+}  // namespace redflag
