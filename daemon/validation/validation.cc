@@ -342,13 +342,21 @@ absl::Status ValidateScreenRequest(const v1::ScreenRequest& req) {
   return CheckCountry("country", req.country(), false);
 }
 
+namespace {
+
+// Event batches (access, egress) hold 1 to 10,000 events.
+absl::Status CheckEventCount(int n) {
+  constexpr int kMaxEvents = 10000;
+  if (n == 0) return Invalid("events", "is empty");
+  if (n > kMaxEvents) return Invalid("events", absl::StrCat(n, " events, at most ", kMaxEvents));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ValidateRecordAccess(const v1::RecordAccessRequest& req, const IngestLimits& limits,
                                   absl::Time now) {
-  constexpr int kMaxEvents = 10000;
-  if (req.events().empty()) return Invalid("events", "is empty");
-  if (req.events_size() > kMaxEvents) {
-    return Invalid("events", absl::StrCat(req.events_size(), " events, at most ", kMaxEvents));
-  }
+  if (absl::Status s = CheckEventCount(req.events_size()); !s.ok()) return s;
   const EventTimes times(limits, now);
   for (int i = 0; i < req.events_size(); ++i) {
     const v1::AccessEvent& e = req.events(i);
@@ -432,11 +440,7 @@ absl::Status ValidateAdvanceInquiry(const v1::AdvanceInquiryRequest& req) {
 
 absl::Status ValidateRecordEgress(const v1::RecordEgressRequest& req, const IngestLimits& limits,
                                   absl::Time now) {
-  constexpr int kMaxEvents = 10000;
-  if (req.events().empty()) return Invalid("events", "is empty");
-  if (req.events_size() > kMaxEvents) {
-    return Invalid("events", absl::StrCat(req.events_size(), " events, at most ", kMaxEvents));
-  }
+  if (absl::Status s = CheckEventCount(req.events_size()); !s.ok()) return s;
   const EventTimes times(limits, now);
   for (int i = 0; i < req.events_size(); ++i) {
     const v1::EgressEvent& e = req.events(i);
