@@ -21,6 +21,20 @@ void AddEvidence(v1::Alert& alert, const std::string& name, const std::string& v
   e->set_value(value);
 }
 
+v1::Severity ToSeverity(detectors::Severity s) {
+  switch (s) {
+    case detectors::Severity::kInfo:
+      return v1::SEVERITY_INFO;
+    case detectors::Severity::kWarning:
+      return v1::SEVERITY_WARNING;
+    case detectors::Severity::kHigh:
+      return v1::SEVERITY_HIGH;
+    case detectors::Severity::kCritical:
+      return v1::SEVERITY_CRITICAL;
+  }
+  return v1::SEVERITY_UNSPECIFIED;
+}
+
 absl::Status AlertRecorder::Record(v1::Alert alert, absl::Time now, bool update_when_changed) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string says = absl::StrCat(alert.level(), "|", alert.severity());

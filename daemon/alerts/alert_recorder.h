@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "daemon/alerts/alert_store.h"
+#include "detectors/levels.h"
 
 namespace redflag {
 
@@ -19,6 +20,8 @@ namespace redflag {
 v1::Alert NewAlert(const std::string& rule, const std::string& kind, const std::string& id,
                    const std::string& level_key);
 void AddEvidence(v1::Alert& alert, const std::string& name, const std::string& value);
+// The alert severity of a compute level's.
+v1::Severity ToSeverity(detectors::Severity s);
 
 class AlertRecorder {
  public:

@@ -19,6 +19,7 @@
 #include "daemon/config/policy_profile.h"
 #include "daemon/customers/adversary_training.h"
 #include "daemon/customers/customer_registry.h"
+#include "daemon/customers/structuring.h"
 #include "daemon/egress/weight_egress.h"
 #include "daemon/http/http_server.h"
 #include "daemon/inquiries/inquiry_store.h"
@@ -161,6 +162,9 @@ absl::Status StartCustomerRulesStep(AppState& app) {
                                     *app.inquiries, app.country_policy, app.config.policy);
     app.red_flag_28->Start(app.config.compute.evaluation_interval);
   }
+  app.structuring =
+      std::make_unique<Structuring>(*app.compute, *app.ledger, *app.customers, *app.alerts);
+  app.structuring->Start(app.config.compute.evaluation_interval);
   app.egress = std::make_unique<WeightEgress>(
       *app.store, app.config.durability == Durability::kFsync, *app.compute, *app.models,
       *app.alerts, app.country_policy, app.config.policy.rf28_level, profile.weight_egress);
@@ -332,6 +336,7 @@ void Teardown(AppState& app) {
   app.compute_alerts.reset();
   app.adversary_training.reset();
   app.red_flag_28.reset();
+  app.structuring.reset();
   app.lists.reset();  // stops re-reading and re-screening before the store closes
   if (app.ledger) app.ledger->Stop();
   app.ledger.reset();

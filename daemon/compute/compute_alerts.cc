@@ -8,20 +8,6 @@ namespace {
 
 std::string Ops(double v) { return absl::StrFormat("%.3g", v); }
 
-v1::Severity ToSeverity(detectors::Severity s) {
-  switch (s) {
-    case detectors::Severity::kInfo:
-      return v1::SEVERITY_INFO;
-    case detectors::Severity::kWarning:
-      return v1::SEVERITY_WARNING;
-    case detectors::Severity::kHigh:
-      return v1::SEVERITY_HIGH;
-    case detectors::Severity::kCritical:
-      return v1::SEVERITY_CRITICAL;
-  }
-  return v1::SEVERITY_UNSPECIFIED;
-}
-
 void AddFigure(v1::Alert& a, const detectors::Interval& ops) {
   AddEvidence(a, "operations_lower", Ops(ops.lower));
   AddEvidence(a, "operations_best", Ops(ops.best));

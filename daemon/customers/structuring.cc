@@ -1,0 +1,125 @@
+#include "daemon/customers/structuring.h"
+
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "detectors/account_links.h"
+#include "detectors/lineage.h"
+
+namespace redflag {
+namespace {
+
+std::string Ops(double v) { return absl::StrFormat("%.3g", v); }
+
+// Links listed in evidence; the rest are counted.
+constexpr size_t kLinksShown = 20;
+
+}  // namespace
+
+Structuring::Structuring(const ComputeView& view, const Ledger& ledger, CustomerRegistry& customers,
+                         AlertStore& alerts)
+    : view_(view), ledger_(ledger), customers_(customers), recorder_(alerts) {}
+
+void Structuring::Start(absl::Duration interval) {
+  timer_ = std::make_unique<Periodic>("rf-structuring", interval,
+                                      [this](absl::Time now) { return EvaluateOnce(now); });
+}
+
+absl::Status Structuring::EvaluateOnce(absl::Time now) {
+  absl::StatusOr<ComputeEvaluation> eval = view_.EvaluateAll();
+  if (!eval.ok()) return eval.status();
+  std::map<std::string, detectors::Interval> ops_of;
+  for (const auto& s : eval->subjects) {
+    if (s.kind == "customer") ops_of[s.id] = s.ops;
+  }
+
+  detectors::AccountLinker linker;
+  absl::Status s = customers_.ForEach([&](const v1::Customer& c) {
+    linker.AddProfile(c.profile());
+    return true;
+  });
+  if (!s.ok()) return s;
+
+  // Checkpoints across accounts: the accounts that trained each model, then
+  // every job that continues from a model another account trained.
+  const std::vector<Ledger::JobSnapshot> jobs = ledger_.SnapshotJobs();
+  std::map<std::string, std::set<std::string>> trained_by;
+  for (const Ledger::JobSnapshot& j : jobs) {
+    if (!j.spec->model_id().empty()) trained_by[j.spec->model_id()].insert(j.spec->customer_id());
+  }
+  for (const Ledger::JobSnapshot& j : jobs) {
+    const v1::JobSpec& spec = *j.spec;
+    auto it = trained_by.find(spec.parent_model_id());
+    if (spec.parent_model_id().empty() || it == trained_by.end()) continue;
+    std::vector<std::string> others;
+    for (const std::string& owner : it->second) {
+      if (owner == spec.customer_id()) continue;
+      others.push_back(owner);
+      linker.AddCheckpointUse(owner, spec.customer_id(), spec.parent_model_id());
+    }
+    if (others.empty()) continue;
+    v1::Alert a =
+        NewAlert("cross_account_checkpoint", "job", spec.job_id(), spec.parent_model_id());
+    a.set_customer_id(spec.customer_id());
+    a.set_level("parent_model");
+    a.set_severity(v1::SEVERITY_WARNING);
+    a.set_summary(absl::StrCat(
+        "job ", spec.job_id(), " of customer ", spec.customer_id(), " trains from model ",
+        spec.parent_model_id(), ", a checkpoint produced in the account of ",
+        absl::StrJoin(others, ", "), ": the accounts are linked for structuring"));
+    AddEvidence(a, "parent_model", spec.parent_model_id());
+    AddEvidence(a, "parent_trained_by", absl::StrJoin(others, ", "));
+    AddEvidence(a, "model_id", spec.model_id());
+    if (absl::Status r = recorder_.Record(std::move(a), now, false); !r.ok()) return r;
+  }
+
+  for (const detectors::AccountGroup& g : linker.Groups()) {
+    detectors::Interval combined;
+    std::vector<std::string> figures;
+    std::map<std::string, detectors::Likelihood> member_reached;  // level -> strongest
+    for (const std::string& m : g.members) {
+      const detectors::Interval ops = ops_of.count(m) ? ops_of[m] : detectors::Interval();
+      detectors::Add(combined, ops);
+      figures.push_back(absl::StrCat(m, " ", Ops(ops.best), " (upper ", Ops(ops.upper), ")"));
+      for (const detectors::Crossing& c : detectors::Crossings(ops, view_.levels())) {
+        auto [it, fresh] = member_reached.emplace(c.level.name, c.likelihood);
+        if (!fresh && c.likelihood == detectors::Likelihood::kLikely) it->second = c.likelihood;
+      }
+    }
+    std::vector<std::string> reasons;
+    for (size_t i = 0; i < g.links.size() && i < kLinksShown; ++i) {
+      reasons.push_back(absl::StrCat(g.links[i].a, " ~ ", g.links[i].b, ": ", g.links[i].reason));
+    }
+    if (g.links.size() > kLinksShown) {
+      reasons.push_back(absl::StrCat("and ", g.links.size() - kLinksShown, " more"));
+    }
+    for (const detectors::Crossing& c : detectors::Crossings(combined, view_.levels())) {
+      auto member = member_reached.find(c.level.name);
+      const bool alone =
+          member != member_reached.end() && (member->second == detectors::Likelihood::kLikely ||
+                                             c.likelihood == detectors::Likelihood::kPossible);
+      if (alone) continue;  // a member reaches it by itself: compute_level says so
+      const char* likelihood = detectors::LikelihoodName(c.likelihood);
+      v1::Alert a = NewAlert("structuring", "group", g.members.front(), c.level.name);
+      a.set_level(absl::StrCat(c.level.name, "/", likelihood));
+      a.set_severity(ToSeverity(c.level.severity));
+      a.set_summary(absl::StrCat("linked accounts ", absl::StrJoin(g.members, ", "), " have ",
+                                 likelihood, " reached ", Ops(c.level.ops),
+                                 " operations together (best ", Ops(combined.best), ", upper ",
+                                 Ops(combined.upper), "), which none reaches alone"));
+      AddEvidence(a, "members", absl::StrJoin(g.members, ", "));
+      AddEvidence(a, "member_operations", absl::StrJoin(figures, "; "));
+      AddEvidence(a, "combined_best", Ops(combined.best));
+      AddEvidence(a, "combined_upper", Ops(combined.upper));
+      AddEvidence(a, "level_operations", Ops(c.level.ops));
+      AddEvidence(a, "links", absl::StrJoin(reasons, "; "));
+      if (absl::Status r = recorder_.Record(std::move(a), now, true); !r.ok()) return r;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace redflag
