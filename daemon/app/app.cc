@@ -19,6 +19,7 @@
 #include "daemon/config/policy_profile.h"
 #include "daemon/customers/adversary_training.h"
 #include "daemon/customers/customer_registry.h"
+#include "daemon/customers/kyc_anomalies.h"
 #include "daemon/customers/structuring.h"
 #include "daemon/egress/weight_egress.h"
 #include "daemon/http/http_server.h"
@@ -181,6 +182,10 @@ absl::Status StartScreeningStep(AppState& app) {
   app.screening = std::make_unique<CustomerScreening>(
       *app.lists, *app.store, app.config.durability == Durability::kFsync, *app.alerts,
       *app.customers, app.config.policy.bis_affiliates_rule);
+  // Scored with whatever lists are in use (officers match nothing without).
+  app.kyc = std::make_unique<KycAnomalies>(*app.ledger, *app.customers, *app.lists, *app.alerts,
+                                           app.config.kyc);
+  app.kyc->Start(app.config.compute.evaluation_interval);
   if (!app.lists->configured()) {
     log::Warn("no restricted-party list configured (screening.csl_file, screening.ofac_sdn_file)");
     return absl::OkStatus();
@@ -337,6 +342,7 @@ void Teardown(AppState& app) {
   app.adversary_training.reset();
   app.red_flag_28.reset();
   app.structuring.reset();
+  app.kyc.reset();
   app.lists.reset();  // stops re-reading and re-screening before the store closes
   if (app.ledger) app.ledger->Stop();
   app.ledger.reset();

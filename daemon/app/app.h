@@ -40,6 +40,7 @@ class InquiryStore;
 class InquiryServiceImpl;
 class RedFlag28;
 class Structuring;
+class KycAnomalies;
 class WeightEgress;
 class EgressServiceImpl;
 class CustomerScreening;
@@ -78,6 +79,7 @@ struct AppState {
   std::unique_ptr<AdversaryTraining> adversary_training;
   std::unique_ptr<RedFlag28> red_flag_28;
   std::unique_ptr<Structuring> structuring;
+  std::unique_ptr<KycAnomalies> kyc;
   std::unique_ptr<WeightEgress> egress;
   std::unique_ptr<AccessLog> access;
   std::unique_ptr<TelemetryServiceImpl> telemetry_service;

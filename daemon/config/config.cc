@@ -324,6 +324,33 @@ const std::vector<KeySpec>& Keys() {
       {"policy.access_flagged_share", "incubating",
        "share of access from D:5/Macau or anonymisers that is a finding",
        Fraction(&Config::policy, &PolicyConfig::access_flagged_share, 0.01, 1)},
+      {"kyc.threshold", "incubating", "KYC anomaly score that is a finding",
+       Fraction(&Config::kyc, &KycConfig::threshold, 0.1, 100)},
+      {"kyc.large_request_accelerators", "incubating",
+       "accelerators in one job that count as a large request",
+       [](const std::string& v, Config& c) -> std::string {
+         uint64_t x = 0;
+         std::string err = SetUint(v, 1, 100'000'000, &x);
+         if (err.empty()) c.kyc.large_request_accelerators = static_cast<uint32_t>(x);
+         return err;
+       }},
+      {"kyc.weight_formed_recently_large_request", "incubating",
+       "formed after 2022-10-07 and asking for a large request",
+       Fraction(&Config::kyc, &KycConfig::weight_formed_recently_large_request, 0, 100)},
+      {"kyc.weight_residential_address", "incubating", "residential address",
+       Fraction(&Config::kyc, &KycConfig::weight_residential_address, 0, 100)},
+      {"kyc.weight_forwarder_address", "incubating", "freight forwarder or mail-drop address",
+       Fraction(&Config::kyc, &KycConfig::weight_forwarder_address, 0, 100)},
+      {"kyc.weight_third_country_payment", "incubating", "payment from a third country",
+       Fraction(&Config::kyc, &KycConfig::weight_third_country_payment, 0, 100)},
+      {"kyc.weight_reseller_undisclosed", "incubating", "reseller not naming its end customers",
+       Fraction(&Config::kyc, &KycConfig::weight_reseller_undisclosed, 0, 100)},
+      {"kyc.weight_no_end_use", "incubating", "no end use declared",
+       Fraction(&Config::kyc, &KycConfig::weight_no_end_use, 0, 100)},
+      {"kyc.weight_listed_officer", "incubating", "an officer matches a restricted-party entry",
+       Fraction(&Config::kyc, &KycConfig::weight_listed_officer, 0, 100)},
+      {"kyc.weight_no_web_presence", "incubating", "no contact domain",
+       Fraction(&Config::kyc, &KycConfig::weight_no_web_presence, 0, 100)},
       {"log.level", "stable", "debug | info | warn | error",
        OneOf(&Config::log_level, {"debug", "info", "warn", "error"})},
       {"log.format", "stable", "json | text", OneOf(&Config::log_format, {"json", "text"})},

@@ -103,6 +103,21 @@ struct PolicyConfig {
   double access_flagged_share = 0.2;
 };
 
+// Know-your-customer anomaly scoring (kyc_anomaly): a weight per flag; a
+// customer whose flags add up to `threshold` is a finding.
+struct KycConfig {
+  double threshold = 4;
+  uint32_t large_request_accelerators = 1000;
+  double weight_formed_recently_large_request = 2;
+  double weight_residential_address = 1;
+  double weight_forwarder_address = 2;
+  double weight_third_country_payment = 1.5;
+  double weight_reseller_undisclosed = 2;
+  double weight_no_end_use = 1;
+  double weight_listed_officer = 3;
+  double weight_no_web_presence = 0.5;
+};
+
 struct Config {
   std::string grpc_listen = "127.0.0.1:50051";
   uint32_t grpc_max_message_bytes = 64 << 20;
@@ -116,6 +131,7 @@ struct Config {
   ComputeConfig compute;
   ScreeningConfig screening;
   PolicyConfig policy;
+  KycConfig kyc;
   std::string log_level = "info";
   std::string log_format = "json";
   // Where the config came from, for logs and the config_info metric.

@@ -44,6 +44,10 @@ TEST(Config, ShippedDefaultFileParsesToTheBuiltInDefaults) {
   EXPECT_EQ(file->policy.hong_kong_as_china, builtin->policy.hong_kong_as_china);
   EXPECT_EQ(file->policy.bis_affiliates_rule, builtin->policy.bis_affiliates_rule);
   EXPECT_EQ(file->policy.profile, builtin->policy.profile);
+  EXPECT_EQ(file->kyc.threshold, builtin->kyc.threshold);
+  EXPECT_EQ(file->kyc.large_request_accelerators, builtin->kyc.large_request_accelerators);
+  EXPECT_EQ(file->kyc.weight_listed_officer, builtin->kyc.weight_listed_officer);
+  EXPECT_EQ(file->kyc.weight_no_web_presence, builtin->kyc.weight_no_web_presence);
   EXPECT_EQ(file->policy.rules, builtin->policy.rules);
   EXPECT_EQ(file->policy.rf28_level, builtin->policy.rf28_level);
   EXPECT_EQ(file->policy.rf28_pre_alert_fraction, builtin->policy.rf28_pre_alert_fraction);

@@ -32,6 +32,7 @@ class CustomerRegistry {
   // customer_id -> ultimate parent name, for every profile that names one.
   absl::StatusOr<std::map<std::string, std::string>> UltimateParents();
   // Visits every customer in customer_id order until `fn` returns false.
+  // `fn` must not write to the store (the scan may hold it).
   absl::Status ForEach(const std::function<bool(const v1::Customer&)>& fn);
 
  private:

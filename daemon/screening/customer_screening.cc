@@ -208,20 +208,19 @@ absl::Status CustomerScreening::JudgeOwnership(const v1::CustomerProfile& profil
 }
 
 absl::StatusOr<size_t> CustomerScreening::ScreenAll(absl::Time now, absl::string_view trigger) {
-  size_t screened = 0;
-  absl::Status failed;
+  // Read first, screen after: screening writes, which must not happen inside
+  // the store's scan.
+  std::vector<v1::Customer> all;
   absl::Status s = customers_.ForEach([&](const v1::Customer& c) {
-    absl::StatusOr<std::vector<v1::ScreeningFinding>> f = Screen(c, now, trigger);
-    if (!f.ok()) {
-      failed = f.status();
-      return false;
-    }
-    ++screened;
+    all.push_back(c);
     return true;
   });
   if (!s.ok()) return s;
-  if (!failed.ok()) return failed;
-  return screened;
+  for (const v1::Customer& c : all) {
+    absl::StatusOr<std::vector<v1::ScreeningFinding>> f = Screen(c, now, trigger);
+    if (!f.ok()) return f.status();
+  }
+  return all.size();
 }
 
 }  // namespace redflag

@@ -168,5 +168,20 @@ TEST_F(ListedOwnership, AListedOwnerOfUnknownShareIsAHold) {
   EXPECT_FALSE(alerts.contains("listed_ownership/customer/owned/50_percent"));
 }
 
+TEST_F(ListedOwnership, ScreenAllScreensEveryStoredCustomerAndKeepsARecordOfEach) {
+  CustomerScreening screening(lists_, store_, false, alerts_, customers_, true);
+  ASSERT_TRUE(customers_.Upsert(Owned(40), 1).ok());
+  v1::CustomerProfile other;
+  other.set_customer_id("other");
+  other.set_legal_name("Quiet Harbor Analytics");
+  ASSERT_TRUE(customers_.Upsert(other, 1).ok());
+  absl::StatusOr<size_t> n = screening.ScreenAll(absl::FromUnixMillis(7), "list_change");
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 2u);
+  EXPECT_EQ(screening.Records("other", 10)->front().trigger(), "list_change");
+  EXPECT_EQ(screening.Records("owned", 10)->front().entries_hit(), 2u);
+  EXPECT_TRUE(Stored(alerts_).contains("listed_ownership/customer/owned/50_percent"));
+}
+
 }  // namespace
 }  // namespace redflag
