@@ -15,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "redflag/v1/customers.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
 
@@ -28,6 +29,7 @@ struct Options {
   int inflight = 2;  // batches written ahead of their acks, per stream
   double seconds = 10;
   bool register_jobs = false;
+  int customers = 0;  // with --register: profiles upserted first
   std::string source_prefix = "bench";
   // Where each stream's samples start: a later run over the same sources
   // passes the previous run's next_sample, so the sources simply go on.
@@ -48,6 +50,42 @@ int64_t JobStart() {
 }
 
 std::string JobId(int j) { return absl::StrCat("bench/job-", j); }
+
+// Customer profiles the detectors have work with: headquarters spread over
+// authorised, other and D:5 countries, pairs sharing a payment instrument
+// (structuring groups), owners and officers to screen.
+void UpsertCustomers(const Options& o, std::shared_ptr<grpc::Channel> ch) {
+  const char* kCountries[] = {"US", "DE", "JP", "SG", "AE", "IN", "CN", "RU", "BR", "GB"};
+  std::atomic<int> next{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      auto stub = redflag::v1::CustomerService::NewStub(ch);
+      for (int c = next++; c < o.customers; c = next++) {
+        redflag::v1::UpsertCustomerRequest req;
+        auto* p = req.mutable_profile();
+        p->set_customer_id(absl::StrCat("bench-acct-", c));
+        p->set_legal_name(absl::StrCat("Bench Compute ", c, " Ltd"));
+        p->set_headquarters_country(kCountries[c % 10]);
+        p->set_payment_instrument_fingerprint(absl::StrCat("fp-", c / 2));
+        p->add_contact_domains(absl::StrCat("bench", c, ".example"));
+        p->set_declared_end_use("model training");
+        auto* owner = p->add_beneficial_owners();
+        owner->set_name(absl::StrCat("Owner Number ", c));
+        owner->set_ownership_percent(60);
+        p->add_officers()->set_name(absl::StrCat("Officer Number ", c));
+        redflag::v1::UpsertCustomerResponse resp;
+        grpc::ClientContext ctx;
+        grpc::Status st = stub->UpsertCustomer(&ctx, req, &resp);
+        if (!st.ok()) {
+          std::cerr << "loadgen: customer " << c << ": " << st.error_message() << "\n";
+          std::exit(1);
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+}
 
 void RegisterJobs(const Options& o, std::shared_ptr<grpc::Channel> ch) {
   std::atomic<int> next{0};
@@ -104,15 +142,19 @@ int main(int argc, char** argv) {
       o.source_prefix = v;
     else if (a == "--first-sample")
       (void)absl::SimpleAtoi(v, &o.first_sample);
+    else if (a == "--customers")
+      (void)absl::SimpleAtoi(v, &o.customers);
   }
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(256 << 20);
   auto ch = grpc::CreateCustomChannel(o.addr, grpc::InsecureChannelCredentials(), args);
   if (o.register_jobs) {
     auto t0 = std::chrono::steady_clock::now();
+    UpsertCustomers(o, ch);
     RegisterJobs(o, ch);
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cout << absl::StrFormat("{\"registered\": %d, \"seconds\": %.2f}\n", o.jobs, s);
+    std::cout << absl::StrFormat(
+        "{\"registered\": %d, \"customers\": %d, \"seconds\": %.2f}\n", o.jobs, o.customers, s);
     return 0;
   }
 

@@ -3,7 +3,8 @@
 # loopback, with the load generator in its own process.
 #   batch sizes 100/1000/4000 in group_commit mode, batch 1000 in fsync mode,
 #   batch 1000 with compute estimation and level evaluation every second,
-#   100,000 registered jobs, peak RSS of the daemon, and per run the server's
+#   batch 1000 with every detector on, 10,000 customers and 100,000 jobs,
+#   peak RSS of the daemon, and per run the server's
 #   CPU time per sample (both cores are shared with the load generator).
 # Then screening speed against the CSL test file, on one core.
 # Prints closing lines: ingest: N samples/s at batch 1000 (R% of null sink), p99 ack X ms
@@ -13,6 +14,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 seconds=${BENCH_SECONDS:-10}
 jobs=${BENCH_JOBS:-100000}
+customers=${BENCH_CUSTOMERS:-10000}
 streams=${BENCH_STREAMS:-8}
 inflight=${BENCH_INFLIGHT:-2}
 out=$(mktemp -d /tmp/redflag-bench-XXXXXX)
@@ -24,10 +26,10 @@ http=9561
 field() { /usr/bin/python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-start_daemon() {  # durability compute_evaluation_interval
+start_daemon() {  # durability compute_evaluation_interval [more redflagd arguments]
   "$build/daemon/redflagd" --data-dir "$out/data" --grpc-listen 127.0.0.1:$port \
     --http-listen 127.0.0.1:$http -o storage.durability="$1" -o log.level=warn \
-    -o compute.evaluation_interval="$2" --port-file "$out/ports" 2>>"$out/redflagd.log" &
+    -o compute.evaluation_interval="$2" "${@:3}" --port-file "$out/ports" 2>>"$out/redflagd.log" &
   server=$!
   while [ ! -f "$out/ports" ]; do
     kill -0 $server 2>/dev/null || { cat "$out/redflagd.log" >&2; exit 1; }
@@ -71,8 +73,8 @@ next_sample=0
 # Ingestion alone: compute alerts are evaluated once an hour, i.e. not
 # during these runs.
 start_daemon group_commit 1h
-reg=$("$loadgen" --addr 127.0.0.1:$port --jobs "$jobs" --register)
-echo "registered $jobs jobs in $(field "$reg" seconds) s"
+reg=$("$loadgen" --addr 127.0.0.1:$port --jobs "$jobs" --customers "$customers" --register)
+echo "registered $customers customers and $jobs jobs in $(field "$reg" seconds) s"
 run group_commit 100
 run group_commit 4000
 run group_commit 1000
@@ -88,6 +90,17 @@ run gc+estimation 1000
 with_compute=$(field "$last" samples_per_s)
 stop_daemon
 
+# Every detector on, evaluated every second (ten times the default rate): the
+# custom profile with Red Flag 28, adversary-linked training and weight
+# egress, the CSL test file loaded (every customer screened at start), and
+# structuring, KYC and compute evaluation over all customers and jobs.
+start_daemon group_commit 1s -o policy.profile=custom \
+  -o policy.rules=rf28,adversary_linked_training,weight_egress \
+  -o screening.csl_file=tests/data/screening/csl_2023-11-30/csl.csv
+run all-detectors 1000
+with_all=$(field "$last" samples_per_s)
+stop_daemon
+
 start_daemon fsync 1h  # the same data: the fleet goes on reporting after a restart
 run fsync 1000
 stop_daemon
@@ -95,6 +108,8 @@ echo "peak RSS of redflagd with $jobs jobs: $((gc_hwm / 1024)) MiB (group_commit
 echo "store size: $(du -sh "$out/data" | cut -f1)"
 echo "ingestion with estimation every second: $with_compute samples/s, \
 $(/usr/bin/python3 -c "print(round($with_compute / $gc, 2))") of ingestion alone"
+echo "ingestion with every detector on ($customers customers, $jobs jobs): $with_all samples/s, \
+$(/usr/bin/python3 -c "print(round($with_all / $gc, 2))") of ingestion alone"
 ratio=$(/usr/bin/python3 -c "print(round(100 * $gc / $null))")
 echo "ingest: $gc samples/s at batch 1000 ($ratio% of null sink), p99 ack $p99 ms"
 

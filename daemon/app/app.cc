@@ -15,6 +15,7 @@
 #include "daemon/alerts/alert_store.h"
 #include "daemon/audit/audit_log.h"
 #include "daemon/compute/compute_alerts.h"
+#include "daemon/compute/compute_pass.h"
 #include "daemon/compute/red_flag_28.h"
 #include "daemon/config/policy_profile.h"
 #include "daemon/customers/adversary_training.h"
@@ -139,7 +140,6 @@ absl::Status StartComputeStep(AppState& app) {
                                               app.customers.get());
   app.compute_alerts = std::make_unique<ComputeAlerts>(*app.compute, *app.alerts,
                                                        app.config.compute.projection_horizon);
-  app.compute_alerts->Start(app.config.compute.evaluation_interval);
   return absl::OkStatus();
 }
 
@@ -161,11 +161,26 @@ absl::Status StartCustomerRulesStep(AppState& app) {
     app.red_flag_28 =
         std::make_unique<RedFlag28>(*app.compute, *app.models, *app.customers, *app.alerts,
                                     *app.inquiries, app.country_policy, app.config.policy);
-    app.red_flag_28->Start(app.config.compute.evaluation_interval);
   }
   app.structuring =
       std::make_unique<Structuring>(*app.compute, *app.ledger, *app.customers, *app.alerts);
-  app.structuring->Start(app.config.compute.evaluation_interval);
+  // One pass over all figures per interval, for every detector that judges them.
+  std::vector<std::pair<std::string, ComputePass::Detector>> detectors = {
+      {"compute_level",
+       [c = app.compute_alerts.get()](const ComputeEvaluation& e, absl::Time now) {
+         return c->Evaluate(e, now);
+       }},
+      {"structuring", [s = app.structuring.get()](const ComputeEvaluation& e, absl::Time now) {
+         return s->Evaluate(e, now);
+       }}};
+  if (app.red_flag_28) {
+    detectors.push_back(
+        {"rf28", [r = app.red_flag_28.get()](const ComputeEvaluation& e, absl::Time now) {
+           return r->Evaluate(e, now);
+         }});
+  }
+  app.compute_pass = std::make_unique<ComputePass>(*app.compute, std::move(detectors),
+                                                   app.config.compute.evaluation_interval);
   app.egress = std::make_unique<WeightEgress>(
       *app.store, app.config.durability == Durability::kFsync, *app.compute, *app.models,
       *app.alerts, app.country_policy, app.config.policy.rf28_level, profile.weight_egress);
@@ -338,6 +353,7 @@ void Teardown(AppState& app) {
   }
   app.http.reset();
   log::Debug("HTTP stopped");
+  app.compute_pass.reset();  // stops the timer before the detectors go
   app.compute_alerts.reset();
   app.adversary_training.reset();
   app.red_flag_28.reset();

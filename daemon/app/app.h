@@ -40,6 +40,7 @@ class InquiryStore;
 class InquiryServiceImpl;
 class RedFlag28;
 class Structuring;
+class ComputePass;
 class KycAnomalies;
 class WeightEgress;
 class EgressServiceImpl;
@@ -73,6 +74,7 @@ struct AppState {
   std::shared_ptr<const detectors::Catalog> catalog;
   std::unique_ptr<ComputeView> compute;
   std::unique_ptr<ComputeAlerts> compute_alerts;
+  std::unique_ptr<ComputePass> compute_pass;
   std::shared_ptr<const detectors::CountryPolicy> country_policy;
   std::unique_ptr<PartyLists> lists;
   std::unique_ptr<CustomerScreening> screening;

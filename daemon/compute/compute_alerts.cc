@@ -19,15 +19,13 @@ void AddFigure(v1::Alert& a, const detectors::Interval& ops) {
 ComputeAlerts::ComputeAlerts(const ComputeView& view, AlertStore& alerts, absl::Duration horizon)
     : view_(view), recorder_(alerts), horizon_(horizon) {}
 
-void ComputeAlerts::Start(absl::Duration interval) {
-  timer_ = std::make_unique<Periodic>("rf-compute", interval,
-                                      [this](absl::Time now) { return EvaluateOnce(now); });
-}
-
 absl::Status ComputeAlerts::EvaluateOnce(absl::Time now) {
   absl::StatusOr<ComputeEvaluation> evaluated = view_.EvaluateAll();
   if (!evaluated.ok()) return evaluated.status();
-  const ComputeEvaluation& eval = *evaluated;
+  return Evaluate(*evaluated, now);
+}
+
+absl::Status ComputeAlerts::Evaluate(const ComputeEvaluation& eval, absl::Time now) {
   const std::vector<detectors::Level>& levels = view_.levels();
   const detectors::Level& top = levels.back();
   for (const auto& subject : eval.subjects) {

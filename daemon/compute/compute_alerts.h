@@ -1,4 +1,5 @@
-// Turns compute figures into stored alerts, on a timer: a level a model
+// Turns compute figures into stored alerts (evaluated on the daemon's
+// compute timer, daemon/compute/compute_pass.h): a level a model
 // lineage or customer reached (rule compute_level), a projected crossing of
 // the highest level (compute_projection), and data-quality findings of jobs
 // (data_quality). Idempotent: an alert is keyed by rule, subject and level,
@@ -13,7 +14,6 @@
 #include "daemon/alerts/alert_recorder.h"
 #include "daemon/alerts/alert_store.h"
 #include "daemon/compute/compute_view.h"
-#include "daemon/util/periodic.h"
 #include "detectors/levels.h"
 
 namespace redflag {
@@ -24,15 +24,13 @@ class ComputeAlerts {
 
   // One evaluation; `now` dates projections and detections.
   absl::Status EvaluateOnce(absl::Time now);
-
-  // Evaluates every `interval` on a thread of its own until destroyed.
-  void Start(absl::Duration interval);
+  // The same from figures computed once for every detector that needs them.
+  absl::Status Evaluate(const ComputeEvaluation& eval, absl::Time now);
 
  private:
   const ComputeView& view_;
   AlertRecorder recorder_;
   const absl::Duration horizon_;
-  std::unique_ptr<Periodic> timer_;  // last: stops before the rest goes
 };
 
 }  // namespace redflag

@@ -28,14 +28,13 @@ RedFlag28::RedFlag28(const ComputeView& view, ModelRegistry& models, CustomerReg
       level_(config.rf28_level),
       pre_alert_fraction_(config.rf28_pre_alert_fraction) {}
 
-void RedFlag28::Start(absl::Duration interval) {
-  timer_ = std::make_unique<Periodic>("rf-rf28", interval,
-                                      [this](absl::Time now) { return EvaluateOnce(now); });
-}
-
 absl::Status RedFlag28::EvaluateOnce(absl::Time now) {
   absl::StatusOr<ComputeEvaluation> eval = view_.EvaluateAll();
   if (!eval.ok()) return eval.status();
+  return Evaluate(*eval, now);
+}
+
+absl::Status RedFlag28::Evaluate(const ComputeEvaluation& eval, absl::Time now) {
   const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
   std::map<std::string, std::optional<v1::CustomerProfile>> profiles;
   auto profile_of = [&](const std::string& id) -> const v1::CustomerProfile* {
@@ -46,7 +45,7 @@ absl::Status RedFlag28::EvaluateOnce(absl::Time now) {
     }
     return it->second ? &*it->second : nullptr;
   };
-  for (const ComputeEvaluation::Subject& model : eval->subjects) {
+  for (const ComputeEvaluation::Subject& model : eval.subjects) {
     if (model.kind != "model") continue;
     const detectors::Interval& ops = model.ops;
     const char* likelihood = ops.best >= level_                         ? "likely"

@@ -4,7 +4,7 @@
 // best estimate), whose weights are not published, trained by a customer
 // whose headquarters or ultimate parent's headquarters is outside the AI
 // authorization destinations. A likely or possible finding opens an
-// export-intent inquiry. Runs on a timer when the policy profile has it.
+// export-intent inquiry. Runs on the compute timer when the policy profile has it.
 #pragma once
 
 #include <memory>
@@ -17,7 +17,6 @@
 #include "daemon/customers/customer_registry.h"
 #include "daemon/inquiries/inquiry_store.h"
 #include "daemon/models/model_registry.h"
-#include "daemon/util/periodic.h"
 #include "detectors/country_policy.h"
 
 namespace redflag {
@@ -29,7 +28,8 @@ class RedFlag28 {
             std::shared_ptr<const detectors::CountryPolicy> policy, const PolicyConfig& config);
 
   absl::Status EvaluateOnce(absl::Time now);
-  void Start(absl::Duration interval);
+  // The same from figures computed once for every detector that needs them.
+  absl::Status Evaluate(const ComputeEvaluation& eval, absl::Time now);
 
  private:
   const ComputeView& view_;
@@ -40,7 +40,6 @@ class RedFlag28 {
   const std::shared_ptr<const detectors::CountryPolicy> policy_;
   const double level_;
   const double pre_alert_fraction_;
-  std::unique_ptr<Periodic> timer_;  // last: stops before the rest goes
 };
 
 }  // namespace redflag

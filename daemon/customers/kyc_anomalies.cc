@@ -40,9 +40,17 @@ absl::Status KycAnomalies::EvaluateOnce(absl::Time now) {
   }
   const PartyLists::Snapshot lists = lists_.InUse();
   // Read first, judge after: alerts are written outside the store scan.
+  std::string list_versions;
+  for (const auto& l : lists) absl::StrAppend(&list_versions, l->sha256, ",");
   std::vector<v1::CustomerProfile> profiles;
   absl::Status s = customers_.ForEach([&](const v1::Customer& c) {
-    profiles.push_back(c.profile());
+    std::string basis =
+        absl::StrCat(c.version(), "|", largest[c.profile().customer_id()], "|", list_versions);
+    std::string& last = judged_[c.profile().customer_id()];
+    if (last != basis) {
+      last = std::move(basis);
+      profiles.push_back(c.profile());
+    }
     return true;
   });
   if (!s.ok()) return s;
@@ -75,7 +83,10 @@ absl::Status KycAnomalies::EvaluateOnce(absl::Time now) {
     for (const detectors::KycFlag& f : score.flags) {
       AddEvidence(a, f.name, absl::StrFormat("weight %g: %s", f.weight, f.fact));
     }
-    if (absl::Status r = recorder_.Record(std::move(a), now, true); !r.ok()) return r;
+    if (absl::Status r = recorder_.Record(std::move(a), now, true); !r.ok()) {
+      judged_.erase(p.customer_id());  // judged again next time
+      return r;
+    }
   }
   return absl::OkStatus();
 }

@@ -4,7 +4,9 @@
 // finding whose evidence is every contributing flag. On a timer.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -33,6 +35,9 @@ class KycAnomalies {
   AlertRecorder recorder_;
   detectors::KycWeights weights_;
   const double threshold_;
+  // What each customer was last judged on (profile version, largest job,
+  // list versions): unchanged customers are not scored again.
+  std::map<std::string, std::string> judged_;
   std::unique_ptr<Periodic> timer_;  // last: stops before the rest goes
 };
 

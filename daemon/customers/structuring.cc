@@ -23,16 +23,15 @@ Structuring::Structuring(const ComputeView& view, const Ledger& ledger, Customer
                          AlertStore& alerts)
     : view_(view), ledger_(ledger), customers_(customers), recorder_(alerts) {}
 
-void Structuring::Start(absl::Duration interval) {
-  timer_ = std::make_unique<Periodic>("rf-structuring", interval,
-                                      [this](absl::Time now) { return EvaluateOnce(now); });
-}
-
 absl::Status Structuring::EvaluateOnce(absl::Time now) {
   absl::StatusOr<ComputeEvaluation> eval = view_.EvaluateAll();
   if (!eval.ok()) return eval.status();
+  return Evaluate(*eval, now);
+}
+
+absl::Status Structuring::Evaluate(const ComputeEvaluation& eval, absl::Time now) {
   std::map<std::string, detectors::Interval> ops_of;
-  for (const auto& s : eval->subjects) {
+  for (const auto& s : eval.subjects) {
     if (s.kind == "customer") ops_of[s.id] = s.ops;
   }
 

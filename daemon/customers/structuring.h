@@ -2,7 +2,7 @@
 // contacts, owners, parents, declarations or checkpoints (detectors/
 // account_links.h) whose combined operations reach a compute level that no
 // member reaches alone; and rule cross_account_checkpoint: a job that trains
-// from a checkpoint produced in another customer's account. On a timer.
+// from a checkpoint produced in another customer's account. On the compute timer.
 #pragma once
 
 #include <memory>
@@ -13,7 +13,6 @@
 #include "daemon/compute/compute_view.h"
 #include "daemon/customers/customer_registry.h"
 #include "daemon/ledger/ledger.h"
-#include "daemon/util/periodic.h"
 
 namespace redflag {
 
@@ -23,14 +22,14 @@ class Structuring {
               AlertStore& alerts);
 
   absl::Status EvaluateOnce(absl::Time now);
-  void Start(absl::Duration interval);
+  // The same from figures computed once for every detector that needs them.
+  absl::Status Evaluate(const ComputeEvaluation& eval, absl::Time now);
 
  private:
   const ComputeView& view_;
   const Ledger& ledger_;
   CustomerRegistry& customers_;
   AlertRecorder recorder_;
-  std::unique_ptr<Periodic> timer_;  // last: stops before the rest goes
 };
 
 }  // namespace redflag
