@@ -1,0 +1,141 @@
+// Structuring (R6) and know-your-customer anomalies (R11/R12) end to end
+// through gRPC against the real daemon: two accounts sharing a payment
+// instrument reach together a level neither reaches alone, two unlinked
+// accounts with the same figures raise nothing; a shell-like profile with a
+// large request scores over the threshold, a profile with one flag does not.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/customers.grpc.pb.h"
+#include "redflag/v1/jobs.grpc.pb.h"
+#include "redflag/v1/telemetry.grpc.pb.h"
+#include "tests/integration/daemon_process.h"
+
+namespace redflag::testing {
+namespace {
+
+constexpr int64_t kT0 = 1790812800000;  // 2026-10-01T00:00:00Z
+constexpr int64_t kHour = 3'600'000;
+
+class EvasionEndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto d = DaemonProcess::Start(dir_.path() + "/data", FreePorts(),
+                                  {"-o", "compute.evaluation_interval=200ms"});
+    ASSERT_TRUE(d.ok()) << d.status();
+    daemon_ = std::move(*d);
+  }
+
+  void Upsert(const v1::CustomerProfile& p) {
+    grpc::ClientContext ctx;
+    v1::UpsertCustomerRequest req;
+    *req.mutable_profile() = p;
+    v1::UpsertCustomerResponse resp;
+    grpc::Status s =
+        v1::CustomerService::NewStub(daemon_->channel())->UpsertCustomer(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  // A job of `count` H100s for `hours` hours at tensor activity 0.5.
+  void Train(const std::string& customer, uint32_t count, int hours) {
+    const std::string job = "train/" + customer;
+    {
+      grpc::ClientContext ctx;
+      v1::RegisterJobRequest req;
+      v1::JobSpec* j = req.mutable_job();
+      j->set_job_id(job);
+      j->set_customer_id(customer);
+      j->set_model_id("m-" + customer);
+      j->set_accelerator_model("NVIDIA H100 80GB HBM3");
+      j->set_accelerator_count(count);
+      j->set_start_unix_ms(kT0);
+      j->set_precision(v1::PRECISION_BF16);
+      j->set_workload(v1::WORKLOAD_KIND_PRETRAINING);
+      v1::RegisterJobResponse resp;
+      ASSERT_TRUE(v1::JobService::NewStub(daemon_->channel())->RegisterJob(&ctx, req, &resp).ok());
+    }
+    v1::SampleBatch batch;
+    for (int h = 0; h < hours; ++h) {
+      v1::Sample* s = batch.add_samples();
+      s->set_source_id("agent-" + customer);
+      s->set_seq(static_cast<uint64_t>(h + 1));
+      s->set_job_id(job);
+      s->set_window_start_unix_ms(kT0 + h * kHour);
+      s->set_window_end_unix_ms(kT0 + (h + 1) * kHour);
+      s->set_active_accelerators(count);
+      s->set_tensor_active(0.5);
+    }
+    grpc::ClientContext ctx;
+    v1::BatchAck ack;
+    grpc::Status st = v1::TelemetryService::NewStub(daemon_->channel())->Ingest(&ctx, batch, &ack);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+  std::set<std::string> Alerts(const std::string& rule) {
+    grpc::ClientContext ctx;
+    v1::ListAlertsRequest req;
+    req.mutable_filter()->add_rules(rule);
+    req.set_page_size(1000);
+    v1::ListAlertsResponse resp;
+    EXPECT_TRUE(v1::AlertService::NewStub(daemon_->channel())->ListAlerts(&ctx, req, &resp).ok());
+    std::set<std::string> out;
+    for (const v1::Alert& a : resp.alerts()) out.insert(a.alert_id() + " " + a.level());
+    return out;
+  }
+  template <typename Fn>
+  void WaitFor(Fn done) {
+    for (int i = 0; i < 300 && !done(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+
+  TempDir dir_;
+  std::unique_ptr<DaemonProcess> daemon_;
+};
+
+v1::CustomerProfile Account(const std::string& id, const std::string& fingerprint) {
+  v1::CustomerProfile p;
+  p.set_customer_id(id);
+  p.set_legal_name(id + " Ltd");
+  p.set_headquarters_country("US");
+  p.set_payment_instrument_fingerprint(fingerprint);
+  p.add_contact_domains(id + ".example");
+  p.set_declared_end_use("training");
+  return p;
+}
+
+TEST_F(EvasionEndToEnd, LinkedAccountsReachingALevelTogetherAreStructuring) {
+  // Each: 30,000 H100s x 150 h: best 8.0e24 (under 1e25), upper 3.2e25.
+  for (auto [id, fp] : {std::pair{"st-a", "fp-shared"}, std::pair{"st-b", "fp-shared"},
+                        std::pair{"st-c", "fp-c"}, std::pair{"st-d", "fp-d"}}) {
+    Upsert(Account(id, fp));
+    Train(id, 30000, 150);
+  }
+  WaitFor([&] { return Alerts("structuring").size() >= 2; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // more passes: nothing else
+  EXPECT_EQ(Alerts("structuring"),
+            (std::set<std::string>{"structuring/group/st-a/1e25 1e25/likely",
+                                   "structuring/group/st-a/5e25 5e25/possible"}));
+}
+
+TEST_F(EvasionEndToEnd, KycFlagsAddUpOnlyWhenThereAreEnough) {
+  v1::CustomerProfile shell = Account("kyc-shell", "fp-1");
+  shell.set_formation_date("2024-05-01");
+  shell.set_address_forwarder(true);
+  shell.set_reseller(true);
+  shell.set_declared_end_use("");
+  Upsert(shell);
+  Train("kyc-shell", 2048, 1);  // a large request
+  v1::CustomerProfile plain = Account("kyc-plain", "fp-2");
+  plain.set_address_residential(true);  // one flag decides nothing
+  Upsert(plain);
+  WaitFor([&] { return !Alerts("kyc_anomaly").empty(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  // 2 (recent, large) + 2 (forwarder) + 2 (undisclosed reseller) + 1 (no end use) = 7
+  EXPECT_EQ(Alerts("kyc_anomaly"),
+            (std::set<std::string>{"kyc_anomaly/customer/kyc-shell/score strong"}));
+}
+
+}  // namespace
+}  // namespace redflag::testing
