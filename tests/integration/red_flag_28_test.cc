@@ -3,8 +3,9 @@
 // States raises nothing; once the profile says Singapore, the rule fires
 // ("possible": the upper bound reaches 10^26), the alert records the policy
 // profile, and its export-intent inquiry is worked through redflagctl to
-// closed, every step in the verified audit log. Under may_2025_guidance the
-// rule is off, while what it found stays. Weight egress (R8) is judged
+// closed, every step in the verified audit log; published weights keep it
+// quiet, and just over the level by the best estimate it escalates to likely.
+// Under may_2025_guidance the rule is off, while what it found stays. Weight egress (R8) is judged
 // under the same profile: a copy of the model's weights to the UAE is
 // flagged, one to the United Kingdom is not.
 #include <gtest/gtest.h>
@@ -53,11 +54,21 @@ TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedT
   EXPECT_TRUE(Alerts(**d, "rf28").empty());  // headquarters and parent in the US
   EXPECT_EQ(Alerts(**d, "").begin()->second.policy_profile(), "ai_diffusion_2025@2025-01-15");
 
+  // Published weights are no red flag: recorded before the move to Singapore,
+  // nothing fires; withdrawn, it does.
+  ASSERT_EQ(ctl({"models", "publish", "frontier-1", "--evidence", "https://example.org/frontier-1"})
+                .exit_code,
+            0);
   const std::string profile = dir.path() + "/acct.json";
   std::ofstream(profile) << R"({"customer_id": "acct-9001", "legal_name": "Frontier Example Inc",
     "headquarters_country": "SG", "ultimate_parent_name": "Frontier Example Holdings",
     "ultimate_parent_country": "SG"})";
   ASSERT_EQ(ctl({"customers", "upsert", profile}).exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // several evaluations
+  EXPECT_TRUE(Alerts(**d, "rf28").empty());
+  ASSERT_EQ(
+      ctl({"models", "unpublish", "frontier-1", "--evidence", "repository taken down"}).exit_code,
+      0);
   for (int i = 0; i < 100 && !Alerts(**d, "rf28").contains(kAlert); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -130,6 +141,25 @@ TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedT
   EXPECT_NE(ctl({"inquiries", "show", kAlert}).output.find("INQUIRY_STATE_CLOSED"),
             std::string::npos);
   EXPECT_EQ(ctl({"audit", "verify"}).exit_code, 0);
+
+  // Just over the level by the best estimate (2.67e25 against 2.6e25): the
+  // same alert escalates to likely and keeps its inquiry.
+  (*d)->Signal(SIGTERM);
+  ASSERT_EQ((*d)->Wait(), 0);
+  d->reset();
+  d = DaemonProcess::Start(dir.path() + "/data", ports,
+                           {"-o", "compute.evaluation_interval=200ms", "-o",
+                            "policy.profile=ai_diffusion_2025", "-o", "policy.rf28_level=2.6e25"});
+  ASSERT_TRUE(d.ok()) << d.status();
+  for (int i = 0; i < 100 && Alerts(**d, "rf28")[kAlert].level() != "likely"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  rf28 = Alerts(**d, "rf28");
+  ASSERT_EQ(rf28.size(), 1u);
+  EXPECT_EQ(rf28[kAlert].level(), "likely");
+  EXPECT_EQ(rf28[kAlert].severity(), v1::SEVERITY_CRITICAL);
+  EXPECT_NE(ctl({"inquiries", "show", kAlert}).output.find("INQUIRY_STATE_CLOSED"),
+            std::string::npos);
 }
 
 }  // namespace
