@@ -1,5 +1,8 @@
 #include "daemon/egress/weight_egress.h"
 
+#include <map>
+#include <vector>
+
 #include "absl/base/internal/endian.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -46,27 +49,36 @@ absl::StatusOr<uint32_t> WeightEgress::Record(const v1::RecordEgressRequest& req
   if (absl::Status s = store_.Write(*batch, sync_); !s.ok()) return s;
   uint32_t flagged = 0;
   if (!enabled_) return flagged;
+  // Copies to authorised destinations need no figures; the others are judged
+  // on one computation of every lineage for the whole batch.
+  std::vector<const v1::EgressEvent*> outside;
   for (const v1::EgressEvent& e : request.events()) {
-    absl::StatusOr<bool> f = Judge(e, now);
+    const absl::CivilDay day =
+        absl::ToCivilDay(absl::FromUnixMillis(e.time_unix_ms()), absl::UTCTimeZone());
+    if (policy_->AiAuthorized(e.destination_country(), day) == nullptr) outside.push_back(&e);
+  }
+  if (outside.empty()) return flagged;
+  absl::StatusOr<ComputeEvaluation> eval = view_.EvaluateAll();
+  if (!eval.ok()) return eval.status();
+  std::map<std::string, detectors::Interval> lineage_ops;
+  for (const ComputeEvaluation::Subject& s : eval->subjects) {
+    if (s.kind == "model") lineage_ops[s.id] = s.ops;
+  }
+  for (const v1::EgressEvent* e : outside) {
+    auto ops = lineage_ops.find(e->model_id());
+    if (ops == lineage_ops.end()) continue;  // no training of it seen here
+    absl::StatusOr<bool> f = Judge(*e, ops->second, now);
     if (!f.ok()) return f.status();
     flagged += *f;
   }
   return flagged;
 }
 
-absl::StatusOr<bool> WeightEgress::Judge(const v1::EgressEvent& e, absl::Time now) {
-  const absl::CivilDay day =
-      absl::ToCivilDay(absl::FromUnixMillis(e.time_unix_ms()), absl::UTCTimeZone());
-  if (policy_->AiAuthorized(e.destination_country(), day) != nullptr) return false;
-  v1::GetEstimateRequest req;
-  req.set_model_id(e.model_id());
-  absl::StatusOr<v1::EstimateReport> report = view_.Report(req);
-  if (absl::IsNotFound(report.status())) return false;  // no training of it seen here
-  if (!report.ok()) return report.status();
-  const v1::OperationsInterval& ops = report->operations();
-  const char* likelihood = ops.best() >= level_    ? "likely"
-                           : ops.upper() >= level_ ? "possible"
-                                                   : nullptr;
+absl::StatusOr<bool> WeightEgress::Judge(const v1::EgressEvent& e, const detectors::Interval& ops,
+                                         absl::Time now) {
+  const char* likelihood = ops.best >= level_    ? "likely"
+                           : ops.upper >= level_ ? "possible"
+                                                 : nullptr;
   if (likelihood == nullptr) return false;
   absl::StatusOr<v1::ModelRecord> record = models_.Get(e.model_id());
   if (record.ok() && record->publication().weights_published()) return false;
@@ -75,8 +87,8 @@ absl::StatusOr<bool> WeightEgress::Judge(const v1::EgressEvent& e, absl::Time no
   a.set_customer_id(e.customer_id());
   a.set_level(absl::StrCat(e.destination_country(), "/", likelihood));
   a.set_severity(std::string(likelihood) == "likely" ? v1::SEVERITY_CRITICAL : v1::SEVERITY_HIGH);
-  a.set_summary(absl::StrCat("weights of model ", e.model_id(), " (", Ops(ops.best()),
-                             " operations, upper bound ", Ops(ops.upper()), "; level ", Ops(level_),
+  a.set_summary(absl::StrCat("weights of model ", e.model_id(), " (", Ops(ops.best),
+                             " operations, upper bound ", Ops(ops.upper), "; level ", Ops(level_),
                              ", ", likelihood, ") were copied to ", e.destination_country(),
                              ", outside the AI authorization "
                              "destinations: possible export of ECCN 4E091 technology"));
@@ -87,9 +99,9 @@ absl::StatusOr<bool> WeightEgress::Judge(const v1::EgressEvent& e, absl::Time no
   AddEvidence(a, "customer_id", e.customer_id());
   AddEvidence(a, "time", absl::FormatTime(absl::FromUnixMillis(e.time_unix_ms())));
   AddEvidence(a, "event_id", e.event_id());
-  AddEvidence(a, "operations_lower", Ops(ops.lower()));
-  AddEvidence(a, "operations_best", Ops(ops.best()));
-  AddEvidence(a, "operations_upper", Ops(ops.upper()));
+  AddEvidence(a, "operations_lower", Ops(ops.lower));
+  AddEvidence(a, "operations_best", Ops(ops.best));
+  AddEvidence(a, "operations_upper", Ops(ops.upper));
   AddEvidence(a, "level_operations", Ops(level_));
   AddEvidence(a, "weights", record.ok() ? "recorded as not published" : "no publication on record");
   AddEvidence(a, "explain", absl::StrCat("redflagctl compute show model ", e.model_id()));

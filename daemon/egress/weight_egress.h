@@ -31,7 +31,9 @@ class WeightEgress {
   absl::StatusOr<uint32_t> Record(const v1::RecordEgressRequest& request, absl::Time now);
 
  private:
-  absl::StatusOr<bool> Judge(const v1::EgressEvent& event, absl::Time now);
+  // One copy outside the authorised set, against its lineage's operations.
+  absl::StatusOr<bool> Judge(const v1::EgressEvent& event, const detectors::Interval& ops,
+                             absl::Time now);
 
   Store& store_;
   const bool sync_;
