@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "daemon/alerts/alerts_by_id.h"
 #include "daemon/compute/compute_test_jobs.h"
 #include "daemon/storage/memory_store.h"
 
@@ -46,16 +47,7 @@ class ComputeAlertsTest : public ::testing::Test {
     ASSERT_TRUE(ledger_->Ingest(testjobs::Hours(id, count, from, to, activity)).ok());
   }
 
-  std::map<std::string, v1::Alert> Alerts() {
-    std::map<std::string, v1::Alert> out;
-    v1::ListAlertsRequest r;
-    r.set_page_size(1000);
-    absl::StatusOr<v1::ListAlertsResponse> listed = alerts_->List(r);
-    EXPECT_TRUE(listed.ok()) << listed.status();
-    if (!listed.ok()) return out;
-    for (const auto& a : listed->alerts()) out[a.alert_id()] = a;
-    return out;
-  }
+  std::map<std::string, v1::Alert> Alerts() { return AlertsById(*alerts_); }
 
   ComputeConfig config_;
   std::shared_ptr<const detectors::Catalog> catalog_;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/alerts/alerts_by_id.h"
 #include "daemon/compute/compute_test_jobs.h"
 #include "daemon/storage/memory_store.h"
 #include "detectors/shipped_country_policy.h"
@@ -47,14 +48,7 @@ class AdversaryTrainingTest : public ::testing::Test {
       ASSERT_TRUE(ledger_->EndJob(id, end).ok());
     }
   }
-  std::map<std::string, v1::Alert> Alerts() {
-    absl::StatusOr<v1::ListAlertsResponse> listed = alerts_->List(v1::ListAlertsRequest());
-    EXPECT_TRUE(listed.ok());
-    std::map<std::string, v1::Alert> out;
-    if (!listed.ok()) return out;
-    for (const v1::Alert& a : listed->alerts()) out[a.alert_id()] = a;
-    return out;
-  }
+  std::map<std::string, v1::Alert> Alerts() { return AlertsById(*alerts_); }
 
   MemoryStore store_;
   std::unique_ptr<Ledger> ledger_;

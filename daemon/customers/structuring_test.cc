@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/alerts/alerts_by_id.h"
 #include "daemon/compute/compute_test_jobs.h"
 #include "daemon/storage/memory_store.h"
 
@@ -39,14 +40,7 @@ class StructuringTest : public ::testing::Test {
             .ok());
     ASSERT_TRUE(ledger_->Ingest(testjobs::Hours(job, 30000, 0, 150, 0.5)).ok());
   }
-  std::map<std::string, v1::Alert> Alerts() {
-    std::map<std::string, v1::Alert> out;
-    absl::StatusOr<v1::ListAlertsResponse> listed = alerts_->List(v1::ListAlertsRequest());
-    if (listed.ok()) {
-      for (const v1::Alert& a : listed->alerts()) out[a.alert_id()] = a;
-    }
-    return out;
-  }
+  std::map<std::string, v1::Alert> Alerts() { return AlertsById(*alerts_); }
 
   ComputeConfig config_;
   MemoryStore store_;

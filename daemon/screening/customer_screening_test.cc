@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "daemon/alerts/alerts_by_id.h"
 #include "daemon/storage/memory_store.h"
 
 namespace redflag {
@@ -99,16 +100,6 @@ TEST(CustomerScreening, OneAlertPerListedEntryWithItsBestNameAndEvidence) {
   EXPECT_TRUE(screening.Records("nobody", 10)->empty());
 }
 
-std::map<std::string, v1::Alert> Stored(AlertStore& alerts) {
-  std::map<std::string, v1::Alert> out;
-  absl::StatusOr<v1::ListAlertsResponse> listed = alerts.List(v1::ListAlertsRequest());
-  EXPECT_TRUE(listed.ok());
-  if (listed.ok()) {
-    for (const v1::Alert& a : listed->alerts()) out[a.alert_id()] = a;
-  }
-  return out;
-}
-
 class ListedOwnership : public ::testing::Test {
  protected:
   ListedOwnership() : lists_(Config()), alerts_(store_, false), customers_(store_, false) {
@@ -144,7 +135,7 @@ class ListedOwnership : public ::testing::Test {
 TEST_F(ListedOwnership, SharesOfListedOwnersAddUpToFiftyPercent) {
   CustomerScreening screening(lists_, store_, false, alerts_, customers_, true);
   ASSERT_TRUE(screening.Screen(AsCustomer(Owned(40)), absl::FromUnixMillis(1), "upsert").ok());
-  std::map<std::string, v1::Alert> alerts = Stored(alerts_);
+  std::map<std::string, v1::Alert> alerts = AlertsById(alerts_);
   ASSERT_TRUE(alerts.contains("listed_ownership/customer/owned/50_percent"));
   const v1::Alert& a = alerts["listed_ownership/customer/owned/50_percent"];
   EXPECT_EQ(a.severity(), v1::SEVERITY_CRITICAL);
@@ -156,13 +147,13 @@ TEST_F(ListedOwnership, SharesOfListedOwnersAddUpToFiftyPercent) {
 TEST_F(ListedOwnership, WithoutTheAffiliatesRuleOnlySdnOwnersCount) {
   CustomerScreening screening(lists_, store_, false, alerts_, customers_, false);
   ASSERT_TRUE(screening.Screen(AsCustomer(Owned(40)), absl::FromUnixMillis(1), "upsert").ok());
-  for (const auto& [id, a] : Stored(alerts_)) EXPECT_NE(a.rule(), "listed_ownership") << id;
+  for (const auto& [id, a] : AlertsById(alerts_)) EXPECT_NE(a.rule(), "listed_ownership") << id;
 }
 
 TEST_F(ListedOwnership, AListedOwnerOfUnknownShareIsAHold) {
   CustomerScreening screening(lists_, store_, false, alerts_, customers_, true);
   ASSERT_TRUE(screening.Screen(AsCustomer(Owned(0)), absl::FromUnixMillis(1), "upsert").ok());
-  std::map<std::string, v1::Alert> alerts = Stored(alerts_);
+  std::map<std::string, v1::Alert> alerts = AlertsById(alerts_);
   ASSERT_TRUE(alerts.contains("listed_ownership/customer/owned/share_unknown"));
   EXPECT_EQ(alerts["listed_ownership/customer/owned/share_unknown"].severity(), v1::SEVERITY_HIGH);
   EXPECT_FALSE(alerts.contains("listed_ownership/customer/owned/50_percent"));
@@ -180,7 +171,7 @@ TEST_F(ListedOwnership, ScreenAllScreensEveryStoredCustomerAndKeepsARecordOfEach
   EXPECT_EQ(*n, 2u);
   EXPECT_EQ(screening.Records("other", 10)->front().trigger(), "list_change");
   EXPECT_EQ(screening.Records("owned", 10)->front().entries_hit(), 2u);
-  EXPECT_TRUE(Stored(alerts_).contains("listed_ownership/customer/owned/50_percent"));
+  EXPECT_TRUE(AlertsById(alerts_).contains("listed_ownership/customer/owned/50_percent"));
 }
 
 }  // namespace

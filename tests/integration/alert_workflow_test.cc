@@ -23,18 +23,6 @@ const std::string kModel = "compute_level/model/frontier-1/1e24";
 const std::string kCustomer = "compute_level/customer/acct-9001/1e24";
 const std::string kParent = "compute_level/parent/Frontier Example Holdings/1e24";
 
-std::map<std::string, v1::Alert> AllAlerts(DaemonProcess& d) {
-  grpc::ClientContext ctx;
-  v1::ListAlertsRequest req;
-  req.set_page_size(1000);
-  req.mutable_filter()->set_include_suppressed(true);
-  v1::ListAlertsResponse resp;
-  EXPECT_TRUE(v1::AlertService::NewStub(d.channel())->ListAlerts(&ctx, req, &resp).ok());
-  std::map<std::string, v1::Alert> out;
-  for (const v1::Alert& a : resp.alerts()) out[a.alert_id()] = a;
-  return out;
-}
-
 TEST(AlertWorkflowEndToEnd, StepsAreRecordedSurviveRestartAndTheAuditLogDetectsTampering) {
   TempDir dir;
   auto ports = FreePorts();
@@ -45,10 +33,10 @@ TEST(AlertWorkflowEndToEnd, StepsAreRecordedSurviveRestartAndTheAuditLogDetectsT
     return RunCommand(args);
   };
   ASSERT_EQ(ctl({"replay", REDFLAG_SOURCE_DIR "/examples/frontier.jsonl"}).exit_code, 0);
-  for (int i = 0; i < 100 && AllAlerts(**d).size() < 16; ++i) {
+  for (int i = 0; i < 100 && ListAlertsById(**d).size() < 16; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_EQ(AllAlerts(**d).size(), 16u);
+  ASSERT_EQ(ListAlertsById(**d).size(), 16u);
 
   CommandResult ack =
       ctl({"alerts", "ack", kModel, "--actor", "ana", "--to", "ben", "-m", "on it"});
@@ -86,14 +74,14 @@ TEST(AlertWorkflowEndToEnd, StepsAreRecordedSurviveRestartAndTheAuditLogDetectsT
             std::string::npos);
 
   // Restart: states kept, and the evaluations after it change nothing.
-  const std::map<std::string, v1::Alert> before = AllAlerts(**d);
+  const std::map<std::string, v1::Alert> before = ListAlertsById(**d);
   (*d)->Signal(SIGTERM);
   ASSERT_EQ((*d)->Wait(), 0);
   d->reset();
   d = DaemonProcess::Start(dir.path() + "/data", ports, kFast);
   ASSERT_TRUE(d.ok()) << d.status();
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // several evaluations
-  const std::map<std::string, v1::Alert> after = AllAlerts(**d);
+  const std::map<std::string, v1::Alert> after = ListAlertsById(**d);
   ASSERT_EQ(after.size(), before.size());
   for (const auto& [id, a] : before) {
     EXPECT_EQ(after.at(id).SerializeAsString(), a.SerializeAsString()) << id;

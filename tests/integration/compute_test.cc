@@ -17,19 +17,6 @@ namespace {
 
 const std::vector<std::string> kFast = {"-o", "compute.evaluation_interval=200ms"};
 
-std::map<std::string, v1::Alert> ListAlerts(DaemonProcess& d) {
-  auto stub = v1::AlertService::NewStub(d.channel());
-  grpc::ClientContext ctx;
-  v1::ListAlertsRequest req;
-  req.set_page_size(1000);
-  v1::ListAlertsResponse resp;
-  grpc::Status s = stub->ListAlerts(&ctx, req, &resp);
-  EXPECT_TRUE(s.ok()) << s.error_message();
-  std::map<std::string, v1::Alert> out;
-  for (const auto& a : resp.alerts()) out[a.alert_id()] = a;
-  return out;
-}
-
 v1::EstimateReport Model(DaemonProcess& d, const std::string& id) {
   auto stub = v1::ComputeService::NewStub(d.channel());
   grpc::ClientContext ctx;
@@ -71,7 +58,7 @@ TEST(ComputeAlertsEndToEnd, ScenarioRaisesExactlyTheExpectedAlertsOnceAndARestar
   std::map<std::string, v1::Alert> before;
   for (int i = 0; i < 100 && before.size() < want.size(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    before = ListAlerts(**d);
+    before = ListAlertsById(**d);
   }
   std::set<std::string> got;
   for (const auto& [id, a] : before) got.insert(id + " " + a.level());
@@ -91,7 +78,7 @@ TEST(ComputeAlertsEndToEnd, ScenarioRaisesExactlyTheExpectedAlertsOnceAndARestar
   auto again = DaemonProcess::Start(dir.path() + "/data", ports, kFast);
   ASSERT_TRUE(again.ok()) << again.status();
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-  std::map<std::string, v1::Alert> after = ListAlerts(**again);
+  std::map<std::string, v1::Alert> after = ListAlertsById(**again);
   ASSERT_EQ(after.size(), before.size());
   for (const auto& [id, a] : before) {
     EXPECT_EQ(after.at(id).SerializeAsString(), a.SerializeAsString()) << id;

@@ -35,12 +35,7 @@ class CustomerRulesEndToEnd : public ::testing::Test {
   }
 
   void Upsert(const v1::CustomerProfile& p) {
-    grpc::ClientContext ctx;
-    v1::UpsertCustomerRequest req;
-    *req.mutable_profile() = p;
-    v1::UpsertCustomerResponse resp;
-    grpc::Status s =
-        v1::CustomerService::NewStub(daemon_->channel())->UpsertCustomer(&ctx, req, &resp);
+    grpc::Status s = UpsertCustomer(*daemon_, p);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
   void Customer(const std::string& id, const std::string& hq) {
@@ -66,15 +61,7 @@ class CustomerRulesEndToEnd : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
   std::map<std::string, v1::Alert> Alerts(const std::string& rule) {
-    grpc::ClientContext ctx;
-    v1::ListAlertsRequest req;
-    req.mutable_filter()->add_rules(rule);
-    req.set_page_size(1000);
-    v1::ListAlertsResponse resp;
-    EXPECT_TRUE(v1::AlertService::NewStub(daemon_->channel())->ListAlerts(&ctx, req, &resp).ok());
-    std::map<std::string, v1::Alert> out;
-    for (const v1::Alert& a : resp.alerts()) out[a.alert_id()] = a;
-    return out;
+    return ListAlertsById(*daemon_, rule);
   }
   grpc::Status Record(const std::vector<v1::AccessEvent>& events) {
     grpc::ClientContext ctx;

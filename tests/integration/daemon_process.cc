@@ -16,6 +16,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/customers.grpc.pb.h"
 
 namespace redflag::testing {
 
@@ -203,6 +206,33 @@ HttpResponse HttpGet(int port, const std::string& path) {
   size_t body = resp.find("\r\n\r\n");
   if (body != std::string::npos) r.body = resp.substr(body + 4);
   return r;
+}
+
+std::map<std::string, v1::Alert> ListAlertsById(DaemonProcess& d, const std::string& rule) {
+  std::map<std::string, v1::Alert> out;
+  v1::ListAlertsRequest req;
+  req.set_page_size(1000);
+  req.mutable_filter()->set_include_suppressed(true);
+  if (!rule.empty()) req.mutable_filter()->add_rules(rule);
+  auto stub = v1::AlertService::NewStub(d.channel());
+  do {
+    grpc::ClientContext ctx;
+    v1::ListAlertsResponse page;
+    grpc::Status s = stub->ListAlerts(&ctx, req, &page);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    if (!s.ok()) break;
+    for (const v1::Alert& a : page.alerts()) out[a.alert_id()] = a;
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  return out;
+}
+
+grpc::Status UpsertCustomer(DaemonProcess& d, const v1::CustomerProfile& profile) {
+  grpc::ClientContext ctx;
+  v1::UpsertCustomerRequest req;
+  *req.mutable_profile() = profile;
+  v1::UpsertCustomerResponse resp;
+  return v1::CustomerService::NewStub(d.channel())->UpsertCustomer(&ctx, req, &resp);
 }
 
 }  // namespace redflag::testing

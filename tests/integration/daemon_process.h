@@ -5,11 +5,14 @@
 #include <grpcpp/grpcpp.h>
 #include <sys/types.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "redflag/v1/alerts.pb.h"
+#include "redflag/v1/customers.pb.h"
 
 namespace redflag::testing {
 
@@ -68,5 +71,12 @@ struct HttpResponse {
   std::string body;
 };
 HttpResponse HttpGet(int port, const std::string& path);
+
+// Every stored alert of `rule` (any rule when empty), suppressed ones too, by
+// alert_id, through AlertService.
+std::map<std::string, v1::Alert> ListAlertsById(DaemonProcess& d, const std::string& rule = "");
+
+// CustomerService.UpsertCustomer.
+grpc::Status UpsertCustomer(DaemonProcess& d, const v1::CustomerProfile& profile);
 
 }  // namespace redflag::testing

@@ -31,12 +31,7 @@ class EvasionEndToEnd : public ::testing::Test {
   }
 
   void Upsert(const v1::CustomerProfile& p) {
-    grpc::ClientContext ctx;
-    v1::UpsertCustomerRequest req;
-    *req.mutable_profile() = p;
-    v1::UpsertCustomerResponse resp;
-    grpc::Status s =
-        v1::CustomerService::NewStub(daemon_->channel())->UpsertCustomer(&ctx, req, &resp);
+    grpc::Status s = UpsertCustomer(*daemon_, p);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
   // A job of `count` H100s for `hours` hours at tensor activity 0.5.
@@ -74,14 +69,8 @@ class EvasionEndToEnd : public ::testing::Test {
     ASSERT_TRUE(st.ok()) << st.error_message();
   }
   std::set<std::string> Alerts(const std::string& rule) {
-    grpc::ClientContext ctx;
-    v1::ListAlertsRequest req;
-    req.mutable_filter()->add_rules(rule);
-    req.set_page_size(1000);
-    v1::ListAlertsResponse resp;
-    EXPECT_TRUE(v1::AlertService::NewStub(daemon_->channel())->ListAlerts(&ctx, req, &resp).ok());
     std::set<std::string> out;
-    for (const v1::Alert& a : resp.alerts()) out.insert(a.alert_id() + " " + a.level());
+    for (const auto& [id, a] : ListAlertsById(*daemon_, rule)) out.insert(id + " " + a.level());
     return out;
   }
   template <typename Fn>

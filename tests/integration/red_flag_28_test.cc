@@ -22,18 +22,6 @@ namespace {
 
 const std::string kAlert = "rf28/model/frontier-1/acct-9001";
 
-std::map<std::string, v1::Alert> Alerts(DaemonProcess& d, const std::string& rule) {
-  grpc::ClientContext ctx;
-  v1::ListAlertsRequest req;
-  req.set_page_size(1000);
-  if (!rule.empty()) req.mutable_filter()->add_rules(rule);
-  v1::ListAlertsResponse resp;
-  EXPECT_TRUE(v1::AlertService::NewStub(d.channel())->ListAlerts(&ctx, req, &resp).ok());
-  std::map<std::string, v1::Alert> out;
-  for (const v1::Alert& a : resp.alerts()) out[a.alert_id()] = a;
-  return out;
-}
-
 TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedToClosed) {
   TempDir dir;
   auto ports = FreePorts();
@@ -46,13 +34,14 @@ TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedT
     return RunCommand(a);
   };
   ASSERT_EQ(ctl({"replay", REDFLAG_SOURCE_DIR "/examples/frontier.jsonl"}).exit_code, 0);
-  for (int i = 0; i < 100 && Alerts(**d, "").size() < 16; ++i) {
+  for (int i = 0; i < 100 && ListAlertsById(**d, "").size() < 16; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_EQ(Alerts(**d, "").size(), 16u);
+  ASSERT_EQ(ListAlertsById(**d, "").size(), 16u);
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // several evaluations
-  EXPECT_TRUE(Alerts(**d, "rf28").empty());  // headquarters and parent in the US
-  EXPECT_EQ(Alerts(**d, "").begin()->second.policy_profile(), "ai_diffusion_2025@2025-01-15");
+  EXPECT_TRUE(ListAlertsById(**d, "rf28").empty());  // headquarters and parent in the US
+  EXPECT_EQ(ListAlertsById(**d, "").begin()->second.policy_profile(),
+            "ai_diffusion_2025@2025-01-15");
 
   // Published weights are no red flag: recorded before the move to Singapore,
   // nothing fires; withdrawn, it does.
@@ -65,14 +54,14 @@ TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedT
     "ultimate_parent_country": "SG"})";
   ASSERT_EQ(ctl({"customers", "upsert", profile}).exit_code, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // several evaluations
-  EXPECT_TRUE(Alerts(**d, "rf28").empty());
+  EXPECT_TRUE(ListAlertsById(**d, "rf28").empty());
   ASSERT_EQ(
       ctl({"models", "unpublish", "frontier-1", "--evidence", "repository taken down"}).exit_code,
       0);
-  for (int i = 0; i < 100 && !Alerts(**d, "rf28").contains(kAlert); ++i) {
+  for (int i = 0; i < 100 && !ListAlertsById(**d, "rf28").contains(kAlert); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  std::map<std::string, v1::Alert> rf28 = Alerts(**d, "rf28");
+  std::map<std::string, v1::Alert> rf28 = ListAlertsById(**d, "rf28");
   ASSERT_EQ(rf28.size(), 1u);
   EXPECT_EQ(rf28[kAlert].level(), "possible");
   EXPECT_EQ(rf28[kAlert].severity(), v1::SEVERITY_HIGH);
@@ -122,7 +111,7 @@ TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedT
   EXPECT_EQ(egress("GB"), 0u);
   EXPECT_EQ(egress("AE"), 1u);
   EXPECT_EQ(egress("AE"), 1u);
-  std::map<std::string, v1::Alert> copies = Alerts(**d, "weight_egress");
+  std::map<std::string, v1::Alert> copies = ListAlertsById(**d, "weight_egress");
   ASSERT_EQ(copies.size(), 1u);
   EXPECT_EQ(copies.begin()->first, "weight_egress/model/frontier-1/AE");
   EXPECT_EQ(copies.begin()->second.level(), "AE/possible");
@@ -135,7 +124,7 @@ TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedT
                            {"-o", "compute.evaluation_interval=200ms"});
   ASSERT_TRUE(d.ok()) << d.status();
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-  rf28 = Alerts(**d, "rf28");
+  rf28 = ListAlertsById(**d, "rf28");
   ASSERT_EQ(rf28.size(), 1u);
   EXPECT_EQ(rf28[kAlert].policy_profile(), "ai_diffusion_2025@2025-01-15");
   EXPECT_NE(ctl({"inquiries", "show", kAlert}).output.find("INQUIRY_STATE_CLOSED"),
@@ -151,10 +140,10 @@ TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedT
                            {"-o", "compute.evaluation_interval=200ms", "-o",
                             "policy.profile=ai_diffusion_2025", "-o", "policy.rf28_level=2.6e25"});
   ASSERT_TRUE(d.ok()) << d.status();
-  for (int i = 0; i < 100 && Alerts(**d, "rf28")[kAlert].level() != "likely"; ++i) {
+  for (int i = 0; i < 100 && ListAlertsById(**d, "rf28")[kAlert].level() != "likely"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  rf28 = Alerts(**d, "rf28");
+  rf28 = ListAlertsById(**d, "rf28");
   ASSERT_EQ(rf28.size(), 1u);
   EXPECT_EQ(rf28[kAlert].level(), "likely");
   EXPECT_EQ(rf28[kAlert].severity(), v1::SEVERITY_CRITICAL);
