@@ -40,14 +40,16 @@ std::vector<Level> Levels(double info, double warning, double high, double criti
 
 std::vector<Level> DefaultLevels() { return Levels(1e24, 1e25, 5e25, 1e26); }
 
+std::optional<Likelihood> Reached(const Interval& ops, double level_ops) {
+  if (ops.best >= level_ops) return Likelihood::kLikely;
+  if (ops.upper >= level_ops) return Likelihood::kPossible;
+  return std::nullopt;
+}
+
 std::vector<Crossing> Crossings(const Interval& ops, const std::vector<Level>& levels) {
   std::vector<Crossing> out;
   for (const Level& l : levels) {
-    if (ops.best >= l.ops) {
-      out.push_back({l, Likelihood::kLikely});
-    } else if (ops.upper >= l.ops) {
-      out.push_back({l, Likelihood::kPossible});
-    }
+    if (std::optional<Likelihood> r = Reached(ops, l.ops)) out.push_back({l, *r});
   }
   return out;
 }

@@ -36,6 +36,10 @@ struct Crossing {
   Likelihood likelihood;  // likely if the best estimate crossed, else possible
 };
 
+// Whether the estimate has reached `level_ops`: likely by the best estimate,
+// possible by the upper bound; nullopt if neither.
+std::optional<Likelihood> Reached(const Interval& ops, double level_ops);
+
 // The levels the estimate has reached, lowest first.
 std::vector<Crossing> Crossings(const Interval& ops, const std::vector<Level>& levels);
 

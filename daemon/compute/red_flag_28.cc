@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "detectors/levels.h"
 #include "detectors/ownership.h"
 
 namespace redflag {
@@ -48,8 +49,8 @@ absl::Status RedFlag28::Evaluate(const ComputeEvaluation& eval, absl::Time now) 
   for (const ComputeEvaluation::Subject& model : eval.subjects) {
     if (model.kind != "model") continue;
     const detectors::Interval& ops = model.ops;
-    const char* likelihood = ops.best >= level_                         ? "likely"
-                             : ops.upper >= level_                      ? "possible"
+    const std::optional<detectors::Likelihood> reached = detectors::Reached(ops, level_);
+    const char* likelihood = reached ? detectors::LikelihoodName(*reached)
                              : ops.best >= pre_alert_fraction_ * level_ ? "pre_alert"
                                                                         : nullptr;
     if (likelihood == nullptr) continue;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "daemon/util/sha256.h"
+#include "detectors/levels.h"
 
 namespace redflag {
 namespace {
@@ -76,10 +77,9 @@ absl::StatusOr<uint32_t> WeightEgress::Record(const v1::RecordEgressRequest& req
 
 absl::StatusOr<bool> WeightEgress::Judge(const v1::EgressEvent& e, const detectors::Interval& ops,
                                          absl::Time now) {
-  const char* likelihood = ops.best >= level_    ? "likely"
-                           : ops.upper >= level_ ? "possible"
-                                                 : nullptr;
-  if (likelihood == nullptr) return false;
+  const std::optional<detectors::Likelihood> reached = detectors::Reached(ops, level_);
+  if (!reached) return false;
+  const char* likelihood = detectors::LikelihoodName(*reached);
   absl::StatusOr<v1::ModelRecord> record = models_.Get(e.model_id());
   if (record.ok() && record->publication().weights_published()) return false;
 
