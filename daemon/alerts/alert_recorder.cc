@@ -1,6 +1,7 @@
 #include "daemon/alerts/alert_recorder.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "daemon/alerts/alert_lifecycle.h"
 
 namespace redflag {
@@ -21,6 +22,19 @@ void AddEvidence(v1::Alert& alert, const std::string& name, const std::string& v
   e->set_value(value);
 }
 
+void SetEvidence(v1::Alert& alert, const std::string& name, const std::string& value) {
+  for (v1::Evidence& e : *alert.mutable_evidence()) {
+    if (e.name() == name) {
+      e.set_value(value);
+      return;
+    }
+  }
+  AddEvidence(alert, name, value);
+}
+
+std::string OpsFigure(double ops) { return absl::StrFormat("%.6g", ops); }
+std::string OpsRounded(double ops) { return absl::StrFormat("%.3g", ops); }
+
 v1::Severity ToSeverity(detectors::Severity s) {
   switch (s) {
     case detectors::Severity::kInfo:
@@ -35,7 +49,8 @@ v1::Severity ToSeverity(detectors::Severity s) {
   return v1::SEVERITY_UNSPECIFIED;
 }
 
-absl::Status AlertRecorder::Record(v1::Alert alert, absl::Time now, bool update_when_changed) {
+absl::Status AlertRecorder::Record(v1::Alert alert, absl::Time now, bool update_when_changed,
+                                   const Gather& gather) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string says = absl::StrCat(alert.level(), "|", alert.severity());
   auto known = stored_.find(alert.alert_id());
@@ -58,6 +73,9 @@ absl::Status AlertRecorder::Record(v1::Alert alert, absl::Time now, bool update_
     alert.set_state_changed_unix_ms(now_ms);
   }
   alert.set_last_detected_unix_ms(now_ms);
+  if (gather) {
+    if (absl::Status s = gather(alert); !s.ok()) return s;
+  }
   if (absl::Status s = alerts_.Put(alert).status(); !s.ok()) return s;
   stored_[alert.alert_id()] = says;
   return absl::OkStatus();

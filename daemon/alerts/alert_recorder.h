@@ -5,6 +5,7 @@
 // nothing twice.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -20,6 +21,12 @@ namespace redflag {
 v1::Alert NewAlert(const std::string& rule, const std::string& kind, const std::string& id,
                    const std::string& level_key);
 void AddEvidence(v1::Alert& alert, const std::string& name, const std::string& value);
+// Replaces the value of the first evidence named `name`, or adds it.
+void SetEvidence(v1::Alert& alert, const std::string& name, const std::string& value);
+// Operations in evidence: six significant digits, enough to recompute sums.
+std::string OpsFigure(double ops);
+// Operations in summaries: three significant digits, for reading.
+std::string OpsRounded(double ops);
 // The alert severity of a compute level's.
 v1::Severity ToSeverity(detectors::Severity s);
 
@@ -27,10 +34,15 @@ class AlertRecorder {
  public:
   explicit AlertRecorder(AlertStore& alerts) : alerts_(alerts) {}
 
+  // Adds evidence that is costly to gather (e.g. every contributing job),
+  // called only when the alert is about to be written.
+  using Gather = std::function<absl::Status(v1::Alert&)>;
+
   // Stores `alert` detected at `now` unless it is stored already; with
   // `update_when_changed`, a stored alert whose level or severity differ is
   // rewritten (otherwise the first detection stands).
-  absl::Status Record(v1::Alert alert, absl::Time now, bool update_when_changed);
+  absl::Status Record(v1::Alert alert, absl::Time now, bool update_when_changed,
+                      const Gather& gather = nullptr);
 
  private:
   AlertStore& alerts_;

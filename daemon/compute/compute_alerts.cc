@@ -1,17 +1,15 @@
 #include "daemon/compute/compute_alerts.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "daemon/compute/estimate_evidence.h"
 
 namespace redflag {
 namespace {
 
-std::string Ops(double v) { return absl::StrFormat("%.3g", v); }
-
 void AddFigure(v1::Alert& a, const detectors::Interval& ops) {
-  AddEvidence(a, "operations_lower", Ops(ops.lower));
-  AddEvidence(a, "operations_best", Ops(ops.best));
-  AddEvidence(a, "operations_upper", Ops(ops.upper));
+  AddEvidence(a, "operations_lower", OpsFigure(ops.lower));
+  AddEvidence(a, "operations_best", OpsFigure(ops.best));
+  AddEvidence(a, "operations_upper", OpsFigure(ops.upper));
 }
 
 }  // namespace
@@ -36,18 +34,21 @@ absl::Status ComputeAlerts::Evaluate(const ComputeEvaluation& eval, absl::Time n
       a.set_level(absl::StrCat(c.level.name, "/", likelihood));
       a.set_severity(ToSeverity(c.level.severity));
       a.set_summary(absl::StrCat(subject.kind, " ", subject.id, " has ", likelihood, " reached ",
-                                 Ops(c.level.ops), " operations (level ", c.level.name,
-                                 "): best estimate ", Ops(subject.ops.best), ", upper bound ",
-                                 Ops(subject.ops.upper)));
+                                 OpsRounded(c.level.ops), " operations (level ", c.level.name,
+                                 "): best estimate ", OpsRounded(subject.ops.best),
+                                 ", upper bound ", OpsRounded(subject.ops.upper)));
       AddFigure(a, subject.ops);
-      AddEvidence(a, "level_operations", Ops(c.level.ops));
+      AddEvidence(a, "level_operations", OpsFigure(c.level.ops));
       AddEvidence(a, "judged_on",
                   c.likelihood == detectors::Likelihood::kLikely
                       ? "best estimate"
                       : "upper bound (physical ceiling)");
       AddEvidence(a, "explain",
                   absl::StrCat("redflagctl compute show ", subject.kind, " ", subject.id));
-      if (absl::Status s = recorder_.Record(std::move(a), now, true); !s.ok()) return s;
+      const auto gather = [&](v1::Alert& w) {
+        return AddEstimateEvidence(view_, subject.kind, subject.id, w);
+      };
+      if (absl::Status s = recorder_.Record(std::move(a), now, true, gather); !s.ok()) return s;
     }
     std::optional<absl::Time> when =
         detectors::ProjectCrossing(subject.ops.best, subject.rate, top, now, horizon_);
@@ -58,10 +59,11 @@ absl::Status ComputeAlerts::Evaluate(const ComputeEvaluation& eval, absl::Time n
       a.set_severity(v1::SEVERITY_HIGH);
       const std::string date = absl::FormatTime("%Y-%m-%d", *when, absl::UTCTimeZone());
       a.set_summary(absl::StrCat(subject.kind, " ", subject.id, " is expected to reach ",
-                                 Ops(top.ops), " operations (level ", top.name, ") around ", date,
-                                 " at its recent rate of ", Ops(subject.rate), " operations/s"));
+                                 OpsRounded(top.ops), " operations (level ", top.name, ") around ",
+                                 date, " at its recent rate of ", OpsRounded(subject.rate),
+                                 " operations/s"));
       AddFigure(a, subject.ops);
-      AddEvidence(a, "rate_operations_per_s", Ops(subject.rate));
+      AddEvidence(a, "rate_operations_per_s", OpsFigure(subject.rate));
       AddEvidence(a, "expected_date", date);
       if (absl::Status s = recorder_.Record(std::move(a), now, false); !s.ok()) return s;
     }

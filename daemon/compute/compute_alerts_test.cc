@@ -130,5 +130,41 @@ TEST_F(ComputeAlertsTest, LineageCrossesThroughItsBaseAndEndedJobsAreNotProjecte
   EXPECT_FALSE(got.contains("compute_projection/model/base/4e091"));  // ended, no rate
 }
 
+// The evidence alone recomputes the figure: the listed jobs add up to the
+// operations stated, each with the inputs and the arithmetic behind it.
+TEST_F(ComputeAlertsTest, EvidenceListsEveryJobAndAddsUpToTheFigure) {
+  Register("pre", "acct-a", "base", "NVIDIA H100 80GB HBM3", 100000);
+  Hours("pre", 100000, 0, 100, 0.5);
+  ASSERT_TRUE(ledger_
+                  ->RegisterJob(testjobs::Spec("sft", "acct-a", "chat", "base", 50000,
+                                               "NVIDIA H100 80GB HBM3", kT0 + 200 * kHour))
+                  .ok());
+  Hours("sft", 50000, 200, 260, 0.5);
+  ASSERT_TRUE(evaluator_->EvaluateOnce(kNow).ok());
+  const v1::Alert a = Alerts().at("compute_level/model/chat/1e25");
+
+  std::multimap<std::string, std::string> ev;
+  for (const v1::Evidence& e : a.evidence()) ev.emplace(e.name(), e.value());
+  ASSERT_EQ(ev.count("job"), 2u);
+  EXPECT_EQ(ev.find("jobs")->second, "2");
+  double sum = 0;
+  std::vector<std::string> listed;
+  for (auto [it, end] = ev.equal_range("job"); it != end; ++it) {
+    listed.push_back(it->second.substr(0, it->second.find(' ')));
+    const size_t at = it->second.find(", best ");
+    ASSERT_NE(at, std::string::npos) << it->second;
+    sum += std::stod(it->second.substr(at + 7));
+    EXPECT_NE(it->second.find("H100 SXM"), std::string::npos) << it->second;
+    EXPECT_NE(it->second.find("accelerator-s"), std::string::npos) << it->second;
+    EXPECT_NE(it->second.find("by hardware_measured: "), std::string::npos) << it->second;
+  }
+  // Largest first: the base's pre-training (100 h x 1e5) before the fine-tune.
+  EXPECT_EQ(listed, (std::vector<std::string>{"pre", "sft"}));
+  // 100 h x 1.781e23 + 30 h-equivalent (60 h x half the accelerators).
+  const double best = std::stod(ev.find("operations_best")->second);
+  EXPECT_NEAR(best, 130 * 1.781e23, 0.002 * best);
+  EXPECT_NEAR(sum, best, 1e-5 * best);
+}
+
 }  // namespace
 }  // namespace redflag

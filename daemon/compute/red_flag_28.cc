@@ -4,18 +4,12 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "daemon/compute/estimate_evidence.h"
 #include "detectors/levels.h"
 #include "detectors/ownership.h"
 
 namespace redflag {
-namespace {
-
-std::string Ops(double v) { return absl::StrFormat("%.3g", v); }
-
-}  // namespace
-
 RedFlag28::RedFlag28(const ComputeView& view, ModelRegistry& models, CustomerRegistry& customers,
                      AlertStore& alerts, InquiryStore& inquiries,
                      std::shared_ptr<const detectors::CountryPolicy> policy,
@@ -92,16 +86,16 @@ absl::Status RedFlag28::Evaluate(const ComputeEvaluation& eval, absl::Time now) 
                                                              : v1::SEVERITY_WARNING);
       a.set_summary(absl::StrCat(
           "Red Flag 28 (", likelihood, "): model ", model.id, " has ",
-          std::string(likelihood) == "pre_alert" ? "reached " : "", Ops(ops.best),
-          " operations (best estimate; upper bound ", Ops(ops.upper), ", level ", Ops(level_),
-          "), unpublished weights, trained for customer ", customer_id, " with ",
-          absl::StrJoin(outside, ", "),
+          std::string(likelihood) == "pre_alert" ? "reached " : "", OpsRounded(ops.best),
+          " operations (best estimate; upper bound ", OpsRounded(ops.upper), ", level ",
+          OpsRounded(level_), "), unpublished weights, trained for customer ", customer_id,
+          " with ", absl::StrJoin(outside, ", "),
           std::string(likelihood) == "pre_alert" ? "" : ": ask the customer about export intent"));
-      AddEvidence(a, "operations_lower", Ops(ops.lower));
-      AddEvidence(a, "operations_best", Ops(ops.best));
-      AddEvidence(a, "operations_upper", Ops(ops.upper));
-      AddEvidence(a, "level_operations", Ops(level_));
-      AddEvidence(a, "pre_alert_operations", Ops(pre_alert_fraction_ * level_));
+      AddEvidence(a, "operations_lower", OpsFigure(ops.lower));
+      AddEvidence(a, "operations_best", OpsFigure(ops.best));
+      AddEvidence(a, "operations_upper", OpsFigure(ops.upper));
+      AddEvidence(a, "level_operations", OpsFigure(level_));
+      AddEvidence(a, "pre_alert_operations", OpsFigure(pre_alert_fraction_ * level_));
       AddEvidence(a, "weights",
                   record.ok() ? "recorded as not published" : "no publication on record");
       AddEvidence(a, "headquarters_checked", absl::StrJoin(checked, "; "));
@@ -109,7 +103,10 @@ absl::Status RedFlag28::Evaluate(const ComputeEvaluation& eval, absl::Time now) 
       AddEvidence(a, "ownership_path", path);
       AddEvidence(a, "explain", absl::StrCat("redflagctl compute show model ", model.id));
       const std::string alert_id = a.alert_id();
-      if (absl::Status s = recorder_.Record(std::move(a), now, true); !s.ok()) return s;
+      const auto gather = [&](v1::Alert& w) {
+        return AddEstimateEvidence(view_, "model", model.id, w);
+      };
+      if (absl::Status s = recorder_.Record(std::move(a), now, true, gather); !s.ok()) return s;
       if (std::string(likelihood) != "pre_alert") {
         absl::StatusOr<bool> opened = inquiries_.OpenFor(alert_id, model.id, customer_id, now);
         if (!opened.ok()) return opened.status();

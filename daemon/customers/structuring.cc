@@ -4,15 +4,12 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "detectors/account_links.h"
 #include "detectors/lineage.h"
 
 namespace redflag {
 namespace {
-
-std::string Ops(double v) { return absl::StrFormat("%.3g", v); }
 
 // Links listed in evidence; the rest are counted.
 constexpr size_t kLinksShown = 20;
@@ -82,7 +79,8 @@ absl::Status Structuring::Evaluate(const ComputeEvaluation& eval, absl::Time now
     for (const std::string& m : g.members) {
       const detectors::Interval ops = ops_of.count(m) ? ops_of[m] : detectors::Interval();
       detectors::Add(combined, ops);
-      figures.push_back(absl::StrCat(m, " ", Ops(ops.best), " (upper ", Ops(ops.upper), ")"));
+      figures.push_back(
+          absl::StrCat(m, " ", OpsFigure(ops.best), " (upper ", OpsFigure(ops.upper), ")"));
       for (const detectors::Crossing& c : detectors::Crossings(ops, view_.levels())) {
         auto [it, fresh] = member_reached.emplace(c.level.name, c.likelihood);
         if (!fresh && c.likelihood == detectors::Likelihood::kLikely) it->second = c.likelihood;
@@ -105,15 +103,15 @@ absl::Status Structuring::Evaluate(const ComputeEvaluation& eval, absl::Time now
       v1::Alert a = NewAlert("structuring", "group", g.members.front(), c.level.name);
       a.set_level(absl::StrCat(c.level.name, "/", likelihood));
       a.set_severity(ToSeverity(c.level.severity));
-      a.set_summary(absl::StrCat("linked accounts ", absl::StrJoin(g.members, ", "), " have ",
-                                 likelihood, " reached ", Ops(c.level.ops),
-                                 " operations together (best ", Ops(combined.best), ", upper ",
-                                 Ops(combined.upper), "), which none reaches alone"));
+      a.set_summary(absl::StrCat(
+          "linked accounts ", absl::StrJoin(g.members, ", "), " have ", likelihood, " reached ",
+          OpsRounded(c.level.ops), " operations together (best ", OpsRounded(combined.best),
+          ", upper ", OpsRounded(combined.upper), "), which none reaches alone"));
       AddEvidence(a, "members", absl::StrJoin(g.members, ", "));
       AddEvidence(a, "member_operations", absl::StrJoin(figures, "; "));
-      AddEvidence(a, "combined_best", Ops(combined.best));
-      AddEvidence(a, "combined_upper", Ops(combined.upper));
-      AddEvidence(a, "level_operations", Ops(c.level.ops));
+      AddEvidence(a, "combined_best", OpsFigure(combined.best));
+      AddEvidence(a, "combined_upper", OpsFigure(combined.upper));
+      AddEvidence(a, "level_operations", OpsFigure(c.level.ops));
       AddEvidence(a, "links", absl::StrJoin(reasons, "; "));
       if (absl::Status r = recorder_.Record(std::move(a), now, true); !r.ok()) return r;
     }

@@ -69,7 +69,10 @@ TEST_F(StructuringTest, LinkedAccountsReachTogetherWhatNoneReachesAlone) {
   }
   EXPECT_EQ(evidence["members"], "a, b");
   EXPECT_EQ(evidence["links"], "a ~ b: payment instrument fp-shared");
-  EXPECT_EQ(evidence["combined_best"], "1.6e+25");
+  // Each member's figure, and their sum: 2 x 30,000 H100 x 150 h x 3,600 s x 9.894e14 x 0.5.
+  EXPECT_EQ(evidence["member_operations"],
+            "a 8.01414e+24 (upper 3.20598e+25); b 8.01414e+24 (upper 3.20598e+25)");
+  EXPECT_EQ(evidence["combined_best"], "1.60283e+25");
 }
 
 TEST_F(StructuringTest, UnlinkedAccountsWithTheSameFiguresRaiseNothing) {

@@ -5,14 +5,12 @@
 
 #include "absl/base/internal/endian.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "daemon/compute/estimate_evidence.h"
 #include "daemon/util/sha256.h"
 #include "detectors/levels.h"
 
 namespace redflag {
 namespace {
-
-std::string Ops(double v) { return absl::StrFormat("%.3g", v); }
 
 // model_id, 0x00, time, and the first 8 bytes of the event's digest: the same
 // event sent twice lands on the same key.
@@ -87,9 +85,10 @@ absl::StatusOr<bool> WeightEgress::Judge(const v1::EgressEvent& e, const detecto
   a.set_customer_id(e.customer_id());
   a.set_level(absl::StrCat(e.destination_country(), "/", likelihood));
   a.set_severity(std::string(likelihood) == "likely" ? v1::SEVERITY_CRITICAL : v1::SEVERITY_HIGH);
-  a.set_summary(absl::StrCat("weights of model ", e.model_id(), " (", Ops(ops.best),
-                             " operations, upper bound ", Ops(ops.upper), "; level ", Ops(level_),
-                             ", ", likelihood, ") were copied to ", e.destination_country(),
+  a.set_summary(absl::StrCat("weights of model ", e.model_id(), " (", OpsRounded(ops.best),
+                             " operations, upper bound ", OpsRounded(ops.upper), "; level ",
+                             OpsRounded(level_), ", ", likelihood, ") were copied to ",
+                             e.destination_country(),
                              ", outside the AI authorization "
                              "destinations: possible export of ECCN 4E091 technology"));
   AddEvidence(a, "destination", absl::StrCat(e.destination_country(), " ", e.destination_region()));
@@ -99,13 +98,16 @@ absl::StatusOr<bool> WeightEgress::Judge(const v1::EgressEvent& e, const detecto
   AddEvidence(a, "customer_id", e.customer_id());
   AddEvidence(a, "time", absl::FormatTime(absl::FromUnixMillis(e.time_unix_ms())));
   AddEvidence(a, "event_id", e.event_id());
-  AddEvidence(a, "operations_lower", Ops(ops.lower));
-  AddEvidence(a, "operations_best", Ops(ops.best));
-  AddEvidence(a, "operations_upper", Ops(ops.upper));
-  AddEvidence(a, "level_operations", Ops(level_));
+  AddEvidence(a, "operations_lower", OpsFigure(ops.lower));
+  AddEvidence(a, "operations_best", OpsFigure(ops.best));
+  AddEvidence(a, "operations_upper", OpsFigure(ops.upper));
+  AddEvidence(a, "level_operations", OpsFigure(level_));
   AddEvidence(a, "weights", record.ok() ? "recorded as not published" : "no publication on record");
   AddEvidence(a, "explain", absl::StrCat("redflagctl compute show model ", e.model_id()));
-  if (absl::Status s = recorder_.Record(std::move(a), now, true); !s.ok()) return s;
+  const auto gather = [&](v1::Alert& w) {
+    return AddEstimateEvidence(view_, "model", e.model_id(), w);
+  };
+  if (absl::Status s = recorder_.Record(std::move(a), now, true, gather); !s.ok()) return s;
   return true;
 }
 
