@@ -34,16 +34,20 @@ class EvasionEndToEnd : public ::testing::Test {
     grpc::Status s = UpsertCustomer(*daemon_, p);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
-  // A job of `count` H100s for `hours` hours at tensor activity 0.5.
-  void Train(const std::string& customer, uint32_t count, int hours) {
-    const std::string job = "train/" + customer;
+  // Job "train/<model>" of `count` H100s for `hours` hours at tensor activity
+  // 0.5 training `model` (default "m-<customer>"), from `parent` if given.
+  void Train(const std::string& customer, uint32_t count, int hours, const std::string& parent = "",
+             std::string model = "") {
+    if (model.empty()) model = "m-" + customer;
+    const std::string job = "train/" + model;
     {
       grpc::ClientContext ctx;
       v1::RegisterJobRequest req;
       v1::JobSpec* j = req.mutable_job();
       j->set_job_id(job);
       j->set_customer_id(customer);
-      j->set_model_id("m-" + customer);
+      j->set_model_id(model);
+      j->set_parent_model_id(parent);
       j->set_accelerator_model("NVIDIA H100 80GB HBM3");
       j->set_accelerator_count(count);
       j->set_start_unix_ms(kT0);
@@ -55,7 +59,7 @@ class EvasionEndToEnd : public ::testing::Test {
     v1::SampleBatch batch;
     for (int h = 0; h < hours; ++h) {
       v1::Sample* s = batch.add_samples();
-      s->set_source_id("agent-" + customer);
+      s->set_source_id("agent-" + job);
       s->set_seq(static_cast<uint64_t>(h + 1));
       s->set_job_id(job);
       s->set_window_start_unix_ms(kT0 + h * kHour);
@@ -106,6 +110,35 @@ TEST_F(EvasionEndToEnd, LinkedAccountsReachingALevelTogetherAreStructuring) {
   EXPECT_EQ(Alerts("structuring"),
             (std::set<std::string>{"structuring/group/st-a/1e25 1e25/likely",
                                    "structuring/group/st-a/5e25 5e25/possible"}));
+}
+
+TEST_F(EvasionEndToEnd, ResumingAnotherAccountsCheckpointIsFlaggedAndLinksTheAccounts) {
+  // ck-b continues ck-a's model; ck-c continues its own; ck-d starts from a
+  // model no account here trained (e.g. downloaded open weights).
+  for (auto [id, fp] : {std::pair{"ck-a", "fp-a"}, std::pair{"ck-b", "fp-b"},
+                        std::pair{"ck-c", "fp-c"}, std::pair{"ck-d", "fp-d"}}) {
+    Upsert(Account(id, fp));
+  }
+  Train("ck-a", 30000, 150);
+  Train("ck-b", 30000, 150, "m-ck-a");
+  Train("ck-c", 10, 1);
+  Train("ck-c", 10, 1, "m-ck-c", "m-ck-c-chat");
+  Train("ck-d", 10, 1, "open-weights-7b");
+  WaitFor([&] { return !Alerts("cross_account_checkpoint").empty(); });
+  WaitFor([&] { return !Alerts("structuring").empty(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // more passes: nothing else
+  EXPECT_EQ(
+      Alerts("cross_account_checkpoint"),
+      (std::set<std::string>{"cross_account_checkpoint/job/train/m-ck-b/m-ck-a parent_model"}));
+  // The checkpoint links ck-a and ck-b: 8.0e24 each, 1.6e25 together.
+  const std::map<std::string, v1::Alert> group = ListAlertsById(*daemon_, "structuring");
+  ASSERT_TRUE(group.contains("structuring/group/ck-a/1e25"));
+  std::map<std::string, std::string> evidence;
+  for (const v1::Evidence& e : group.at("structuring/group/ck-a/1e25").evidence()) {
+    evidence[e.name()] = e.value();
+  }
+  EXPECT_EQ(evidence["members"], "ck-a, ck-b");
+  EXPECT_NE(evidence["links"].find("m-ck-a"), std::string::npos) << evidence["links"];
 }
 
 TEST_F(EvasionEndToEnd, KycFlagsAddUpOnlyWhenThereAreEnough) {

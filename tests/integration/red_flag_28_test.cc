@@ -151,5 +151,63 @@ TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedT
             std::string::npos);
 }
 
+// Under the level by every figure, Red Flag 28 gives a pre-alert once the
+// best estimate reaches the configured fraction of it, and nothing below;
+// a pre-alert opens no inquiry. Its evidence adds up to its figure.
+TEST(RedFlag28EndToEnd, PreAlertAtTheConfiguredFractionOfTheLevelOnly) {
+  TempDir dir;
+  auto ports = FreePorts();
+  // frontier-1: best 2.67e25, upper 1.07e26; against a level of 1.2e26 the
+  // pre-alert needs 3e25 at 0.25 (not reached) and 2.4e25 at 0.2 (reached).
+  auto start = [&](const std::string& fraction) {
+    return DaemonProcess::Start(
+        dir.path() + "/data", ports,
+        {"-o", "compute.evaluation_interval=200ms", "-o", "policy.profile=ai_diffusion_2025", "-o",
+         "policy.rf28_level=1.2e26", "-o", "policy.rf28_pre_alert_fraction=" + fraction});
+  };
+  auto d = start("0.25");
+  ASSERT_TRUE(d.ok()) << d.status();
+  auto ctl = [&](std::vector<std::string> a) {
+    a.insert(a.begin(), {REDFLAGCTL_PATH, "--addr", (*d)->grpc_address()});
+    return RunCommand(a);
+  };
+  ASSERT_EQ(ctl({"replay", REDFLAG_SOURCE_DIR "/examples/frontier.jsonl"}).exit_code, 0);
+  const std::string profile = dir.path() + "/acct.json";
+  std::ofstream(profile) << R"({"customer_id": "acct-9001", "legal_name": "Frontier Example Inc",
+    "headquarters_country": "SG"})";
+  ASSERT_EQ(ctl({"customers", "upsert", profile}).exit_code, 0);
+  for (int i = 0; i < 100 && ListAlertsById(**d, "compute_level").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // several evaluations
+  EXPECT_TRUE(ListAlertsById(**d, "rf28").empty());
+
+  (*d)->Signal(SIGTERM);
+  ASSERT_EQ((*d)->Wait(), 0);
+  d->reset();
+  d = start("0.2");
+  ASSERT_TRUE(d.ok()) << d.status();
+  for (int i = 0; i < 100 && ListAlertsById(**d, "rf28").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::map<std::string, v1::Alert> rf28 = ListAlertsById(**d, "rf28");
+  ASSERT_EQ(rf28.size(), 1u);
+  EXPECT_EQ(rf28[kAlert].level(), "pre_alert");
+  EXPECT_NE(ctl({"inquiries", "show", kAlert}).exit_code, 0);  // none opened
+
+  std::map<std::string, std::string> evidence;
+  double jobs_best = 0;
+  for (const v1::Evidence& e : rf28[kAlert].evidence()) {
+    evidence[e.name()] = e.value();
+    if (e.name() == "job") jobs_best += std::stod(e.value().substr(e.value().find(", best ") + 7));
+  }
+  EXPECT_EQ(evidence["pre_alert_operations"], "2.4e+25");
+  EXPECT_EQ(evidence["level_operations"], "1.2e+26");
+  EXPECT_EQ(evidence["weights"], "no publication on record");
+  const double best = std::stod(evidence["operations_best"]);
+  EXPECT_GT(best, 2.4e25);
+  EXPECT_NEAR(jobs_best, best, 1e-5 * best);
+}
+
 }  // namespace
 }  // namespace redflag::testing
