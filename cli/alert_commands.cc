@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "cli/alert_report.h"
 #include "cli/command.h"
 #include "daemon/audit/audit_chain.h"
 #include "redflag/v1/alerts.grpc.pb.h"
@@ -26,6 +27,7 @@ std::string DefaultActor() {
 
 int List(const Cli& cli, const std::vector<std::string>& args) {
   v1::ListAlertsRequest req;
+  bool json = false;
   for (size_t i = 1; i < args.size(); ++i) {
     if (args[i] == "--rule" && i + 1 < args.size()) {
       req.mutable_filter()->add_rules(args[++i]);
@@ -33,12 +35,18 @@ int List(const Cli& cli, const std::vector<std::string>& args) {
       req.mutable_filter()->set_customer_id(args[++i]);
     } else if (args[i] == "--all") {
       req.mutable_filter()->set_include_suppressed(true);
+    } else if (args[i] == "--json") {
+      json = true;
     } else {
       return Usage(absl::StrCat("alerts list: unknown argument '", args[i], "'"));
     }
   }
   std::vector<v1::Alert> alerts;
   if (grpc::Status s = AllAlerts(cli, req, alerts); !s.ok()) return Fail(s, "alerts list");
+  if (!json) {
+    std::cout << FormatAlertList(alerts);
+    return 0;
+  }
   v1::ListAlertsResponse all;
   for (auto& a : alerts) *all.add_alerts() = std::move(a);
   PrintJson(all);
@@ -66,6 +74,37 @@ int Watch(const Cli& cli, const std::vector<std::string>& args) {
   }
   grpc::Status s = reader->Finish();
   return s.ok() ? 0 : Fail(s, "alerts watch");
+}
+
+// show ALERT_ID [--json]: the alert with its history from the audit log.
+int Show(const Cli& cli, const std::vector<std::string>& args) {
+  const bool json = args.size() == 3 && args[2] == "--json";
+  if (args.size() != 2 && !json) return Usage("alerts show needs one ALERT_ID [--json]");
+  v1::GetAlertRequest req;
+  req.set_alert_id(args[1]);
+  v1::Alert alert;
+  grpc::Status s =
+      v1::AlertService::NewStub(cli.channel)->GetAlert(cli.Context().get(), req, &alert);
+  if (!s.ok()) return Fail(s, "alerts show");
+  if (json) {
+    PrintJson(alert);
+    return 0;
+  }
+  std::vector<v1::AuditRecord> history;
+  v1::ListAuditRequest audit;
+  audit.set_subject(alert.alert_id());
+  v1::ListAuditResponse page;
+  do {
+    page.Clear();
+    s = v1::AuditService::NewStub(cli.channel)->ListAudit(cli.Context().get(), audit, &page);
+    if (!s.ok()) return Fail(s, "alerts show (history)");
+    for (const v1::AuditRecord& r : page.records()) {
+      history.push_back(r);
+      audit.set_after_seq(r.seq());
+    }
+  } while (page.records_size() > 0);
+  std::cout << FormatAlert(alert, history);
+  return 0;
 }
 
 // ack|assign|comment|resolve|reopen|suppress ALERT_ID [options]
@@ -131,17 +170,7 @@ int Alerts(const Cli& cli, const std::vector<std::string>& args) {
   if (args[0] == "list") return List(cli, args);
   if (args[0] == "watch") return Watch(cli, args);
   if (args.size() < 2) return Usage(kWhat);
-  if (args[0] == "show") {
-    if (args.size() != 2) return Usage("alerts show needs one ALERT_ID");
-    v1::GetAlertRequest req;
-    req.set_alert_id(args[1]);
-    v1::Alert alert;
-    grpc::Status s =
-        v1::AlertService::NewStub(cli.channel)->GetAlert(cli.Context().get(), req, &alert);
-    if (!s.ok()) return Fail(s, "alerts show");
-    PrintJson(alert);
-    return 0;
-  }
+  if (args[0] == "show") return Show(cli, args);
   for (const char* verb : {"ack", "assign", "comment", "resolve", "reopen", "suppress"}) {
     if (args[0] == verb) return Act(cli, args);
   }

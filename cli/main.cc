@@ -50,9 +50,9 @@ commands:
   access record FILE.jsonl|-        send access events (one AccessEvent JSON
                                     object per line) in batches of 1000
   access summary CUSTOMER_ID        a customer's access over the policy window
-  alerts list [--rule RULE] [--customer ID] [--all]
+  alerts list [--rule RULE] [--customer ID] [--all] [--json]
                                     --all: also those suppressed for now
-  alerts show ALERT_ID
+  alerts show ALERT_ID [--json]     evidence, workflow and audit history
   alerts watch [--rule RULE]        current alerts, then every change (JSON lines)
   alerts ack ALERT_ID [--to NAME] [-m TEXT]
   alerts assign ALERT_ID --to NAME [-m TEXT]

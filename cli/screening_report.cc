@@ -3,23 +3,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/time.h"
+#include "cli/text_format.h"
 
 namespace redflag::cli {
-namespace {
-
-std::string Time(int64_t unix_ms) {
-  if (unix_ms == 0) return "-";
-  return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", absl::FromUnixMillis(unix_ms),
-                          absl::UTCTimeZone());
-}
-
-std::string SeverityName(v1::Severity s) {
-  std::string n = v1::Severity_Name(s);
-  return n.substr(sizeof("SEVERITY_") - 1);
-}
-
-}  // namespace
 
 std::string FormatScreenResponse(const std::string& name, const std::string& country,
                                  const v1::ScreenResponse& r) {
@@ -55,8 +41,8 @@ std::string FormatLists(const v1::ListListsResponse& r) {
     absl::StrAppend(&out, l.name(), ": ", absl::StrJoin(l.files(), ", "), "\n");
     if (l.loaded()) {
       absl::StrAppend(&out, "  in use:    ", l.entries(), " entries, ", l.names(),
-                      " names, files of ", Time(l.file_mtime_unix_ms()), ", loaded ",
-                      Time(l.loaded_unix_ms()), "\n  sha256:    ", l.sha256(), "\n");
+                      " names, files of ", TimeText(l.file_mtime_unix_ms()), ", loaded ",
+                      TimeText(l.loaded_unix_ms()), "\n  sha256:    ", l.sha256(), "\n");
     } else {
       out += "  in use:    none\n";
     }
@@ -84,7 +70,7 @@ std::string FormatCustomer(const v1::Customer& c,
     absl::StrAppend(&out, "  ultimate parent: ", p.ultimate_parent_name(), " (",
                     p.ultimate_parent_country().empty() ? "?" : p.ultimate_parent_country(), ")\n");
   }
-  absl::StrAppend(&out, "  profile version: ", c.version(), " of ", Time(c.updated_unix_ms()),
+  absl::StrAppend(&out, "  profile version: ", c.version(), " of ", TimeText(c.updated_unix_ms()),
                   "\n");
   if (screenings.empty()) {
     out += "  last screened:   never\n";
@@ -95,17 +81,16 @@ std::string FormatCustomer(const v1::Customer& c,
       lists.push_back(
           absl::StrCat(l.list(), " ", l.sha256().substr(0, 12), " (", l.entries(), " entries)"));
     }
-    absl::StrAppend(&out, "  last screened:   ", Time(r.screened_unix_ms()), " (", r.trigger(),
+    absl::StrAppend(&out, "  last screened:   ", TimeText(r.screened_unix_ms()), " (", r.trigger(),
                     ", profile version ", r.profile_version(), "): ", r.names_screened(),
                     " names against ", lists.empty() ? "no list" : absl::StrJoin(lists, ", "), ", ",
                     r.entries_hit(), " listed entries hit\n");
   }
   absl::StrAppend(&out, "\n", findings.size(), findings.size() == 1 ? " finding\n" : " findings\n");
   for (const v1::Alert& a : findings) {
-    absl::StrAppend(&out, "\n  [", SeverityName(a.severity()), "] ", a.rule(), " ", a.level(),
-                    "  (", v1::AlertState_Name(a.state()).substr(sizeof("ALERT_STATE_") - 1),
-                    ", first ", Time(a.first_detected_unix_ms()), ", last ",
-                    Time(a.last_detected_unix_ms()), ")\n    ", a.summary(), "\n");
+    absl::StrAppend(&out, "\n  [", SeverityText(a.severity()), "] ", a.rule(), " ", a.level(),
+                    "  (", StateText(a.state()), ", first ", TimeText(a.first_detected_unix_ms()),
+                    ", last ", TimeText(a.last_detected_unix_ms()), ")\n    ", a.summary(), "\n");
     for (const v1::Evidence& e : a.evidence()) {
       if (!e.value().empty()) absl::StrAppend(&out, "      ", e.name(), ": ", e.value(), "\n");
     }

@@ -108,7 +108,7 @@ TEST(FormatCustomer, ProfileThenEveryFindingWithEvidence) {
             "\n"
             "1 finding\n"
             "\n"
-            "  [HIGH] adversary_linked_training CN  (OPEN, first 2023-11-14 22:13:20 UTC, last "
+            "  [high] adversary_linked_training CN  (open, first 2023-11-14 22:13:20 UTC, last "
             "2023-11-14 22:13:20 UTC)\n"
             "    job j1 trains for acme, whose ultimate parent is headquartered in CN (D:5)\n"
             "      ownership_path: Acme Cloud Inc (US) <- 60% Dragon Holdings (CN)\n");

@@ -65,7 +65,8 @@ absl::StatusOr<v1::AuditRecord> AuditLog::Write(WriteBatch& batch, const AuditEn
   return r;
 }
 
-absl::StatusOr<v1::ListAuditResponse> AuditLog::List(uint64_t after_seq, uint32_t limit) {
+absl::StatusOr<v1::ListAuditResponse> AuditLog::List(uint64_t after_seq, uint32_t limit,
+                                                     const std::string& subject) {
   v1::ListAuditResponse out;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -83,6 +84,8 @@ absl::StatusOr<v1::ListAuditResponse> AuditLog::List(uint64_t after_seq, uint32_
         if (!r->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
           r->Clear();
           r->set_action("(unreadable record)");
+        } else if (!subject.empty() && r->subject() != subject) {
+          out.mutable_records()->RemoveLast();
         }
         return true;
       });

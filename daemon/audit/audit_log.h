@@ -32,7 +32,10 @@ class AuditLog {
   // Writes `batch` together with one record of `entry` at `now`, atomically.
   absl::StatusOr<v1::AuditRecord> Write(WriteBatch& batch, const AuditEntry& entry, absl::Time now);
 
-  absl::StatusOr<v1::ListAuditResponse> List(uint64_t after_seq, uint32_t limit);
+  // Up to `limit` records after `after_seq`, only those about `subject` if
+  // it is not empty, with the head.
+  absl::StatusOr<v1::ListAuditResponse> List(uint64_t after_seq, uint32_t limit,
+                                             const std::string& subject = "");
 
   uint64_t head_seq() const;
 

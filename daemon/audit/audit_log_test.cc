@@ -38,6 +38,29 @@ std::string Verify(AuditLog& log) {
   return v.Finish(all->head_seq(), all->head_hash()) ? "intact" : v.problem();
 }
 
+// An alert's history: only its records, in order, the limit counting them.
+TEST(AuditLog, ListsTheRecordsOfOneSubject) {
+  MemoryStore store;
+  auto log = AuditLog::Open(store, false);
+  ASSERT_TRUE(log.ok()) << log.status();
+  for (const char* subject : {"x", "y", "x", "y", "x"}) {
+    auto batch = store.NewBatch();
+    ASSERT_TRUE(
+        (*log)->Write(*batch, {"ana", "alert.comment", subject, {}}, absl::UnixEpoch()).ok());
+  }
+  absl::StatusOr<v1::ListAuditResponse> x = (*log)->List(0, 1000, "x");
+  ASSERT_TRUE(x.ok()) << x.status();
+  ASSERT_EQ(x->records_size(), 3);
+  EXPECT_EQ(x->records(0).seq(), 1u);
+  EXPECT_EQ(x->records(1).seq(), 3u);
+  EXPECT_EQ(x->records(2).seq(), 5u);
+  EXPECT_EQ(x->head_seq(), 5u);
+  absl::StatusOr<v1::ListAuditResponse> page = (*log)->List(1, 1, "x");
+  ASSERT_EQ(page->records_size(), 1);
+  EXPECT_EQ(page->records(0).seq(), 3u);
+  EXPECT_EQ((*log)->List(0, 1000, "z")->records_size(), 0);
+}
+
 TEST(AuditLog, RecordsAreNumberedChainedAndWrittenWithTheirChange) {
   MemoryStore store;
   auto log = AuditLog::Open(store, false);

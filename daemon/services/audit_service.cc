@@ -6,7 +6,8 @@ grpc::Status AuditServiceImpl::ListAudit(grpc::ServerContext*, const v1::ListAud
                                          v1::ListAuditResponse* resp) {
   return Counted(ctx_.metrics, "ListAudit", [&]() -> absl::Status {
     const uint32_t limit = req->limit() == 0 ? 1000 : std::min<uint32_t>(req->limit(), 10000);
-    absl::StatusOr<v1::ListAuditResponse> r = ctx_.audit->List(req->after_seq(), limit);
+    absl::StatusOr<v1::ListAuditResponse> r =
+        ctx_.audit->List(req->after_seq(), limit, req->subject());
     if (!r.ok()) return r.status();
     *resp = std::move(*r);
     return absl::OkStatus();

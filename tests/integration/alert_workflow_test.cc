@@ -52,6 +52,15 @@ TEST(AlertWorkflowEndToEnd, StepsAreRecordedSurviveRestartAndTheAuditLogDetectsT
   EXPECT_NE(twice.output.find(": 9 alert " + kCustomer + " is resolved: it is resolved already"),
             std::string::npos)
       << twice.output;
+  // The alert whole for a person: its workflow and its history, step by step.
+  CommandResult shown = ctl({"alerts", "show", kCustomer});
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  for (const char* line :
+       {"  state:       resolved since", "  disposition: licence_obtained: licence D123456",
+        "redflagd  alert.raised", "ana  alert.resolve", "        comment: licence D123456"}) {
+    EXPECT_NE(shown.output.find(line), std::string::npos) << line << "\n" << shown.output;
+  }
+  EXPECT_EQ(shown.output.find("alert.acknowledge"), std::string::npos);  // another alert's step
   CommandResult no_disposition = ctl({"alerts", "resolve", kModel, "--actor", "ana"});
   EXPECT_NE(no_disposition.output.find("disposition: is required to resolve"), std::string::npos)
       << no_disposition.output;

@@ -126,7 +126,7 @@ TEST_F(CustomerRulesEndToEnd, AdversaryLinkedTrainingAsOfEachJobsDates) {
   CommandResult shown = RunCommand(
       {REDFLAGCTL_PATH, "--addr", daemon_->grpc_address(), "customers", "show", "acme-us"});
   ASSERT_EQ(shown.exit_code, 0) << shown.output;
-  EXPECT_NE(shown.output.find("[HIGH] adversary_linked_training CN"), std::string::npos)
+  EXPECT_NE(shown.output.find("[high] adversary_linked_training CN"), std::string::npos)
       << shown.output;
   EXPECT_NE(shown.output.find("ownership_path: Acme US Inc (US) <- 100% Acme Europe BV"),
             std::string::npos)
