@@ -82,6 +82,7 @@ absl::StatusOr<v1::AlertEvent::Kind> AlertStore::Put(const v1::Alert& detected) 
                     {"summary", alert.summary()}}};
   if (absl::Status s = WriteLocked(*wb, entry); !s.ok()) return s;
   if (fresh) ++raised_[{alert.rule(), alert.severity()}];
+  TrackSuppressionLocked(alert);
   Notify(fresh ? v1::AlertEvent::KIND_RAISED : v1::AlertEvent::KIND_UPDATED, alert);
   return fresh ? v1::AlertEvent::KIND_RAISED : v1::AlertEvent::KIND_UPDATED;
 }
@@ -100,8 +101,30 @@ absl::StatusOr<v1::Alert> AlertStore::Act(const v1::AlertActionRequest& req, abs
   std::unique_ptr<WriteBatch> wb = store_.NewBatch();
   wb->Put(Domain::kAlerts, alert.alert_id(), alert.SerializeAsString());
   if (absl::Status s = WriteLocked(*wb, *entry); !s.ok()) return s;
+  TrackSuppressionLocked(alert);
   Notify(v1::AlertEvent::KIND_UPDATED, alert);
   return alert;
+}
+
+void AlertStore::TrackSuppressionLocked(const v1::Alert& alert) {
+  if (alert.suppressed_until_unix_ms() > absl::ToUnixMillis(absl::Now())) {
+    suppression_ends_.emplace(alert.suppressed_until_unix_ms(), alert.alert_id());
+  }
+}
+
+absl::Status AlertStore::AnnounceSuppressionEnds(absl::Time now) {
+  const int64_t now_ms = absl::ToUnixMillis(now);
+  std::lock_guard<std::mutex> lock(mu_);
+  while (!suppression_ends_.empty() && suppression_ends_.begin()->first <= now_ms) {
+    auto [until, id] = *suppression_ends_.begin();
+    suppression_ends_.erase(suppression_ends_.begin());
+    absl::StatusOr<std::optional<v1::Alert>> a = GetMessage<v1::Alert>(store_, Domain::kAlerts, id);
+    if (!a.ok()) return a.status();
+    // Suppressed again, or the suppression lifted: not this end.
+    if (!a->has_value() || (*a)->suppressed_until_unix_ms() != until) continue;
+    Notify(v1::AlertEvent::KIND_SUPPRESSION_ENDED, **a);
+  }
+  return absl::OkStatus();
 }
 
 absl::Status AlertStore::WriteLocked(WriteBatch& batch, const AuditEntry& entry) {
@@ -145,6 +168,7 @@ absl::StatusOr<std::shared_ptr<AlertWatch>> AlertStore::Watch(const v1::AlertFil
   std::lock_guard<std::mutex> lock(mu_);
   absl::Status s = ScanMessages<v1::Alert>(store_, Domain::kAlerts, "", "",
                                            [&](absl::string_view, const v1::Alert& a) {
+                                             TrackSuppressionLocked(a);
                                              v1::AlertEvent e;
                                              e.set_kind(v1::AlertEvent::KIND_EXISTING);
                                              *e.mutable_alert() = a;

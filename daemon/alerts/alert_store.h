@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -66,6 +67,11 @@ class AlertStore {
   absl::StatusOr<std::shared_ptr<AlertWatch>> Watch(const v1::AlertFilter& filter,
                                                     size_t capacity = 10000);
   void Unwatch(const std::shared_ptr<AlertWatch>& watch);
+  // Tells watchers of every suppression that ran out by `now`
+  // (SUPPRESSION_ENDED), once each; cheap when none did. Suppressions are
+  // tracked from the moment a watch starts, so every watcher hears of those
+  // that end while it watches.
+  absl::Status AnnounceSuppressionEnds(absl::Time now);
   // Watchers closed because they fell behind.
   uint64_t lagged_watchers() const { return lagged_total_; }
   // Alerts raised since start, by (rule, severity): bounded label sets.
@@ -75,6 +81,7 @@ class AlertStore {
   // Writes the batch, with its audit record when there is an audit log.
   absl::Status WriteLocked(WriteBatch& batch, const AuditEntry& entry);
   void Notify(v1::AlertEvent::Kind kind, const v1::Alert& alert);
+  void TrackSuppressionLocked(const v1::Alert& alert);
 
   Store& store_;
   const bool sync_;
@@ -82,6 +89,8 @@ class AlertStore {
   std::string policy_profile_;
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<AlertWatch>> watches_;
+  // Suppressions still to end: (until_ms, alert_id).
+  std::set<std::pair<int64_t, std::string>> suppression_ends_;
   std::map<std::pair<std::string, v1::Severity>, uint64_t> raised_;
   std::atomic<uint64_t> lagged_total_{0};
 };

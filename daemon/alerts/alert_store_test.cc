@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/time/clock.h"
 #include "daemon/storage/memory_store.h"
 
 namespace redflag {
@@ -65,6 +66,41 @@ TEST(AlertStore, WatchSeesExistingThenLiveChangesThatMatch) {
   EXPECT_EQ(e->kind(), v1::AlertEvent::KIND_RAISED);
   EXPECT_EQ(e->alert().alert_id(), "new");
   EXPECT_FALSE((*watch)->Next(absl::Milliseconds(10)).has_value());
+}
+
+// A suppressed alert is hidden from a watch; when its suppression runs out
+// the watcher is told, once, and a suppression lengthened in between is not
+// taken for ended.
+TEST(AlertStore, WatchersHearWhenASuppressionRunsOut) {
+  MemoryStore store;
+  AlertStore alerts(store, true);
+  const absl::Time soon = absl::Now() + absl::Milliseconds(300);
+  for (const char* id : {"short", "lengthened"}) {
+    v1::Alert a = MakeAlert(id, v1::SEVERITY_HIGH);
+    a.set_suppressed_until_unix_ms(absl::ToUnixMillis(soon));
+    ASSERT_TRUE(alerts.Put(a).ok());
+  }
+  auto watch = alerts.Watch(v1::AlertFilter());
+  ASSERT_TRUE(watch.ok());
+  EXPECT_FALSE((*watch)->Next(absl::ZeroDuration()).has_value());  // both hidden
+
+  v1::AlertActionRequest longer;
+  longer.set_alert_id("lengthened");
+  longer.set_action(v1::ALERT_ACTION_SUPPRESS);
+  longer.set_actor("ana");
+  longer.set_suppress_until_unix_ms(absl::ToUnixMillis(soon + absl::Hours(24)));
+  ASSERT_TRUE(alerts.Act(longer, absl::Now()).ok());
+
+  ASSERT_TRUE(alerts.AnnounceSuppressionEnds(soon - absl::Milliseconds(1)).ok());
+  EXPECT_FALSE((*watch)->Next(absl::ZeroDuration()).has_value());  // not yet
+  absl::SleepFor(soon - absl::Now());  // the filter judges with the real clock
+  ASSERT_TRUE(alerts.AnnounceSuppressionEnds(soon).ok());
+  auto e = (*watch)->Next(absl::ZeroDuration());
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->kind(), v1::AlertEvent::KIND_SUPPRESSION_ENDED);
+  EXPECT_EQ(e->alert().alert_id(), "short");
+  ASSERT_TRUE(alerts.AnnounceSuppressionEnds(soon + absl::Seconds(1)).ok());
+  EXPECT_FALSE((*watch)->Next(absl::ZeroDuration()).has_value());  // once only
 }
 
 TEST(AlertStore, SlowWatcherIsClosedAndCounted) {

@@ -26,6 +26,10 @@ grpc::Status AlertServiceImpl::WatchAlerts(grpc::ServerContext* context,
     if (!watch.ok()) return watch.status();
     absl::Status result = absl::OkStatus();
     while (!context->IsCancelled() && !ctx_.shutting_down->load()) {
+      if (absl::Status s = ctx_.alerts->AnnounceSuppressionEnds(absl::Now()); !s.ok()) {
+        result = s;
+        break;
+      }
       std::optional<v1::AlertEvent> e = (*watch)->Next(absl::Milliseconds(500));
       if (e) {
         if (!writer->Write(*e)) break;
