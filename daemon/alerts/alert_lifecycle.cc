@@ -12,10 +12,17 @@ std::string Lower(const std::string& enum_name, size_t prefix) {
 
 }  // namespace
 
+std::string StateName(v1::AlertState state) {
+  return Lower(v1::AlertState_Name(state), sizeof("ALERT_STATE_") - 1);
+}
+std::string SeverityName(v1::Severity severity) {
+  return Lower(v1::Severity_Name(severity), sizeof("SEVERITY_") - 1);
+}
+
 absl::StatusOr<AuditEntry> ApplyAlertAction(const v1::AlertActionRequest& req, int64_t now_ms,
                                             v1::Alert& a) {
   const std::string action = Lower(v1::AlertAction_Name(req.action()), sizeof("ALERT_ACTION_") - 1);
-  const std::string state = Lower(v1::AlertState_Name(a.state()), sizeof("ALERT_STATE_") - 1);
+  const std::string state = StateName(a.state());
   AuditEntry entry{req.actor(), absl::StrCat("alert.", action), a.alert_id(), {}};
   auto refuse = [&](absl::string_view why) {
     return absl::FailedPreconditionError(
@@ -23,8 +30,7 @@ absl::StatusOr<AuditEntry> ApplyAlertAction(const v1::AlertActionRequest& req, i
   };
   auto set_state = [&](v1::AlertState s) {
     entry.details.emplace_back("from_state", state);
-    entry.details.emplace_back("to_state",
-                               Lower(v1::AlertState_Name(s), sizeof("ALERT_STATE_") - 1));
+    entry.details.emplace_back("to_state", StateName(s));
     a.set_state(s);
     a.set_state_changed_unix_ms(now_ms);
   };

@@ -17,6 +17,11 @@ namespace redflag {
 absl::StatusOr<AuditEntry> ApplyAlertAction(const v1::AlertActionRequest& request, int64_t now_ms,
                                             v1::Alert& alert);
 
+// "open", "acknowledged", "resolved"; "critical", "high", ...: names used
+// in the audit log and metric labels.
+std::string StateName(v1::AlertState state);
+std::string SeverityName(v1::Severity severity);
+
 // A re-detection keeps what analysts did: state, assignee, disposition,
 // suppression, first detection.
 void CarryWorkflow(const v1::Alert& stored, v1::Alert& redetected);

@@ -82,6 +82,7 @@ absl::StatusOr<v1::AlertEvent::Kind> AlertStore::Put(const v1::Alert& detected) 
                     {"summary", alert.summary()}}};
   if (absl::Status s = WriteLocked(*wb, entry); !s.ok()) return s;
   if (fresh) ++raised_[{alert.rule(), alert.severity()}];
+  TallyLocked(alert);
   TrackSuppressionLocked(alert);
   Notify(fresh ? v1::AlertEvent::KIND_RAISED : v1::AlertEvent::KIND_UPDATED, alert);
   return fresh ? v1::AlertEvent::KIND_RAISED : v1::AlertEvent::KIND_UPDATED;
@@ -101,9 +102,39 @@ absl::StatusOr<v1::Alert> AlertStore::Act(const v1::AlertActionRequest& req, abs
   std::unique_ptr<WriteBatch> wb = store_.NewBatch();
   wb->Put(Domain::kAlerts, alert.alert_id(), alert.SerializeAsString());
   if (absl::Status s = WriteLocked(*wb, *entry); !s.ok()) return s;
+  TallyLocked(alert);
   TrackSuppressionLocked(alert);
   Notify(v1::AlertEvent::KIND_UPDATED, alert);
   return alert;
+}
+
+void AlertStore::TallyLocked(const v1::Alert& a) {
+  if (tallies_) {
+    (*tallies_)[a.alert_id()] = {a.rule(), a.severity(), a.state(), a.suppressed_until_unix_ms()};
+  }
+}
+
+absl::StatusOr<std::map<AlertStore::Count, uint64_t>> AlertStore::Counts(absl::Time now) {
+  const int64_t now_ms = absl::ToUnixMillis(now);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!tallies_) {
+    tallies_.emplace();
+    absl::Status s = ScanMessages<v1::Alert>(store_, Domain::kAlerts, "", "",
+                                             [&](absl::string_view, const v1::Alert& a) {
+                                               TallyLocked(a);
+                                               return true;
+                                             });
+    if (!s.ok()) {
+      tallies_.reset();
+      return s;
+    }
+  }
+  std::map<Count, uint64_t> out;
+  for (const auto& [id, t] : *tallies_) {
+    std::string state = t.suppressed_until_ms > now_ms ? "suppressed" : StateName(t.state);
+    ++out[{t.rule, t.severity, std::move(state)}];
+  }
+  return out;
 }
 
 void AlertStore::TrackSuppressionLocked(const v1::Alert& alert) {

@@ -12,6 +12,7 @@
 #include <set>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "daemon/audit/audit_log.h"
@@ -76,6 +77,16 @@ class AlertStore {
   uint64_t lagged_watchers() const { return lagged_total_; }
   // Alerts raised since start, by (rule, severity): bounded label sets.
   std::map<std::pair<std::string, v1::Severity>, uint64_t> raised_counts() const;
+  // Stored alerts by (rule, severity, state) as of `now`, where the state is
+  // "open", "acknowledged", "resolved" or "suppressed" (until a time still to
+  // come). Read from the store once, then kept as alerts change.
+  struct Count {
+    std::string rule;
+    v1::Severity severity;
+    std::string state;
+    auto operator<=>(const Count&) const = default;
+  };
+  absl::StatusOr<std::map<Count, uint64_t>> Counts(absl::Time now);
 
  private:
   // Writes the batch, with its audit record when there is an audit log.
@@ -89,6 +100,15 @@ class AlertStore {
   std::string policy_profile_;
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<AlertWatch>> watches_;
+  // What Counts needs of every stored alert, once read (nullopt before).
+  struct Tally {
+    std::string rule;
+    v1::Severity severity;
+    v1::AlertState state;
+    int64_t suppressed_until_ms;
+  };
+  std::optional<absl::flat_hash_map<std::string, Tally>> tallies_;
+  void TallyLocked(const v1::Alert& alert);
   // Suppressions still to end: (until_ms, alert_id).
   std::set<std::pair<int64_t, std::string>> suppression_ends_;
   std::map<std::pair<std::string, v1::Severity>, uint64_t> raised_;

@@ -103,6 +103,40 @@ TEST(AlertStore, WatchersHearWhenASuppressionRunsOut) {
   EXPECT_FALSE((*watch)->Next(absl::ZeroDuration()).has_value());  // once only
 }
 
+// What /metrics shows as redflag_alerts: every stored alert, also those
+// stored before a restart, by rule, severity and state as of now.
+TEST(AlertStore, CountsByRuleSeverityAndStateIncludeEarlierAlerts) {
+  MemoryStore store;
+  {
+    AlertStore before(store, true);
+    ASSERT_TRUE(before.Put(MakeAlert("a", v1::SEVERITY_HIGH)).ok());
+  }
+  AlertStore alerts(store, true);
+  ASSERT_TRUE(alerts.Put(MakeAlert("b", v1::SEVERITY_HIGH)).ok());
+  ASSERT_TRUE(alerts.Put(MakeAlert("c", v1::SEVERITY_CRITICAL)).ok());
+  using C = AlertStore::Count;
+  EXPECT_EQ(*alerts.Counts(absl::Now()),
+            (std::map<C, uint64_t>{{C{"compute_level", v1::SEVERITY_HIGH, "open"}, 2},
+                                   {C{"compute_level", v1::SEVERITY_CRITICAL, "open"}, 1}}));
+  v1::AlertActionRequest ack;
+  ack.set_alert_id("a");
+  ack.set_action(v1::ALERT_ACTION_ACKNOWLEDGE);
+  ack.set_actor("ana");
+  ASSERT_TRUE(alerts.Act(ack, absl::Now()).ok());
+  v1::AlertActionRequest hide = ack;
+  hide.set_alert_id("c");
+  hide.set_action(v1::ALERT_ACTION_SUPPRESS);
+  const absl::Time until = absl::Now() + absl::Hours(1);
+  hide.set_suppress_until_unix_ms(absl::ToUnixMillis(until));
+  ASSERT_TRUE(alerts.Act(hide, absl::Now()).ok());
+  EXPECT_EQ(*alerts.Counts(absl::Now()),
+            (std::map<C, uint64_t>{{C{"compute_level", v1::SEVERITY_HIGH, "open"}, 1},
+                                   {C{"compute_level", v1::SEVERITY_HIGH, "acknowledged"}, 1},
+                                   {C{"compute_level", v1::SEVERITY_CRITICAL, "suppressed"}, 1}}));
+  // Once the suppression has run out, the alert counts as open again.
+  EXPECT_EQ(alerts.Counts(until)->at(C{"compute_level", v1::SEVERITY_CRITICAL, "open"}), 1u);
+}
+
 TEST(AlertStore, SlowWatcherIsClosedAndCounted) {
   MemoryStore store;
   AlertStore alerts(store, true);

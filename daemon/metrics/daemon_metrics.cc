@@ -4,8 +4,8 @@
 
 #include <fstream>
 
-#include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
+#include "daemon/alerts/alert_lifecycle.h"
 #include "daemon/alerts/alert_store.h"
 #include "daemon/app/app.h"
 #include "daemon/audit/audit_log.h"
@@ -145,8 +145,8 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
       out.push_back(std::move(size));
     }
     if (app.audit) {
-      auto audit = GaugeFamily("redflag_audit_records",
-                               "Records in the audit log (the number of its head)");
+      auto audit =
+          GaugeFamily("redflag_audit_records", "Records in the audit log (the number of its head)");
       AddSample(audit, static_cast<double>(app.audit->head_seq()));
       out.push_back(std::move(audit));
     }
@@ -159,12 +159,21 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
       auto raised = CounterFamily("redflag_alerts_raised_total",
                                   "Alerts raised since start, by rule and severity");
       for (const auto& [key, n] : app.alerts->raised_counts()) {
-        std::string severity = v1::Severity_Name(key.second);
-        absl::AsciiStrToLower(&severity);
         AddSample(raised, static_cast<double>(n),
-                  {{"rule", key.first}, {"severity", severity.substr(sizeof("severity_") - 1)}});
+                  {{"rule", key.first}, {"severity", SeverityName(key.second)}});
       }
       out.push_back(std::move(raised));
+      auto stored = GaugeFamily("redflag_alerts",
+                                "Stored alerts by rule, severity and state (open, acknowledged, "
+                                "resolved, or suppressed until a time still to come)");
+      if (auto counts = app.alerts->Counts(absl::Now()); counts.ok()) {
+        for (const auto& [key, n] : *counts) {
+          AddSample(
+              stored, static_cast<double>(n),
+              {{"rule", key.rule}, {"severity", SeverityName(key.severity)}, {"state", key.state}});
+        }
+      }
+      out.push_back(std::move(stored));
     }
   });
 }
