@@ -15,6 +15,7 @@
 #include "daemon/alerts/alert_store.h"
 #include "daemon/audit/audit_log.h"
 #include "daemon/compute/compute_alerts.h"
+#include "daemon/compute/compute_export.h"
 #include "daemon/compute/compute_pass.h"
 #include "daemon/compute/red_flag_28.h"
 #include "daemon/config/policy_profile.h"
@@ -173,6 +174,12 @@ absl::Status StartCustomerRulesStep(AppState& app) {
       {"structuring", [s = app.structuring.get()](const ComputeEvaluation& e, absl::Time now) {
          return s->Evaluate(e, now);
        }}};
+  app.compute_export = std::make_unique<ComputeExport>(
+      app.compute->levels(), app.config.compute.export_floor, app.config.compute.export_top_n);
+  detectors.push_back(
+      {"metrics", [x = app.compute_export.get()](const ComputeEvaluation& e, absl::Time now) {
+         return x->Evaluate(e, now);
+       }});
   if (app.red_flag_28) {
     detectors.push_back(
         {"rf28", [r = app.red_flag_28.get()](const ComputeEvaluation& e, absl::Time now) {

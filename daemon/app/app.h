@@ -41,6 +41,7 @@ class InquiryServiceImpl;
 class RedFlag28;
 class Structuring;
 class ComputePass;
+class ComputeExport;
 class KycAnomalies;
 class WeightEgress;
 class EgressServiceImpl;
@@ -74,6 +75,7 @@ struct AppState {
   std::shared_ptr<const detectors::Catalog> catalog;
   std::unique_ptr<ComputeView> compute;
   std::unique_ptr<ComputeAlerts> compute_alerts;
+  std::unique_ptr<ComputeExport> compute_export;
   std::unique_ptr<ComputePass> compute_pass;
   std::shared_ptr<const detectors::CountryPolicy> country_policy;
   std::unique_ptr<PartyLists> lists;

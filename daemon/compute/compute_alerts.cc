@@ -33,10 +33,12 @@ absl::Status ComputeAlerts::Evaluate(const ComputeEvaluation& eval, absl::Time n
       const char* likelihood = detectors::LikelihoodName(c.likelihood);
       a.set_level(absl::StrCat(c.level.name, "/", likelihood));
       a.set_severity(ToSeverity(c.level.severity));
-      a.set_summary(absl::StrCat(subject.kind, " ", subject.id, " has ", likelihood, " reached ",
-                                 OpsRounded(c.level.ops), " operations (level ", c.level.name,
-                                 "): best estimate ", OpsRounded(subject.ops.best),
-                                 ", upper bound ", OpsRounded(subject.ops.upper)));
+      a.set_summary(absl::StrCat(
+          subject.kind, " ", subject.id,
+          c.likelihood == detectors::Likelihood::kLikely ? " has likely reached "
+                                                         : " may have reached ",
+          OpsRounded(c.level.ops), " operations (level ", c.level.name, "): best estimate ",
+          OpsRounded(subject.ops.best), ", upper bound ", OpsRounded(subject.ops.upper)));
       AddFigure(a, subject.ops);
       AddEvidence(a, "level_operations", OpsFigure(c.level.ops));
       AddEvidence(a, "judged_on",

@@ -230,6 +230,17 @@ const std::vector<KeySpec>& Keys() {
        ComputeDouble(&ComputeConfig::level_high, 1e15, 1e30)},
       {"compute.level_critical", "incubating", "operations of the critical (ECCN 4E091) level",
        ComputeDouble(&ComputeConfig::level_critical, 1e15, 1e30)},
+      {"compute.export_floor", "incubating",
+       "operations (upper bound) from which a subject's figure is exported on /metrics",
+       ComputeDouble(&ComputeConfig::export_floor, 1e15, 1e30)},
+      {"compute.export_top_n", "incubating",
+       "most subjects of each kind exported on /metrics (largest best estimate first)",
+       [](const std::string& v, Config& c) -> std::string {
+         uint64_t n = 0;
+         std::string err = SetUint(v, 0, 10'000, &n);
+         if (err.empty()) c.compute.export_top_n = static_cast<uint32_t>(n);
+         return err;
+       }},
       {"compute.evaluation_interval", "incubating", "how often compute alerts are evaluated",
        [](const std::string& v, Config& c) -> std::string {
          return ParseDurationIn(v, absl::Milliseconds(100), absl::Hours(1),
@@ -267,8 +278,8 @@ const std::vector<KeySpec>& Keys() {
        "may_2025_guidance | ai_diffusion_2025 | custom: which rules are in force",
        [](const std::string& v, Config& c) -> std::string {
          if (v != "may_2025_guidance" && v != "ai_diffusion_2025" && v != "custom") {
-           return absl::StrCat(
-               "must be one of may_2025_guidance, ai_diffusion_2025, custom, got '", v, "'");
+           return absl::StrCat("must be one of may_2025_guidance, ai_diffusion_2025, custom, got '",
+                               v, "'");
          }
          c.policy.profile = v;
          return "";

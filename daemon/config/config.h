@@ -54,6 +54,11 @@ struct ComputeConfig {
   double level_warning = 1e25;
   double level_high = 5e25;
   double level_critical = 1e26;
+  // Per-subject figures on /metrics, for a global Prometheus to sum across
+  // regions (docs/operations.md): only subjects whose upper bound reaches the
+  // floor, at most top_n of each kind by best estimate.
+  double export_floor = 1e23;
+  uint32_t export_top_n = 200;
 };
 
 // Restricted-party screening (docs/screening.md).

@@ -104,7 +104,9 @@ absl::Status Structuring::Evaluate(const ComputeEvaluation& eval, absl::Time now
       a.set_level(absl::StrCat(c.level.name, "/", likelihood));
       a.set_severity(ToSeverity(c.level.severity));
       a.set_summary(absl::StrCat(
-          "linked accounts ", absl::StrJoin(g.members, ", "), " have ", likelihood, " reached ",
+          "linked accounts ", absl::StrJoin(g.members, ", "),
+          c.likelihood == detectors::Likelihood::kLikely ? " have likely reached "
+                                                         : " may have reached ",
           OpsRounded(c.level.ops), " operations together (best ", OpsRounded(combined.best),
           ", upper ", OpsRounded(combined.upper), "), which none reaches alone"));
       AddEvidence(a, "members", absl::StrJoin(g.members, ", "));

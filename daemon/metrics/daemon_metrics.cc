@@ -9,6 +9,7 @@
 #include "daemon/alerts/alert_store.h"
 #include "daemon/app/app.h"
 #include "daemon/audit/audit_log.h"
+#include "daemon/compute/compute_export.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/metrics/metrics.h"
 #include "daemon/screening/party_lists.h"
@@ -65,6 +66,41 @@ void AddScreeningMetrics(const PartyLists& lists, std::vector<prometheus::Metric
   out.push_back(std::move(hits));
 }
 
+// Subjects at each level, and the largest subjects' figures: bounded by the
+// levels and by compute.export_top_n (the one place subject ids are labels,
+// so that regions can be summed).
+void AddComputeMetrics(const ComputeSnapshot& snap, std::vector<prometheus::MetricFamily>& out) {
+  if (!snap.evaluated) return;
+  auto at_level = GaugeFamily("redflag_compute_subjects",
+                              "Models, accounts and ultimate parents at each level, by likelihood");
+  for (const auto& [key, n] : snap.at_level) {
+    const auto& [kind, level, likelihood] = key;
+    AddSample(at_level, static_cast<double>(n),
+              {{"kind", kind}, {"level", level}, {"likelihood", likelihood}});
+  }
+  out.push_back(std::move(at_level));
+  auto figures = GaugeFamily(
+      "redflag_compute_subject_operations",
+      "Training operations of the largest subjects (upper bound at least compute.export_floor, "
+      "at most compute.export_top_n per kind), by bound: lower, best, upper");
+  for (const ComputeSnapshot::Figure& f : snap.largest) {
+    for (auto [bound, v] : {std::pair{"lower", f.ops.lower}, std::pair{"best", f.ops.best},
+                            std::pair{"upper", f.ops.upper}}) {
+      AddSample(figures, v, {{"kind", f.kind}, {"subject", f.id}, {"bound", bound}});
+    }
+  }
+  out.push_back(std::move(figures));
+  auto left_out =
+      GaugeFamily("redflag_compute_subjects_not_exported",
+                  "Subjects over compute.export_floor left out by compute.export_top_n");
+  for (const char* kind : {"model", "customer", "parent"}) {
+    auto it = snap.left_out.find(kind);
+    AddSample(left_out, it == snap.left_out.end() ? 0 : static_cast<double>(it->second),
+              {{"kind", kind}});
+  }
+  out.push_back(std::move(left_out));
+}
+
 }  // namespace
 
 void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
@@ -92,6 +128,7 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
     out.push_back(std::move(started));
 
     if (app.lists) AddScreeningMetrics(*app.lists, out);
+    if (app.compute_export) AddComputeMetrics(app.compute_export->Snapshot(), out);
     if (!app.ledger) return;
     const LedgerStats& s = app.ledger->stats();
     auto samples = CounterFamily("redflag_ingest_samples_total",
