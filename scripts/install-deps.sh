@@ -12,8 +12,8 @@ packages=(
   # Unicode normalisation and transliteration of names for screening
   libicu-dev
   # independent peers for end-to-end tests: Python gRPC client, stock gRPC protocol files,
-  # a real Prometheus, curl
-  python3 python3-grpcio python3-protobuf grpc-proto prometheus curl
+  # a real Prometheus (and promtool), Alertmanager's amtool for the routing example, curl
+  python3 python3-grpcio python3-protobuf grpc-proto prometheus prometheus-alertmanager curl
 )
 
 missing=()

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The monitoring kit in deploy/ as operators install it: Prometheus configs
+# valid, every alerting rule unit-tested and passing `promtool test rules`,
+# the Alertmanager example valid and routing each team and severity to its
+# receiver, the Grafana dashboard well-formed. (A real Prometheus running the
+# rules and the dashboard's queries: tests/e2e/test_prometheus.py.)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+prom="$repo/deploy/prometheus"
+cd "$prom"
+
+promtool check config prometheus.yml federation.yml > /dev/null
+promtool check rules redflagd.rules.yml redflagd-global.rules.yml > /dev/null
+promtool test rules redflagd.rules.test.yml redflagd-global.rules.test.yml
+
+# Every alert has a test that expects it to fire.
+for rules in redflagd.rules.yml redflagd-global.rules.yml; do
+  tests="${rules%.yml}.test.yml"
+  for alert in $(sed -n 's/^ *- alert: *//p' "$rules"); do
+    if ! grep -q "alertname: $alert\$" "$tests"; then
+      echo "FAIL: alert $alert in $rules has no test in $tests" >&2
+      exit 1
+    fi
+  done
+done
+
+am="$repo/deploy/alertmanager/alertmanager.yml"
+amtool check-config "$am" > /dev/null
+route() {  # expected-receiver label=value...
+  amtool config routes test --config.file="$am" --verify.receivers="$1" "${@:2}" > /dev/null 2>&1 ||
+    { echo "FAIL: ${*:2} is not routed to $1" >&2; exit 1; }
+}
+route compliance-pager team=compliance severity=page alertname=RedflagCriticalFinding
+route compliance-tickets team=compliance severity=ticket alertname=RedflagHighFinding
+route platform-pager team=platform severity=page alertname=RedflagDown
+route platform-tickets team=platform severity=ticket alertname=RedflagIngestStalled
+# Every label set the rules give is routed to a team's receiver, not the fallback by accident.
+for labels in $(cat redflagd.rules.yml redflagd-global.rules.yml |
+                awk '/severity:/ {s=$2} /team:/ {print "team=" $2 ",severity=" s}' | sort -u); do
+  team=${labels%%,*}; team=${team#team=}
+  severity=${labels##*severity=}
+  route "$team-$([ "$severity" = page ] && echo pager || echo tickets)" \
+    "team=$team" "severity=$severity"
+done
+
+/usr/bin/python3 - "$repo/deploy/grafana/redflagd-dashboard.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ids = [p["id"] for p in d["panels"]]
+assert len(ids) == len(set(ids)), "panel ids repeat"
+for p in d["panels"]:
+    assert p["targets"], p["title"]
+    for t in p["targets"]:
+        assert "redflag_" in t["expr"] or "process_" in t["expr"], (p["title"], t["expr"])
+PY
+echo "deploy kit: ok"

@@ -1,0 +1,161 @@
+"""A real Prometheus (Debian's) scrapes the real redflagd with the shipped
+alerting rules (deploy/prometheus/redflagd.rules.yml) loaded. A scenario is
+replayed; the test asks Prometheus's HTTP API, as an operator's dashboard or
+Alertmanager would see it, until the alert series and the rule's firing alert
+show the expected values; an analyst's acknowledgement moves the count from
+open to acknowledged; and every query of the Grafana dashboard
+(deploy/grafana/redflagd-dashboard.json) runs without error, the ones about
+findings and compute with data.
+
+Run: /usr/bin/python3 tests/e2e/test_prometheus.py REDFLAGD REDFLAGCTL
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.parse
+import urllib.request
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REDFLAGD = REDFLAGCTL = None  # from argv
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrometheusEndToEnd(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="redflag-prom-")
+        cls.grpc_port, cls.http_port, cls.prom_port = free_port(), free_port(), free_port()
+        cls.daemon_log = open(os.path.join(cls.tmp, "redflagd.log"), "w")
+        cls.daemon = subprocess.Popen(
+            [REDFLAGD, "--data-dir", os.path.join(cls.tmp, "data"),
+             "--grpc-listen", f"127.0.0.1:{cls.grpc_port}",
+             "--http-listen", f"127.0.0.1:{cls.http_port}",
+             "-o", "compute.evaluation_interval=200ms"],
+            stdout=cls.daemon_log, stderr=subprocess.STDOUT)
+        rules = os.path.join(cls.tmp, "redflagd.rules.yml")
+        shutil.copy(os.path.join(REPO, "deploy/prometheus/redflagd.rules.yml"), rules)
+        config = os.path.join(cls.tmp, "prometheus.yml")
+        with open(config, "w") as f:
+            f.write(f"""global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files: [{rules}]
+scrape_configs:
+  - job_name: redflagd
+    static_configs:
+      - targets: ["127.0.0.1:{cls.http_port}"]
+""")
+        cls.prom_log = open(os.path.join(cls.tmp, "prometheus.log"), "w")
+        cls.prom = subprocess.Popen(
+            ["prometheus", f"--config.file={config}",
+             f"--storage.tsdb.path={os.path.join(cls.tmp, 'tsdb')}",
+             f"--web.listen-address=127.0.0.1:{cls.prom_port}"],
+            stdout=cls.prom_log, stderr=subprocess.STDOUT)
+        cls.wait_for(lambda: cls.get(f"http://127.0.0.1:{cls.prom_port}/-/ready") is not None,
+                     "Prometheus ready")
+        cls.wait_for(lambda: cls.get(f"http://127.0.0.1:{cls.http_port}/readyz") is not None,
+                     "redflagd ready")
+
+    @classmethod
+    def tearDownClass(cls):
+        for p in (cls.prom, cls.daemon):
+            p.terminate()
+            p.wait(timeout=30)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    @staticmethod
+    def get(url):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                return r.read().decode()
+        except OSError:
+            return None
+
+    @classmethod
+    def wait_for(cls, done, what, seconds=90):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            value = done()
+            if value:
+                return value
+            time.sleep(0.5)
+        raise AssertionError(f"timed out waiting for {what}; "
+                             f"logs in {cls.tmp}")
+
+    def query(self, promql):
+        body = self.get(f"http://127.0.0.1:{self.prom_port}/api/v1/query?"
+                        + urllib.parse.urlencode({"query": promql}))
+        self.assertIsNotNone(body, promql)
+        r = json.loads(body)
+        self.assertEqual(r["status"], "success", (promql, r))
+        return r["data"]["result"]
+
+    def values(self, promql, *labels):
+        """{(label values...): value} of an instant query."""
+        return {tuple(s["metric"].get(l, "") for l in labels): float(s["value"][1])
+                for s in self.query(promql)}
+
+    def ctl(self, *args):
+        r = subprocess.run([REDFLAGCTL, "--addr", f"127.0.0.1:{self.grpc_port}", *args],
+                           capture_output=True, text=True, cwd=REPO)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return r.stdout
+
+    def test_scenario_alerts_reach_prometheus_and_the_dashboard_queries_run(self):
+        self.ctl("replay", "examples/frontier.jsonl")
+        # frontier-1 (model, customer acct-9001 and its ultimate parent): best
+        # 2.67e25, upper 1.07e26, so per subject 1e24 and 1e25 likely, 5e25
+        # and 4e091 possible, and a projection; plus one data-quality finding.
+        want = {("compute_level", "info"): 3, ("compute_level", "warning"): 3,
+                ("compute_level", "high"): 3, ("compute_level", "critical"): 3,
+                ("compute_projection", "high"): 3, ("data_quality", "warning"): 1}
+        q = 'sum by (rule, severity) (redflag_alerts{job="redflagd", state="open"})'
+        self.wait_for(lambda: self.values(q, "rule", "severity") == want,
+                      "redflag_alerts in Prometheus")
+        firing = self.wait_for(
+            lambda: self.values('ALERTS{alertname="RedflagCriticalFinding", alertstate="firing"}',
+                                "rule", "severity", "team"),
+            "RedflagCriticalFinding firing")
+        self.assertEqual(firing, {("compute_level", "page", "compliance"): 1.0})
+        high = self.values('ALERTS{alertname="RedflagHighFinding"}', "rule", "alertstate")
+        self.assertEqual(set(high), {("compute_level", "firing"), ("compute_projection", "firing")})
+        figures = self.values('redflag_compute_subject_operations{bound="best"}', "kind", "subject")
+        self.assertEqual(set(figures), {("model", "frontier-1"), ("customer", "acct-9001"),
+                                        ("parent", "Frontier Example Holdings")})
+        for v in figures.values():
+            self.assertAlmostEqual(v / 2.67138e25, 1, places=4)
+
+        # An analyst acknowledges one critical finding: Prometheus sees it move.
+        self.ctl("alerts", "ack", "compute_level/model/frontier-1/4e091", "--actor", "ana")
+        q = 'sum by (state) (redflag_alerts{job="redflagd", severity="critical"})'
+        self.wait_for(lambda: self.values(q, "state") == {("open",): 2, ("acknowledged",): 1},
+                      "the acknowledgement in Prometheus")
+
+        # Every dashboard query runs; those about findings and compute have data.
+        with open(os.path.join(REPO, "deploy/grafana/redflagd-dashboard.json")) as f:
+            dashboard = json.load(f)
+        must_have_data = ("Open findings", "Findings by rule", "Subjects at each level",
+                          "Largest subjects", "Samples ingested", "Daemon ready")
+        for panel in dashboard["panels"]:
+            for target in panel["targets"]:
+                promql = target["expr"].replace("$instance", ".*")
+                result = self.query(promql)
+                if panel["title"].startswith(must_have_data):
+                    self.assertTrue(result, f"panel '{panel['title']}': {promql} has no data")
+
+
+if __name__ == "__main__":
+    REDFLAGD, REDFLAGCTL = sys.argv[1], sys.argv[2]
+    unittest.main(argv=sys.argv[:1], verbosity=2)
