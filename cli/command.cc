@@ -24,7 +24,15 @@ int Usage(const std::string& why) {
 
 int Fail(const grpc::Status& s, const std::string& what) {
   std::cerr << "redflagctl: " << what << ": " << s.error_code() << " " << s.error_message() << "\n";
-  return 1;
+  switch (s.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+    case grpc::StatusCode::ABORTED:
+      return kExitRetry;
+    default:
+      return 1;
+  }
 }
 
 void PrintJson(const google::protobuf::Message& m) {

@@ -27,7 +27,11 @@ struct Cli {
 
 // Prints why and the usage; returns exit code 2.
 int Usage(const std::string& why);
-// Prints the failed call's status; returns exit code 1.
+// Exit code of a call that may succeed if tried again (EX_TEMPFAIL):
+// redflagd unreachable, overloaded or out of time.
+inline constexpr int kExitRetry = 75;
+// Prints the failed call's status; returns kExitRetry for a retryable status,
+// else 1.
 int Fail(const grpc::Status& s, const std::string& what);
 // JSON with the proto field names and every field.
 void PrintJson(const google::protobuf::Message& m);
@@ -40,6 +44,8 @@ grpc::Status AllAlerts(const Cli& cli, redflag::v1::ListAlertsRequest req,
 // `alerts ...` and `audit verify` (alert_commands.cc).
 int Alerts(const Cli& cli, const std::vector<std::string>& args);
 int Audit(const Cli& cli, const std::vector<std::string>& args);
+// `jobs ...` (job_commands.cc).
+int Jobs(const Cli& cli, const std::vector<std::string>& args);
 // `inquiries ...` (inquiry_commands.cc).
 int Inquiries(const Cli& cli, const std::vector<std::string>& args);
 

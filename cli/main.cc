@@ -38,6 +38,9 @@ commands:
                                     daemon asks to retry (duplicates are safe)
   jobs list [--customer ID] [--limit N]
   jobs get JOB_ID                   a job with its running totals
+  jobs register FILE.json|-         register a job (a JobSpec as JSON); the
+                                    same spec again is fine (scheduler hooks)
+  jobs end JOB_ID [--at TIME]       record its end (RFC 3339; default now)
   customers upsert FILE.json|-      create or replace a customer profile
   customers get CUSTOMER_ID [--as-of TIME]
                                     the profile (as it stood at TIME, RFC 3339)
@@ -85,6 +88,9 @@ commands:
 options:
   --addr HOST:PORT     daemon address (default 127.0.0.1:50051, or $REDFLAG_ADDR)
   --timeout DURATION   per-call deadline (default 30s)
+
+exit status: 0 done; 1 refused or failed; 2 usage; 3 audit log broken;
+75 try again later (redflagd unreachable, overloaded or out of time)
 )";
 
 }  // namespace redflag::cli
@@ -204,45 +210,6 @@ int Replay(const Cli& cli, const std::vector<std::string>& args) {
             << " accepted, " << duplicate << " duplicate, " << rejected << " rejected; " << retried
             << " retries, " << failed << " failed events\n";
   return failed == 0 ? 0 : 1;
-}
-
-int Jobs(const Cli& cli, const std::vector<std::string>& args) {
-  if (args.empty()) return Usage("jobs needs list or get");
-  auto stub = redflag::v1::JobService::NewStub(cli.channel);
-  if (args[0] == "get") {
-    if (args.size() != 2) return Usage("jobs get needs a JOB_ID");
-    redflag::v1::GetJobRequest req;
-    req.set_job_id(args[1]);
-    redflag::v1::Job job;
-    grpc::Status s = stub->GetJob(cli.Context().get(), req, &job);
-    if (!s.ok()) return Fail(s, "jobs get");
-    PrintJson(job);
-    return 0;
-  }
-  if (args[0] != "list") return Usage("jobs needs list or get");
-  redflag::v1::ListJobsRequest req;
-  uint64_t limit = UINT64_MAX;
-  for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "--customer" && i + 1 < args.size()) {
-      req.set_customer_id(args[++i]);
-    } else if (args[i] == "--limit" && i + 1 < args.size()) {
-      if (!absl::SimpleAtoi(args[++i], &limit)) return Usage("--limit needs a number");
-    } else {
-      return Usage(absl::StrCat("jobs list: unknown argument '", args[i], "'"));
-    }
-  }
-  redflag::v1::ListJobsResponse all;
-  do {
-    redflag::v1::ListJobsResponse page;
-    grpc::Status s = stub->ListJobs(cli.Context().get(), req, &page);
-    if (!s.ok()) return Fail(s, "jobs list");
-    for (auto& j : *page.mutable_jobs()) {
-      if (static_cast<uint64_t>(all.jobs_size()) < limit) *all.add_jobs() = std::move(j);
-    }
-    req.set_page_token(page.next_page_token());
-  } while (!req.page_token().empty() && static_cast<uint64_t>(all.jobs_size()) < limit);
-  PrintJson(all);
-  return 0;
 }
 
 int Compute(const Cli& cli, const std::vector<std::string>& args) {
@@ -503,7 +470,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (cmd == "health") return Health(cli, args);
   if (cmd == "replay") return Replay(cli, args);
-  if (cmd == "jobs") return Jobs(cli, args);
+  if (cmd == "jobs") return redflag::cli::Jobs(cli, args);
   if (cmd == "customers") return Customers(cli, args);
   if (cmd == "alerts") return redflag::cli::Alerts(cli, args);
   if (cmd == "audit") return redflag::cli::Audit(cli, args);
