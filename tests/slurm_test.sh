@@ -9,7 +9,8 @@
 # Usage: slurm_test.sh REDFLAGD REDFLAGCTL
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-redflagd=$1 redflagctl=$2
+redflagd=$(readlink -f "$1") redflagctl=$(readlink -f "$2")
+cd "$repo"  # the default config names config/ files relative to it
 tmp=$(mktemp -d)
 daemon=
 trap '[ -n "$daemon" ] && kill $daemon 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -21,6 +22,7 @@ start_daemon() {
     --http-listen 127.0.0.1:0 --port-file "$tmp/ports" 2>> "$tmp/redflagd.log" &
   daemon=$!
   for _ in $(seq 100); do [ -s "$tmp/ports" ] && break; sleep 0.1; done
+  [ -s "$tmp/ports" ] || fail "redflagd did not start: $(tail -5 "$tmp/redflagd.log")"
   port=$(sed 's/.*"grpc_port": *\([0-9]*\).*/\1/' "$tmp/ports")
 }
 stop_daemon() { kill -TERM $daemon; wait $daemon || true; daemon=; }
