@@ -13,7 +13,7 @@ packages=(
   libicu-dev
   # independent peers for end-to-end tests: Python gRPC client, stock gRPC protocol files,
   # a real Prometheus (and promtool), Alertmanager's amtool for the routing example, curl
-  python3 python3-grpcio python3-protobuf grpc-proto prometheus prometheus-alertmanager curl
+  python3 python3-grpcio python3-protobuf python3-yaml grpc-proto prometheus prometheus-alertmanager curl
 )
 
 missing=()

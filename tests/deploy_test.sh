@@ -2,10 +2,17 @@
 # The monitoring kit in deploy/ as operators install it: Prometheus configs
 # valid, every alerting rule unit-tested and passing `promtool test rules`,
 # the Alertmanager example valid and routing each team and severity to its
-# receiver, the Grafana dashboard well-formed. (A real Prometheus running the
-# rules and the dashboard's queries: tests/e2e/test_prometheus.py.)
+# receiver, the Grafana dashboard well-formed; the Kubernetes manifests
+# well-formed and hardened, and the redflagd config they and the container
+# image ship accepted by `redflagd --check-config`. (A real Prometheus running
+# the rules and the dashboard's queries: tests/e2e/test_prometheus.py.)
+# Usage: deploy_test.sh REDFLAGD
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+redflagd=$(readlink -f "$1")
+TMPDIR=$(mktemp -d)
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 prom="$repo/deploy/prometheus"
 cd "$prom"
 
@@ -53,4 +60,34 @@ for p in d["panels"]:
     for t in p["targets"]:
         assert "redflag_" in t["expr"] or "process_" in t["expr"], (p["title"], t["expr"])
 PY
+# Kubernetes: every manifest parses with kind and name; the pod is hardened.
+/usr/bin/python3 - "$repo/deploy/kubernetes" <<'PY'
+import os, sys, yaml
+d = sys.argv[1]
+kustomized = yaml.safe_load(open(os.path.join(d, "kustomization.yaml")))["resources"]
+docs = {}
+for f in kustomized:
+    for doc in yaml.safe_load_all(open(os.path.join(d, f))):
+        assert doc["apiVersion"] and doc["kind"] and doc["metadata"]["name"], f
+        docs[(doc["kind"], doc["metadata"]["name"])] = doc
+assert set(kustomized) == {f for f in os.listdir(d) if f.endswith(".yaml")} - {"kustomization.yaml"}
+pod = docs[("StatefulSet", "redflagd")]["spec"]["template"]["spec"]
+c = pod["containers"][0]
+assert pod["securityContext"]["runAsNonRoot"] is True
+assert c["securityContext"]["readOnlyRootFilesystem"] is True
+assert c["securityContext"]["capabilities"]["drop"] == ["ALL"]
+assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
+mounts = {m["mountPath"] for m in c["volumeMounts"]}
+assert {"/var/lib/redflagd", "/etc/redflagd"} <= mounts
+open(os.environ["TMPDIR"] + "/configmap.yaml", "w").write(
+    docs[("ConfigMap", "redflagd-config")]["data"]["redflagd.yaml"])
+PY
+
+# The shipped configs pass the daemon's own check (paths mapped to the tree).
+for config in "$TMPDIR/configmap.yaml" "$repo/deploy/container/redflagd.yaml"; do
+  sed -e "s|/usr/share/redflagd/|$repo/config/|" -e "s|/var/lib/redflagd|$TMPDIR/data|" \
+    "$config" > "$TMPDIR/check.yaml"
+  "$redflagd" --check-config -c "$TMPDIR/check.yaml" 2> "$TMPDIR/err" ||
+    { echo "FAIL: $config: $(cat "$TMPDIR/err")" >&2; exit 1; }
+done
 echo "deploy kit: ok"
