@@ -66,6 +66,29 @@ Totals FromProto(const redflag::v1::JobTotals& p) {
   return t;
 }
 
+void Merge(Totals& into, const Totals& x) {
+  if (x.samples == 0) return;
+  if (into.samples == 0) {
+    into = x;
+    return;
+  }
+  into.first_window_start_ms = std::min(into.first_window_start_ms, x.first_window_start_ms);
+  into.last_window_end_ms = std::max(into.last_window_end_ms, x.last_window_end_ms);
+  into.samples += x.samples;
+  into.accelerator_ms += x.accelerator_ms;
+  into.tokens += x.tokens;
+  into.clamped_samples += x.clamped_samples;
+  into.tensor_measured_accelerator_ms += x.tensor_measured_accelerator_ms;
+  into.tensor_active_accelerator_ms += x.tensor_active_accelerator_ms;
+  into.sm_measured_accelerator_ms += x.sm_measured_accelerator_ms;
+  into.sm_active_accelerator_ms += x.sm_active_accelerator_ms;
+  into.reported_operations += x.reported_operations;
+  into.reported_accelerator_ms += x.reported_accelerator_ms;
+  for (size_t i = 0; i < into.accelerator_ms_by_precision.size(); ++i) {
+    into.accelerator_ms_by_precision[i] += x.accelerator_ms_by_precision[i];
+  }
+}
+
 bool WouldOverflow(const Totals& t, uint64_t accelerator_ms, uint64_t tokens) {
   constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
   return accelerator_ms > kMax - t.accelerator_ms || tokens > kMax - t.tokens;

@@ -95,6 +95,18 @@ inline void AddSample(const redflag::v1::Sample& sample, const Window& fitted,
   t.accelerator_ms_by_precision[static_cast<size_t>(p)] += acc_ms;
 }
 
+// Adds the totals of other samples (another day's, another part of the same
+// job's) to `into`: sums add, the first and last windows widen.
+void Merge(Totals& into, const Totals& other);
+
+// The UTC day (days since 1970-01-01) a sample counts in for point-in-time
+// totals: the day of its window's last millisecond.
+inline int32_t DayOfWindowEnd(int64_t end_ms) {
+  constexpr int64_t kDayMs = 86'400'000;
+  const int64_t last = end_ms - 1;
+  return static_cast<int32_t>(last >= 0 ? last / kDayMs : (last - kDayMs + 1) / kDayMs);
+}
+
 // True when adding `accelerator_ms` and `tokens` to totals would overflow.
 bool WouldOverflow(const Totals& totals, uint64_t accelerator_ms, uint64_t tokens);
 

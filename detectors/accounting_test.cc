@@ -67,6 +67,36 @@ TEST(AddSample, OutOfOrderWindowsKeepFirstAndLast) {
   EXPECT_EQ(t.last_window_end_ms, 6000);
 }
 
+// Totals kept per day and merged are the totals kept whole: samples split
+// over any parts add up to the same figures.
+TEST(Merge, PartsAddUpToTheWhole) {
+  v1::Sample a;
+  a.set_active_accelerators(8);
+  a.set_tensor_active(0.5);
+  a.set_tokens_processed(1000);
+  v1::Sample b;
+  b.set_active_accelerators(4);
+  b.set_reported_operations(1e15);
+  b.set_precision(v1::PRECISION_FP8);
+  Totals whole, day1, day2, merged;
+  AddSample(a, Window{5000, 6000}, v1::PRECISION_BF16, false, whole);
+  AddSample(b, Window{1000, 2000}, v1::PRECISION_BF16, true, whole);
+  AddSample(a, Window{5000, 6000}, v1::PRECISION_BF16, false, day2);
+  AddSample(b, Window{1000, 2000}, v1::PRECISION_BF16, true, day1);
+  Merge(merged, day2);
+  Merge(merged, Totals());  // an empty part changes nothing
+  Merge(merged, day1);
+  EXPECT_EQ(ToProto(merged).SerializeAsString(), ToProto(whole).SerializeAsString());
+}
+
+TEST(DayOfWindowEnd, ASampleCountsOnTheDayOfItsLastMillisecond) {
+  constexpr int64_t kDay = 86'400'000;
+  const int64_t oct1 = 20362 * kDay;       // 2025-10-01T00:00:00Z
+  EXPECT_EQ(DayOfWindowEnd(oct1), 20361);  // [23:00, 24:00) of Sep 30 ends at midnight
+  EXPECT_EQ(DayOfWindowEnd(oct1 + 1), 20362);
+  EXPECT_EQ(DayOfWindowEnd(oct1 + kDay), 20362);
+}
+
 TEST(Totals, SurviveTheProtoRoundTrip) {
   Totals t;
   v1::Sample s;

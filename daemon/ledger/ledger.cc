@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/ledger/job_day_keys.h"
 #include "daemon/ledger/ledger_internal.h"
 #include "daemon/log/log.h"
 
@@ -354,6 +355,40 @@ std::vector<Ledger::JobSnapshot> Ledger::SnapshotJobs() const {
   out.reserve(job_order_.size());
   for (const auto& [id, slot] : job_order_)
     out.push_back({&slot->spec, slot->end_ms, slot->totals});
+  return out;
+}
+
+absl::StatusOr<std::vector<Ledger::JobSnapshot>> Ledger::SnapshotJobsAsOf(absl::Time cutoff) {
+  if (absl::Status s = CheckpointNow(); !s.ok()) return s;
+  const int64_t cutoff_ms = absl::ToUnixMillis(cutoff);
+  const int32_t first_excluded = detectors::DayOfWindowEnd(cutoff_ms + 1);
+  absl::flat_hash_map<std::string, detectors::Totals> as_of;
+  absl::Status bad = absl::OkStatus();
+  absl::Status s =
+      store_.Scan(Domain::kJobDays, "", "", [&](absl::string_view key, absl::string_view value) {
+        absl::string_view job_id;
+        int32_t day = 0;
+        if (!ParseJobDayKey(key, &job_id, &day)) return true;
+        if (day >= first_excluded) return true;
+        v1::JobTotals proto;
+        if (!proto.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          bad = absl::DataLossError(
+              absl::StrCat("job_days: unreadable totals of job '", job_id, "' for day ", day));
+          return false;
+        }
+        detectors::Merge(as_of[job_id], detectors::FromProto(proto));
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!bad.ok()) return bad;
+  std::vector<JobSnapshot> out;
+  for (JobSnapshot& job : SnapshotJobs()) {
+    if (job.spec->start_unix_ms() >= cutoff_ms) continue;
+    auto it = as_of.find(job.spec->job_id());
+    job.totals = it == as_of.end() ? detectors::Totals() : it->second;
+    if (job.end_unix_ms > cutoff_ms) job.end_unix_ms = 0;
+    out.push_back(std::move(job));
+  }
   return out;
 }
 

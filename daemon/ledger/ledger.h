@@ -105,6 +105,16 @@ class Ledger {
     detectors::Totals totals;
   };
   std::vector<JobSnapshot> SnapshotJobs() const;
+  // Every job as it stood when `cutoff` began, from the per-day totals: jobs
+  // that started before it, with the samples counted on the UTC days before
+  // cutoff's day (a sample counts on the day of its window's last
+  // millisecond), ended if they ended by then. Writes a checkpoint first, so
+  // that every sample acknowledged so far is in the per-day totals. Samples
+  // for those days that arrive later (late telemetry) are included when
+  // asked again.
+  absl::StatusOr<std::vector<JobSnapshot>> SnapshotJobsAsOf(absl::Time cutoff);
+  // Writes a checkpoint now (after the one in progress, if any).
+  absl::Status CheckpointNow();
 
   // Jobs with job_id > after, in order, at most `limit`, optionally one customer's.
   std::vector<v1::Job> ListJobs(const std::string& customer_id, const std::string& after,
@@ -152,6 +162,8 @@ class Ledger {
   absl::Status WriteCheckpoint(const CheckpointData& data);
   void MaybeCheckpoint();
   void FinalCheckpoint();
+  // A day's stored totals of a job (the checkpointer's own cache first).
+  absl::StatusOr<detectors::Totals> StoredDay(const JobSlot* job, int32_t day);
   void CheckpointLoop();
 
   // The queue and the committer (ledger.cc).
@@ -207,6 +219,9 @@ class Ledger {
   bool checkpoint_busy_ = false;
   bool checkpoint_stop_ = false;
   uint64_t pruned_through_ = 0;  // records up to here were dropped (as far as files allow)
+  // Per job, the day it last wrote and that day's stored totals: most
+  // checkpoints add to the same day again, without reading it back.
+  absl::flat_hash_map<const JobSlot*, std::pair<int32_t, detectors::Totals>> last_day_;
 
   std::atomic<bool> failed_{false};
   std::thread committer_;

@@ -186,6 +186,8 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
     const v1::Sample& s = samples[i];
     const Op::Resolved& r = op.resolved[static_cast<size_t>(i)];
     detectors::AddSample(s, c.fitted, r.job->precision, c.clamped, r.job->totals);
+    detectors::AddSample(s, c.fitted, r.job->precision, c.clamped,
+                         r.job->day_deltas.For(detectors::DayOfWindowEnd(c.fitted.end_ms)));
     MarkApplied(*r.job, *r.source, s.seq(), *c.window, c.fitted.end_ms);
     ++op.outcome.accepted;
     if (c.clamped) {

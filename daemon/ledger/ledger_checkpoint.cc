@@ -2,6 +2,7 @@
 // state lock), the checkpointer thread encodes and writes it with the number
 // of the last ledger record it includes, and then drops the files of the
 // records it covers.
+#include "daemon/ledger/job_day_keys.h"
 #include "daemon/ledger/ledger_internal.h"
 #include "daemon/ledger/ledger_records.pb.h"
 #include "daemon/log/log.h"
@@ -24,7 +25,14 @@ std::unique_ptr<Ledger::CheckpointData> Ledger::TakeCheckpoint() {
   {
     absl::ReaderMutexLock index_lock(&index_mu_);
     for (JobSlot* job : dirty_jobs_) {
-      data->jobs.push_back({job, job->totals, data->windows.size()});
+      data->jobs.push_back({job, job->totals, data->windows.size(), {}});
+      ledger_internal::DayDeltas& d = job->day_deltas;
+      if (d.day != ledger_internal::kNoDay) {
+        auto& days = data->jobs.back().days;
+        days.emplace_back(d.day, d.totals);
+        for (auto& other : d.other_days) days.push_back(std::move(other));
+        d = ledger_internal::DayDeltas();
+      }
       if (job->own_source != ledger_internal::kNoSource &&
           job->own_window.last_end != ledger_internal::kNoWindow) {
         data->windows.emplace_back(source_slots_[job->own_source].get(), job->own_window.last_end);
@@ -76,6 +84,17 @@ absl::Status Ledger::WriteCheckpoint(const CheckpointData& data) {
     value.clear();
     record.SerializeToString(&value);
     wb->Put(Domain::kTotals, mark.job->id, value);
+    // The job's days go in the same write as its totals, so that both
+    // include exactly the records up to `through`.
+    for (const auto& [day, delta] : mark.days) {
+      absl::StatusOr<detectors::Totals> stored = StoredDay(mark.job, day);
+      if (!stored.ok()) return stored.status();
+      detectors::Merge(*stored, delta);
+      last_day_[mark.job] = {day, *stored};
+      value.clear();
+      detectors::ToProto(*stored).SerializeToString(&value);
+      wb->Put(Domain::kJobDays, JobDayKey(mark.job->id, day), value);
+    }
     if (wb->Count() >= kCheckpointChunk) {
       if (absl::Status s = flush(); !s.ok()) return s;
     }
@@ -105,6 +124,21 @@ absl::Status Ledger::WriteCheckpoint(const CheckpointData& data) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<detectors::Totals> Ledger::StoredDay(const JobSlot* job, int32_t day) {
+  auto cached = last_day_.find(job);
+  if (cached != last_day_.end() && cached->second.first == day) return cached->second.second;
+  absl::StatusOr<std::optional<std::string>> value =
+      store_.Get(Domain::kJobDays, JobDayKey(job->id, day));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return detectors::Totals();
+  v1::JobTotals proto;
+  if (!proto.ParseFromString(**value)) {
+    return absl::DataLossError(
+        absl::StrCat("job_days: unreadable totals of job '", job->id, "' for day ", day));
+  }
+  return detectors::FromProto(proto);
+}
+
 void Ledger::MaybeCheckpoint() {
   if (failed_ || absl::Now() - last_checkpoint_ < options_.checkpoint_interval) return;
   {
@@ -132,6 +166,23 @@ void Ledger::CheckpointLoop() {
     checkpoint_busy_ = false;
     checkpoint_cv_.notify_all();
   }
+}
+
+absl::Status Ledger::CheckpointNow() {
+  {
+    std::unique_lock<std::mutex> lock(checkpoint_mu_);
+    checkpoint_cv_.wait(lock, [&] { return !checkpoint_busy_; });
+    checkpoint_busy_ = true;
+  }
+  absl::Status s = failed_ ? absl::UnavailableError("the ledger stopped after a storage failure")
+                           : WriteCheckpoint(*TakeCheckpoint());
+  if (!s.ok() && !failed_) Fail("checkpoint write failed", s);
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    checkpoint_busy_ = false;
+  }
+  checkpoint_cv_.notify_all();
+  return s;
 }
 
 void Ledger::FinalCheckpoint() {

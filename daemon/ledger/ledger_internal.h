@@ -48,6 +48,8 @@ struct Ledger::CheckpointData {
     const JobSlot* job;
     detectors::Totals totals;
     size_t first_window;  // its windows are windows[first_window, next job's)
+    // What to add to the stored totals of each day.
+    std::vector<std::pair<int32_t, detectors::Totals>> days;
   };
   std::vector<JobMark> jobs;
   std::vector<std::pair<const SourceSlot*, int64_t>> windows;  // source, last end

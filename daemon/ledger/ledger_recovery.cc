@@ -142,6 +142,8 @@ absl::Status Ledger::ReplayRecord(absl::string_view key, absl::string_view value
     // watermarks only ever move forward, so they take every sample.
     if (number > job->checkpoint_through) {
       detectors::AddSample(s, w, job->precision, clamped[static_cast<size_t>(i)], job->totals);
+      detectors::AddSample(s, w, job->precision, clamped[static_cast<size_t>(i)],
+                           job->day_deltas.For(detectors::DayOfWindowEnd(w.end_ms)));
     }
     SourceSlot& src = SourceForLocked(s.source_id());
     MarkApplied(*job, src, s.seq(),

@@ -20,6 +20,27 @@ namespace redflag::ledger_internal {
 
 inline constexpr int64_t kNoWindow = std::numeric_limits<int64_t>::min();
 inline constexpr uint32_t kNoSource = std::numeric_limits<uint32_t>::max();
+inline constexpr int32_t kNoDay = std::numeric_limits<int32_t>::min();
+
+// What samples applied since the last checkpoint add to each UTC day's totals
+// (detectors::DayOfWindowEnd). Nearly always one day: kept inline; others
+// (late or historical samples) in a list.
+struct DayDeltas {
+  int32_t day = kNoDay;
+  detectors::Totals totals;
+  std::vector<std::pair<int32_t, detectors::Totals>> other_days;
+
+  detectors::Totals& For(int32_t d) {
+    if (day == d || day == kNoDay) {
+      day = d;
+      return totals;
+    }
+    for (auto& [other, t] : other_days) {
+      if (other == d) return t;
+    }
+    return other_days.emplace_back(d, detectors::Totals()).second;
+  }
+};
 
 // Per (source, job): the end of the latest window, for the overlap check.
 struct WindowState {
@@ -54,6 +75,7 @@ struct alignas(64) JobSlot {
 
   detectors::Totals totals;  // bytes 64-223
   WindowState own_window;    // bytes 224-247: the first 256 bytes hold all a sample needs
+  DayDeltas day_deltas;      // since the last checkpoint, for point-in-time totals
 
   // Other sources with a window for this job (SourceSlot::index), whose state
   // is in the ledger's window table.

@@ -290,6 +290,69 @@ TEST_F(LedgerTest, RecordsAfterTheCheckpointAreReplayedExactlyOnce) {
             before.totals().SerializeAsString());
 }
 
+// Reports read a past date's figures: totals as they stood when a day began,
+// whatever arrived for later days since, and the same after a crash.
+TEST_F(LedgerTest, TotalsAsOfADateCountEachSampleOnTheDayItsWindowEnds) {
+  constexpr int64_t kHour = 60 * kMin;
+  constexpr int64_t kDay = 24 * kHour;
+  checkpoint_ms_ = 600'000;  // checkpoints only when asked or at Stop
+  Reopen();
+  ASSERT_TRUE(ledger_->RegisterJob(Job("j1")).ok());
+  v1::JobSpec later = Job("j2");
+  later.set_start_unix_ms(kT0 + 3 * kDay);
+  ASSERT_TRUE(ledger_->RegisterJob(later).ok());
+  // Day 0: one hour; across midnight (counts on day 1); day 1: one hour.
+  ASSERT_TRUE(ledger_
+                  ->Ingest(Batch({Sample("src", 1, "j1", kT0 + kHour, kT0 + 2 * kHour),
+                                  Sample("src", 2, "j1", kT0 + 23 * kHour + 30 * kMin,
+                                         kT0 + 24 * kHour + 30 * kMin),
+                                  Sample("src", 3, "j1", kT0 + 25 * kHour, kT0 + 26 * kHour)}))
+                  .ok());
+  auto as_of = [&](int64_t t) -> std::map<std::string, uint64_t> {
+    auto jobs = ledger_->SnapshotJobsAsOf(absl::FromUnixMillis(t));
+    EXPECT_TRUE(jobs.ok()) << jobs.status();
+    std::map<std::string, uint64_t> out;
+    for (const auto& j : *jobs) out[j.spec->job_id()] = j.totals.accelerator_ms;
+    return out;
+  };
+  const uint64_t hour8 = 8 * kHour;  // 8 accelerators for an hour
+  EXPECT_EQ(as_of(kT0), (std::map<std::string, uint64_t>{}));  // nothing had started
+  EXPECT_EQ(as_of(kT0 + 1), (std::map<std::string, uint64_t>{{"j1", 0}}));
+  EXPECT_EQ(as_of(kT0 + kDay), (std::map<std::string, uint64_t>{{"j1", hour8}}));
+  EXPECT_EQ(as_of(kT0 + 2 * kDay), (std::map<std::string, uint64_t>{{"j1", 3 * hour8}}));
+
+  // Later days' data changes nothing before them; j2 exists from its start.
+  ASSERT_TRUE(ledger_
+                  ->Ingest(Batch({Sample("src", 4, "j1", kT0 + 5 * kDay, kT0 + 5 * kDay + kHour),
+                                  Sample("src2", 1, "j2", kT0 + 3 * kDay, kT0 + 3 * kDay + kHour)}))
+                  .ok());
+  EXPECT_EQ(as_of(kT0 + 2 * kDay), (std::map<std::string, uint64_t>{{"j1", 3 * hour8}}));
+  EXPECT_EQ(as_of(kT0 + 4 * kDay),
+            (std::map<std::string, uint64_t>{{"j1", 3 * hour8}, {"j2", hour8}}));
+  // Up to now: the running totals exactly.
+  auto all = ledger_->SnapshotJobsAsOf(absl::FromUnixMillis(kT0 + 10 * kDay));
+  ASSERT_TRUE(all.ok());
+  for (const auto& j : *all) {
+    EXPECT_EQ(detectors::ToProto(j.totals).SerializeAsString(),
+              ledger_->GetJob(j.spec->job_id())->totals().SerializeAsString());
+  }
+
+  // A sample for day 6 that only ledger records hold, then a crash: replay
+  // puts it on its day, and the earlier figures stay.
+  ASSERT_TRUE(
+      ledger_->Ingest(Batch({Sample("src", 5, "j1", kT0 + 6 * kDay, kT0 + 6 * kDay + kHour)}))
+          .ok());
+  store_.set_fail_writes(true);  // the crash: nothing more reaches the store
+  ledger_.reset();
+  store_.set_fail_writes(false);
+  Reopen();
+  EXPECT_EQ(as_of(kT0 + 2 * kDay), (std::map<std::string, uint64_t>{{"j1", 3 * hour8}}));
+  EXPECT_EQ(as_of(kT0 + 6 * kDay),
+            (std::map<std::string, uint64_t>{{"j1", 4 * hour8}, {"j2", hour8}}));
+  EXPECT_EQ(as_of(kT0 + 7 * kDay),
+            (std::map<std::string, uint64_t>{{"j1", 5 * hour8}, {"j2", hour8}}));
+}
+
 // A checkpoint of many jobs takes several store writes. If the daemon dies
 // between them, some jobs' stored totals already include records that the
 // global replay position does not: replay must skip exactly those.

@@ -44,6 +44,8 @@ const char* DomainName(Domain d) {
       return "inquiries";
     case Domain::kEgress:
       return "egress";
+    case Domain::kJobDays:
+      return "job_days";
     case Domain::kCount:
       break;
   }

@@ -1,5 +1,7 @@
 #include "daemon/storage/schema.h"
 
+#include <google/protobuf/unknown_field_set.h>
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -7,6 +9,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/customers/customer_keys.h"
+#include "daemon/ledger/job_day_keys.h"
+#include "detectors/accounting.h"
 #include "redflag/v1/customers.pb.h"
 
 namespace redflag {
@@ -32,6 +36,30 @@ const std::vector<Migration>& Migrations() {
              store, Domain::kCustomers, "", "", [&](absl::string_view key, const v1::Customer& c) {
                batch.Put(Domain::kCustomerHistory, CustomerHistoryKey(key, c.version()),
                          c.SerializeAsString());
+               return true;
+             });
+       }},
+      {3, "per-day job totals: a job's totals so far count on the day of its last window",
+       [](Store& store, WriteBatch& batch) {
+         // The job checkpoint (ledger_records.proto JobCheckpoint) holds its
+         // JobTotals as field 2; read without depending on the ledger.
+         return store.Scan(
+             Domain::kTotals, "", "", [&](absl::string_view job_id, absl::string_view value) {
+               google::protobuf::UnknownFieldSet fields;
+               if (!fields.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+                 return true;  // the ledger reports unreadable checkpoints at load
+               }
+               for (int i = 0; i < fields.field_count(); ++i) {
+                 const google::protobuf::UnknownField& f = fields.field(i);
+                 if (f.number() != 2 ||
+                     f.type() != google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) {
+                   continue;
+                 }
+                 v1::JobTotals totals;
+                 if (!totals.ParseFromString(f.length_delimited()) || totals.samples() == 0) break;
+                 const int32_t day = detectors::DayOfWindowEnd(totals.last_window_end_unix_ms());
+                 batch.Put(Domain::kJobDays, JobDayKey(job_id, day), f.length_delimited());
+               }
                return true;
              });
        }},

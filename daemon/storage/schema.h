@@ -10,7 +10,7 @@
 namespace redflag {
 
 // The schema this build writes.
-inline constexpr uint32_t kSchemaVersion = 2;
+inline constexpr uint32_t kSchemaVersion = 3;
 
 // Stamps a new store, runs any pending migrations in order, and refuses a
 // data dir written by a newer build. Returns the version found on disk

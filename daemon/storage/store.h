@@ -31,10 +31,13 @@ enum class Domain : uint8_t {
   kAccess,
   // customer_id, 0x00, big-endian time, big-endian sequence -> ScreeningRecord
   kScreenings,
-  kAudit,  // big-endian seq -> AuditRecord (hash-chained; the head is in meta)
+  kAudit,      // big-endian seq -> AuditRecord (hash-chained; the head is in meta)
   kInquiries,  // inquiry_id (the alert_id) -> Inquiry
   // model_id, 0x00, big-endian time, big-endian hash of the event -> EgressEvent
   kEgress,
+  // job_id, 0x00, big-endian day (offset 2^31) -> JobTotals of the samples
+  // counted that UTC day; written with the checkpoints
+  kJobDays,
   kCount,
 };
 inline constexpr int kDomainCount = static_cast<int>(Domain::kCount);

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "daemon/ledger/job_day_keys.h"
+#include "daemon/ledger/ledger_records.pb.h"
 #include "daemon/storage/memory_store.h"
 #include "daemon/storage/schema.h"
 
@@ -84,6 +86,33 @@ TEST(Schema, StampsANewStoreAndRefusesANewerOne) {
   auto newer = MigrateSchema(s);
   EXPECT_EQ(newer.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(std::string(newer.status().message()).find("newer redflagd"), std::string::npos);
+}
+
+// Data written before per-day totals existed: each job's totals so far count
+// on the day of its last window, so a report up to now sees them all.
+TEST(Schema, Migration3PutsEarlierTotalsOnTheirLastDay) {
+  MemoryStore s;
+  auto wb = s.NewBatch();
+  wb->Put(Domain::kMeta, "schema_version", "2");
+  ledger::JobCheckpoint checkpoint;
+  checkpoint.set_through(7);
+  checkpoint.mutable_totals()->set_samples(3);
+  checkpoint.mutable_totals()->set_accelerator_ms(42);
+  checkpoint.mutable_totals()->set_last_window_end_unix_ms(1790812800000 + 3'600'000);
+  wb->Put(Domain::kTotals, "job-1", checkpoint.SerializeAsString());
+  checkpoint.mutable_totals()->set_samples(0);  // a job without samples: no day
+  wb->Put(Domain::kTotals, "job-2", checkpoint.SerializeAsString());
+  ASSERT_TRUE(s.Write(*wb, true).ok());
+  ASSERT_EQ(*MigrateSchema(s), 2u);
+  std::vector<std::string> keys;
+  ASSERT_TRUE(s.Scan(Domain::kJobDays, "", "", [&](absl::string_view k, absl::string_view v) {
+                 keys.emplace_back(k);
+                 v1::JobTotals t;
+                 EXPECT_TRUE(t.ParseFromArray(v.data(), static_cast<int>(v.size())));
+                 EXPECT_EQ(t.accelerator_ms(), 42u);
+                 return true;
+               }).ok());
+  EXPECT_EQ(keys, (std::vector<std::string>{JobDayKey("job-1", 20727)}));  // 2026-10-01
 }
 
 }  // namespace
