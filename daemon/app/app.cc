@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "daemon/alerts/alert_store.h"
 #include "daemon/audit/audit_log.h"
+#include "daemon/audit/in_force.h"
 #include "daemon/compute/compute_alerts.h"
 #include "daemon/compute/compute_export.h"
 #include "daemon/compute/compute_pass.h"
@@ -68,10 +69,19 @@ absl::Status LoadConfigStep(AppState& app) {
   return absl::OkStatus();
 }
 
+// Hex SHA-256 of a file's bytes ("" if unreadable: it was read just before).
+std::string FileSha256(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return in ? Sha256Hex(bytes.str()) : "";
+}
+
 absl::Status LoadCatalogStep(AppState& app) {
   absl::StatusOr<std::shared_ptr<const detectors::Catalog>> c = LoadCatalog(app.config.compute);
   if (!c.ok()) return c.status();
   app.catalog = std::move(*c);
+  app.catalog_sha256 = FileSha256(app.config.compute.catalog_file);
   log::Info("accelerator catalog loaded",
             {{"file", app.config.compute.catalog_file},
              {"accelerators", absl::StrCat(app.catalog->entries().size())}});
@@ -93,6 +103,7 @@ absl::Status LoadCountryPolicyStep(AppState& app) {
   }
   p->set_hong_kong_as_china(app.config.policy.hong_kong_as_china);
   app.country_policy = std::make_shared<const detectors::CountryPolicy>(std::move(*p));
+  app.country_groups_sha256 = Sha256Hex(text.str());
   log::Info("country groups loaded", {{"file", file},
                                       {"rows", absl::StrCat(app.country_policy->rows().size())},
                                       {"sha256", Sha256Hex(text.str())}});
@@ -133,6 +144,22 @@ absl::Status OpenLedgerStep(AppState& app) {
   app.alerts = std::make_unique<AlertStore>(*app.store, sync, app.audit.get());
   app.alerts->set_policy_profile(ResolvePolicyProfile(app.config.policy).Label());
   app.inquiries = std::make_unique<InquiryStore>(*app.store, *app.audit);
+  // What applies from now on, in the audit log when it changed since last run.
+  const ComputeConfig& cc = app.config.compute;
+  absl::StatusOr<bool> recorded = RecordInForce(
+      *app.audit, *app.store, "policy",
+      {{"profile", ResolvePolicyProfile(app.config.policy).Label()},
+       {"config", app.config.source},
+       {"config_sha256", app.config.source_sha256},
+       {"country_groups_file", app.config.policy.country_groups_file},
+       {"country_groups_sha256", app.country_groups_sha256},
+       {"catalog_file", cc.catalog_file},
+       {"catalog_sha256", app.catalog_sha256},
+       {"levels", absl::StrFormat("info %g; warning %g; high %g; critical %g", cc.level_info,
+                                  cc.level_warning, cc.level_high, cc.level_critical)},
+       {"rf28_level", absl::StrFormat("%g", app.config.policy.rf28_level)}},
+      absl::Now());
+  if (!recorded.ok()) return recorded.status();
   return absl::OkStatus();
 }
 
@@ -197,6 +224,24 @@ absl::Status StartCustomerRulesStep(AppState& app) {
   return absl::OkStatus();
 }
 
+// Each list version in use, in the audit log when it changed.
+void RecordListsInForce(AppState& app) {
+  for (const ListStatus& l : app.lists->Status()) {
+    if (!l.in_use) continue;
+    absl::StatusOr<bool> r = RecordInForce(
+        *app.audit, *app.store, absl::StrCat("list/", l.name),
+        {{"files", absl::StrJoin(l.in_use->files, ", ")},
+         {"sha256", l.in_use->sha256},
+         {"entries", absl::StrCat(l.in_use->index->entries().size())},
+         {"file_mtime",
+          absl::FormatTime(absl::RFC3339_sec, absl::FromUnixSeconds(l.in_use->file_mtime_unix),
+                           absl::UTCTimeZone())}},
+        absl::Now());
+    if (!r.ok())
+      log::Error("recording the list in force failed", {{"error", r.status().ToString()}});
+  }
+}
+
 // Lists that fail to load leave screening without them (logged, and in
 // /metrics); ingestion and every other detection still start.
 absl::Status StartScreeningStep(AppState& app) {
@@ -215,7 +260,9 @@ absl::Status StartScreeningStep(AppState& app) {
   app.lists->Refresh(true);
   CustomerScreening* screening = app.screening.get();
   // Called on the lists' thread only: first at start, then on each change.
-  auto rescreen = [screening, at_start = true](const std::vector<std::string>& changed) mutable {
+  auto rescreen = [screening, &app,
+                   at_start = true](const std::vector<std::string>& changed) mutable {
+    RecordListsInForce(app);
     absl::StatusOr<size_t> n =
         screening->ScreenAll(absl::Now(), std::exchange(at_start, false) ? "start" : "list_change");
     if (!n.ok()) {

@@ -78,6 +78,8 @@ struct AppState {
   std::unique_ptr<ComputeExport> compute_export;
   std::unique_ptr<ComputePass> compute_pass;
   std::shared_ptr<const detectors::CountryPolicy> country_policy;
+  std::string country_groups_sha256;
+  std::string catalog_sha256;
   std::unique_ptr<PartyLists> lists;
   std::unique_ptr<CustomerScreening> screening;
   std::unique_ptr<AdversaryTraining> adversary_training;
