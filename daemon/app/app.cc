@@ -218,6 +218,8 @@ absl::Status StartCustomerRulesStep(AppState& app) {
   app.egress = std::make_unique<WeightEgress>(
       *app.store, app.config.durability == Durability::kFsync, *app.compute, *app.models,
       *app.alerts, app.country_policy, app.config.policy.rf28_level, profile.weight_egress);
+  app.reports = std::make_unique<QuarterlyReports>(*app.ledger, *app.compute, *app.customers,
+                                                   *app.audit, *app.store);
   app.access = std::make_unique<AccessLog>(*app.store, app.config.durability == Durability::kFsync,
                                            *app.customers, *app.alerts, app.country_policy,
                                            app.config.policy);
@@ -298,6 +300,7 @@ absl::Status StartGrpcStep(AppState& app) {
                      .audit = app.audit.get(),
                      .inquiries = app.inquiries.get(),
                      .egress = app.egress.get(),
+                     .reports = app.reports.get(),
                      .shutting_down = &app.shutting_down};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
@@ -309,6 +312,7 @@ absl::Status StartGrpcStep(AppState& app) {
   app.audit_service = std::make_unique<AuditServiceImpl>(ctx);
   app.inquiry_service = std::make_unique<InquiryServiceImpl>(ctx);
   app.egress_service = std::make_unique<EgressServiceImpl>(ctx);
+  app.report_service = std::make_unique<ReportServiceImpl>(ctx);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -326,6 +330,7 @@ absl::Status StartGrpcStep(AppState& app) {
   builder.RegisterService(app.audit_service.get());
   builder.RegisterService(app.inquiry_service.get());
   builder.RegisterService(app.egress_service.get());
+  builder.RegisterService(app.report_service.get());
   app.grpc_server = builder.BuildAndStart();
   if (!app.grpc_server || app.grpc_port == 0) {
     app.grpc_server.reset();

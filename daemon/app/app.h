@@ -45,6 +45,8 @@ class ComputeExport;
 class KycAnomalies;
 class WeightEgress;
 class EgressServiceImpl;
+class QuarterlyReports;
+class ReportServiceImpl;
 class CustomerScreening;
 class ScreeningServiceImpl;
 namespace detectors {
@@ -88,6 +90,7 @@ struct AppState {
   std::unique_ptr<KycAnomalies> kyc;
   std::unique_ptr<WeightEgress> egress;
   std::unique_ptr<AccessLog> access;
+  std::unique_ptr<QuarterlyReports> reports;
   std::unique_ptr<TelemetryServiceImpl> telemetry_service;
   std::unique_ptr<JobServiceImpl> job_service;
   std::unique_ptr<CustomerServiceImpl> customer_service;
@@ -98,6 +101,7 @@ struct AppState {
   std::unique_ptr<AuditServiceImpl> audit_service;
   std::unique_ptr<InquiryServiceImpl> inquiry_service;
   std::unique_ptr<EgressServiceImpl> egress_service;
+  std::unique_ptr<ReportServiceImpl> report_service;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<HttpServer> http;
   int grpc_port = 0;

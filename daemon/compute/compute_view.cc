@@ -95,9 +95,10 @@ v1::JobContribution ComputeView::Contribution(const v1::JobSpec& spec,
   return c;
 }
 
-std::vector<ComputeView::EstimatedJob> ComputeView::EstimateAll() const {
+std::vector<ComputeView::EstimatedJob> ComputeView::EstimateAll(
+    std::vector<Ledger::JobSnapshot> jobs) const {
   std::vector<EstimatedJob> out;
-  for (Ledger::JobSnapshot& job : ledger_.SnapshotJobs()) {
+  for (Ledger::JobSnapshot& job : jobs) {
     const detectors::Totals& t = job.totals;
     detectors::Estimate e = EstimateOf(*job.spec, t, /*explain=*/false);
     // The recent rate: a running job's best estimate over the event time its
@@ -136,8 +137,20 @@ void ComputeView::Finish(const detectors::Interval& ops, v1::EstimateReport& rep
 }
 
 absl::StatusOr<ComputeEvaluation> ComputeView::EvaluateAll() const {
+  std::map<std::string, std::string> parent_of;
+  if (customers_ != nullptr) {
+    absl::StatusOr<std::map<std::string, std::string>> p = customers_->UltimateParents();
+    if (!p.ok()) return p.status();
+    parent_of = std::move(*p);
+  }
+  return EvaluateJobs(ledger_.SnapshotJobs(), parent_of, /*lineage_jobs=*/false);
+}
+
+ComputeEvaluation ComputeView::EvaluateJobs(std::vector<Ledger::JobSnapshot> snapshots,
+                                            const std::map<std::string, std::string>& parent_of,
+                                            bool lineage_jobs) const {
   ComputeEvaluation out;
-  const std::vector<EstimatedJob> jobs = EstimateAll();
+  const std::vector<EstimatedJob> jobs = EstimateAll(std::move(snapshots));
   std::map<std::string, std::pair<detectors::Interval, double>> customers;
   for (const EstimatedJob& j : jobs) {
     auto& [ops, rate] = customers[j.job.spec->customer_id()];
@@ -150,28 +163,34 @@ absl::StatusOr<ComputeEvaluation> ComputeView::EvaluateAll() const {
   std::map<std::string, std::string> customer_of_job;
   for (const EstimatedJob& j : jobs)
     customer_of_job[j.job.spec->job_id()] = j.job.spec->customer_id();
-  for (const auto& [id, m] : Lineages(jobs)) {
+  const std::map<std::string, detectors::ModelLineage> lineages = Lineages(jobs);
+  for (const auto& [id, m] : lineages) {
     std::vector<std::string> holders;
     for (const std::string& job : m.jobs) {
       const std::string& c = customer_of_job[job];
       if (std::find(holders.begin(), holders.end(), c) == holders.end()) holders.push_back(c);
     }
-    out.subjects.push_back({"model", id, m.cumulative, m.cumulative_rate, std::move(holders)});
-  }
-  std::map<std::string, std::pair<detectors::Interval, double>> parents;
-  if (customers_ != nullptr) {
-    absl::StatusOr<std::map<std::string, std::string>> parent_of = customers_->UltimateParents();
-    if (!parent_of.ok()) return parent_of.status();
-    for (const auto& [customer, parent] : *parent_of) {
-      auto it = customers.find(customer);
-      if (it == customers.end()) continue;
-      detectors::Add(parents[parent].first, it->second.first);
-      parents[parent].second += it->second.second;
+    out.subjects.push_back({"model", id, m.cumulative, m.cumulative_rate, std::move(holders), {}});
+    if (!lineage_jobs) continue;
+    std::vector<std::string>& all = out.subjects.back().lineage_jobs;
+    all = m.jobs;
+    for (const std::string& ancestor : m.ancestors) {
+      const std::vector<std::string>& theirs = lineages.at(ancestor).jobs;
+      all.insert(all.end(), theirs.begin(), theirs.end());
     }
   }
+  std::map<std::string, std::pair<detectors::Interval, double>> parents;
+  for (const auto& [customer, parent] : parent_of) {
+    auto it = customers.find(customer);
+    if (it == customers.end()) continue;
+    detectors::Add(parents[parent].first, it->second.first);
+    parents[parent].second += it->second.second;
+  }
   for (const auto& [id, c] : customers)
-    out.subjects.push_back({"customer", id, c.first, c.second, {}});
-  for (const auto& [id, p] : parents) out.subjects.push_back({"parent", id, p.first, p.second, {}});
+    out.subjects.push_back({"customer", id, c.first, c.second, {}, {}});
+  for (const auto& [id, p] : parents) {
+    out.subjects.push_back({"parent", id, p.first, p.second, {}, {}});
+  }
   return out;
 }
 
@@ -233,7 +252,7 @@ absl::StatusOr<v1::EstimateReport> ComputeView::Report(
       return report;
     }
     case v1::GetEstimateRequest::kModelId: {
-      const std::vector<EstimatedJob> jobs = EstimateAll();
+      const std::vector<EstimatedJob> jobs = EstimateAll(ledger_.SnapshotJobs());
       std::map<std::string, detectors::ModelLineage> models = Lineages(jobs);
       auto it = models.find(request.model_id());
       if (it == models.end()) {

@@ -31,6 +31,9 @@ struct ComputeEvaluation {
     double rate = 0;
     // Models: the accounts whose own jobs trained it (who holds the weights).
     std::vector<std::string> customers;
+    // Models, when asked for (EvaluateJobs): the jobs of the lineage, its
+    // ancestors' included.
+    std::vector<std::string> lineage_jobs;
   };
   struct JobFinding {
     std::string job_id;
@@ -53,6 +56,15 @@ class ComputeView {
   // Every model lineage, customer and ultimate parent with its figure and
   // rate, and every job's data-quality findings.
   absl::StatusOr<ComputeEvaluation> EvaluateAll() const;
+  // The same for given jobs (e.g. as they stood at a past date) and
+  // customer -> ultimate parent names; with `lineage_jobs`, each model's jobs.
+  ComputeEvaluation EvaluateJobs(std::vector<Ledger::JobSnapshot> jobs,
+                                 const std::map<std::string, std::string>& parent_of,
+                                 bool lineage_jobs) const;
+  // One job's operations from its declaration and totals.
+  detectors::Interval Estimate(const v1::JobSpec& spec, const detectors::Totals& totals) const {
+    return EstimateOf(spec, totals, /*explain=*/false).ops;
+  }
 
   const std::vector<detectors::Level>& levels() const { return levels_; }
 
@@ -67,7 +79,7 @@ class ComputeView {
     detectors::Estimate estimate;
     double rate;
   };
-  std::vector<EstimatedJob> EstimateAll() const;
+  std::vector<EstimatedJob> EstimateAll(std::vector<Ledger::JobSnapshot> jobs) const;
   std::map<std::string, detectors::ModelLineage> Lineages(
       const std::vector<EstimatedJob>& jobs) const;
   void Finish(const detectors::Interval& ops, v1::EstimateReport& report) const;

@@ -86,6 +86,25 @@ absl::StatusOr<std::map<std::string, std::string>> CustomerRegistry::UltimatePar
   return out;
 }
 
+absl::StatusOr<std::map<std::string, std::string>> CustomerRegistry::UltimateParentsAsOf(
+    int64_t as_of_unix_ms) {
+  // Versions are keyed in order per customer: the last one in effect wins.
+  std::map<std::string, std::string> out;
+  absl::Status s = ScanMessages<v1::Customer>(
+      store_, Domain::kCustomerHistory, "", "", [&](absl::string_view, const v1::Customer& c) {
+        if (c.updated_unix_ms() > as_of_unix_ms) return true;
+        const std::string& parent = c.profile().ultimate_parent_name();
+        if (parent.empty()) {
+          out.erase(c.profile().customer_id());
+        } else {
+          out[c.profile().customer_id()] = parent;
+        }
+        return true;
+      });
+  if (!s.ok()) return s;
+  return out;
+}
+
 absl::Status CustomerRegistry::ForEach(const std::function<bool(const v1::Customer&)>& fn) {
   return ScanMessages<v1::Customer>(
       store_, Domain::kCustomers, "", "",

@@ -31,6 +31,9 @@ class CustomerRegistry {
   absl::StatusOr<std::vector<v1::Customer>> Versions(const std::string& customer_id);
   // customer_id -> ultimate parent name, for every profile that names one.
   absl::StatusOr<std::map<std::string, std::string>> UltimateParents();
+  // The same from the profiles as they stood at `as_of_unix_ms` (the kept
+  // versions), for reports on a past date.
+  absl::StatusOr<std::map<std::string, std::string>> UltimateParentsAsOf(int64_t as_of_unix_ms);
   // Visits every customer in customer_id order until `fn` returns false.
   // `fn` must not write to the store (the scan may hold it).
   absl::Status ForEach(const std::function<bool(const v1::Customer&)>& fn);

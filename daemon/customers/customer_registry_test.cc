@@ -40,6 +40,30 @@ TEST(CustomerRegistry, EveryVersionIsKeptAndReadableAsOfATime) {
   EXPECT_EQ(customers.Get("acme")->profile().headquarters_country(), "CN");
 }
 
+// Reports on a past date group accounts under the parents named then.
+TEST(CustomerRegistry, UltimateParentsAsTheyWereNamedAtADate) {
+  MemoryStore store;
+  CustomerRegistry customers(store, false);
+  v1::CustomerProfile a = Profile("a", "US");
+  a.set_ultimate_parent_name("Old Holdings");
+  ASSERT_TRUE(customers.Upsert(a, 1000).ok());
+  a.set_ultimate_parent_name("New Holdings");
+  ASSERT_TRUE(customers.Upsert(a, 2000).ok());
+  v1::CustomerProfile b = Profile("b", "US");
+  b.set_ultimate_parent_name("Old Holdings");
+  ASSERT_TRUE(customers.Upsert(b, 1500).ok());
+  b.clear_ultimate_parent_name();  // no parent named any more
+  ASSERT_TRUE(customers.Upsert(b, 2500).ok());
+  using M = std::map<std::string, std::string>;
+  EXPECT_EQ(*customers.UltimateParentsAsOf(999), M{});
+  EXPECT_EQ(*customers.UltimateParentsAsOf(1500),
+            (M{{"a", "Old Holdings"}, {"b", "Old Holdings"}}));
+  EXPECT_EQ(*customers.UltimateParentsAsOf(2000),
+            (M{{"a", "New Holdings"}, {"b", "Old Holdings"}}));
+  EXPECT_EQ(*customers.UltimateParentsAsOf(3000), (M{{"a", "New Holdings"}}));
+  EXPECT_EQ(*customers.UltimateParentsAsOf(3000), *customers.UltimateParents());
+}
+
 TEST(CustomerRegistry, ProfilesStoredBeforeHistoryBecomeTheirFirstKeptVersion) {
   MemoryStore store;
   // A schema-1 data dir: the current record only.

@@ -392,6 +392,32 @@ absl::StatusOr<std::vector<Ledger::JobSnapshot>> Ledger::SnapshotJobsAsOf(absl::
   return out;
 }
 
+absl::StatusOr<std::vector<std::pair<int32_t, detectors::Totals>>> Ledger::DayTotals(
+    const std::string& job_id, absl::Time cutoff) const {
+  const int32_t first_excluded = detectors::DayOfWindowEnd(absl::ToUnixMillis(cutoff) + 1);
+  std::vector<std::pair<int32_t, detectors::Totals>> out;
+  absl::Status bad = absl::OkStatus();
+  const std::string prefix = job_id + std::string(1, '\0');
+  absl::Status s = store_.Scan(
+      Domain::kJobDays, prefix, "", [&](absl::string_view key, absl::string_view value) {
+        absl::string_view id;
+        int32_t day = 0;
+        if (!ParseJobDayKey(key, &id, &day) || id != job_id) return true;
+        if (day >= first_excluded) return false;
+        v1::JobTotals proto;
+        if (!proto.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          bad = absl::DataLossError(
+              absl::StrCat("job_days: unreadable totals of job '", job_id, "' for day ", day));
+          return false;
+        }
+        out.emplace_back(day, detectors::FromProto(proto));
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!bad.ok()) return bad;
+  return out;
+}
+
 std::vector<v1::Job> Ledger::ListJobs(const std::string& customer_id, const std::string& after,
                                       size_t limit) const {
   std::lock_guard<std::mutex> lock(state_mu_);

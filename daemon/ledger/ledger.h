@@ -113,6 +113,10 @@ class Ledger {
   // for those days that arrive later (late telemetry) are included when
   // asked again.
   absl::StatusOr<std::vector<JobSnapshot>> SnapshotJobsAsOf(absl::Time cutoff);
+  // The stored per-day totals of one job, for the days before `cutoff`'s,
+  // oldest first (as SnapshotJobsAsOf wrote them: call that first).
+  absl::StatusOr<std::vector<std::pair<int32_t, detectors::Totals>>> DayTotals(
+      const std::string& job_id, absl::Time cutoff) const;
   // Writes a checkpoint now (after the one in progress, if any).
   absl::Status CheckpointNow();
 

@@ -17,6 +17,7 @@
 #include "daemon/ledger/ledger.h"
 #include "daemon/metrics/metrics.h"
 #include "daemon/models/model_registry.h"
+#include "daemon/reports/quarterly_report.h"
 #include "daemon/screening/customer_screening.h"
 #include "daemon/screening/party_lists.h"
 #include "redflag/v1/access.grpc.pb.h"
@@ -27,6 +28,7 @@
 #include "redflag/v1/egress.grpc.pb.h"
 #include "redflag/v1/inquiries.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
+#include "redflag/v1/reports.grpc.pb.h"
 #include "redflag/v1/screening.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
 
@@ -58,6 +60,7 @@ struct ServiceContext {
   AuditLog* audit;
   InquiryStore* inquiries;
   WeightEgress* egress;
+  const QuarterlyReports* reports;
   std::function<absl::Time()> now = absl::Now;
   // Set when the daemon begins to shut down, to end long-lived watches.
   const std::atomic<bool>* shutting_down;
@@ -188,6 +191,16 @@ class AuditServiceImpl final : public v1::AuditService::Service {
   explicit AuditServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
   grpc::Status ListAudit(grpc::ServerContext*, const v1::ListAuditRequest*,
                          v1::ListAuditResponse*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+class ReportServiceImpl final : public v1::ReportService::Service {
+ public:
+  explicit ReportServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status GetQuarterlyReport(grpc::ServerContext*, const v1::GetQuarterlyReportRequest*,
+                                  v1::QuarterlyReport*) override;
 
  private:
   ServiceContext ctx_;

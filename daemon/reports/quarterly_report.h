@@ -1,0 +1,60 @@
+// The quarterly compliance report (docs/reports.md): lineages, accounts and
+// ultimate parents at each level when the quarter ended, every alert raised
+// or worked in it, Red Flag 28 inquiries, screenings that found listed
+// parties, and the policy and lists in force, with a daily chart of the
+// largest lineages. Every section is read as of the quarter's end, from data
+// kept with its time (per-day job totals, profile versions, the audit log,
+// inquiry steps, screening records), so more data for a later quarter leaves
+// an earlier quarter's report as it was.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "daemon/audit/audit_log.h"
+#include "daemon/compute/compute_view.h"
+#include "daemon/customers/customer_registry.h"
+#include "daemon/ledger/ledger.h"
+#include "daemon/storage/store.h"
+#include "redflag/v1/reports.pb.h"
+
+namespace redflag {
+
+struct Quarter {
+  std::string name;  // "2026Q3"
+  absl::Time start;  // the quarter is [start, end), UTC
+  absl::Time end;
+};
+
+// "2026Q3" (also "2026q3", "2026-Q3"); INVALID_ARGUMENT naming the field.
+absl::StatusOr<Quarter> ParseQuarter(absl::string_view text);
+
+class QuarterlyReports {
+ public:
+  QuarterlyReports(Ledger& ledger, const ComputeView& view, CustomerRegistry& customers,
+                   AuditLog& audit, Store& store)
+      : ledger_(ledger), view_(view), customers_(customers), audit_(audit), store_(store) {}
+
+  absl::StatusOr<v1::QuarterlyReport> Build(const v1::GetQuarterlyReportRequest& request,
+                                            absl::Time now) const;
+
+ private:
+  absl::Status AddSubjects(const Quarter& q, uint32_t chart_lineages,
+                           v1::QuarterlyReport& report) const;
+  absl::Status AddAuditSections(const Quarter& q, v1::QuarterlyReport& report) const;
+  absl::Status AddInquiries(const Quarter& q, v1::QuarterlyReport& report) const;
+  absl::Status AddScreenings(const Quarter& q, v1::QuarterlyReport& report) const;
+
+  Ledger& ledger_;
+  const ComputeView& view_;
+  CustomerRegistry& customers_;
+  AuditLog& audit_;
+  Store& store_;
+};
+
+// Hex SHA-256 of the report without its generation fields.
+std::string ReportContentSha256(const v1::QuarterlyReport& report);
+
+}  // namespace redflag
