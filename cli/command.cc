@@ -35,15 +35,17 @@ int Fail(const grpc::Status& s, const std::string& what) {
   }
 }
 
-void PrintJson(const google::protobuf::Message& m) {
+std::string JsonText(const google::protobuf::Message& m) {
   google::protobuf::util::JsonPrintOptions o;
   o.add_whitespace = true;
   o.preserve_proto_field_names = true;
   o.always_print_primitive_fields = true;
   std::string out;
   (void)google::protobuf::util::MessageToJsonString(m, &out, o);
-  std::cout << out;
+  return out;
 }
+
+void PrintJson(const google::protobuf::Message& m) { std::cout << JsonText(m); }
 
 bool ReadAll(const std::string& path, std::string& out) {
   std::stringstream buf;

@@ -35,6 +35,7 @@ inline constexpr int kExitRetry = 75;
 int Fail(const grpc::Status& s, const std::string& what);
 // JSON with the proto field names and every field.
 void PrintJson(const google::protobuf::Message& m);
+std::string JsonText(const google::protobuf::Message& m);
 // A file's bytes, or standard input for "-".
 bool ReadAll(const std::string& path, std::string& out);
 // Every alert matching the request's filter, all pages.
@@ -44,6 +45,8 @@ grpc::Status AllAlerts(const Cli& cli, redflag::v1::ListAlertsRequest req,
 // `alerts ...` and `audit verify` (alert_commands.cc).
 int Alerts(const Cli& cli, const std::vector<std::string>& args);
 int Audit(const Cli& cli, const std::vector<std::string>& args);
+// `report ...` (report_commands.cc).
+int Report(const Cli& cli, const std::vector<std::string>& args);
 // `jobs ...` (job_commands.cc).
 int Jobs(const Cli& cli, const std::vector<std::string>& args);
 // `inquiries ...` (inquiry_commands.cc).

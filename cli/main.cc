@@ -41,6 +41,9 @@ commands:
   jobs register FILE.json|-         register a job (a JobSpec as JSON); the
                                     same spec again is fine (scheduler hooks)
   jobs end JOB_ID [--at TIME]       record its end (RFC 3339; default now)
+  report --quarter 2026Q3 [--format json|csv|html] [--out FILE] [--chart N]
+                                    the quarter's compliance report, from
+                                    point-in-time data (docs/reports.md)
   customers upsert FILE.json|-      create or replace a customer profile
   customers get CUSTOMER_ID [--as-of TIME]
                                     the profile (as it stood at TIME, RFC 3339)
@@ -471,6 +474,7 @@ int main(int argc, char** argv) {
   if (cmd == "health") return Health(cli, args);
   if (cmd == "replay") return Replay(cli, args);
   if (cmd == "jobs") return redflag::cli::Jobs(cli, args);
+  if (cmd == "report") return redflag::cli::Report(cli, args);
   if (cmd == "customers") return Customers(cli, args);
   if (cmd == "alerts") return redflag::cli::Alerts(cli, args);
   if (cmd == "audit") return redflag::cli::Audit(cli, args);

@@ -85,7 +85,7 @@ absl::StatusOr<v1::QuarterlyReport> QuarterlyReports::Build(
     level->set_operations(l.ops);
     level->set_severity(detectors::SeverityName(l.severity));
   }
-  if (absl::Status s = AddSubjects(*q, chart, report); !s.ok()) return s;
+  if (absl::Status s = AddSubjects(*q, chart, now, report); !s.ok()) return s;
   if (absl::Status s = AddAuditSections(*q, report); !s.ok()) return s;
   if (absl::Status s = AddInquiries(*q, report); !s.ok()) return s;
   if (absl::Status s = AddScreenings(*q, report); !s.ok()) return s;
@@ -96,7 +96,7 @@ absl::StatusOr<v1::QuarterlyReport> QuarterlyReports::Build(
 }
 
 absl::Status QuarterlyReports::AddSubjects(const Quarter& q, uint32_t chart_lineages,
-                                           v1::QuarterlyReport& report) const {
+                                           absl::Time now, v1::QuarterlyReport& report) const {
   absl::StatusOr<std::vector<Ledger::JobSnapshot>> jobs = ledger_.SnapshotJobsAsOf(q.end);
   if (!jobs.ok()) return jobs.status();
   absl::StatusOr<std::map<std::string, std::string>> parents =
@@ -140,7 +140,9 @@ absl::Status QuarterlyReports::AddSubjects(const Quarter& q, uint32_t chart_line
 
   // The chart: each day's cumulative best estimate of the largest lineages.
   const int32_t first_day = static_cast<int32_t>(absl::ToUnixMillis(q.start) / kDayMs);
-  const int32_t end_day = static_cast<int32_t>(absl::ToUnixMillis(q.end) / kDayMs);
+  // Up to the quarter's end, or to today while it runs.
+  const int32_t end_day = static_cast<int32_t>(
+      std::min(absl::ToUnixMillis(q.end), absl::ToUnixMillis(now) + kDayMs) / kDayMs);
   uint32_t drawn = 0;
   for (const ComputeEvaluation::Subject* s : reached) {
     if (s->kind != "model" || drawn == chart_lineages) continue;

@@ -41,7 +41,7 @@ class QuarterlyReports {
                                             absl::Time now) const;
 
  private:
-  absl::Status AddSubjects(const Quarter& q, uint32_t chart_lineages,
+  absl::Status AddSubjects(const Quarter& q, uint32_t chart_lineages, absl::Time now,
                            v1::QuarterlyReport& report) const;
   absl::Status AddAuditSections(const Quarter& q, v1::QuarterlyReport& report) const;
   absl::Status AddInquiries(const Quarter& q, v1::QuarterlyReport& report) const;
