@@ -14,6 +14,8 @@ packages=(
   # independent peers for end-to-end tests: Python gRPC client, stock gRPC protocol files,
   # a real Prometheus (and promtool), Alertmanager's amtool for the routing example, curl
   python3 python3-grpcio python3-protobuf python3-yaml grpc-proto prometheus prometheus-alertmanager curl
+  # a browser to render the HTML report in its test
+  chromium
 )
 
 missing=()
