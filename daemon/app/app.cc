@@ -32,6 +32,7 @@
 #include "daemon/metrics/daemon_metrics.h"
 #include "daemon/metrics/metrics.h"
 #include "daemon/models/model_registry.h"
+#include "daemon/retention/retention.h"
 #include "daemon/screening/customer_screening.h"
 #include "daemon/screening/party_lists.h"
 #include "daemon/services/services.h"
@@ -220,6 +221,9 @@ absl::Status StartCustomerRulesStep(AppState& app) {
       *app.alerts, app.country_policy, app.config.policy.rf28_level, profile.weight_egress);
   app.reports = std::make_unique<QuarterlyReports>(*app.ledger, *app.compute, *app.customers,
                                                    *app.audit, *app.store);
+  app.retention =
+      std::make_unique<Retention>(*app.ledger, *app.reports, *app.store, app.config.retention);
+  app.retention->Start();
   app.access = std::make_unique<AccessLog>(*app.store, app.config.durability == Durability::kFsync,
                                            *app.customers, *app.alerts, app.country_policy,
                                            app.config.policy);
@@ -413,6 +417,7 @@ void Teardown(AppState& app) {
   app.http.reset();
   log::Debug("HTTP stopped");
   app.compute_pass.reset();  // stops the timer before the detectors go
+  app.retention.reset();
   app.compute_alerts.reset();
   app.adversary_training.reset();
   app.red_flag_28.reset();

@@ -47,6 +47,7 @@ class WeightEgress;
 class EgressServiceImpl;
 class QuarterlyReports;
 class ReportServiceImpl;
+class Retention;
 class CustomerScreening;
 class ScreeningServiceImpl;
 namespace detectors {
@@ -91,6 +92,7 @@ struct AppState {
   std::unique_ptr<WeightEgress> egress;
   std::unique_ptr<AccessLog> access;
   std::unique_ptr<QuarterlyReports> reports;
+  std::unique_ptr<Retention> retention;
   std::unique_ptr<TelemetryServiceImpl> telemetry_service;
   std::unique_ptr<JobServiceImpl> job_service;
   std::unique_ptr<CustomerServiceImpl> customer_service;

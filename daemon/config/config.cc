@@ -362,6 +362,28 @@ const std::vector<KeySpec>& Keys() {
        Fraction(&Config::kyc, &KycConfig::weight_listed_officer, 0, 100)},
       {"kyc.weight_no_web_presence", "incubating", "no contact domain",
        Fraction(&Config::kyc, &KycConfig::weight_no_web_presence, 0, 100)},
+      {"retention.keep", "incubating",
+       "dated records (screenings, access and egress events) are deleted after this; at least "
+       "5 years (15 CFR 762.6)",
+       [](const std::string& v, Config& c) -> std::string {
+         return ParseDurationIn(v, absl::Hours(24 * 1826), absl::Hours(24 * 365 * 100),
+                                &c.retention.keep);
+       }},
+      {"retention.legal_hold", "incubating", "true: nothing is deleted or compacted",
+       [](const std::string& v, Config& c) -> std::string {
+         return ParseBool(v, &c.retention.legal_hold);
+       }},
+      {"retention.compact_after", "incubating",
+       "per-day job totals older than this are merged per quarter (its report frozen first)",
+       [](const std::string& v, Config& c) -> std::string {
+         return ParseDurationIn(v, absl::Hours(24 * 200), absl::Hours(24 * 365 * 100),
+                                &c.retention.compact_after);
+       }},
+      {"retention.sweep_interval", "incubating", "how often retention runs",
+       [](const std::string& v, Config& c) -> std::string {
+         return ParseDurationIn(v, absl::Minutes(1), absl::Hours(24 * 31),
+                                &c.retention.sweep_interval);
+       }},
       {"log.level", "stable", "debug | info | warn | error",
        OneOf(&Config::log_level, {"debug", "info", "warn", "error"})},
       {"log.format", "stable", "json | text", OneOf(&Config::log_format, {"json", "text"})},

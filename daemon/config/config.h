@@ -123,6 +123,20 @@ struct KycConfig {
   double weight_no_web_presence = 0.5;
 };
 
+// How long records are kept and when old per-day totals are compacted
+// (docs/reports.md#retention).
+struct RetentionConfig {
+  // Dated records (screenings, access and egress events) are deleted after
+  // this; 15 CFR 762.6 asks for five years, the minimum accepted.
+  absl::Duration keep = absl::Hours(24 * 1827);
+  // Nothing is deleted or compacted while set (litigation, investigation).
+  bool legal_hold = false;
+  // Per-day job totals older than this are merged into one per quarter,
+  // after the quarter's report is frozen.
+  absl::Duration compact_after = absl::Hours(24 * 400);
+  absl::Duration sweep_interval = absl::Hours(24);
+};
+
 struct Config {
   std::string grpc_listen = "127.0.0.1:50051";
   uint32_t grpc_max_message_bytes = 64 << 20;
@@ -137,6 +151,7 @@ struct Config {
   ScreeningConfig screening;
   PolicyConfig policy;
   KycConfig kyc;
+  RetentionConfig retention;
   std::string log_level = "info";
   std::string log_format = "json";
   // Where the config came from, for logs and the config_info metric.

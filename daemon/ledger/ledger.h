@@ -24,6 +24,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -117,6 +118,13 @@ class Ledger {
   // oldest first (as SnapshotJobsAsOf wrote them: call that first).
   absl::StatusOr<std::vector<std::pair<int32_t, detectors::Totals>>> DayTotals(
       const std::string& job_id, absl::Time cutoff) const;
+  // Merges each job's per-day totals of every whole quarter that ends by
+  // `cutoff_day` into one, on the quarter's last day, so that no total and
+  // no quarter's end figure changes. `before_quarter(first_day, end_day)` is
+  // called once before a quarter's days are merged (to freeze its report).
+  // Returns the number of day records merged away.
+  absl::StatusOr<uint64_t> CompactDays(
+      int32_t cutoff_day, const std::function<absl::Status(int32_t, int32_t)>& before_quarter);
   // Writes a checkpoint now (after the one in progress, if any).
   absl::Status CheckpointNow();
 

@@ -2,6 +2,9 @@
 // state lock), the checkpointer thread encodes and writes it with the number
 // of the last ledger record it includes, and then drops the files of the
 // records it covers.
+#include <set>
+
+#include "absl/time/civil_time.h"
 #include "daemon/ledger/job_day_keys.h"
 #include "daemon/ledger/ledger_internal.h"
 #include "daemon/ledger/ledger_records.pb.h"
@@ -166,6 +169,105 @@ void Ledger::CheckpointLoop() {
     checkpoint_busy_ = false;
     checkpoint_cv_.notify_all();
   }
+}
+
+namespace {
+
+// The first day of the quarter `day` is in, and the first day of the next.
+std::pair<int32_t, int32_t> QuarterOf(int32_t day) {
+  const absl::CivilDay d =
+      absl::ToCivilDay(absl::FromUnixSeconds(int64_t{day} * 86400), absl::UTCTimeZone());
+  const absl::CivilMonth first(d.year(), (d.month() - 1) / 3 * 3 + 1);
+  auto to_day = [](absl::CivilMonth m) {
+    return static_cast<int32_t>(absl::ToUnixSeconds(absl::FromCivil(m, absl::UTCTimeZone())) /
+                                86400);
+  };
+  return {to_day(first), to_day(first + 3)};
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> Ledger::CompactDays(
+    int32_t cutoff_day, const std::function<absl::Status(int32_t, int32_t)>& before_quarter) {
+  struct Part {
+    std::string job;
+    int32_t quarter_end;  // first day of the next quarter
+    std::vector<std::pair<int32_t, detectors::Totals>> days;
+  };
+  // Every job's days of each whole quarter before the cutoff that has more
+  // than its one compacted record.
+  auto collect = [&](std::vector<Part>& parts) -> absl::Status {
+    parts.clear();
+    absl::Status bad = absl::OkStatus();
+    absl::Status s =
+        store_.Scan(Domain::kJobDays, "", "", [&](absl::string_view key, absl::string_view value) {
+          absl::string_view job;
+          int32_t day = 0;
+          if (!ParseJobDayKey(key, &job, &day)) return true;
+          const int32_t end = QuarterOf(day).second;
+          if (end > cutoff_day) return true;  // only whole quarters before the cutoff
+          v1::JobTotals proto;
+          if (!proto.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+            bad = absl::DataLossError(
+                absl::StrCat("job_days: unreadable totals of job '", job, "' for day ", day));
+            return false;
+          }
+          if (parts.empty() || parts.back().job != job || parts.back().quarter_end != end) {
+            parts.push_back({std::string(job), end, {}});
+          }
+          parts.back().days.emplace_back(day, detectors::FromProto(proto));
+          return true;
+        });
+    if (!s.ok()) return s;
+    if (!bad.ok()) return bad;
+    std::erase_if(parts, [](const Part& p) {
+      return p.days.size() == 1 && p.days[0].first == p.quarter_end - 1;
+    });
+    return absl::OkStatus();
+  };
+
+  // First the quarters' reports are frozen (which reads through checkpoints).
+  if (absl::Status s = CheckpointNow(); !s.ok()) return s;
+  std::vector<Part> parts;
+  if (absl::Status s = collect(parts); !s.ok()) return s;
+  std::set<int32_t> quarters;
+  for (const Part& p : parts) quarters.insert(p.quarter_end);
+  for (int32_t end : quarters) {
+    if (absl::Status s = before_quarter(QuarterOf(end - 1).first, end); !s.ok()) return s;
+  }
+
+  // Then, in the checkpointer's turn after a checkpoint, with its cache of
+  // stored days dropped, the days are merged: nothing else writes them now.
+  if (absl::Status s = CheckpointNow(); !s.ok()) return s;
+  {
+    std::unique_lock<std::mutex> lock(checkpoint_mu_);
+    checkpoint_cv_.wait(lock, [&] { return !checkpoint_busy_; });
+    checkpoint_busy_ = true;
+  }
+  last_day_.clear();
+  absl::Status s = collect(parts);
+  uint64_t merged = 0;
+  for (const Part& p : parts) {
+    if (!s.ok()) break;
+    if (!quarters.contains(p.quarter_end)) continue;  // late data: next time
+    detectors::Totals all;
+    std::unique_ptr<WriteBatch> wb = store_.NewBatch();
+    for (const auto& [day, totals] : p.days) {
+      detectors::Merge(all, totals);
+      wb->Delete(Domain::kJobDays, JobDayKey(p.job, day));
+    }
+    wb->Put(Domain::kJobDays, JobDayKey(p.job, p.quarter_end - 1),
+            detectors::ToProto(all).SerializeAsString());
+    s = store_.Write(*wb, /*sync=*/true);
+    if (s.ok()) merged += p.days.size() - 1;
+  }
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    checkpoint_busy_ = false;
+  }
+  checkpoint_cv_.notify_all();
+  if (!s.ok()) return s;
+  return merged;
 }
 
 absl::Status Ledger::CheckpointNow() {

@@ -315,7 +315,7 @@ TEST_F(LedgerTest, TotalsAsOfADateCountEachSampleOnTheDayItsWindowEnds) {
     for (const auto& j : *jobs) out[j.spec->job_id()] = j.totals.accelerator_ms;
     return out;
   };
-  const uint64_t hour8 = 8 * kHour;  // 8 accelerators for an hour
+  const uint64_t hour8 = 8 * kHour;                            // 8 accelerators for an hour
   EXPECT_EQ(as_of(kT0), (std::map<std::string, uint64_t>{}));  // nothing had started
   EXPECT_EQ(as_of(kT0 + 1), (std::map<std::string, uint64_t>{{"j1", 0}}));
   EXPECT_EQ(as_of(kT0 + kDay), (std::map<std::string, uint64_t>{{"j1", hour8}}));

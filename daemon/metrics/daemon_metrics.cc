@@ -12,6 +12,7 @@
 #include "daemon/compute/compute_export.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/metrics/metrics.h"
+#include "daemon/retention/retention.h"
 #include "daemon/screening/party_lists.h"
 #include "daemon/storage/store.h"
 #include "daemon/version.h"
@@ -129,6 +130,26 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
 
     if (app.lists) AddScreeningMetrics(*app.lists, out);
     if (app.compute_export) AddComputeMetrics(app.compute_export->Snapshot(), out);
+    if (app.retention) {
+      auto hold = GaugeFamily("redflag_retention_legal_hold",
+                              "1 while retention.legal_hold stops all deletion and compaction");
+      AddSample(hold, app.retention->legal_hold());
+      out.push_back(std::move(hold));
+      auto deleted = CounterFamily("redflag_retention_deleted_records_total",
+                                   "Dated records deleted after retention.keep, by kind");
+      for (const auto& [kind, n] : app.retention->deleted_total()) {
+        AddSample(deleted, static_cast<double>(n), {{"kind", kind}});
+      }
+      out.push_back(std::move(deleted));
+      auto merged = CounterFamily("redflag_retention_compacted_days_total",
+                                  "Per-day job totals merged into their quarter's");
+      AddSample(merged, static_cast<double>(app.retention->days_merged_total()));
+      out.push_back(std::move(merged));
+      auto last = GaugeFamily("redflag_retention_last_sweep_timestamp_seconds",
+                              "When retention last ran (0: not yet since start)");
+      AddSample(last, static_cast<double>(app.retention->last_sweep_unix()));
+      out.push_back(std::move(last));
+    }
     if (!app.ledger) return;
     const LedgerStats& s = app.ledger->stats();
     auto samples = CounterFamily("redflag_ingest_samples_total",

@@ -60,6 +60,7 @@ std::string ReportContentSha256(const v1::QuarterlyReport& report) {
   content.clear_generated_unix_ms();
   content.clear_generated_by();
   content.clear_content_sha256();
+  content.clear_frozen_unix_ms();
   return Sha256Hex(content.SerializeAsString());
 }
 
@@ -74,6 +75,31 @@ absl::StatusOr<v1::QuarterlyReport> QuarterlyReports::Build(
   }
   const uint32_t chart =
       request.chart_lineages() == 0 ? 5 : std::min(request.chart_lineages(), 20u);
+  absl::StatusOr<std::optional<v1::QuarterlyReport>> frozen =
+      GetMessage<v1::QuarterlyReport>(store_, Domain::kReports, q->name);
+  if (!frozen.ok()) return frozen.status();
+  if (frozen->has_value()) return **frozen;
+  return BuildNow(*q, chart, now);
+}
+
+absl::Status QuarterlyReports::Freeze(const std::string& quarter, absl::Time now) const {
+  absl::StatusOr<Quarter> q = ParseQuarter(quarter);
+  if (!q.ok()) return q.status();
+  absl::StatusOr<std::optional<std::string>> stored = store_.Get(Domain::kReports, q->name);
+  if (!stored.ok()) return stored.status();
+  if (stored->has_value()) return absl::OkStatus();
+  absl::StatusOr<v1::QuarterlyReport> r = BuildNow(*q, 5, now);
+  if (!r.ok()) return r.status();
+  r->set_frozen_unix_ms(absl::ToUnixMillis(now));
+  std::unique_ptr<WriteBatch> wb = store_.NewBatch();
+  wb->Put(Domain::kReports, q->name, r->SerializeAsString());
+  return store_.Write(*wb, /*sync=*/true);
+}
+
+absl::StatusOr<v1::QuarterlyReport> QuarterlyReports::BuildNow(const Quarter& quarter,
+                                                               uint32_t chart,
+                                                               absl::Time now) const {
+  const Quarter* q = &quarter;
   v1::QuarterlyReport report;
   report.set_quarter(q->name);
   report.set_start_unix_ms(absl::ToUnixMillis(q->start));

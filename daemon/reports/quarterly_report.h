@@ -37,8 +37,14 @@ class QuarterlyReports {
                    AuditLog& audit, Store& store)
       : ledger_(ledger), view_(view), customers_(customers), audit_(audit), store_(store) {}
 
+  // The frozen copy if there is one, else a report built now.
   absl::StatusOr<v1::QuarterlyReport> Build(const v1::GetQuarterlyReportRequest& request,
                                             absl::Time now) const;
+  absl::StatusOr<v1::QuarterlyReport> BuildNow(const Quarter& q, uint32_t chart_lineages,
+                                               absl::Time now) const;
+  // Builds and stores the report of `quarter` unless stored already: from
+  // then on it is served as stored (before its figures are compacted).
+  absl::Status Freeze(const std::string& quarter, absl::Time now) const;
 
  private:
   absl::Status AddSubjects(const Quarter& q, uint32_t chart_lineages, absl::Time now,

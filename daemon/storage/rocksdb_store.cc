@@ -46,6 +46,8 @@ const char* DomainName(Domain d) {
       return "egress";
     case Domain::kJobDays:
       return "job_days";
+    case Domain::kReports:
+      return "reports";
     case Domain::kCount:
       break;
   }

@@ -38,6 +38,8 @@ enum class Domain : uint8_t {
   // job_id, 0x00, big-endian day (offset 2^31) -> JobTotals of the samples
   // counted that UTC day; written with the checkpoints
   kJobDays,
+  // quarter ("2026Q3") -> QuarterlyReport, frozen before its days were compacted
+  kReports,
   kCount,
 };
 inline constexpr int kDomainCount = static_cast<int>(Domain::kCount);
