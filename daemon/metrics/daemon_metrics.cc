@@ -141,8 +141,8 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
         AddSample(deleted, static_cast<double>(n), {{"kind", kind}});
       }
       out.push_back(std::move(deleted));
-      auto merged = CounterFamily("redflag_retention_compacted_days_total",
-                                  "Per-day job totals merged into their quarter's");
+      auto merged = CounterFamily("redflag_retention_compacted_records_total",
+                                  "Per-day job total records merged into their quarter's");
       AddSample(merged, static_cast<double>(app.retention->days_merged_total()));
       out.push_back(std::move(merged));
       auto last = GaugeFamily("redflag_retention_last_sweep_timestamp_seconds",
