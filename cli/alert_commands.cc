@@ -1,6 +1,8 @@
 // redflagctl alerts list|show|watch|ack|assign|comment|resolve|reopen|suppress
 // and audit verify: the analyst's workflow on the command line.
 #include <google/protobuf/util/json_util.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
@@ -17,10 +19,14 @@
 namespace redflag::cli {
 namespace {
 
-// The analyst: --actor, else $REDFLAG_ACTOR, else $USER.
+// The analyst: --actor, else $REDFLAG_ACTOR, else $USER, else the account
+// running redflagctl (cron jobs and containers often have no $USER).
 std::string DefaultActor() {
   for (const char* var : {"REDFLAG_ACTOR", "USER"}) {
     if (const char* v = std::getenv(var); v != nullptr && *v != '\0') return v;
+  }
+  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr && pw->pw_name != nullptr) {
+    return pw->pw_name;
   }
   return "";
 }

@@ -41,7 +41,7 @@ commands:
   jobs register FILE.json|-         register a job (a JobSpec as JSON); the
                                     same spec again is fine (scheduler hooks)
   jobs end JOB_ID [--at TIME]       record its end (RFC 3339; default now)
-  report --quarter 2026Q3 [--format json|csv|html] [--out FILE] [--chart N]
+  report --quarter 2026Q3|current [--format json|csv|html] [--out FILE] [--chart N]
                                     the quarter's compliance report, from
                                     point-in-time data (docs/reports.md)
   customers upsert FILE.json|-      create or replace a customer profile
@@ -68,7 +68,7 @@ commands:
   alerts reopen ALERT_ID -m TEXT
   alerts suppress ALERT_ID --until TIME [-m TEXT]
                                     every step is recorded with who (--actor NAME,
-                                    else $REDFLAG_ACTOR, else $USER) in the audit log
+                                    else $REDFLAG_ACTOR, $USER or the login) in the audit log
   inquiries list [--state open|customer_asked|answered|closed]
   inquiries show INQUIRY_ID         an export-intent inquiry (its id is the Red
                                     Flag 28 alert's) with every step

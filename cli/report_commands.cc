@@ -5,6 +5,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "cli/command.h"
 #include "cli/report_format.h"
 #include "redflag/v1/reports.grpc.pb.h"
@@ -18,6 +20,10 @@ int Report(const Cli& cli, const std::vector<std::string>& args) {
     const bool has_value = i + 1 < args.size();
     if (args[i] == "--quarter" && has_value) {
       req.set_quarter(args[++i]);
+      if (req.quarter() == "current") {  // the quarter the clock is in
+        const absl::CivilSecond now = absl::ToCivilSecond(absl::Now(), absl::UTCTimeZone());
+        req.set_quarter(absl::StrCat(now.year(), "Q", (now.month() - 1) / 3 + 1));
+      }
     } else if (args[i] == "--format" && has_value) {
       format = args[++i];
       if (format != "json" && format != "csv" && format != "html") {
