@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/ledger/job_day_keys.h"
+#include "daemon/storage/store.h"
 #include "redflag/v1/jobs.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
 #include "tests/integration/daemon_process.h"
@@ -233,6 +235,37 @@ TEST(CrashTest, SigkillAtRandomMomentsLosesNothingAcknowledgedAndCountsNothingTw
   for (int j = 0; j < kJobs; ++j) {
     EXPECT_EQ(got.acc_ms[j], all.acc_ms[j]) << "job " << j;
     EXPECT_EQ(got.samples[j], all.samples[j]) << "job " << j;
+  }
+  // The per-day totals (what reports read for a past date) add up to the
+  // same after every crash: no sample lost or counted twice on its day.
+  (*d)->Signal(SIGTERM);
+  ASSERT_EQ((*d)->Wait(), 0);
+  d->reset();
+  {
+    auto store = OpenRocksDbStore(data, {});
+    ASSERT_TRUE(store.ok()) << store.status();
+    Totals days;
+    ASSERT_TRUE((*store)
+                    ->Scan(Domain::kJobDays, "", "",
+                           [&](absl::string_view key, absl::string_view value) {
+                             absl::string_view job;
+                             int32_t day = 0;
+                             v1::JobTotals t;
+                             EXPECT_TRUE(ParseJobDayKey(key, &job, &day));
+                             EXPECT_TRUE(
+                                 t.ParseFromArray(value.data(), static_cast<int>(value.size())));
+                             for (int j = 0; j < kJobs; ++j) {
+                               if (job != JobId(j)) continue;
+                               days.acc_ms[j] += t.accelerator_ms();
+                               days.samples[j] += t.samples();
+                             }
+                             return true;
+                           })
+                    .ok());
+    for (int j = 0; j < kJobs; ++j) {
+      EXPECT_EQ(days.acc_ms[j], all.acc_ms[j]) << "per-day totals of job " << j;
+      EXPECT_EQ(days.samples[j], all.samples[j]) << "per-day totals of job " << j;
+    }
   }
   uint64_t dups = 0;
   for (const auto& c : clients) dups += c->duplicates();
