@@ -363,24 +363,12 @@ absl::StatusOr<std::vector<Ledger::JobSnapshot>> Ledger::SnapshotJobsAsOf(absl::
   const int64_t cutoff_ms = absl::ToUnixMillis(cutoff);
   const int32_t first_excluded = detectors::DayOfWindowEnd(cutoff_ms + 1);
   absl::flat_hash_map<std::string, detectors::Totals> as_of;
-  absl::Status bad = absl::OkStatus();
   absl::Status s =
-      store_.Scan(Domain::kJobDays, "", "", [&](absl::string_view key, absl::string_view value) {
-        absl::string_view job_id;
-        int32_t day = 0;
-        if (!ParseJobDayKey(key, &job_id, &day)) return true;
-        if (day >= first_excluded) return true;
-        v1::JobTotals proto;
-        if (!proto.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          bad = absl::DataLossError(
-              absl::StrCat("job_days: unreadable totals of job '", job_id, "' for day ", day));
-          return false;
-        }
-        detectors::Merge(as_of[job_id], detectors::FromProto(proto));
+      ScanDays("", [&](absl::string_view job_id, int32_t day, const detectors::Totals& totals) {
+        if (day < first_excluded) detectors::Merge(as_of[job_id], totals);
         return true;
       });
   if (!s.ok()) return s;
-  if (!bad.ok()) return bad;
   std::vector<JobSnapshot> out;
   for (JobSnapshot& job : SnapshotJobs()) {
     if (job.spec->start_unix_ms() >= cutoff_ms) continue;
@@ -396,26 +384,34 @@ absl::StatusOr<std::vector<std::pair<int32_t, detectors::Totals>>> Ledger::DayTo
     const std::string& job_id, absl::Time cutoff) const {
   const int32_t first_excluded = detectors::DayOfWindowEnd(absl::ToUnixMillis(cutoff) + 1);
   std::vector<std::pair<int32_t, detectors::Totals>> out;
+  absl::Status s = ScanDays(job_id + std::string(1, '\0'),
+                            [&](absl::string_view, int32_t day, const detectors::Totals& totals) {
+                              if (day >= first_excluded) return false;
+                              out.emplace_back(day, totals);
+                              return true;
+                            });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::Status Ledger::ScanDays(
+    absl::string_view prefix,
+    const std::function<bool(absl::string_view, int32_t, const detectors::Totals&)>& fn) const {
   absl::Status bad = absl::OkStatus();
-  const std::string prefix = job_id + std::string(1, '\0');
   absl::Status s = store_.Scan(
       Domain::kJobDays, prefix, "", [&](absl::string_view key, absl::string_view value) {
-        absl::string_view id;
+        absl::string_view job;
         int32_t day = 0;
-        if (!ParseJobDayKey(key, &id, &day) || id != job_id) return true;
-        if (day >= first_excluded) return false;
+        if (!ParseJobDayKey(key, &job, &day)) return true;
         v1::JobTotals proto;
         if (!proto.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
           bad = absl::DataLossError(
-              absl::StrCat("job_days: unreadable totals of job '", job_id, "' for day ", day));
+              absl::StrCat("job_days: unreadable totals of job '", job, "' for day ", day));
           return false;
         }
-        out.emplace_back(day, detectors::FromProto(proto));
-        return true;
+        return fn(job, day, detectors::FromProto(proto));
       });
-  if (!s.ok()) return s;
-  if (!bad.ok()) return bad;
-  return out;
+  return s.ok() ? bad : s;
 }
 
 std::vector<v1::Job> Ledger::ListJobs(const std::string& customer_id, const std::string& after,

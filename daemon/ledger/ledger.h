@@ -174,6 +174,12 @@ class Ledger {
   absl::Status WriteCheckpoint(const CheckpointData& data);
   void MaybeCheckpoint();
   void FinalCheckpoint();
+  // Visits the stored per-day totals under `prefix` (a job id and 0x00, or
+  // everything) in key order until `fn` returns false; DATA_LOSS naming the
+  // job and day for an unreadable one.
+  absl::Status ScanDays(absl::string_view prefix,
+                        const std::function<bool(absl::string_view job, int32_t day,
+                                                 const detectors::Totals&)>& fn) const;
   // A day's stored totals of a job (the checkpointer's own cache first).
   absl::StatusOr<detectors::Totals> StoredDay(const JobSlot* job, int32_t day);
   void CheckpointLoop();

@@ -198,28 +198,17 @@ absl::StatusOr<uint64_t> Ledger::CompactDays(
   // than its one compacted record.
   auto collect = [&](std::vector<Part>& parts) -> absl::Status {
     parts.clear();
-    absl::Status bad = absl::OkStatus();
     absl::Status s =
-        store_.Scan(Domain::kJobDays, "", "", [&](absl::string_view key, absl::string_view value) {
-          absl::string_view job;
-          int32_t day = 0;
-          if (!ParseJobDayKey(key, &job, &day)) return true;
+        ScanDays("", [&](absl::string_view job, int32_t day, const detectors::Totals& totals) {
           const int32_t end = QuarterOf(day).second;
           if (end > cutoff_day) return true;  // only whole quarters before the cutoff
-          v1::JobTotals proto;
-          if (!proto.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-            bad = absl::DataLossError(
-                absl::StrCat("job_days: unreadable totals of job '", job, "' for day ", day));
-            return false;
-          }
           if (parts.empty() || parts.back().job != job || parts.back().quarter_end != end) {
             parts.push_back({std::string(job), end, {}});
           }
-          parts.back().days.emplace_back(day, detectors::FromProto(proto));
+          parts.back().days.emplace_back(day, totals);
           return true;
         });
     if (!s.ok()) return s;
-    if (!bad.ok()) return bad;
     std::erase_if(parts, [](const Part& p) {
       return p.days.size() == 1 && p.days[0].first == p.quarter_end - 1;
     });
