@@ -103,7 +103,8 @@ std::map<std::string, uint64_t> Retention::deleted_total() const {
 
 void Retention::Start() {
   timer_ = std::make_unique<Periodic>(
-      "retention", config_.sweep_interval, [this](absl::Time now) -> absl::Status {
+      "retention", config_.sweep_interval,
+      [this](absl::Time now) -> absl::Status {
         absl::StatusOr<Outcome> o = Sweep(now);
         if (!o.ok()) return o.status();
         log::Info("retention swept",
@@ -113,7 +114,10 @@ void Retention::Start() {
                    {"access_deleted", absl::StrCat(o->deleted["access"])},
                    {"egress_deleted", absl::StrCat(o->deleted["egress"])}});
         return absl::OkStatus();
-      });
+      },
+      // Soon after start too: a daemon restarted more often than the
+      // interval still sweeps.
+      std::min(config_.sweep_interval, absl::Minutes(1)));
 }
 
 }  // namespace redflag

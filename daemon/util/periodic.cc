@@ -8,11 +8,14 @@
 namespace redflag {
 
 Periodic::Periodic(std::string name, absl::Duration interval,
-                   std::function<absl::Status(absl::Time)> task) {
-  thread_ = std::thread([this, name = std::move(name), interval, task = std::move(task)] {
+                   std::function<absl::Status(absl::Time)> task, absl::Duration first) {
+  if (first == absl::InfiniteDuration()) first = interval;
+  thread_ = std::thread([this, name = std::move(name), interval, first, task = std::move(task)] {
     pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
     std::unique_lock<std::mutex> lock(mu_);
-    while (!cv_.wait_for(lock, absl::ToChronoMilliseconds(interval), [&] { return stop_; })) {
+    absl::Duration wait = first;
+    while (!cv_.wait_for(lock, absl::ToChronoMilliseconds(wait), [&] { return stop_; })) {
+      wait = interval;
       lock.unlock();
       if (absl::Status s = task(absl::Now()); !s.ok()) {
         log::Warn("periodic evaluation failed",

@@ -17,7 +17,9 @@ namespace redflag {
 class Periodic {
  public:
   // `name`: the thread's name (at most 15 characters) and the log's subject.
-  Periodic(std::string name, absl::Duration interval, std::function<absl::Status(absl::Time)> task);
+  // The first run comes after `first` (default: one interval).
+  Periodic(std::string name, absl::Duration interval, std::function<absl::Status(absl::Time)> task,
+           absl::Duration first = absl::InfiniteDuration());
   ~Periodic();
 
  private:
