@@ -468,6 +468,8 @@ int main(int argc, char** argv) {
   if (args.empty()) return Usage("no command");
   grpc::ChannelArguments ch_args;
   ch_args.SetMaxSendMessageSize(64 << 20);
+  // A quarter's report over a large fleet runs to many megabytes.
+  ch_args.SetMaxReceiveMessageSize(1 << 30);
   cli.channel = grpc::CreateCustomChannel(cli.addr, grpc::InsecureChannelCredentials(), ch_args);
   std::string cmd = args[0];
   args.erase(args.begin());

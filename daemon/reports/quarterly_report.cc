@@ -96,25 +96,23 @@ absl::Status QuarterlyReports::Freeze(const std::string& quarter, absl::Time now
   return store_.Write(*wb, /*sync=*/true);
 }
 
-absl::StatusOr<v1::QuarterlyReport> QuarterlyReports::BuildNow(const Quarter& quarter,
-                                                               uint32_t chart,
+absl::StatusOr<v1::QuarterlyReport> QuarterlyReports::BuildNow(const Quarter& q, uint32_t chart,
                                                                absl::Time now) const {
-  const Quarter* q = &quarter;
   v1::QuarterlyReport report;
-  report.set_quarter(q->name);
-  report.set_start_unix_ms(absl::ToUnixMillis(q->start));
-  report.set_end_unix_ms(absl::ToUnixMillis(q->end));
-  report.set_complete(now >= q->end);
+  report.set_quarter(q.name);
+  report.set_start_unix_ms(absl::ToUnixMillis(q.start));
+  report.set_end_unix_ms(absl::ToUnixMillis(q.end));
+  report.set_complete(now >= q.end);
   for (const detectors::Level& l : view_.levels()) {
     v1::ReportLevel* level = report.add_levels();
     level->set_name(l.name);
     level->set_operations(l.ops);
     level->set_severity(detectors::SeverityName(l.severity));
   }
-  if (absl::Status s = AddSubjects(*q, chart, now, report); !s.ok()) return s;
-  if (absl::Status s = AddAuditSections(*q, report); !s.ok()) return s;
-  if (absl::Status s = AddInquiries(*q, report); !s.ok()) return s;
-  if (absl::Status s = AddScreenings(*q, report); !s.ok()) return s;
+  if (absl::Status s = AddSubjects(q, chart, now, report); !s.ok()) return s;
+  if (absl::Status s = AddAuditSections(q, report); !s.ok()) return s;
+  if (absl::Status s = AddInquiries(q, report); !s.ok()) return s;
+  if (absl::Status s = AddScreenings(q, report); !s.ok()) return s;
   report.set_content_sha256(ReportContentSha256(report));
   report.set_generated_unix_ms(absl::ToUnixMillis(now));
   report.set_generated_by(absl::StrCat("redflagd ", kVersion, " (", kGitCommit, ")"));
