@@ -20,7 +20,7 @@ TEST(RecordInForce, RecordsEachChangeOnce) {
     return r.ok() && *r;
   };
   EXPECT_TRUE(record("policy", "aaa"));
-  EXPECT_FALSE(record("policy", "aaa"));  // a restart, nothing changed
+  EXPECT_FALSE(record("policy", "aaa"));   // a restart, nothing changed
   EXPECT_TRUE(record("list/csl", "aaa"));  // another subject
   EXPECT_TRUE(record("policy", "bbb"));
   EXPECT_TRUE(record("policy", "aaa"));  // back to the first: a change too

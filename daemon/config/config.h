@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <string>
 #include <vector>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
