@@ -180,6 +180,12 @@ class Ledger {
   absl::Status ScanDays(absl::string_view prefix,
                         const std::function<bool(absl::string_view job, int32_t day,
                                                  const detectors::Totals&)>& fn) const;
+  // Runs `work` as the only writer of checkpoints and per-day totals: after
+  // the checkpoint in flight, keeping the next ones out until it returns.
+  template <typename Work>
+  absl::Status InCheckpointTurn(Work work);
+  // Writes a checkpoint; the caller has the checkpointer's turn.
+  absl::Status CheckpointInTurn();
   // A day's stored totals of a job (the checkpointer's own cache first).
   absl::StatusOr<detectors::Totals> StoredDay(const JobSlot* job, int32_t day);
   void CheckpointLoop();

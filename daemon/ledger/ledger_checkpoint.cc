@@ -187,6 +187,29 @@ std::pair<int32_t, int32_t> QuarterOf(int32_t day) {
 
 }  // namespace
 
+template <typename Work>
+absl::Status Ledger::InCheckpointTurn(Work work) {
+  {
+    std::unique_lock<std::mutex> lock(checkpoint_mu_);
+    checkpoint_cv_.wait(lock, [&] { return !checkpoint_busy_; });
+    checkpoint_busy_ = true;
+  }
+  absl::Status s = work();
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    checkpoint_busy_ = false;
+  }
+  checkpoint_cv_.notify_all();
+  return s;
+}
+
+absl::Status Ledger::CheckpointInTurn() {
+  if (failed_) return absl::UnavailableError("the ledger stopped after a storage failure");
+  absl::Status s = WriteCheckpoint(*TakeCheckpoint());
+  if (!s.ok()) Fail("checkpoint write failed", s);
+  return s;
+}
+
 absl::StatusOr<uint64_t> Ledger::CompactDays(
     int32_t cutoff_day, const std::function<absl::Status(int32_t, int32_t)>& before_quarter) {
   struct Part {
@@ -227,53 +250,32 @@ absl::StatusOr<uint64_t> Ledger::CompactDays(
 
   // Then, in the checkpointer's turn after a checkpoint, with its cache of
   // stored days dropped, the days are merged: nothing else writes them now.
-  if (absl::Status s = CheckpointNow(); !s.ok()) return s;
-  {
-    std::unique_lock<std::mutex> lock(checkpoint_mu_);
-    checkpoint_cv_.wait(lock, [&] { return !checkpoint_busy_; });
-    checkpoint_busy_ = true;
-  }
-  last_day_.clear();
-  absl::Status s = collect(parts);
   uint64_t merged = 0;
-  for (const Part& p : parts) {
-    if (!s.ok()) break;
-    if (!quarters.contains(p.quarter_end)) continue;  // late data: next time
-    detectors::Totals all;
-    std::unique_ptr<WriteBatch> wb = store_.NewBatch();
-    for (const auto& [day, totals] : p.days) {
-      detectors::Merge(all, totals);
-      wb->Delete(Domain::kJobDays, JobDayKey(p.job, day));
+  absl::Status s = InCheckpointTurn([&]() -> absl::Status {
+    if (absl::Status c = CheckpointInTurn(); !c.ok()) return c;
+    last_day_.clear();
+    if (absl::Status c = collect(parts); !c.ok()) return c;
+    for (const Part& p : parts) {
+      if (!quarters.contains(p.quarter_end)) continue;  // late data: next time
+      detectors::Totals all;
+      std::unique_ptr<WriteBatch> wb = store_.NewBatch();
+      for (const auto& [day, totals] : p.days) {
+        detectors::Merge(all, totals);
+        wb->Delete(Domain::kJobDays, JobDayKey(p.job, day));
+      }
+      wb->Put(Domain::kJobDays, JobDayKey(p.job, p.quarter_end - 1),
+              detectors::ToProto(all).SerializeAsString());
+      if (absl::Status w = store_.Write(*wb, /*sync=*/true); !w.ok()) return w;
+      merged += p.days.size() - 1;
     }
-    wb->Put(Domain::kJobDays, JobDayKey(p.job, p.quarter_end - 1),
-            detectors::ToProto(all).SerializeAsString());
-    s = store_.Write(*wb, /*sync=*/true);
-    if (s.ok()) merged += p.days.size() - 1;
-  }
-  {
-    std::lock_guard<std::mutex> lock(checkpoint_mu_);
-    checkpoint_busy_ = false;
-  }
-  checkpoint_cv_.notify_all();
+    return absl::OkStatus();
+  });
   if (!s.ok()) return s;
   return merged;
 }
 
 absl::Status Ledger::CheckpointNow() {
-  {
-    std::unique_lock<std::mutex> lock(checkpoint_mu_);
-    checkpoint_cv_.wait(lock, [&] { return !checkpoint_busy_; });
-    checkpoint_busy_ = true;
-  }
-  absl::Status s = failed_ ? absl::UnavailableError("the ledger stopped after a storage failure")
-                           : WriteCheckpoint(*TakeCheckpoint());
-  if (!s.ok() && !failed_) Fail("checkpoint write failed", s);
-  {
-    std::lock_guard<std::mutex> lock(checkpoint_mu_);
-    checkpoint_busy_ = false;
-  }
-  checkpoint_cv_.notify_all();
-  return s;
+  return InCheckpointTurn([this] { return CheckpointInTurn(); });
 }
 
 void Ledger::FinalCheckpoint() {
