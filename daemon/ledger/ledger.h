@@ -120,11 +120,11 @@ class Ledger {
       const std::string& job_id, absl::Time cutoff) const;
   // Merges each job's per-day totals of every whole quarter that ends by
   // `cutoff_day` into one, on the quarter's last day, so that no total and
-  // no quarter's end figure changes. `before_quarter(first_day, end_day)` is
+  // no quarter's end figure changes. `before_quarter(first_day)` is
   // called once before a quarter's days are merged (to freeze its report).
   // Returns the number of day records merged away.
-  absl::StatusOr<uint64_t> CompactDays(
-      int32_t cutoff_day, const std::function<absl::Status(int32_t, int32_t)>& before_quarter);
+  absl::StatusOr<uint64_t> CompactDays(int32_t cutoff_day,
+                                       const std::function<absl::Status(int32_t)>& before_quarter);
   // Writes a checkpoint now (after the one in progress, if any).
   absl::Status CheckpointNow();
 

@@ -211,7 +211,7 @@ absl::Status Ledger::CheckpointInTurn() {
 }
 
 absl::StatusOr<uint64_t> Ledger::CompactDays(
-    int32_t cutoff_day, const std::function<absl::Status(int32_t, int32_t)>& before_quarter) {
+    int32_t cutoff_day, const std::function<absl::Status(int32_t)>& before_quarter) {
   struct Part {
     std::string job;
     int32_t quarter_end;  // first day of the next quarter
@@ -245,7 +245,7 @@ absl::StatusOr<uint64_t> Ledger::CompactDays(
   std::set<int32_t> quarters;
   for (const Part& p : parts) quarters.insert(p.quarter_end);
   for (int32_t end : quarters) {
-    if (absl::Status s = before_quarter(QuarterOf(end - 1).first, end); !s.ok()) return s;
+    if (absl::Status s = before_quarter(QuarterOf(end - 1).first); !s.ok()) return s;
   }
 
   // Then, in the checkpointer's turn after a checkpoint, with its cache of

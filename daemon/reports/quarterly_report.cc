@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "daemon/util/sha256.h"
 #include "daemon/version.h"
 #include "detectors/levels.h"
@@ -53,6 +54,11 @@ absl::StatusOr<Quarter> ParseQuarter(absl::string_view text) {
   q.start = absl::FromCivil(absl::CivilMonth(year, month), utc);
   q.end = absl::FromCivil(absl::CivilMonth(year, month + 3), utc);
   return q;
+}
+
+std::string QuarterName(absl::Time t) {
+  const absl::CivilDay d = absl::ToCivilDay(t, absl::UTCTimeZone());
+  return absl::StrCat(d.year(), "Q", (d.month() - 1) / 3 + 1);
 }
 
 std::string ReportContentSha256(const v1::QuarterlyReport& report) {

@@ -30,6 +30,8 @@ struct Quarter {
 
 // "2026Q3" (also "2026q3", "2026-Q3"); INVALID_ARGUMENT naming the field.
 absl::StatusOr<Quarter> ParseQuarter(absl::string_view text);
+// The name of the quarter `t` is in, e.g. "2026Q3".
+std::string QuarterName(absl::Time t);
 
 class QuarterlyReports {
  public:

@@ -3,7 +3,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
 #include "daemon/log/log.h"
 #include "redflag/v1/access.pb.h"
 #include "redflag/v1/egress.pb.h"
@@ -74,10 +73,8 @@ absl::StatusOr<Retention::Outcome> Retention::Sweep(absl::Time now) {
   const int32_t cutoff_day =
       static_cast<int32_t>(absl::ToUnixMillis(now - config_.compact_after) / kDayMs);
   absl::StatusOr<uint64_t> merged =
-      ledger_.CompactDays(cutoff_day, [&](int32_t first_day, int32_t) -> absl::Status {
-        const absl::CivilDay d = absl::ToCivilDay(absl::FromUnixSeconds(int64_t{first_day} * 86400),
-                                                  absl::UTCTimeZone());
-        return reports_.Freeze(absl::StrCat(d.year(), "Q", (d.month() - 1) / 3 + 1), now);
+      ledger_.CompactDays(cutoff_day, [&](int32_t first_day) -> absl::Status {
+        return reports_.Freeze(QuarterName(absl::FromUnixSeconds(int64_t{first_day} * 86400)), now);
       });
   if (!merged.ok()) return merged.status();
   out.days_merged = *merged;
