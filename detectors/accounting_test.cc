@@ -26,8 +26,10 @@ TEST(FitToJob, InsideOverhangingAndOutside) {
   EXPECT_EQ(w.length_ms(), 100);
 }
 
-TEST(AddSample, SumsEveryTotalByHand) {
-  Totals t;
+// Two samples touching every total: 8 accelerators with tensor activity and
+// tokens at the job's precision, 4 with SM activity and reported operations
+// at FP8.
+std::pair<v1::Sample, v1::Sample> TwoSamples() {
   v1::Sample a;
   a.set_active_accelerators(8);
   a.set_tensor_active(0.5);
@@ -37,6 +39,12 @@ TEST(AddSample, SumsEveryTotalByHand) {
   b.set_sm_active(0.25);
   b.set_reported_operations(1e15);
   b.set_precision(v1::PRECISION_FP8);
+  return {a, b};
+}
+
+TEST(AddSample, SumsEveryTotalByHand) {
+  Totals t;
+  const auto [a, b] = TwoSamples();
   AddSample(a, Window{1000, 61000}, v1::PRECISION_BF16, false, t);
   AddSample(b, Window{61000, 121000}, v1::PRECISION_BF16, true, t);
 
@@ -70,14 +78,7 @@ TEST(AddSample, OutOfOrderWindowsKeepFirstAndLast) {
 // Totals kept per day and merged are the totals kept whole: samples split
 // over any parts add up to the same figures.
 TEST(Merge, PartsAddUpToTheWhole) {
-  v1::Sample a;
-  a.set_active_accelerators(8);
-  a.set_tensor_active(0.5);
-  a.set_tokens_processed(1000);
-  v1::Sample b;
-  b.set_active_accelerators(4);
-  b.set_reported_operations(1e15);
-  b.set_precision(v1::PRECISION_FP8);
+  const auto [a, b] = TwoSamples();
   Totals whole, day1, day2, merged;
   AddSample(a, Window{5000, 6000}, v1::PRECISION_BF16, false, whole);
   AddSample(b, Window{1000, 2000}, v1::PRECISION_BF16, true, whole);
