@@ -216,10 +216,8 @@ absl::Status QuarterlyReports::AddAuditSections(const Quarter& q,
     more = page->records_size() > 0;
     for (const v1::AuditRecord& r : page->records()) {
       after = r.seq();
-      if (r.unix_ms() >= end) {
-        more = false;
-        break;
-      }
+      // Not a break: a clock stepped back can file a later record earlier.
+      if (r.unix_ms() >= end) continue;
       const bool in_quarter = r.unix_ms() >= start;
       if (r.action() == "in_force") {
         v1::ReportInForce f;
