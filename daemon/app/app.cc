@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
@@ -32,6 +33,7 @@
 #include "daemon/metrics/daemon_metrics.h"
 #include "daemon/metrics/metrics.h"
 #include "daemon/models/model_registry.h"
+#include "daemon/net/bind_probe.h"
 #include "daemon/retention/retention.h"
 #include "daemon/screening/customer_screening.h"
 #include "daemon/screening/party_lists.h"
@@ -324,6 +326,9 @@ absl::Status StartGrpcStep(AppState& app) {
   builder.AddListeningPort(app.config.grpc_listen, grpc::InsecureServerCredentials(),
                            &app.grpc_port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(app.config.grpc_max_message_bytes));
+  // gRPC sets SO_REUSEPORT by default: a second daemon on the same port would
+  // start and take half the connections against another data dir.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(app.telemetry_service.get());
   builder.RegisterService(app.job_service.get());
   builder.RegisterService(app.customer_service.get());
@@ -338,8 +343,9 @@ absl::Status StartGrpcStep(AppState& app) {
   app.grpc_server = builder.BuildAndStart();
   if (!app.grpc_server || app.grpc_port == 0) {
     app.grpc_server.reset();
-    return absl::UnavailableError(
-        absl::StrCat("grpc.listen ", app.config.grpc_listen, ": cannot listen"));
+    const std::string why = BindFailureReason(app.config.grpc_listen);
+    return absl::UnavailableError(absl::StrCat("grpc.listen ", app.config.grpc_listen,
+                                               ": cannot listen", why.empty() ? "" : ": ", why));
   }
   log::Info("gRPC listening",
             {{"addr", app.config.grpc_listen}, {"port", absl::StrCat(app.grpc_port)}});
@@ -442,6 +448,8 @@ int Run(Options options) {
   sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Every file the daemon creates (store, port file) is the owner's alone.
+  umask(077);
 
   AppState app;
   app.options = std::move(options);

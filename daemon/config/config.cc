@@ -403,18 +403,51 @@ std::string Where(const std::string& source, const YAML::Mark& m) {
   return absl::StrCat(source, ":", m.line + 1, ":", m.column + 1);
 }
 
+// yaml-cpp takes a quoted scalar left open up to the end of the file, newlines
+// folded into it; every value here is one line, so a quote opened at `mark`
+// must close on its line. Returns an error message, empty when it does.
+std::string UnclosedQuote(const std::string& text, const YAML::Mark& mark) {
+  if (mark.is_null() || mark.pos < 0 || static_cast<size_t>(mark.pos) >= text.size()) return "";
+  const char quote = text[mark.pos];
+  if (quote != '"' && quote != '\'') return "";
+  for (size_t i = mark.pos + 1; i < text.size() && text[i] != '\n'; ++i) {
+    if (quote == '"' && text[i] == '\\') {
+      ++i;  // an escaped character
+    } else if (text[i] == quote) {
+      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is a quote inside single quotes
+      } else {
+        return "";
+      }
+    }
+  }
+  return absl::StrCat("the value's ", std::string(1, quote), " is not closed on its line");
+}
+
 // Flattens a YAML mapping into dotted keys; anything that is not a mapping of
-// mappings and scalars is reported.
-void Flatten(const YAML::Node& node, const std::string& prefix, const std::string& source,
+// mappings and scalars is reported, and so is a key given twice (YAML forbids
+// it; yaml-cpp would let the last one win without a word).
+void Flatten(const YAML::Node& node, const std::string& prefix, const std::string& text,
+             const std::string& source, std::map<std::string, std::string>& seen,
              std::map<std::string, Leaf>& leaves, std::vector<std::string>& errors) {
   for (const auto& kv : node) {
     std::string name = kv.first.as<std::string>();
     std::string key = prefix.empty() ? name : absl::StrCat(prefix, ".", name);
     const YAML::Node& v = kv.second;
+    const std::string where = Where(source, kv.first.Mark());
+    if (auto [first, inserted] = seen.emplace(key, where); !inserted) {
+      errors.push_back(
+          absl::StrCat(where, ": ", key, ": given twice (first at ", first->second, "); keep one"));
+      continue;
+    }
     if (v.IsMap()) {
-      Flatten(v, key, source, leaves, errors);
+      Flatten(v, key, text, source, seen, leaves, errors);
     } else if (v.IsScalar()) {
-      leaves[key] = Leaf{v.Scalar(), Where(source, kv.first.Mark())};
+      if (std::string err = UnclosedQuote(text, v.Mark()); !err.empty()) {
+        errors.push_back(absl::StrCat(Where(source, v.Mark()), ": ", key, ": ", err));
+        continue;
+      }
+      leaves[key] = Leaf{v.Scalar(), where};
     } else if (v.IsNull()) {
       errors.push_back(absl::StrCat(Where(source, kv.first.Mark()), ": ", key,
                                     ": has no value (remove the key to use the default)"));
@@ -434,7 +467,8 @@ absl::StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::stri
   try {
     YAML::Node root = YAML::Load(yaml_text);
     if (root.IsMap()) {
-      Flatten(root, "", source, leaves, errors);
+      std::map<std::string, std::string> seen;
+      Flatten(root, "", yaml_text, source, seen, leaves, errors);
     } else if (!root.IsNull()) {
       errors.push_back(absl::StrCat(source, ": the top level must be a mapping of sections"));
     }

@@ -169,6 +169,45 @@ TEST(Config, BrokenYamlIsLocated) {
   EXPECT_NE(std::string(c.status().message()).find("not valid YAML"), std::string::npos);
 }
 
+TEST(Config, AQuoteLeftOpenIsLocatedEvenWhereYamlWouldFoldTheRestIntoIt) {
+  // yaml-cpp reads `"/tmp/abc` to the end of the file as "/tmp/abc " and
+  // would start with a data dir nobody wrote.
+  auto c = ParseConfig("log:\n  level: info\nstorage:\n  data_dir: \"/tmp/abc\n", "q.yaml", {});
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(),
+            "q.yaml:4:13: storage.data_dir: the value's \" is not closed on its line");
+  c = ParseConfig("storage:\n  data_dir: 'var/x\n", "q.yaml", {});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("q.yaml:2:13: storage.data_dir: the value's ' is not closed"),
+            std::string::npos)
+      << c.status();
+  // Closed quotes, with escapes and doubled single quotes inside, are fine.
+  c = ParseConfig("storage:\n  data_dir: \"var/\\\"d\\\"\"\nlog:\n  level: 'info'\n", "q.yaml", {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->data_dir, "var/\"d\"");
+  c = ParseConfig("storage:\n  data_dir: 'it''s'  # comment\n", "q.yaml", {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->data_dir, "it's");
+}
+
+TEST(Config, AKeyGivenTwiceIsAnErrorNamingBothPlaces) {
+  auto c = ParseConfig("storage:\n  data_dir: /a\n  data_dir: /b\n", "d.yaml", {});
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(),
+            "d.yaml:3:3: storage.data_dir: given twice (first at d.yaml:2:3); keep one");
+  // A section given twice is a duplicate as well, even with other keys in it.
+  c = ParseConfig("storage:\n  data_dir: /a\nlog:\n  level: warn\nstorage:\n  durability: fsync\n",
+                  "d.yaml", {});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("d.yaml:5:1: storage: given twice (first at d.yaml:1:1)"),
+            std::string::npos)
+      << c.status();
+  // The command line may still override a key of the file.
+  c = ParseConfig("storage:\n  data_dir: /a\n", "d.yaml", {"storage.data_dir=/b"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->data_dir, "/b");
+}
+
 TEST(Config, CommandLineOverridesWinAndAreValidatedToo) {
   auto c = ParseConfig("storage:\n  durability: fsync\n", "f.yaml",
                        {"storage.durability=group_commit", "grpc.listen=127.0.0.1:0"});

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/net/bind_probe.h"
 
 namespace redflag {
 namespace {
@@ -41,13 +42,14 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string&
                                                               Handlers h) {
   std::unique_ptr<HttpServer> s(new HttpServer());
   s->impl_ = std::make_unique<Impl>();
-  std::vector<std::string> options = {"listening_ports", listen, "num_threads", "4",
+  std::vector<std::string> options = {"listening_ports",    listen, "num_threads", "4",
                                       "request_timeout_ms", "10000"};
   try {
     s->impl_->server = std::make_unique<CivetServer>(options);
   } catch (const std::exception& e) {
+    const std::string why = BindFailureReason(listen);
     return absl::UnavailableError(
-        absl::StrCat("http.listen ", listen, ": cannot listen: ", e.what()));
+        absl::StrCat("http.listen ", listen, ": cannot listen: ", why.empty() ? e.what() : why));
   }
   auto add = [&](const char* path, std::function<void(mg_connection*)> fn) {
     s->impl_->handlers.push_back(std::make_unique<FnHandler>(std::move(fn)));

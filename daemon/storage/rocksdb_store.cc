@@ -56,6 +56,36 @@ const char* DomainName(Domain d) {
 
 namespace {
 
+namespace fs = std::filesystem;
+
+// Customer records are nobody else's business: the data dir is the owner's
+// alone (0700) and so is every file in it (0600), whatever the umask or an
+// older build left. New files are 0600 by the daemon's umask.
+absl::Status RestrictToOwner(const std::string& dir) {
+  std::error_code ec;
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("storage.data_dir ", dir, ": cannot make it private (0700): ", ec.message()));
+  }
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+    std::error_code fe;
+    if (!e.is_regular_file(fe)) continue;
+    if ((e.status(fe).permissions() & (fs::perms::group_all | fs::perms::others_all)) ==
+        fs::perms::none) {
+      continue;
+    }
+    fs::permissions(e.path(), fs::perms::owner_read | fs::perms::owner_write,
+                    fs::perm_options::replace, fe);
+    if (fe) {
+      return absl::FailedPreconditionError(absl::StrCat("storage.data_dir ", dir, ": cannot make ",
+                                                        e.path().string(),
+                                                        " private (0600): ", fe.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
   std::string msg = absl::StrCat(what, ": ", s.ToString());
@@ -183,6 +213,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,
     return absl::FailedPreconditionError(
         absl::StrCat("storage.data_dir ", dir, ": cannot create: ", ec.message()));
   }
+  if (absl::Status s = RestrictToOwner(dir); !s.ok()) return s;
   rocksdb::DBOptions db;
   db.create_if_missing = true;
   db.create_missing_column_families = true;

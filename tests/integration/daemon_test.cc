@@ -1,6 +1,8 @@
 // The real redflagd binary, driven over gRPC and HTTP on loopback.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
@@ -270,6 +272,63 @@ TEST_F(DaemonTest, SecondDaemonOnTheSameDataDirRefusesToStart) {
   ASSERT_FALSE(second.ok());
   EXPECT_NE(std::string(second.status().message()).find("another redflagd"), std::string::npos)
       << second.status();
+}
+
+TEST_F(DaemonTest, TheDataDirAndEveryFileInItAreTheOwnersAlone) {
+  Register("job-1");
+  struct stat st;
+  ASSERT_EQ(stat(data_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(data_)) {
+    if (!e.is_regular_file()) continue;
+    ASSERT_EQ(stat(e.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0077, 0u) << e.path() << " is readable by others";
+    ++files;
+  }
+  EXPECT_GT(files, 3);
+}
+
+TEST_F(DaemonTest, FilesLeftOpenToOthersByAnOlderBuildAreMadePrivateAtStart) {
+  daemon_->Signal(SIGTERM);
+  ASSERT_EQ(daemon_->Wait(), 0);
+  ASSERT_EQ(chmod(data_.c_str(), 0755), 0);
+  ASSERT_EQ(chmod((data_ + "/CURRENT").c_str(), 0644), 0);
+  auto d = DaemonProcess::Start(data_, ports_);
+  ASSERT_TRUE(d.ok()) << d.status();
+  struct stat st;
+  ASSERT_EQ(stat(data_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  ASSERT_EQ(stat((data_ + "/CURRENT").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(DaemonTest, ASecondDaemonOnAPortInUseFailsToStartNamingIt) {
+  TempDir other;
+  // Run directly: a health check on the shared port would reach the first daemon.
+  // `timeout` ends a second daemon that wrongly started.
+  auto second = [&](int grpc_port, int http_port) {
+    return RunCommand({"/usr/bin/timeout", "10", REDFLAGD_PATH, "--data-dir",
+                       other.path() + "/data", "--grpc-listen",
+                       absl::StrCat("127.0.0.1:", grpc_port), "--http-listen",
+                       absl::StrCat("127.0.0.1:", http_port)});
+  };
+  CommandResult grpc_taken = second(ports_.first, FreePorts().second);
+  EXPECT_EQ(grpc_taken.exit_code, 1) << grpc_taken.output;
+  EXPECT_NE(grpc_taken.output.find(absl::StrCat("grpc.listen 127.0.0.1:", ports_.first,
+                                                ": cannot listen: address already in use")),
+            std::string::npos)
+      << grpc_taken.output;
+  CommandResult http_taken = second(FreePorts().first, ports_.second);
+  EXPECT_EQ(http_taken.exit_code, 1) << http_taken.output;
+  EXPECT_NE(http_taken.output.find(absl::StrCat("http.listen 127.0.0.1:", ports_.second,
+                                                ": cannot listen: address already in use")),
+            std::string::npos)
+      << http_taken.output;
+  // The first daemon keeps its ports and serves.
+  EXPECT_EQ(HttpGet(ports_.second, "/readyz").status, 200);
+  Register("job-after");
+  EXPECT_EQ(GetJob("job-after").spec().job_id(), "job-after");
 }
 
 TEST(DaemonConfig, InvalidConfigExitsWithCodeTwoAndALocatedMessage) {
