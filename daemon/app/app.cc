@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -38,8 +39,10 @@
 #include "daemon/screening/customer_screening.h"
 #include "daemon/screening/party_lists.h"
 #include "daemon/services/services.h"
+#include "daemon/storage/disk_space.h"
 #include "daemon/storage/schema.h"
 #include "daemon/storage/store.h"
+#include "daemon/util/periodic.h"
 #include "daemon/util/sha256.h"
 #include "daemon/version.h"
 #include "detectors/country_policy.h"
@@ -114,7 +117,25 @@ absl::Status LoadCountryPolicyStep(AppState& app) {
 }
 
 absl::Status OpenStoreStep(AppState& app) {
-  absl::StatusOr<std::unique_ptr<Store>> s = OpenRocksDbStore(app.config.data_dir, {});
+  std::error_code ec;
+  std::filesystem::create_directories(app.config.data_dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("storage.data_dir ", app.config.data_dir, ": cannot create: ", ec.message()));
+  }
+  absl::StatusOr<std::unique_ptr<DiskSpace>> space = DiskSpace::Open(
+      app.config.data_dir,
+      {.min_free_bytes = app.config.min_free_bytes, .reserve_bytes = app.config.reserve_bytes});
+  if (!space.ok()) return space.status();
+  app.space = std::move(*space);
+  app.space_watch = std::make_unique<Periodic>("rf-disk-space", app.config.space_check_interval,
+                                               [space = app.space.get()](absl::Time) {
+                                                 space->Check();
+                                                 return absl::OkStatus();
+                                               });
+  absl::StatusOr<std::unique_ptr<Store>> s = OpenRocksDbStore(
+      app.config.data_dir,
+      {.write_buffer_bytes = app.config.write_buffer_bytes, .space = app.space.get()});
   if (!s.ok()) return s.status();
   app.store = std::move(*s);
   log::Info("store opened", {{"data_dir", app.config.data_dir}});
@@ -162,7 +183,12 @@ absl::Status OpenLedgerStep(AppState& app) {
                                   cc.level_warning, cc.level_high, cc.level_critical)},
        {"rf28_level", absl::StrFormat("%g", app.config.policy.rf28_level)}},
       absl::Now());
-  if (!recorded.ok()) return recorded.status();
+  if (!recorded.ok()) {
+    // A start on a full disk still serves reads; the next start records it.
+    if (app.space->LowReason().empty()) return recorded.status();
+    log::Warn("the policy in force is not recorded: disk space low",
+              {{"error", std::string(recorded.status().message())}});
+  }
   return absl::OkStatus();
 }
 
@@ -356,7 +382,7 @@ std::string NotReadyReason(const AppState& app) {
   if (app.shutting_down) return "shutting down";
   if (!app.serving) return "starting";
   if (!app.ledger->healthy()) return "storage write failed; restart required";
-  return "";
+  return app.space->LowReason();
 }
 
 absl::Status StartHttpStep(AppState& app) {
@@ -432,7 +458,9 @@ void Teardown(AppState& app) {
   app.lists.reset();  // stops re-reading and re-screening before the store closes
   if (app.ledger) app.ledger->Stop();
   app.ledger.reset();
+  app.space_watch.reset();
   app.store.reset();
+  app.space.reset();
   log::Info("stopped");
 }
 

@@ -17,6 +17,8 @@ class Server;
 namespace redflag {
 
 class Store;
+class DiskSpace;
+class Periodic;
 class Ledger;
 class CustomerRegistry;
 class ModelRegistry;
@@ -67,6 +69,8 @@ struct Options {
 struct AppState {
   Options options;
   Config config;
+  std::unique_ptr<DiskSpace> space;
+  std::unique_ptr<Periodic> space_watch;
   std::unique_ptr<Store> store;
   std::unique_ptr<Metrics> metrics;
   std::unique_ptr<Ledger> ledger;

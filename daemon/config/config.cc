@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "daemon/util/sha256.h"
 
 namespace redflag {
@@ -38,6 +39,30 @@ std::string SetUint(const std::string& v, uint64_t lo, uint64_t hi, uint64_t* ou
   if (x < lo || x > hi) return absl::StrCat("must be between ", lo, " and ", hi, ", got ", x);
   *out = x;
   return "";
+}
+
+// A size in bytes: a whole number with an optional KiB, MiB, GiB or TiB.
+Setter Bytes(uint64_t Config::*field, uint64_t lo, uint64_t hi) {
+  return [=](const std::string& v, Config& c) -> std::string {
+    static const std::pair<const char*, uint64_t> kUnits[] = {
+        {"TiB", 1ull << 40}, {"GiB", 1ull << 30}, {"MiB", 1ull << 20}, {"KiB", 1ull << 10}};
+    absl::string_view number = v;
+    uint64_t unit = 1;
+    for (const auto& [suffix, size] : kUnits) {
+      if (absl::ConsumeSuffix(&number, suffix)) {
+        unit = size;
+        break;
+      }
+    }
+    uint64_t x = 0;
+    if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(number), &x) || x > hi / unit) {
+      return absl::StrCat("must be a size such as 1073741824, 512MiB or 1GiB, at most ", hi,
+                          " bytes, got '", v, "'");
+    }
+    if (x * unit < lo) return absl::StrCat("must be at least ", lo, " bytes, got '", v, "'");
+    c.*field = x * unit;
+    return "";
+  };
 }
 
 template <typename T>
@@ -173,6 +198,16 @@ const std::vector<KeySpec>& Keys() {
        Duration(&Config::wal_sync_interval, absl::Milliseconds(1), absl::Seconds(10))},
       {"storage.checkpoint_interval", "incubating", "how often totals are written back",
        Duration(&Config::checkpoint_interval, absl::Milliseconds(10), absl::Minutes(10))},
+      {"storage.min_free_bytes", "stable",
+       "free space under the data dir below which new data is refused (retryable); 0: off",
+       Bytes(&Config::min_free_bytes, 0, 1ull << 50)},
+      {"storage.reserve_bytes", "stable",
+       "space held back in a reserve file, released so a start on a full disk can open the store",
+       Bytes(&Config::reserve_bytes, 0, 1ull << 40)},
+      {"storage.space_check_interval", "stable", "how often free space is measured at the least",
+       Duration(&Config::space_check_interval, absl::Milliseconds(10), absl::Minutes(1))},
+      {"storage.write_buffer_bytes", "incubating", "RocksDB write buffers across domains",
+       Bytes(&Config::write_buffer_bytes, 1ull << 20, 16ull << 30)},
       {"ingest.max_batch_samples", "stable", "samples per batch",
        LimitUint(&IngestLimits::max_batch_samples, 1, 1'000'000)},
       {"ingest.max_sample_window", "stable", "longest sample window",

@@ -145,6 +145,14 @@ struct Config {
   absl::Duration wal_sync_interval = absl::Milliseconds(100);
   // How often running totals are written back so a restart replays little.
   absl::Duration checkpoint_interval = absl::Seconds(5);
+  // Below this much free space under the data dir, new data is refused
+  // (retryable) before the disk fills; a reserve file of reserve_bytes is
+  // held back for a start on a full disk (docs/operations.md#disk-space).
+  uint64_t min_free_bytes = 1ull << 30;
+  uint64_t reserve_bytes = 64ull << 20;
+  absl::Duration space_check_interval = absl::Seconds(1);
+  // RocksDB write buffers across domains (the ledger takes most).
+  uint64_t write_buffer_bytes = 128ull << 20;
   IngestLimits limits;
   ComputeConfig compute;
   ScreeningConfig screening;

@@ -197,9 +197,16 @@ void Ledger::CommitGroup(std::vector<Op*>& group) {
     size_t bytes = 0;
     for (const Op* op : group) bytes += op->record.size() + 64;  // + trailer and key
     std::unique_ptr<WriteBatch> wb = store_.NewBatch(bytes);
+    // Refused before anything changes in memory, so that memory and disk
+    // stay alike and writes resume by themselves once there is space.
+    const absl::Status room = store_.Admits(WriteClass::kNew);
     for (Op* op : group) {
       if (failed_) {
         op->status = absl::UnavailableError("the ledger stopped after a storage write failure");
+        continue;
+      }
+      if (!room.ok()) {
+        op->status = room;
         continue;
       }
       switch (op->kind) {
@@ -215,7 +222,9 @@ void Ledger::CommitGroup(std::vector<Op*>& group) {
       }
     }
     if (wb->Count() > 0) {
-      absl::Status s = store_.Write(*wb, options_.durability == Durability::kFsync);
+      // Admitted above; only the maintenance floor could refuse it now.
+      absl::Status s =
+          store_.Write(*wb, options_.durability == Durability::kFsync, WriteClass::kMaintenance);
       ++stats_.store_writes;
       if (!s.ok()) {
         // Memory now holds changes the disk may lack: refuse everything until

@@ -65,7 +65,7 @@ absl::Status Ledger::WriteCheckpoint(const CheckpointData& data) {
   // in the last write.
   std::unique_ptr<WriteBatch> wb = store_.NewBatch();
   auto flush = [&]() -> absl::Status {
-    absl::Status s = store_.Write(*wb, /*sync=*/false);
+    absl::Status s = store_.Write(*wb, /*sync=*/false, WriteClass::kMaintenance);
     ++stats_.store_writes;
     wb = store_.NewBatch();
     return s;
@@ -144,6 +144,9 @@ absl::StatusOr<detectors::Totals> Ledger::StoredDay(const JobSlot* job, int32_t 
 
 void Ledger::MaybeCheckpoint() {
   if (failed_ || absl::Now() - last_checkpoint_ < options_.checkpoint_interval) return;
+  // Short of space even for maintenance: the records stay (replay covers
+  // them) and the next interval tries again.
+  if (!store_.Admits(WriteClass::kMaintenance).ok()) return;
   {
     std::lock_guard<std::mutex> lock(checkpoint_mu_);
     if (checkpoint_busy_) return;  // the previous one is still being written
@@ -205,6 +208,7 @@ absl::Status Ledger::InCheckpointTurn(Work work) {
 
 absl::Status Ledger::CheckpointInTurn() {
   if (failed_) return absl::UnavailableError("the ledger stopped after a storage failure");
+  if (absl::Status room = store_.Admits(WriteClass::kMaintenance); !room.ok()) return room;
   absl::Status s = WriteCheckpoint(*TakeCheckpoint());
   if (!s.ok()) Fail("checkpoint write failed", s);
   return s;
@@ -265,7 +269,9 @@ absl::StatusOr<uint64_t> Ledger::CompactDays(
       }
       wb->Put(Domain::kJobDays, JobDayKey(p.job, p.quarter_end - 1),
               detectors::ToProto(all).SerializeAsString());
-      if (absl::Status w = store_.Write(*wb, /*sync=*/true); !w.ok()) return w;
+      if (absl::Status w = store_.Write(*wb, /*sync=*/true, WriteClass::kMaintenance); !w.ok()) {
+        return w;
+      }
       merged += p.days.size() - 1;
     }
     return absl::OkStatus();

@@ -420,6 +420,37 @@ TEST_F(LedgerTest, StorageWriteFailureRefusesFurtherWritesAndIsNotAcknowledged) 
   EXPECT_EQ(retry->accepted, 1u);
 }
 
+TEST_F(LedgerTest, LowDiskSpaceRefusesRetryablyChangingNothingAndWritesResumeWithoutRestart) {
+  ASSERT_TRUE(ledger_->RegisterJob(Job("j1")).ok());
+  ASSERT_TRUE(ledger_->Ingest(Batch({Sample("src", 1, "j1", kT0, kT0 + kMin)})).ok());
+  store_.set_low_space(true);
+  auto refused = ledger_->Ingest(Batch({Sample("src", 2, "j1", kT0 + kMin, kT0 + 2 * kMin)}));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(refused.status().message().find("disk space low"), std::string::npos);
+  EXPECT_EQ(ledger_->RegisterJob(Job("j2")).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ledger_->EndJob("j1", kT0 + 5 * kMin).status().code(), absl::StatusCode::kUnavailable);
+  // Nothing of it reached memory: reads show what is durable, the ledger
+  // stays healthy, and checkpoints (maintenance) still run.
+  EXPECT_TRUE(ledger_->healthy());
+  EXPECT_EQ(AcceleratorMs("j1"), 8u * kMin);
+  EXPECT_EQ(ledger_->GetJob("j2").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ledger_->GetJob("j1")->end_unix_ms(), 0);
+  EXPECT_TRUE(ledger_->CheckpointNow().ok());
+  // Short even for maintenance: a checkpoint is declined, not a failure.
+  store_.set_low_space(true, /*maintenance=*/true);
+  EXPECT_EQ(ledger_->CheckpointNow().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(ledger_->healthy());
+  // Space is back: the retry is counted once, with no restart.
+  store_.set_low_space(false);
+  auto retry = ledger_->Ingest(Batch({Sample("src", 2, "j1", kT0 + kMin, kT0 + 2 * kMin)}));
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->accepted, 1u);
+  EXPECT_EQ(AcceleratorMs("j1"), 2u * 8 * kMin);
+  EXPECT_TRUE(ledger_->CheckpointNow().ok());
+  Reopen();
+  EXPECT_EQ(AcceleratorMs("j1"), 2u * 8 * kMin);
+}
+
 TEST_F(LedgerTest, ConcurrentBatchesAreGroupedAndAllCounted) {
   constexpr int kThreads = 8, kBatches = 50;
   for (int t = 0; t < kThreads; ++t) {

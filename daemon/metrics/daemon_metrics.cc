@@ -14,6 +14,7 @@
 #include "daemon/metrics/metrics.h"
 #include "daemon/retention/retention.h"
 #include "daemon/screening/party_lists.h"
+#include "daemon/storage/disk_space.h"
 #include "daemon/storage/store.h"
 #include "daemon/version.h"
 
@@ -201,6 +202,28 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
                               "Approximate bytes of the store on disk and in memory tables");
       AddSample(size, static_cast<double>(app.store->ApproximateSizeBytes()));
       out.push_back(std::move(size));
+    }
+    if (app.space) {
+      const DiskSpaceStats d = app.space->Stats();
+      const double min_free = static_cast<double>(app.space->options().min_free_bytes);
+      for (auto [name, help, value] :
+           std::initializer_list<std::tuple<const char*, const char*, double>>{
+               {"redflag_storage_free_bytes", "Free bytes under the data dir",
+                static_cast<double>(d.free_bytes)},
+               {"redflag_storage_min_free_bytes",
+                "storage.min_free_bytes: below it new data is refused", min_free},
+               {"redflag_storage_space_low", "1 while new data is refused for want of disk space",
+                d.low ? 1.0 : 0.0},
+               {"redflag_storage_reserve_held", "1 while the disk space reserve file is in place",
+                d.reserve_held ? 1.0 : 0.0}}) {
+        auto g = GaugeFamily(name, help);
+        AddSample(g, value);
+        out.push_back(std::move(g));
+      }
+      auto refused = CounterFamily("redflag_storage_writes_refused_total",
+                                   "Writes refused because disk space was low");
+      AddSample(refused, static_cast<double>(d.refused));
+      out.push_back(std::move(refused));
     }
     if (app.audit) {
       auto audit =

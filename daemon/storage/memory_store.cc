@@ -34,7 +34,15 @@ std::unique_ptr<WriteBatch> MemoryStore::NewBatch(size_t) {
   return std::make_unique<MemoryBatch>();
 }
 
-absl::Status MemoryStore::Write(WriteBatch& batch, bool) {
+absl::Status MemoryStore::Admits(WriteClass cls) {
+  if (low_space_ && (cls == WriteClass::kNew || low_space_maintenance_)) {
+    return absl::UnavailableError("disk space low (injected); retry later");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MemoryStore::Write(WriteBatch& batch, bool, WriteClass cls) {
+  if (absl::Status room = Admits(cls); !room.ok()) return room;
   if (fail_writes_) return absl::UnavailableError("injected write failure");
   if (writes_left_ >= 0 && writes_left_-- == 0) {
     fail_writes_ = true;

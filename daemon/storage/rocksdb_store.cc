@@ -3,6 +3,7 @@
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/sst_file_manager.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/log/log.h"
 #include "daemon/storage/store.h"
 
 namespace redflag {
@@ -118,10 +120,21 @@ class RocksBatch : public WriteBatch {
 class RocksDbStore : public Store {
  public:
   RocksDbStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> all,
-               std::vector<rocksdb::ColumnFamilyHandle*> domains)
-      : db_(std::move(db)), all_(std::move(all)), domains_(std::move(domains)) {}
+               std::vector<rocksdb::ColumnFamilyHandle*> domains, DiskSpace* space)
+      : db_(std::move(db)), all_(std::move(all)), domains_(std::move(domains)), space_(space) {
+    if (space_ != nullptr) {
+      // A write that failed for want of space (a race with another process)
+      // leaves RocksDB read-only until resumed.
+      space_->set_on_space_back([db = db_.get()] {
+        if (rocksdb::Status s = db->Resume(); !s.ok()) {
+          log::Error("store did not resume after disk space came back", {{"error", s.ToString()}});
+        }
+      });
+    }
+  }
 
   ~RocksDbStore() override {
+    if (space_ != nullptr) space_->set_on_space_back(nullptr);
     for (auto* h : all_) db_->DestroyColumnFamilyHandle(h);
     db_->Close();
   }
@@ -130,7 +143,12 @@ class RocksDbStore : public Store {
     return std::make_unique<RocksBatch>(domains_, reserve_bytes);
   }
 
-  absl::Status Write(WriteBatch& batch, bool sync) override {
+  absl::Status Admits(WriteClass cls) override {
+    return space_ == nullptr ? absl::OkStatus() : space_->Admit(cls);
+  }
+
+  absl::Status Write(WriteBatch& batch, bool sync, WriteClass cls) override {
+    if (absl::Status room = Admits(cls); !room.ok()) return room;
     rocksdb::WriteOptions wo;
     wo.sync = sync;
     return FromRocks(db_->Write(wo, static_cast<RocksBatch&>(batch).get()), "store write");
@@ -180,6 +198,7 @@ class RocksDbStore : public Store {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> all_;
   std::vector<rocksdb::ColumnFamilyHandle*> domains_;
+  DiskSpace* space_;
 };
 
 rocksdb::ColumnFamilyOptions DomainOptions(Domain d, const RocksDbOptions& o) {
@@ -224,6 +243,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,
   // since their last flush; past this size they are flushed.
   db.max_total_wal_size = 4 * options.write_buffer_bytes;
   db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // Recovers by itself from a background flush or compaction that ran out of
+  // space, once there is room again.
+  db.sst_file_manager.reset(rocksdb::NewSstFileManager(rocksdb::Env::Default()));
 
   // Open every column family on disk (a newer build may have added some) plus ours.
   std::vector<std::string> names;
@@ -260,8 +282,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,
       if (h->GetName() == DomainName(static_cast<Domain>(i))) domains[i] = h;
     }
   }
-  return std::unique_ptr<Store>(
-      new RocksDbStore(std::unique_ptr<rocksdb::DB>(raw), std::move(handles), std::move(domains)));
+  return std::unique_ptr<Store>(new RocksDbStore(
+      std::unique_ptr<rocksdb::DB>(raw), std::move(handles), std::move(domains), options.space));
 }
 
 }  // namespace redflag

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "daemon/storage/disk_space.h"
 
 namespace redflag {
 
@@ -61,8 +62,14 @@ class Store {
   // `reserve_bytes`: the expected size of what will be put, to spare copies.
   virtual std::unique_ptr<WriteBatch> NewBatch(size_t reserve_bytes = 0) = 0;
   // Applies the whole batch or nothing. With sync, it is on stable storage
-  // when this returns OK; without, it survives a process crash.
-  virtual absl::Status Write(WriteBatch& batch, bool sync) = 0;
+  // when this returns OK; without, it survives a process crash. Refused with
+  // UNAVAILABLE, before anything is written, while disk space is low for
+  // writes of `cls` (see Admits).
+  virtual absl::Status Write(WriteBatch& batch, bool sync, WriteClass cls = WriteClass::kNew) = 0;
+  // Whether a write of `cls` would be admitted now: OK, or the UNAVAILABLE
+  // that Write would answer (free disk space below the threshold). For
+  // callers that must not change memory for a write that cannot happen.
+  virtual absl::Status Admits(WriteClass cls) = 0;
   virtual absl::StatusOr<std::optional<std::string>> Get(Domain d, absl::string_view key) = 0;
   // Visits, in key order, the keys of `d` that start with `prefix` and are
   // >= `from`, until `fn` returns false.
@@ -116,6 +123,10 @@ absl::Status ScanMessages(Store& store, Domain d, absl::string_view prefix, absl
 struct RocksDbOptions {
   // Memory for write buffers across domains; the ledger gets most of it.
   uint64_t write_buffer_bytes = 128ull << 20;
+  // Free space to keep (not owned; null: not watched). Writes are admitted
+  // by it, and the store resumes after a background error when it says space
+  // is back.
+  DiskSpace* space = nullptr;
 };
 
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,
