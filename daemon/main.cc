@@ -20,6 +20,10 @@ constexpr const char* kUsage = R"(usage: redflagd [options]
       --http-listen ADDR  same as -o http.listen=ADDR
       --port-file PATH    once serving, write the bound ports there as JSON
       --check-config      validate the config and exit (0 = valid, 2 = invalid)
+      --recover-damaged-wal
+                          start even though a write-ahead log is damaged before
+                          its tail, dropping what cannot be read (logged,
+                          audited and alerted); copy the data dir aside first
       --print-config-keys list every config key with its maturity and exit
       --version           print the version and exit
   -h, --help              this text
@@ -50,6 +54,8 @@ int main(int argc, char** argv) {
       options.overrides.push_back("http.listen=" + value("--http-listen"));
     } else if (a == "--port-file") {
       options.port_file = value("--port-file");
+    } else if (a == "--recover-damaged-wal") {
+      options.recover_damaged_wal = true;
     } else if (a == "--check-config") {
       options.check_config_only = true;
     } else if (a == "--print-config-keys") {

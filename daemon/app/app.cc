@@ -3,8 +3,10 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,6 +19,7 @@
 #include "daemon/alerts/alert_store.h"
 #include "daemon/audit/audit_log.h"
 #include "daemon/audit/in_force.h"
+#include "daemon/audit/store_recovery.h"
 #include "daemon/compute/compute_alerts.h"
 #include "daemon/compute/compute_export.h"
 #include "daemon/compute/compute_pass.h"
@@ -83,6 +86,13 @@ std::string FileSha256(const std::string& path) {
   return in ? Sha256Hex(bytes.str()) : "";
 }
 
+// Who started the daemon, for steps an operator takes by starting it.
+std::string OperatorName() {
+  const passwd* pw = getpwuid(geteuid());
+  return absl::StrCat("operator ", pw != nullptr ? pw->pw_name : absl::StrCat("uid ", geteuid()),
+                      " (redflagd --recover-damaged-wal)");
+}
+
 absl::Status LoadCatalogStep(AppState& app) {
   absl::StatusOr<std::shared_ptr<const detectors::Catalog>> c = LoadCatalog(app.config.compute);
   if (!c.ok()) return c.status();
@@ -133,10 +143,23 @@ absl::Status OpenStoreStep(AppState& app) {
                                                  space->Check();
                                                  return absl::OkStatus();
                                                });
-  absl::StatusOr<std::unique_ptr<Store>> s = OpenRocksDbStore(
-      app.config.data_dir,
-      {.write_buffer_bytes = app.config.write_buffer_bytes, .space = app.space.get()});
+  StoreRecovery recovery;
+  absl::StatusOr<std::unique_ptr<Store>> s =
+      OpenRocksDbStore(app.config.data_dir, {.write_buffer_bytes = app.config.write_buffer_bytes,
+                                             .space = app.space.get(),
+                                             .recover_damaged_wal = app.options.recover_damaged_wal,
+                                             .recovery = &recovery});
   if (!s.ok()) return s.status();
+  if (!recovery.file.empty()) {
+    log::Error("store recovered from a damaged write-ahead log, dropping what could not be read",
+               {{"file", recovery.file},
+                {"offset", absl::StrCat(recovery.offset)},
+                {"damage", recovery.what},
+                {"dropped", recovery.Summary()}});
+    app.recovery = std::move(recovery);
+  } else if (app.options.recover_damaged_wal) {
+    log::Info("--recover-damaged-wal: the write-ahead logs are intact; nothing was dropped");
+  }
   app.store = std::move(*s);
   log::Info("store opened", {{"data_dir", app.config.data_dir}});
   return absl::OkStatus();
@@ -183,6 +206,11 @@ absl::Status OpenLedgerStep(AppState& app) {
                                   cc.level_warning, cc.level_high, cc.level_critical)},
        {"rf28_level", absl::StrFormat("%g", app.config.policy.rf28_level)}},
       absl::Now());
+  if (app.recovery) {
+    absl::Status r = RecordStoreRecovery(*app.recovery, OperatorName(), *app.audit, *app.alerts,
+                                         *app.store, absl::Now());
+    if (!r.ok()) return r;
+  }
   if (!recorded.ok()) {
     // A start on a full disk still serves reads; the next start records it.
     if (app.space->LowReason().empty()) return recorded.status();

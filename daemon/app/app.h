@@ -4,11 +4,13 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "daemon/config/config.h"
+#include "daemon/storage/store.h"
 
 namespace grpc {
 class Server;
@@ -16,7 +18,6 @@ class Server;
 
 namespace redflag {
 
-class Store;
 class DiskSpace;
 class Periodic;
 class Ledger;
@@ -64,6 +65,9 @@ struct Options {
   // scripts that start the daemon on port 0.
   std::string port_file;
   bool check_config_only = false;
+  // The operator's explicit step: open a store whose write-ahead log is
+  // damaged, dropping what cannot be read.
+  bool recover_damaged_wal = false;
 };
 
 struct AppState {
@@ -72,6 +76,8 @@ struct AppState {
   std::unique_ptr<DiskSpace> space;
   std::unique_ptr<Periodic> space_watch;
   std::unique_ptr<Store> store;
+  // What --recover-damaged-wal dropped, recorded once the audit log is open.
+  std::optional<StoreRecovery> recovery;
   std::unique_ptr<Metrics> metrics;
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<CustomerRegistry> customers;

@@ -1,18 +1,29 @@
 // RocksDB implementation of Store: one column family per Domain, WAL always
 // on, options tuned per domain (the ledger is append-only and large).
+#include <fcntl.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_manager.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
 #include <vector>
 
+#include "absl/base/internal/endian.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "daemon/log/log.h"
+#include "daemon/storage/durable_mark.h"
 #include "daemon/storage/store.h"
+#include "daemon/storage/wal_scan.h"
 
 namespace redflag {
 
@@ -88,6 +99,152 @@ absl::Status RestrictToOwner(const std::string& dir) {
   return absl::OkStatus();
 }
 
+// Whether a process holds RocksDB's lock on the data dir (fcntl, as RocksDB
+// takes it), asked before anything else reads the dir.
+bool LockHeld(const std::string& dir) {
+  const int fd = open((dir + "/LOCK").c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct flock f {};
+  f.l_type = F_WRLCK;
+  f.l_whence = SEEK_SET;
+  const bool held = fcntl(fd, F_GETLK, &f) == 0 && f.l_type != F_UNLCK;
+  close(fd);
+  return held;
+}
+
+struct LogCheck {
+  WalScan scan;
+  std::optional<uint64_t> mark;
+  bool recovering = false;  // something will be dropped, as the operator asked
+};
+
+// The sequence number RocksDB would recover to, without changing anything.
+absl::StatusOr<uint64_t> RecoverableSequence(
+    const rocksdb::DBOptions& db, const std::string& dir,
+    const std::vector<rocksdb::ColumnFamilyDescriptor>& descs) {
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(db, dir, descs, &handles, &raw);
+  if (!s.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "storage.data_dir ", dir, ": cannot open RocksDB to check it: ", s.ToString()));
+  }
+  const uint64_t latest = raw->GetLatestSequenceNumber();
+  for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+  delete raw;
+  return latest;
+}
+
+// Refuses a start that would silently drop data (docs/operations.md#damaged-write-ahead-log):
+// a log damaged before its tail, or writes the last run made durable that no
+// log holds any more; unless the operator asked to recover.
+absl::StatusOr<LogCheck> CheckLogs(const rocksdb::DBOptions& db, const std::string& dir,
+                                   const std::vector<rocksdb::ColumnFamilyDescriptor>& descs,
+                                   const RocksDbOptions& options) {
+  LogCheck check;
+  std::error_code ec;
+  if (!fs::exists(dir + "/CURRENT", ec)) return check;  // a new store
+  absl::StatusOr<WalScan> scan = ScanWriteAheadLogs(dir);
+  if (!scan.ok()) return scan.status();
+  check.scan = std::move(*scan);
+  absl::StatusOr<std::optional<uint64_t>> mark = ReadDurableMark(dir);
+  if (!mark.ok()) return mark.status();
+  check.mark = *mark;
+  const char* kHow =
+      " Nothing was changed. Copy the data dir aside, then start once with "
+      "--recover-damaged-wal to drop what cannot be read "
+      "(docs/operations.md#damaged-write-ahead-log).";
+  const WalDamage& d = check.scan.damage;
+  if (check.scan.damaged && !d.torn_tail) {
+    if (!options.recover_damaged_wal) {
+      return absl::DataLossError(
+          absl::StrCat("storage.data_dir ", dir, ": write-ahead log ", d.file,
+                       " is damaged at byte ", d.offset, " of ", d.file_size, " (", d.what, "); ",
+                       d.dropped_writes, " intact writes after it (sequence numbers ",
+                       d.dropped_first_sequence, "-", d.dropped_last_sequence, ", ",
+                       HumanBytes(d.dropped_bytes), ") would be lost by recovering.", kHow));
+    }
+    check.recovering = true;
+  }
+  if (check.mark && check.scan.last_sequence < *check.mark) {
+    // The logs end before the mark: flushed into tables (fine) or cut short.
+    absl::StatusOr<uint64_t> latest = RecoverableSequence(db, dir, descs);
+    if (!latest.ok()) return latest.status();
+    if (*latest < *check.mark) {
+      if (!options.recover_damaged_wal) {
+        const std::string newest = check.scan.files.empty() ? "(none)" : check.scan.files.back();
+        const std::string where =
+            check.scan.damaged ? absl::StrCat("write-ahead log ", d.file, " is damaged at byte ",
+                                              d.offset, " of ", d.file_size, " (", d.what, ")")
+                               : absl::StrCat("a write-ahead log was cut short (newest ", newest,
+                                              ", ", HumanBytes(fs::file_size(newest, ec)), ")");
+        return absl::DataLossError(absl::StrCat(
+            "storage.data_dir ", dir, ": the writes with sequence numbers ", *latest + 1, "-",
+            *check.mark, " were durable when the last run recorded them (", kDurableMarkFile,
+            "), but the store recovers only to ", *latest, ": ", where, ".", kHow));
+      }
+      check.recovering = true;
+    }
+  }
+  if (check.recovering && options.recovery != nullptr) {
+    options.recovery->file = d.file;
+    options.recovery->offset = d.offset;
+    options.recovery->what = check.scan.damaged ? d.what : "log cut short";
+    if (!check.scan.damaged && !check.scan.files.empty())
+      options.recovery->file = check.scan.files.back();
+  }
+  return check;
+}
+
+// Counts the dropped writes by domain, naming the ledger records among them.
+void DescribeDropped(const WalDamage& d, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
+                     StoreRecovery& out) {
+  out.dropped_writes = d.dropped_writes;
+  out.first_sequence = d.dropped_first_sequence;
+  out.last_sequence = d.dropped_last_sequence;
+  std::map<uint32_t, std::string> names;
+  for (auto* h : handles) names[h->GetID()] = h->GetName();
+  struct Tally : rocksdb::WriteBatch::Handler {
+    std::map<std::string, uint64_t> by_domain;
+    uint64_t first_record = UINT64_MAX, last_record = 0;
+    const std::map<uint32_t, std::string>* names;
+    void Count(uint32_t cf, const rocksdb::Slice& key) {
+      auto it = names->find(cf);
+      const std::string& name = it == names->end() ? "unknown" : it->second;
+      ++by_domain[name];
+      if (name == DomainName(Domain::kLedger) && key.size() == 8) {
+        const uint64_t n = absl::big_endian::Load64(key.data());
+        first_record = std::min(first_record, n);
+        last_record = std::max(last_record, n);
+      }
+    }
+    rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& key, const rocksdb::Slice&) override {
+      Count(cf, key);
+      return rocksdb::Status::OK();
+    }
+    rocksdb::Status DeleteCF(uint32_t cf, const rocksdb::Slice& key) override {
+      Count(cf, key);
+      return rocksdb::Status::OK();
+    }
+  } tally;
+  tally.names = &names;
+  for (const std::string& rep : d.dropped) {
+    rocksdb::WriteBatch batch(rep);
+    batch.Iterate(&tally).PermitUncheckedError();
+  }
+  for (const auto& [name, n] : tally.by_domain) {
+    std::string line = absl::StrCat(name, ": ", n);
+    if (name == DomainName(Domain::kLedger) && tally.last_record > 0) {
+      absl::StrAppend(&line, " (ledger records ", tally.first_record, "-", tally.last_record, ")");
+    }
+    out.dropped_by_domain.push_back(std::move(line));
+  }
+  if (d.dropped.size() < d.dropped_writes) {
+    out.dropped_by_domain.push_back(
+        absl::StrCat("and ", d.dropped_writes - d.dropped.size(), " more writes not itemised"));
+  }
+}
+
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
   std::string msg = absl::StrCat(what, ": ", s.ToString());
@@ -120,8 +277,14 @@ class RocksBatch : public WriteBatch {
 class RocksDbStore : public Store {
  public:
   RocksDbStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> all,
-               std::vector<rocksdb::ColumnFamilyHandle*> domains, DiskSpace* space)
-      : db_(std::move(db)), all_(std::move(all)), domains_(std::move(domains)), space_(space) {
+               std::vector<rocksdb::ColumnFamilyHandle*> domains, DiskSpace* space, std::string dir)
+      : db_(std::move(db)),
+        all_(std::move(all)),
+        domains_(std::move(domains)),
+        space_(space),
+        dir_(std::move(dir)) {
+    marked_ = db_->GetLatestSequenceNumber();
+    marker_ = std::thread([this] { MarkLoop(); });
     if (space_ != nullptr) {
       // A write that failed for want of space (a race with another process)
       // leaves RocksDB read-only until resumed.
@@ -134,6 +297,13 @@ class RocksDbStore : public Store {
   }
 
   ~RocksDbStore() override {
+    {
+      std::lock_guard<std::mutex> lock(mark_mu_);
+      mark_stop_ = true;
+    }
+    mark_cv_.notify_all();
+    marker_.join();
+    Mark();
     if (space_ != nullptr) space_->set_on_space_back(nullptr);
     for (auto* h : all_) db_->DestroyColumnFamilyHandle(h);
     db_->Close();
@@ -197,8 +367,43 @@ class RocksDbStore : public Store {
  private:
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> all_;
+  // Records, every kMarkInterval, the sequence number up to which writes are
+  // durable (durable_mark.h): read first, then the log synced up to it.
+  void Mark() {
+    const uint64_t seq = db_->GetLatestSequenceNumber();
+    if (seq == marked_ || !db_->SyncWAL().ok()) return;
+    if (absl::Status s = WriteDurableMark(dir_, seq); !s.ok()) {
+      if (!mark_failed_) {
+        log::Warn("cannot write the durable mark", {{"error", std::string(s.message())}});
+      }
+      mark_failed_ = true;
+      return;
+    }
+    mark_failed_ = false;
+    marked_ = seq;
+  }
+
+  void MarkLoop() {
+    std::unique_lock<std::mutex> lock(mark_mu_);
+    while (!mark_stop_) {
+      mark_cv_.wait_for(lock, kMarkInterval);
+      if (mark_stop_) break;
+      lock.unlock();
+      Mark();
+      lock.lock();
+    }
+  }
+
+  static constexpr std::chrono::milliseconds kMarkInterval{200};
   std::vector<rocksdb::ColumnFamilyHandle*> domains_;
   DiskSpace* space_;
+  const std::string dir_;
+  uint64_t marked_ = 0;
+  bool mark_failed_ = false;
+  std::mutex mark_mu_;
+  std::condition_variable mark_cv_;
+  bool mark_stop_ = false;
+  std::thread marker_;
 };
 
 rocksdb::ColumnFamilyOptions DomainOptions(Domain d, const RocksDbOptions& o) {
@@ -265,6 +470,16 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,
     if (!found) descs.emplace_back(DomainName(d), DomainOptions(d, options));
   }
 
+  if (LockHeld(dir)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("storage.data_dir ", dir,
+                     ": cannot open RocksDB: its LOCK is held (is another redflagd "
+                     "using this data dir?)"));
+  }
+  // The write-ahead logs are read before RocksDB may drop any of them.
+  absl::StatusOr<LogCheck> check = CheckLogs(db, dir, descs, options);
+  if (!check.ok()) return check.status();
+
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db, dir, descs, &handles, &raw);
@@ -276,14 +491,48 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,
     return absl::FailedPreconditionError(
         absl::StrCat("storage.data_dir ", dir, ": cannot open RocksDB: ", s.ToString(), hint));
   }
+  if (check->recovering && options.recovery != nullptr) {
+    const uint64_t latest = raw->GetLatestSequenceNumber();
+    if (check->mark && latest < *check->mark) {
+      options.recovery->lost_first_sequence =
+          std::max(latest, check->scan.damaged ? check->scan.damage.dropped_last_sequence : 0) + 1;
+      options.recovery->lost_last_sequence = *check->mark;
+      if (options.recovery->lost_first_sequence > options.recovery->lost_last_sequence) {
+        options.recovery->lost_first_sequence = options.recovery->lost_last_sequence = 0;
+      }
+    }
+    if (check->scan.damaged) DescribeDropped(check->scan.damage, handles, *options.recovery);
+  }
+  if (absl::Status m = WriteDurableMark(dir, raw->GetLatestSequenceNumber()); !m.ok()) {
+    log::Warn("cannot write the durable mark", {{"error", std::string(m.message())}});
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> domains(kDomainCount, nullptr);
   for (auto* h : handles) {
     for (int i = 0; i < kDomainCount; ++i) {
       if (h->GetName() == DomainName(static_cast<Domain>(i))) domains[i] = h;
     }
   }
-  return std::unique_ptr<Store>(new RocksDbStore(
-      std::unique_ptr<rocksdb::DB>(raw), std::move(handles), std::move(domains), options.space));
+  return std::unique_ptr<Store>(new RocksDbStore(std::unique_ptr<rocksdb::DB>(raw),
+                                                 std::move(handles), std::move(domains),
+                                                 options.space, dir));
+}
+
+}  // namespace redflag
+
+namespace redflag {
+
+std::string StoreRecovery::Summary() const {
+  std::string out = absl::StrCat(file, " at byte ", offset, " (", what, ")");
+  if (dropped_writes > 0) {
+    absl::StrAppend(&out, "; dropped ", dropped_writes, " writes, sequence numbers ",
+                    first_sequence, "-", last_sequence, ": ",
+                    absl::StrJoin(dropped_by_domain, ", "));
+  }
+  if (lost_last_sequence > 0) {
+    absl::StrAppend(&out, "; writes ", lost_first_sequence, "-", lost_last_sequence,
+                    " were durable before and could not be recovered (content unknown)");
+  }
+  return out;
 }
 
 }  // namespace redflag

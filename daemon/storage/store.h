@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -120,6 +121,26 @@ absl::Status ScanMessages(Store& store, Domain d, absl::string_view prefix, absl
   return s.ok() ? bad : s;
 }
 
+// What an explicit recovery from a damaged write-ahead log dropped
+// (RocksDbOptions::recover_damaged_wal), for the log, the audit log and the
+// data_integrity alert.
+struct StoreRecovery {
+  std::string file;     // the damaged log
+  uint64_t offset = 0;  // where the damage starts
+  std::string what;     // e.g. "checksum mismatch"
+  // Intact writes after the damage that were dropped, with their sequence
+  // numbers and what they held per domain ("ledger: 37 records 1021-1057").
+  uint64_t dropped_writes = 0;
+  uint64_t first_sequence = 0;
+  uint64_t last_sequence = 0;
+  std::vector<std::string> dropped_by_domain;
+  // Writes the last run had made durable that are in no log any more
+  // (a log cut short): their sequence numbers; their content is gone.
+  uint64_t lost_first_sequence = 0;
+  uint64_t lost_last_sequence = 0;
+  std::string Summary() const;
+};
+
 struct RocksDbOptions {
   // Memory for write buffers across domains; the ledger gets most of it.
   uint64_t write_buffer_bytes = 128ull << 20;
@@ -127,6 +148,12 @@ struct RocksDbOptions {
   // by it, and the store resumes after a background error when it says space
   // is back.
   DiskSpace* space = nullptr;
+  // Opens even though a write-ahead log is damaged before its tail or writes
+  // the last run made durable are missing, dropping what cannot be read; the
+  // operator's explicit step (redflagd --recover-damaged-wal). What was
+  // dropped is put in `*recovery` (required then).
+  bool recover_damaged_wal = false;
+  StoreRecovery* recovery = nullptr;
 };
 
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,

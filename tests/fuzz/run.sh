@@ -11,12 +11,12 @@ cmake -S . -B "$build" -G Ninja -DREDFLAG_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fsanitize=fuzzer-no-link" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
 cmake --build "$build" -j 2 --target fuzz_config fuzz_sample_batch fuzz_scenario fuzz_catalog \
-  fuzz_csl_list fuzz_ofac_list fuzz_country_groups
+  fuzz_csl_list fuzz_ofac_list fuzz_country_groups fuzz_wal_scan
 
 # Seeds: the shipped config and scenario, so fuzzing starts from real inputs.
 mkdir -p "$build/corpus/fuzz_config" "$build/corpus/fuzz_sample_batch" "$build/corpus/fuzz_scenario" \
   "$build/corpus/fuzz_catalog" "$build/corpus/fuzz_csl_list" "$build/corpus/fuzz_ofac_list" \
-  "$build/corpus/fuzz_country_groups"
+  "$build/corpus/fuzz_country_groups" "$build/corpus/fuzz_wal_scan"
 cp config/redflagd.yaml "$build/corpus/fuzz_config/seed-default.yaml"
 # Restricted-party lists: the head of the real files, as published.
 lists=tests/data/screening
@@ -26,6 +26,7 @@ cp "$lists/csl_sample_2025-06-25/consolidated.csv" "$build/corpus/fuzz_csl_list/
   printf '\x1e'; head -c 2000 "$lists/ofac_2021-07-07/alt.csv"; } > "$build/corpus/fuzz_ofac_list/seed-ofac"
 cp config/accelerators.csv "$build/corpus/fuzz_catalog/seed-shipped.csv"
 cp config/country_groups.csv "$build/corpus/fuzz_country_groups/seed-shipped.csv"
+cp tests/fuzz/corpus/fuzz_wal_scan/* "$build/corpus/fuzz_wal_scan/"
 i=0
 while IFS= read -r line; do
   i=$((i + 1))
@@ -34,7 +35,7 @@ done < examples/scenario.jsonl
 
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 targets="fuzz_config fuzz_sample_batch fuzz_scenario fuzz_catalog fuzz_csl_list fuzz_ofac_list
-  fuzz_country_groups"
+  fuzz_country_groups fuzz_wal_scan"
 for t in $targets; do
   echo "fuzz: $t for ${seconds}s"
   if ! "./$build/tests/fuzz/$t" -max_total_time="$seconds" -max_len=65536 \
