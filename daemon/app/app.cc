@@ -409,8 +409,16 @@ absl::Status StartGrpcStep(AppState& app) {
 std::string NotReadyReason(const AppState& app) {
   if (app.shutting_down) return "shutting down";
   if (!app.serving) return "starting";
-  if (!app.ledger->healthy()) return "storage write failed; restart required";
-  return app.space->LowReason();
+  if (!app.ledger->healthy()) {
+    return absl::StrCat(app.ledger->failure_reason(), "; writes refused until restart");
+  }
+  std::vector<std::string> reasons;
+  for (const auto& [domain, why] : app.store->UnreadableDomains()) reasons.push_back(why);
+  if (std::string blocked = app.ledger->checkpoint_blocked_reason(); !blocked.empty()) {
+    reasons.push_back(blocked);
+  }
+  if (std::string low = app.space->LowReason(); !low.empty()) reasons.push_back(low);
+  return absl::StrJoin(reasons, "; ");
 }
 
 absl::Status StartHttpStep(AppState& app) {

@@ -75,7 +75,16 @@ v1::Job Ledger::JobView(const JobSlot& slot) const {
   return job;
 }
 
+std::string Ledger::failure_reason() const {
+  std::lock_guard<std::mutex> lock(blocked_mu_);
+  return failure_reason_;
+}
+
 void Ledger::Fail(absl::string_view what, const absl::Status& s) {
+  {
+    std::lock_guard<std::mutex> lock(blocked_mu_);
+    if (failure_reason_.empty()) failure_reason_ = absl::StrCat(what, ": ", s.message());
+  }
   failed_ = true;
   log::Error(absl::StrCat(what, "; refusing writes until restart"),
              {{"error", std::string(s.message())}});

@@ -140,6 +140,11 @@ class Ledger {
   // UNAVAILABLE and the daemon reports not ready, since memory and disk may
   // differ; a restart recovers from what is on disk.
   bool healthy() const { return !failed_.load(); }
+  // Why writes are refused until restart ("" while healthy).
+  std::string failure_reason() const;
+  // Non-empty once a checkpoint found stored data unreadable (DATA_LOSS):
+  // checkpoints stop, ingestion goes on (records stay until replayed).
+  std::string checkpoint_blocked_reason() const;
   // Counts a batch the stateless checks rejected before it reached the ledger.
   void NoteInvalidBatch(size_t samples) {
     ++stats_.batches_rejected;
@@ -189,6 +194,8 @@ class Ledger {
   // A day's stored totals of a job (the checkpointer's own cache first).
   absl::StatusOr<detectors::Totals> StoredDay(const JobSlot* job, int32_t day);
   void CheckpointLoop();
+  // A checkpoint failed: stop checkpointing on DATA_LOSS, fail otherwise.
+  void CheckpointFailed(const absl::Status& s);
 
   // The queue and the committer (ledger.cc).
   absl::Status Submit(Op& op);
@@ -248,6 +255,9 @@ class Ledger {
   absl::flat_hash_map<const JobSlot*, std::pair<int32_t, detectors::Totals>> last_day_;
 
   std::atomic<bool> failed_{false};
+  mutable std::mutex blocked_mu_;
+  std::string failure_reason_;  // under blocked_mu_
+  std::string blocked_reason_;  // under blocked_mu_
   std::thread committer_;
   std::thread checkpointer_;
   std::thread wal_syncer_;

@@ -142,8 +142,29 @@ absl::StatusOr<detectors::Totals> Ledger::StoredDay(const JobSlot* job, int32_t 
   return detectors::FromProto(proto);
 }
 
+void Ledger::CheckpointFailed(const absl::Status& s) {
+  if (s.code() != absl::StatusCode::kDataLoss) {
+    Fail("checkpoint write failed", s);
+    return;
+  }
+  // Stored data it needed (per-day totals) is unreadable. Ingestion goes on:
+  // the ledger records stay, and replay after a repair covers them.
+  std::lock_guard<std::mutex> lock(blocked_mu_);
+  if (blocked_reason_.empty()) {
+    blocked_reason_ = absl::StrCat("checkpoints stopped: ", s.message());
+    log::Error("checkpoints stopped; ingestion goes on from the ledger records",
+               {{"error", std::string(s.message())}});
+  }
+}
+
+std::string Ledger::checkpoint_blocked_reason() const {
+  std::lock_guard<std::mutex> lock(blocked_mu_);
+  return blocked_reason_;
+}
+
 void Ledger::MaybeCheckpoint() {
   if (failed_ || absl::Now() - last_checkpoint_ < options_.checkpoint_interval) return;
+  if (!checkpoint_blocked_reason().empty()) return;
   // Short of space even for maintenance: the records stay (replay covers
   // them) and the next interval tries again.
   if (!store_.Admits(WriteClass::kMaintenance).ok()) return;
@@ -167,7 +188,7 @@ void Ledger::CheckpointLoop() {
     if (checkpoint_pending_ == nullptr) return;
     std::unique_ptr<CheckpointData> data = std::move(checkpoint_pending_);
     lock.unlock();
-    if (absl::Status s = WriteCheckpoint(*data); !s.ok()) Fail("checkpoint write failed", s);
+    if (absl::Status s = WriteCheckpoint(*data); !s.ok()) CheckpointFailed(s);
     lock.lock();
     checkpoint_busy_ = false;
     checkpoint_cv_.notify_all();
@@ -209,8 +230,11 @@ absl::Status Ledger::InCheckpointTurn(Work work) {
 absl::Status Ledger::CheckpointInTurn() {
   if (failed_) return absl::UnavailableError("the ledger stopped after a storage failure");
   if (absl::Status room = store_.Admits(WriteClass::kMaintenance); !room.ok()) return room;
+  if (!checkpoint_blocked_reason().empty()) {
+    return absl::DataLossError(checkpoint_blocked_reason());
+  }
   absl::Status s = WriteCheckpoint(*TakeCheckpoint());
-  if (!s.ok()) Fail("checkpoint write failed", s);
+  if (!s.ok()) CheckpointFailed(s);
   return s;
 }
 

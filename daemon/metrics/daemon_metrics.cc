@@ -203,6 +203,23 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
       AddSample(size, static_cast<double>(app.store->ApproximateSizeBytes()));
       out.push_back(std::move(size));
     }
+    if (app.store) {
+      // One series per domain: bounded by the domains there are.
+      auto readable = GaugeFamily("redflag_storage_domain_readable",
+                                  "0 once a read found the domain's stored data damaged");
+      const std::map<Domain, std::string> bad = app.store->UnreadableDomains();
+      for (int i = 0; i < kDomainCount; ++i) {
+        const Domain d = static_cast<Domain>(i);
+        AddSample(readable, bad.contains(d) ? 0.0 : 1.0, {{"domain", DomainName(d)}});
+      }
+      out.push_back(std::move(readable));
+    }
+    if (app.ledger) {
+      auto blocked = GaugeFamily("redflag_ledger_checkpoints_blocked",
+                                 "1 once a checkpoint found stored data unreadable");
+      AddSample(blocked, app.ledger->checkpoint_blocked_reason().empty() ? 0.0 : 1.0);
+      out.push_back(std::move(blocked));
+    }
     if (app.space) {
       const DiskSpaceStats d = app.space->Stats();
       const double min_free = static_cast<double>(app.space->options().min_free_bytes);

@@ -336,8 +336,13 @@ class RocksDbStore : public Store {
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), domains_[static_cast<int>(d)],
                                  rocksdb::Slice(key.data(), key.size()), &value);
     if (s.IsNotFound()) return std::optional<std::string>();
-    if (!s.ok()) return FromRocks(s, "store read");
+    if (!s.ok()) return ReadFailed(d, s, "read");
     return std::optional<std::string>(std::move(value));
+  }
+
+  std::map<Domain, std::string> UnreadableDomains() override {
+    std::lock_guard<std::mutex> lock(unreadable_mu_);
+    return unreadable_;
   }
 
   absl::Status Scan(Domain d, absl::string_view prefix, absl::string_view from,
@@ -350,7 +355,8 @@ class RocksDbStore : public Store {
       if (k.substr(0, prefix.size()) != prefix) break;
       if (!fn(k, absl::string_view(it->value().data(), it->value().size()))) break;
     }
-    return FromRocks(it->status(), "store scan");
+    if (!it->status().ok()) return ReadFailed(d, it->status(), "scan");
+    return absl::OkStatus();
   }
 
   absl::Status SyncWal() override { return FromRocks(db_->SyncWAL(), "WAL sync"); }
@@ -394,7 +400,24 @@ class RocksDbStore : public Store {
     }
   }
 
+  // A failed read of domain `d`: DATA_LOSS naming the domain (and RocksDB's
+  // message names the file) when stored data is damaged, remembered for
+  // readiness; otherwise as FromRocks says.
+  absl::Status ReadFailed(Domain d, const rocksdb::Status& s, const char* what) {
+    if (!s.IsCorruption()) return FromRocks(s, absl::StrCat("store ", what, " of ", DomainName(d)));
+    std::string msg = absl::StrCat("domain ", DomainName(d), " unreadable: ", s.ToString());
+    {
+      std::lock_guard<std::mutex> lock(unreadable_mu_);
+      if (unreadable_.emplace(d, msg).second) {
+        log::Error("stored data is damaged", {{"domain", DomainName(d)}, {"error", s.ToString()}});
+      }
+    }
+    return absl::DataLossError(msg);
+  }
+
   static constexpr std::chrono::milliseconds kMarkInterval{200};
+  std::mutex unreadable_mu_;
+  std::map<Domain, std::string> unreadable_;
   std::vector<rocksdb::ColumnFamilyHandle*> domains_;
   DiskSpace* space_;
   const std::string dir_;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,6 +88,10 @@ class Store {
   virtual absl::Status SyncWal() = 0;
   // Bytes on disk and in memory tables, for the store size metric.
   virtual uint64_t ApproximateSizeBytes() = 0;
+  // Domains a read found damaged (a table file failing its checksum), each
+  // with the first such error (naming the file), for readiness and metrics.
+  // They stay listed until a restart.
+  virtual std::map<Domain, std::string> UnreadableDomains() { return {}; }
 };
 
 // Reads one stored protobuf message: nullopt when the key is absent,
