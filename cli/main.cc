@@ -25,6 +25,7 @@
 #include "redflag/v1/customers.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
 #include "redflag/v1/screening.grpc.pb.h"
+#include "redflag/v1/storage.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
 
 namespace redflag::cli {
@@ -76,6 +77,9 @@ commands:
   inquiries answer INQUIRY_ID --intent no_export|export_under_licence|
                    provider_applies_for_licence [-m TEXT]
   inquiries close INQUIRY_ID [-m TEXT]
+  backup [--json]                   a consistent copy of the whole store, made by
+                                    the daemon under storage.backup_dir; prints
+                                    its path (restore: docs/operations.md#backups)
   audit verify                      check the audit log's hash chain end to end
                                     (exit 3 and the first broken record if not intact)
   compute show job|model|customer|parent ID [--json]
@@ -121,6 +125,26 @@ int Health(const Cli& cli, const std::vector<std::string>& args) {
   if (!s.ok()) return Fail(s, "health check");
   std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status()) << "\n";
   return resp.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+}
+
+int Backup(const Cli& cli, const std::vector<std::string>& args) {
+  bool json = false;
+  for (const std::string& a : args) {
+    if (a != "--json") return Usage("backup takes only --json");
+    json = true;
+  }
+  auto stub = redflag::v1::StorageService::NewStub(cli.channel);
+  redflag::v1::Backup b;
+  grpc::Status s = stub->CreateBackup(cli.Context().get(), {}, &b);
+  if (!s.ok()) return Fail(s, "backup");
+  if (json) {
+    PrintJson(b);
+    return 0;
+  }
+  std::cout << b.path() << "\n"
+            << "  " << b.bytes() << " bytes, audit chain to record " << b.audit_head_seq()
+            << ", schema " << b.schema_version() << "\n";
+  return 0;
 }
 
 int Replay(const Cli& cli, const std::vector<std::string>& args) {
@@ -480,6 +504,7 @@ int main(int argc, char** argv) {
   if (cmd == "customers") return Customers(cli, args);
   if (cmd == "alerts") return redflag::cli::Alerts(cli, args);
   if (cmd == "audit") return redflag::cli::Audit(cli, args);
+  if (cmd == "backup") return Backup(cli, args);
   if (cmd == "inquiries") return redflag::cli::Inquiries(cli, args);
   if (cmd == "compute") return Compute(cli, args);
   if (cmd == "models") return Models(cli, args);

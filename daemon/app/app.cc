@@ -20,6 +20,7 @@
 #include "daemon/audit/audit_log.h"
 #include "daemon/audit/in_force.h"
 #include "daemon/audit/store_recovery.h"
+#include "daemon/backup/backups.h"
 #include "daemon/compute/compute_alerts.h"
 #include "daemon/compute/compute_export.h"
 #include "daemon/compute/compute_pass.h"
@@ -57,11 +58,11 @@ AppState::~AppState() = default;
 
 namespace {
 
-const char* const kServiceNames[] = {"redflag.v1.TelemetryService", "redflag.v1.JobService",
-                                     "redflag.v1.CustomerService",  "redflag.v1.AlertService",
-                                     "redflag.v1.ComputeService",   "redflag.v1.ScreeningService",
-                                     "redflag.v1.AccessService",    "redflag.v1.AuditService",
-                                     "redflag.v1.InquiryService",   "redflag.v1.EgressService"};
+const char* const kServiceNames[] = {
+    "redflag.v1.TelemetryService", "redflag.v1.JobService",     "redflag.v1.CustomerService",
+    "redflag.v1.AlertService",     "redflag.v1.ComputeService", "redflag.v1.ScreeningService",
+    "redflag.v1.AccessService",    "redflag.v1.AuditService",   "redflag.v1.InquiryService",
+    "redflag.v1.EgressService",    "redflag.v1.ReportService",  "redflag.v1.StorageService"};
 
 absl::Status LoadConfigStep(AppState& app) {
   absl::StatusOr<Config> c = LoadConfig(app.options.config_path, app.options.overrides);
@@ -191,6 +192,8 @@ absl::Status OpenLedgerStep(AppState& app) {
   app.alerts = std::make_unique<AlertStore>(*app.store, sync, app.audit.get());
   app.alerts->set_policy_profile(ResolvePolicyProfile(app.config.policy).Label());
   app.inquiries = std::make_unique<InquiryStore>(*app.store, *app.audit);
+  app.backups =
+      std::make_unique<Backups>(*app.ledger, *app.store, *app.audit, app.config.backup_dir);
   // What applies from now on, in the audit log when it changed since last run.
   const ComputeConfig& cc = app.config.compute;
   absl::StatusOr<bool> recorded = RecordInForce(
@@ -361,6 +364,7 @@ absl::Status StartGrpcStep(AppState& app) {
                      .inquiries = app.inquiries.get(),
                      .egress = app.egress.get(),
                      .reports = app.reports.get(),
+                     .backups = app.backups.get(),
                      .shutting_down = &app.shutting_down};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
@@ -373,6 +377,7 @@ absl::Status StartGrpcStep(AppState& app) {
   app.inquiry_service = std::make_unique<InquiryServiceImpl>(ctx);
   app.egress_service = std::make_unique<EgressServiceImpl>(ctx);
   app.report_service = std::make_unique<ReportServiceImpl>(ctx);
+  app.storage_service = std::make_unique<StorageServiceImpl>(ctx);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -394,6 +399,7 @@ absl::Status StartGrpcStep(AppState& app) {
   builder.RegisterService(app.inquiry_service.get());
   builder.RegisterService(app.egress_service.get());
   builder.RegisterService(app.report_service.get());
+  builder.RegisterService(app.storage_service.get());
   app.grpc_server = builder.BuildAndStart();
   if (!app.grpc_server || app.grpc_port == 0) {
     app.grpc_server.reset();

@@ -50,6 +50,8 @@ class WeightEgress;
 class EgressServiceImpl;
 class QuarterlyReports;
 class ReportServiceImpl;
+class StorageServiceImpl;
+class Backups;
 class Retention;
 class CustomerScreening;
 class ScreeningServiceImpl;
@@ -85,6 +87,7 @@ struct AppState {
   std::unique_ptr<AuditLog> audit;
   std::unique_ptr<AlertStore> alerts;
   std::unique_ptr<InquiryStore> inquiries;
+  std::unique_ptr<Backups> backups;
   std::shared_ptr<const detectors::Catalog> catalog;
   std::unique_ptr<ComputeView> compute;
   std::unique_ptr<ComputeAlerts> compute_alerts;
@@ -114,6 +117,7 @@ struct AppState {
   std::unique_ptr<InquiryServiceImpl> inquiry_service;
   std::unique_ptr<EgressServiceImpl> egress_service;
   std::unique_ptr<ReportServiceImpl> report_service;
+  std::unique_ptr<StorageServiceImpl> storage_service;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<HttpServer> http;
   int grpc_port = 0;

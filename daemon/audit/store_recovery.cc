@@ -27,7 +27,7 @@ absl::Status RecordStoreRecovery(const StoreRecovery& r, const std::string& acto
   }
   std::unique_ptr<WriteBatch> wb = store.NewBatch();
   if (absl::Status s =
-          audit.Write(*wb, {actor, "store_recovered", absl::StrCat("store/", r.file), details}, now)
+          audit.Write(*wb, {actor, "store.recovered", absl::StrCat("store/", r.file), details}, now)
               .status();
       !s.ok()) {
     return s;

@@ -206,6 +206,13 @@ const std::vector<KeySpec>& Keys() {
        Bytes(&Config::reserve_bytes, 0, 1ull << 40)},
       {"storage.space_check_interval", "stable", "how often free space is measured at the least",
        Duration(&Config::space_check_interval, absl::Milliseconds(10), absl::Minutes(1))},
+      {"storage.backup_dir", "stable",
+       "where backups (redflagctl backup) are made, on the daemon's host",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v.empty()) return "must not be empty";
+         c.backup_dir = v;
+         return "";
+       }},
       {"storage.write_buffer_bytes", "incubating", "RocksDB write buffers across domains",
        Bytes(&Config::write_buffer_bytes, 1ull << 20, 16ull << 30)},
       {"ingest.max_batch_samples", "stable", "samples per batch",

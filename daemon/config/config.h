@@ -151,6 +151,8 @@ struct Config {
   uint64_t min_free_bytes = 1ull << 30;
   uint64_t reserve_bytes = 64ull << 20;
   absl::Duration space_check_interval = absl::Seconds(1);
+  // Where `redflagctl backup` puts its copies (docs/operations.md#backups).
+  std::string backup_dir = "./var/backups";
   // RocksDB write buffers across domains (the ledger takes most).
   uint64_t write_buffer_bytes = 128ull << 20;
   IngestLimits limits;

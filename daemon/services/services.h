@@ -30,6 +30,7 @@
 #include "redflag/v1/jobs.grpc.pb.h"
 #include "redflag/v1/reports.grpc.pb.h"
 #include "redflag/v1/screening.grpc.pb.h"
+#include "redflag/v1/storage.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
 
 namespace redflag {
@@ -37,6 +38,7 @@ namespace redflag {
 grpc::Status ToGrpc(const absl::Status& s);
 
 class Metrics;
+class Backups;
 // Runs a handler body and counts the finished call by method and code.
 template <typename Fn>
 grpc::Status Counted(Metrics* m, const char* method, Fn fn) {
@@ -61,6 +63,7 @@ struct ServiceContext {
   InquiryStore* inquiries;
   WeightEgress* egress;
   const QuarterlyReports* reports;
+  Backups* backups;
   std::function<absl::Time()> now = absl::Now;
   // Set when the daemon begins to shut down, to end long-lived watches.
   const std::atomic<bool>* shutting_down;
@@ -191,6 +194,16 @@ class AuditServiceImpl final : public v1::AuditService::Service {
   explicit AuditServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
   grpc::Status ListAudit(grpc::ServerContext*, const v1::ListAuditRequest*,
                          v1::ListAuditResponse*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+class StorageServiceImpl final : public v1::StorageService::Service {
+ public:
+  explicit StorageServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status CreateBackup(grpc::ServerContext*, const v1::CreateBackupRequest*,
+                            v1::Backup*) override;
 
  private:
   ServiceContext ctx_;

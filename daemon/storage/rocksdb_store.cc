@@ -6,6 +6,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_manager.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 #include <unistd.h>
 
@@ -338,6 +339,16 @@ class RocksDbStore : public Store {
     if (s.IsNotFound()) return std::optional<std::string>();
     if (!s.ok()) return ReadFailed(d, s, "read");
     return std::optional<std::string>(std::move(value));
+  }
+
+  absl::Status CreateCheckpoint(const std::string& dir) override {
+    rocksdb::Checkpoint* raw = nullptr;
+    rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    // Memtables are flushed first (log_size_for_flush 0), so the copy needs
+    // no write-ahead log to be whole.
+    if (s.ok()) s = checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0);
+    return FromRocks(s, absl::StrCat("checkpoint into ", dir));
   }
 
   std::map<Domain, std::string> UnreadableDomains() override {

@@ -88,6 +88,11 @@ class Store {
   virtual absl::Status SyncWal() = 0;
   // Bytes on disk and in memory tables, for the store size metric.
   virtual uint64_t ApproximateSizeBytes() = 0;
+  // A consistent copy of every domain as of now in `dir` (which must not
+  // exist): RocksDB's checkpoint, hard links where the file system allows.
+  virtual absl::Status CreateCheckpoint(const std::string& dir) {
+    return absl::UnimplementedError("this store cannot make checkpoints");
+  }
   // Domains a read found damaged (a table file failing its checksum), each
   // with the first such error (naming the file), for readiness and metrics.
   // They stay listed until a restart.

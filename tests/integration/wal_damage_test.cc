@@ -157,7 +157,7 @@ TEST_F(WalDamageTest, DamageInTheMiddleIsRefusedAndTheExplicitRecoveryIsLoggedAu
   v1::ListAuditResponse resp;
   ASSERT_TRUE(audit->ListAudit(&ctx, req, &resp).ok());
   int recovered = 0;
-  for (const auto& r : resp.records()) recovered += r.action() == "store_recovered";
+  for (const auto& r : resp.records()) recovered += r.action() == "store.recovered";
   EXPECT_EQ(recovered, 1);
   CommandResult verify =
       RunCommand({REDFLAGCTL_PATH, "--addr", (*d)->grpc_address(), "audit", "verify"});
