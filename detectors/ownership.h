@@ -39,6 +39,6 @@ struct UltimateParent {
 UltimateParent FindUltimateParent(
     const v1::CustomerProfile& customer,
     const std::function<const v1::CustomerProfile*(const std::string&)>& profile_of,
-    int max_depth = 16);
+    int max_depth = 64);
 
 }  // namespace redflag::detectors

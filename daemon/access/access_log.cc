@@ -78,7 +78,8 @@ AccessLog::AccessLog(Store& store, bool sync, CustomerRegistry& customers, Alert
       recorder_(alerts),
       policy_(std::move(policy)),
       window_(config.access_window),
-      thresholds_{config.access_min_events, config.access_flagged_share} {}
+      thresholds_{config.access_min_events, config.access_flagged_share},
+      max_ownership_depth_(config.max_ownership_depth) {}
 
 absl::StatusOr<uint32_t> AccessLog::Record(const v1::RecordAccessRequest& request, absl::Time now) {
   std::unique_ptr<WriteBatch> batch = store_.NewBatch();
@@ -151,7 +152,8 @@ absl::Status AccessLog::Judge(const std::string& customer_id, absl::Time now) {
     }
     return it->second ? &*it->second : nullptr;
   };
-  const detectors::UltimateParent parent = detectors::FindUltimateParent(profile, profile_of);
+  const detectors::UltimateParent parent =
+      detectors::FindUltimateParent(profile, profile_of, max_ownership_depth_);
   const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
   if (!detectors::FindAdversaryLinks(profile, parent, *policy_, today).empty()) {
     return absl::OkStatus();  // no mismatch: adversary_linked_training covers it

@@ -43,6 +43,7 @@ class AccessLog {
   const std::shared_ptr<const detectors::CountryPolicy> policy_;
   const absl::Duration window_;
   const detectors::AccessThresholds thresholds_;
+  const int max_ownership_depth_;
 };
 
 }  // namespace redflag

@@ -240,11 +240,10 @@ absl::Status StartCustomerRulesStep(AppState& app) {
              {"rf28", profile.rf28 ? "on" : "off"},
              {"adversary_linked_training", profile.adversary_linked_training ? "on" : "off"},
              {"weight_egress", profile.weight_egress ? "on" : "off"}});
-  if (profile.adversary_linked_training) {
-    app.adversary_training = std::make_unique<AdversaryTraining>(*app.ledger, *app.customers,
-                                                                 *app.alerts, app.country_policy);
-    app.adversary_training->Start(app.config.compute.evaluation_interval);
-  }
+  app.adversary_training = std::make_unique<AdversaryTraining>(
+      *app.ledger, *app.customers, *app.alerts, app.country_policy,
+      app.config.policy.max_ownership_depth, profile.adversary_linked_training);
+  app.adversary_training->Start(app.config.compute.evaluation_interval);
   if (profile.rf28) {
     app.red_flag_28 =
         std::make_unique<RedFlag28>(*app.compute, *app.models, *app.customers, *app.alerts,

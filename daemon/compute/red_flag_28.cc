@@ -21,7 +21,8 @@ RedFlag28::RedFlag28(const ComputeView& view, ModelRegistry& models, CustomerReg
       inquiries_(inquiries),
       policy_(std::move(policy)),
       level_(config.rf28_level),
-      pre_alert_fraction_(config.rf28_pre_alert_fraction) {}
+      pre_alert_fraction_(config.rf28_pre_alert_fraction),
+      max_ownership_depth_(config.max_ownership_depth) {}
 
 absl::Status RedFlag28::EvaluateOnce(absl::Time now) {
   absl::StatusOr<ComputeEvaluation> eval = view_.EvaluateAll();
@@ -59,7 +60,7 @@ absl::Status RedFlag28::Evaluate(const ComputeEvaluation& eval, absl::Time now) 
         outside.push_back("headquarters unknown");
       } else {
         const detectors::UltimateParent parent =
-            detectors::FindUltimateParent(*customer, profile_of);
+            detectors::FindUltimateParent(*customer, profile_of, max_ownership_depth_);
         path = parent.PathText();
         std::vector<std::pair<std::string, std::string>> hqs = {
             {"headquarters", customer->headquarters_country()},

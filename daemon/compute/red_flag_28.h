@@ -40,6 +40,7 @@ class RedFlag28 {
   const std::shared_ptr<const detectors::CountryPolicy> policy_;
   const double level_;
   const double pre_alert_fraction_;
+  const int max_ownership_depth_;
 };
 
 }  // namespace redflag

@@ -353,6 +353,14 @@ const std::vector<KeySpec>& Keys() {
          c.policy.country_groups_file = v;
          return "";
        }},
+      {"policy.max_ownership_depth", "incubating",
+       "links the ownership walk follows; a longer chain or a cycle is a finding",
+       [](const std::string& v, Config& c) -> std::string {
+         uint64_t x = 0;
+         std::string err = SetUint(v, 1, 10'000, &x);
+         if (err.empty()) c.policy.max_ownership_depth = static_cast<int>(x);
+         return err;
+       }},
       {"policy.hong_kong_as_china", "incubating", "Hong Kong counts as China for D:5",
        [](const std::string& v, Config& c) -> std::string {
          return ParseBool(v, &c.policy.hong_kong_as_china);

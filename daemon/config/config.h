@@ -95,6 +95,9 @@ struct PolicyConfig {
   double rf28_pre_alert_fraction = 0.5;
   std::string country_groups_file = "config/country_groups.csv";
   bool hong_kong_as_china = true;
+  // The ownership walk follows at most this many links; a longer chain, or a
+  // cycle, is itself a finding (ownership_unresolved).
+  int max_ownership_depth = 64;
   // BIS's affiliates rule: parties 50 % or more owned by Entity List or
   // Military End User parties count as listed (OFAC's 50 % rule for SDNs
   // always applies).

@@ -27,8 +27,44 @@ bool IsTraining(v1::WorkloadKind kind) {
 
 AdversaryTraining::AdversaryTraining(const Ledger& ledger, CustomerRegistry& customers,
                                      AlertStore& alerts,
-                                     std::shared_ptr<const detectors::CountryPolicy> policy)
-    : ledger_(ledger), customers_(customers), recorder_(alerts), policy_(std::move(policy)) {}
+                                     std::shared_ptr<const detectors::CountryPolicy> policy,
+                                     int max_ownership_depth, bool judge_training)
+    : ledger_(ledger),
+      customers_(customers),
+      recorder_(alerts),
+      policy_(std::move(policy)),
+      max_ownership_depth_(max_ownership_depth),
+      judge_training_(judge_training) {}
+
+namespace {
+
+// A chain that cannot be resolved hides who controls the customer: like an
+// owner of unknown share, it is control nobody can rule out.
+v1::Alert OwnershipUnresolved(const v1::CustomerProfile& customer,
+                              const detectors::UltimateParent& parent, int max_depth) {
+  const bool cycle = parent.cycle;
+  v1::Alert a = NewAlert("ownership_unresolved", "customer", customer.customer_id(),
+                         cycle ? "cycle" : "depth");
+  a.set_customer_id(customer.customer_id());
+  a.set_level(cycle ? "cycle" : "depth");
+  a.set_severity(v1::SEVERITY_HIGH);
+  a.set_summary(absl::StrCat(
+      "the ownership chain of customer ", customer.customer_id(), " (", customer.legal_name(), ") ",
+      cycle ? "leads back to itself" : absl::StrCat("is longer than ", max_depth, " links"),
+      ": who controls it is unknown, as with an owner of unknown share; hold new capacity "
+      "until the chain is established"));
+  AddEvidence(a, "ownership_path", parent.PathText());
+  AddEvidence(a, "links_followed", absl::StrCat(parent.path.size() - 1));
+  AddEvidence(a, "reason",
+              cycle ? "the walk reached an owner already on the chain"
+                    : absl::StrCat("the walk stopped at policy.max_ownership_depth (", max_depth,
+                                   ") with owners still above"));
+  AddEvidence(a, "last_owner_reached",
+              absl::StrCat(parent.parent().name, " (", parent.parent().country, ")"));
+  return a;
+}
+
+}  // namespace
 
 void AdversaryTraining::Start(absl::Duration interval) {
   timer_ = std::make_unique<Periodic>("rf-adversary", interval,
@@ -47,13 +83,23 @@ absl::Status AdversaryTraining::EvaluateOnce(absl::Time now) {
     return it == profiles.end() ? nullptr : &it->second;
   };
   std::map<std::string, detectors::UltimateParent> parents;  // per customer, once
+  for (const auto& [id, profile] : profiles) {
+    detectors::UltimateParent& parent = parents[id] =
+        detectors::FindUltimateParent(profile, profile_of, max_ownership_depth_);
+    if (!parent.cycle && !parent.truncated) continue;
+    if (absl::Status r =
+            recorder_.Record(OwnershipUnresolved(profile, parent, max_ownership_depth_), now, true);
+        !r.ok()) {
+      return r;
+    }
+  }
+  if (!judge_training_) return absl::OkStatus();
   for (const Ledger::JobSnapshot& job : ledger_.SnapshotJobs()) {
     const v1::JobSpec& spec = *job.spec;
     if (!IsTraining(spec.workload())) continue;
     const v1::CustomerProfile* customer = profile_of(spec.customer_id());
     if (customer == nullptr) continue;
-    auto [parent, fresh] = parents.try_emplace(spec.customer_id());
-    if (fresh) parent->second = detectors::FindUltimateParent(*customer, profile_of);
+    auto parent = parents.find(spec.customer_id());
     // The groups as they stood on the days the job ran: its first day, and its
     // last (or today while it runs).
     const int64_t last_ms = job.end_unix_ms != 0 ? job.end_unix_ms : absl::ToUnixMillis(now);

@@ -20,8 +20,12 @@ namespace redflag {
 
 class AdversaryTraining {
  public:
+  // `judge_training`: the adversary-linked training rule is in force. Chains
+  // that cannot be resolved (a cycle, or more than `max_ownership_depth`
+  // links) are findings whatever the policy profile (ownership_unresolved).
   AdversaryTraining(const Ledger& ledger, CustomerRegistry& customers, AlertStore& alerts,
-                    std::shared_ptr<const detectors::CountryPolicy> policy);
+                    std::shared_ptr<const detectors::CountryPolicy> policy, int max_ownership_depth,
+                    bool judge_training);
 
   absl::Status EvaluateOnce(absl::Time now);
   // Evaluates every `interval` on a thread of its own until destroyed.
@@ -32,6 +36,8 @@ class AdversaryTraining {
   CustomerRegistry& customers_;
   AlertRecorder recorder_;
   const std::shared_ptr<const detectors::CountryPolicy> policy_;
+  const int max_ownership_depth_;
+  const bool judge_training_;
   std::unique_ptr<Periodic> timer_;  // last: stops before the rest goes
 };
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "daemon/alerts/alerts_by_id.h"
 #include "daemon/compute/compute_test_jobs.h"
 #include "daemon/storage/memory_store.h"
@@ -28,7 +29,9 @@ class AdversaryTrainingTest : public ::testing::Test {
     ledger_ = std::move(*Ledger::Open(store_, LedgerOptions()));
     customers_ = std::make_unique<CustomerRegistry>(store_, false);
     alerts_ = std::make_unique<AlertStore>(store_, false);
-    rule_ = std::make_unique<AdversaryTraining>(*ledger_, *customers_, *alerts_, Policy());
+    rule_ = std::make_unique<AdversaryTraining>(*ledger_, *customers_, *alerts_, Policy(),
+                                                /*max_ownership_depth=*/64,
+                                                /*judge_training=*/true);
   }
   void TearDown() override { ledger_->Stop(); }
 
@@ -128,6 +131,87 @@ TEST_F(AdversaryTrainingTest, AParentFoundThroughOtherCustomersProfilesCounts) {
       "Acme US Inc (US) <- 100% Acme Europe BV (NL) <- 100% Acme Japan KK (JP) <- 100% Dragon "
       "Holdings (CN)");
   EXPECT_EQ(evidence["links"], "ultimate parent by ownership: Dragon Holdings (CN)");
+}
+
+// A US customer owned through `links` intermediate holdings (each 100 %) by
+// a parent headquartered in China.
+void DeepChain(CustomerRegistry& customers, const std::string& id, int links) {
+  v1::CustomerProfile p;
+  p.set_customer_id(id);
+  p.set_legal_name(id + " Inc");
+  p.set_headquarters_country("US");
+  for (int i = 1; i < links; ++i) {
+    v1::OwnershipLink* l = p.add_ownership_chain();
+    l->set_owner_name(absl::StrCat("Holding ", i, " Ltd"));
+    l->set_owner_country("VG");
+    l->set_ownership_percent(100);
+  }
+  v1::OwnershipLink* top = p.add_ownership_chain();
+  top->set_owner_name("Dragon Parent Ltd");
+  top->set_owner_country("CN");
+  top->set_ownership_percent(100);
+  ASSERT_TRUE(customers.Upsert(p, 1).ok());
+}
+
+TEST_F(AdversaryTrainingTest, ADeepChainStillReachesItsD5ParentWithinTheConfiguredDepth) {
+  DeepChain(*customers_, "deep17", 17);  // one past the old silent limit of 16
+  Job("deep17-ft", "deep17", kJan15);
+  ASSERT_TRUE(rule_->EvaluateOnce(absl::FromUnixMillis(kJan15 + kDay)).ok());
+  std::map<std::string, v1::Alert> alerts = Alerts();
+  ASSERT_TRUE(alerts.contains("adversary_linked_training/job/deep17-ft/CN")) << alerts.size();
+  EXPECT_EQ(alerts.size(), 1u);
+}
+
+TEST_F(AdversaryTrainingTest, AChainDeeperThanTheLimitIsAFindingWithItsPath) {
+  DeepChain(*customers_, "deep100", 100);
+  Job("deep100-ft", "deep100", kJan15);
+  ASSERT_TRUE(rule_->EvaluateOnce(absl::FromUnixMillis(kJan15 + kDay)).ok());
+  std::map<std::string, v1::Alert> alerts = Alerts();
+  ASSERT_TRUE(alerts.contains("ownership_unresolved/customer/deep100/depth"));
+  const v1::Alert& a = alerts["ownership_unresolved/customer/deep100/depth"];
+  EXPECT_EQ(a.severity(), v1::SEVERITY_HIGH);
+  EXPECT_EQ(a.customer_id(), "deep100");
+  EXPECT_NE(a.summary().find("longer than 64 links"), std::string::npos) << a.summary();
+  EXPECT_NE(a.summary().find("hold new capacity"), std::string::npos);
+  std::map<std::string, std::string> evidence;
+  for (const auto& e : a.evidence()) evidence[e.name()] = e.value();
+  EXPECT_EQ(evidence["links_followed"], "64");
+  EXPECT_NE(evidence["ownership_path"].find("Holding 64 Ltd (VG) <- (depth limit)"),
+            std::string::npos)
+      << evidence["ownership_path"];
+  EXPECT_EQ(evidence["last_owner_reached"], "Holding 64 Ltd (VG)");
+  // Once: the next evaluation finds the same and writes nothing new.
+  ASSERT_TRUE(rule_->EvaluateOnce(absl::FromUnixMillis(kJan15 + 2 * kDay)).ok());
+  EXPECT_EQ(Alerts().size(), alerts.size());
+}
+
+TEST_F(AdversaryTrainingTest, AnOwnershipCycleIsAFindingWhateverThePolicyProfile) {
+  // a is owned by b, a customer owned by a: nobody can be the ultimate parent.
+  for (auto [id, owner] : {std::pair{"cyc-a", "cyc-b"}, std::pair{"cyc-b", "cyc-a"}}) {
+    v1::CustomerProfile p;
+    p.set_customer_id(id);
+    p.set_legal_name(std::string(id) + " Ltd");
+    p.set_headquarters_country("SG");
+    v1::OwnershipLink* l = p.add_ownership_chain();
+    l->set_owner_name(std::string(owner) + " Ltd");
+    l->set_owner_customer_id(owner);
+    l->set_ownership_percent(100);
+    ASSERT_TRUE(customers_->Upsert(p, 1).ok());
+  }
+  // The adversary-linked training rule off (a policy profile without it).
+  AdversaryTraining rule(*ledger_, *customers_, *alerts_, Policy(), 64, /*judge_training=*/false);
+  ASSERT_TRUE(rule.EvaluateOnce(absl::FromUnixMillis(kJan15)).ok());
+  std::map<std::string, v1::Alert> alerts = Alerts();
+  ASSERT_TRUE(alerts.contains("ownership_unresolved/customer/cyc-a/cycle"));
+  ASSERT_TRUE(alerts.contains("ownership_unresolved/customer/cyc-b/cycle"));
+  EXPECT_NE(
+      alerts["ownership_unresolved/customer/cyc-a/cycle"].summary().find("leads back to itself"),
+      std::string::npos);
+  std::map<std::string, std::string> evidence;
+  for (const auto& e : alerts["ownership_unresolved/customer/cyc-a/cycle"].evidence()) {
+    evidence[e.name()] = e.value();
+  }
+  EXPECT_EQ(evidence["ownership_path"], "cyc-a Ltd (SG) <- 100% cyc-b Ltd (SG) <- (cycle)");
 }
 
 }  // namespace

@@ -133,6 +133,52 @@ TEST_F(CustomerRulesEndToEnd, AdversaryLinkedTrainingAsOfEachJobsDates) {
       << shown.output;
 }
 
+TEST_F(CustomerRulesEndToEnd, OwnershipDeeperThanTheWalkOrCyclicIsAFinding) {
+  // 17 links to a CN parent: found. 100 links: the walk stops at 64 and says so.
+  for (auto [id, links] : {std::pair{"deep-17", 17}, std::pair{"deep-100", 100}}) {
+    v1::CustomerProfile p;
+    p.set_customer_id(id);
+    p.set_legal_name(absl::StrCat(id, " Inc"));
+    p.set_headquarters_country("US");
+    for (int i = 1; i <= links; ++i) {
+      v1::OwnershipLink* l = p.add_ownership_chain();
+      l->set_owner_name(i == links ? "Dragon Parent Ltd" : absl::StrCat("Holding ", i, " Ltd"));
+      l->set_owner_country(i == links ? "CN" : "VG");
+      l->set_ownership_percent(100);
+    }
+    Upsert(p);
+    Job(absl::StrCat(id, "-ft"), id, absl::CivilDay(2026, 11, 1));
+  }
+  for (auto [id, owner] : {std::pair{"cyc-a", "cyc-b"}, std::pair{"cyc-b", "cyc-a"}}) {
+    v1::CustomerProfile p;
+    p.set_customer_id(id);
+    p.set_legal_name(absl::StrCat(id, " Ltd"));
+    p.set_headquarters_country("SG");
+    v1::OwnershipLink* l = p.add_ownership_chain();
+    l->set_owner_name(absl::StrCat(owner, " Ltd"));
+    l->set_owner_customer_id(owner);
+    Upsert(p);
+  }
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (
+      (Alerts("ownership_unresolved").size() < 3 || Alerts("adversary_linked_training").empty()) &&
+      absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  std::set<std::string> unresolved;
+  for (const auto& [id, a] : Alerts("ownership_unresolved")) unresolved.insert(id);
+  EXPECT_EQ(unresolved, (std::set<std::string>{"ownership_unresolved/customer/cyc-a/cycle",
+                                               "ownership_unresolved/customer/cyc-b/cycle",
+                                               "ownership_unresolved/customer/deep-100/depth"}));
+  std::set<std::string> adversary;
+  for (const auto& [id, a] : Alerts("adversary_linked_training")) adversary.insert(id);
+  EXPECT_EQ(adversary, (std::set<std::string>{"adversary_linked_training/job/deep-17-ft/CN"}));
+  CommandResult shown = RunCommand(
+      {REDFLAGCTL_PATH, "--addr", daemon_->grpc_address(), "customers", "show", "deep-100"});
+  EXPECT_NE(shown.output.find("ownership_unresolved"), std::string::npos) << shown.output;
+  EXPECT_NE(shown.output.find("(depth limit)"), std::string::npos) << shown.output;
+}
+
 v1::AccessEvent Event(const std::string& customer, const std::string& country, bool anonymizer,
                       int i) {
   v1::AccessEvent e;
