@@ -3,6 +3,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -39,6 +41,8 @@
 #include "daemon/metrics/metrics.h"
 #include "daemon/models/model_registry.h"
 #include "daemon/net/bind_probe.h"
+#include "daemon/net/call_counter.h"
+#include "daemon/net/stream_limiter.h"
 #include "daemon/retention/retention.h"
 #include "daemon/screening/customer_screening.h"
 #include "daemon/screening/party_lists.h"
@@ -349,6 +353,8 @@ absl::Status MetricsStep(AppState& app) {
 }
 
 absl::Status StartGrpcStep(AppState& app) {
+  app.streams = std::make_unique<StreamLimiter>(app.config.grpc_max_streams,
+                                                app.config.grpc_stream_idle_timeout);
   ServiceContext ctx{.limits = &app.config.limits,
                      .ledger = app.ledger.get(),
                      .customers = app.customers.get(),
@@ -364,6 +370,7 @@ absl::Status StartGrpcStep(AppState& app) {
                      .egress = app.egress.get(),
                      .reports = app.reports.get(),
                      .backups = app.backups.get(),
+                     .streams = app.streams.get(),
                      .shutting_down = &app.shutting_down};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
@@ -387,6 +394,20 @@ absl::Status StartGrpcStep(AppState& app) {
   // gRPC sets SO_REUSEPORT by default: a second daemon on the same port would
   // start and take half the connections against another data dir.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // A thread per call in progress, at most grpc.max_threads; idle and dead
+  // connections are closed.
+  grpc::ResourceQuota quota("redflagd");
+  quota.SetMaxThreads(static_cast<int>(app.config.grpc_max_threads));
+  builder.SetResourceQuota(quota);
+  auto ms = [](absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); };
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ms(app.config.grpc_keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ms(app.config.grpc_keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             ms(app.config.grpc_max_connection_idle));
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(CountInto(app.calls));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(app.telemetry_service.get());
   builder.RegisterService(app.job_service.get());
   builder.RegisterService(app.customer_service.get());
@@ -418,6 +439,12 @@ std::string NotReadyReason(const AppState& app) {
     return absl::StrCat(app.ledger->failure_reason(), "; writes refused until restart");
   }
   std::vector<std::string> reasons;
+  // Nearly every thread taken: new calls are about to be refused.
+  const uint32_t calls = app.calls.in_flight(), threads = app.config.grpc_max_threads;
+  if (calls + threads / 10 >= threads) {
+    reasons.push_back(
+        absl::StrCat("gRPC busy: ", calls, " calls in progress, grpc.max_threads ", threads));
+  }
   for (const auto& [domain, why] : app.store->UnreadableDomains()) reasons.push_back(why);
   if (std::string blocked = app.ledger->checkpoint_blocked_reason(); !blocked.empty()) {
     reasons.push_back(blocked);
@@ -476,14 +503,31 @@ void WaitForSignal(const sigset_t& set, AppState& app) {
   }
 }
 
+// Exits the process once `timeout` has passed, whatever is still running:
+// stopping is bounded even if something below hangs. Everything acknowledged
+// is durable already; a final checkpoint is a convenience.
+void BoundShutdown(absl::Duration timeout) {
+  std::thread([timeout] {
+    absl::SleepFor(timeout);
+    log::Error("shutdown did not finish in time; exiting",
+               {{"shutdown.timeout", absl::FormatDuration(timeout)}});
+    std::fflush(nullptr);
+    std::_Exit(1);
+  }).detach();
+}
+
 void Teardown(AppState& app) {
   app.shutting_down = true;
   if (app.grpc_server) {
+    BoundShutdown(app.config.shutdown_timeout);
     auto* health = app.grpc_server->GetHealthCheckService();
     health->SetServingStatus(false);
-    // In-flight requests finish (each is either durable and acknowledged or
-    // not acknowledged); streams still open after the deadline are cancelled.
-    app.grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    // Streams end now; calls in progress finish (each is either durable and
+    // acknowledged or not acknowledged) within half the timeout, then are
+    // cancelled.
+    app.streams->CancelAll();
+    app.grpc_server->Shutdown(std::chrono::system_clock::now() +
+                              absl::ToChronoMilliseconds(app.config.shutdown_timeout / 2));
     app.grpc_server->Wait();
     log::Debug("gRPC stopped");
   }

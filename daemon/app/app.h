@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "daemon/config/config.h"
+#include "daemon/net/call_counter.h"
 #include "daemon/storage/store.h"
 
 namespace grpc {
@@ -52,6 +53,7 @@ class QuarterlyReports;
 class ReportServiceImpl;
 class StorageServiceImpl;
 class Backups;
+class StreamLimiter;
 class Retention;
 class CustomerScreening;
 class ScreeningServiceImpl;
@@ -118,6 +120,8 @@ struct AppState {
   std::unique_ptr<EgressServiceImpl> egress_service;
   std::unique_ptr<ReportServiceImpl> report_service;
   std::unique_ptr<StorageServiceImpl> storage_service;
+  std::unique_ptr<StreamLimiter> streams;
+  CallCounter calls;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<HttpServer> http;
   int grpc_port = 0;

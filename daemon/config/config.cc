@@ -175,6 +175,23 @@ const std::vector<KeySpec>& Keys() {
       {"grpc.listen", "stable", "gRPC address (host:port)", HostPort(&Config::grpc_listen)},
       {"grpc.max_message_bytes", "stable", "largest request accepted",
        Uint(&Config::grpc_max_message_bytes, 1 << 20, 1u << 30)},
+      {"grpc.max_threads", "stable",
+       "threads of the gRPC server (one per call in progress); beyond, RESOURCE_EXHAUSTED",
+       Uint(&Config::grpc_max_threads, 8, 100'000)},
+      {"grpc.max_streams", "stable",
+       "open streams (IngestStream, WatchAlerts) at once; must leave threads for unary calls",
+       Uint(&Config::grpc_max_streams, 1, 100'000)},
+      {"grpc.stream_idle_timeout", "stable", "an IngestStream sending nothing this long is ended",
+       Duration(&Config::grpc_stream_idle_timeout, absl::Seconds(1), absl::Hours(24))},
+      {"grpc.keepalive_time", "stable", "how often idle connections are pinged",
+       Duration(&Config::grpc_keepalive_time, absl::Seconds(1), absl::Hours(2))},
+      {"grpc.keepalive_timeout", "stable", "a ping unanswered this long closes the connection",
+       Duration(&Config::grpc_keepalive_timeout, absl::Seconds(1), absl::Minutes(10))},
+      {"grpc.max_connection_idle", "stable", "a connection without calls this long is closed",
+       Duration(&Config::grpc_max_connection_idle, absl::Seconds(1), absl::Hours(24))},
+      {"shutdown.timeout", "stable",
+       "from SIGTERM to exit at the latest; calls in progress get half of it",
+       Duration(&Config::shutdown_timeout, absl::Seconds(1), absl::Minutes(10))},
       {"http.listen", "stable", "address of /metrics, /healthz and /readyz",
        HostPort(&Config::http_listen)},
       {"storage.data_dir", "stable", "RocksDB directory",
@@ -545,6 +562,11 @@ absl::StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::stri
     }
     std::string err = spec->set(leaf.value, config);
     if (!err.empty()) errors.push_back(absl::StrCat(leaf.where, ": ", key, ": ", err));
+  }
+  if (errors.empty() && config.grpc_max_streams >= config.grpc_max_threads) {
+    errors.push_back(absl::StrCat(source, ": grpc.max_streams (", config.grpc_max_streams,
+                                  ") must be below grpc.max_threads (", config.grpc_max_threads,
+                                  "), so that unary calls always find a thread"));
   }
   const ComputeConfig& c = config.compute;
   if (errors.empty() && !(c.level_info < c.level_warning && c.level_warning < c.level_high &&

@@ -142,6 +142,19 @@ struct RetentionConfig {
 struct Config {
   std::string grpc_listen = "127.0.0.1:50051";
   uint32_t grpc_max_message_bytes = 64 << 20;
+  // Threads of the synchronous gRPC server (one per call in progress); more
+  // calls than this get RESOURCE_EXHAUSTED. Streams are fewer, so that unary
+  // calls always find a thread; a client stream silent for
+  // stream_idle_timeout is ended; keepalive pings find dead peers.
+  uint32_t grpc_max_threads = 256;
+  uint32_t grpc_max_streams = 128;
+  absl::Duration grpc_stream_idle_timeout = absl::Minutes(5);
+  absl::Duration grpc_keepalive_time = absl::Minutes(1);
+  absl::Duration grpc_keepalive_timeout = absl::Seconds(20);
+  absl::Duration grpc_max_connection_idle = absl::Minutes(10);
+  // From SIGTERM to exit, whatever is still open: calls in progress get up
+  // to half of it to finish, then are cancelled.
+  absl::Duration shutdown_timeout = absl::Seconds(20);
   std::string http_listen = "127.0.0.1:9464";
   std::string data_dir = "./var/data";
   Durability durability = Durability::kFsync;

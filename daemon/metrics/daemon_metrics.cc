@@ -12,6 +12,7 @@
 #include "daemon/compute/compute_export.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/metrics/metrics.h"
+#include "daemon/net/stream_limiter.h"
 #include "daemon/retention/retention.h"
 #include "daemon/screening/party_lists.h"
 #include "daemon/storage/disk_space.h"
@@ -219,6 +220,25 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
                                  "1 once a checkpoint found stored data unreadable");
       AddSample(blocked, app.ledger->checkpoint_blocked_reason().empty() ? 0.0 : 1.0);
       out.push_back(std::move(blocked));
+    }
+    if (app.streams) {
+      for (auto [name, help, value, counter] :
+           std::initializer_list<std::tuple<const char*, const char*, double, bool>>{
+               {"redflag_grpc_calls_in_progress", "gRPC calls being handled (a thread each)",
+                static_cast<double>(app.calls.in_flight()), false},
+               {"redflag_grpc_max_threads", "grpc.max_threads",
+                static_cast<double>(app.config.grpc_max_threads), false},
+               {"redflag_grpc_streams_open", "Open IngestStream and WatchAlerts streams",
+                static_cast<double>(app.streams->open()), false},
+               {"redflag_grpc_streams_refused_total", "Streams refused at grpc.max_streams",
+                static_cast<double>(app.streams->refused()), true},
+               {"redflag_grpc_streams_idle_closed_total",
+                "IngestStreams ended after grpc.stream_idle_timeout without a batch",
+                static_cast<double>(app.streams->idle_closed()), true}}) {
+        auto f = counter ? CounterFamily(name, help) : GaugeFamily(name, help);
+        AddSample(f, value);
+        out.push_back(std::move(f));
+      }
     }
     if (app.space) {
       const DiskSpaceStats d = app.space->Stats();

@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "daemon/net/stream_limiter.h"
 #include "daemon/services/services.h"
 #include "daemon/validation/validation.h"
 
@@ -22,6 +23,9 @@ grpc::Status AlertServiceImpl::WatchAlerts(grpc::ServerContext* context,
                                            const v1::WatchAlertsRequest* req,
                                            grpc::ServerWriter<v1::AlertEvent>* writer) {
   return Counted(ctx_.metrics, "WatchAlerts", [&]() -> absl::Status {
+    absl::StatusOr<std::unique_ptr<StreamLimiter::Slot>> slot =
+        ctx_.streams->Acquire(context, "WatchAlerts", /*idle_ends_it=*/false);
+    if (!slot.ok()) return slot.status();
     absl::StatusOr<std::shared_ptr<AlertWatch>> watch = ctx_.alerts->Watch(req->filter());
     if (!watch.ok()) return watch.status();
     absl::Status result = absl::OkStatus();

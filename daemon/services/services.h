@@ -39,6 +39,7 @@ grpc::Status ToGrpc(const absl::Status& s);
 
 class Metrics;
 class Backups;
+class StreamLimiter;
 // Runs a handler body and counts the finished call by method and code.
 template <typename Fn>
 grpc::Status Counted(Metrics* m, const char* method, Fn fn) {
@@ -64,6 +65,7 @@ struct ServiceContext {
   WeightEgress* egress;
   const QuarterlyReports* reports;
   Backups* backups;
+  StreamLimiter* streams;
   std::function<absl::Time()> now = absl::Now;
   // Set when the daemon begins to shut down, to end long-lived watches.
   const std::atomic<bool>* shutting_down;

@@ -1,4 +1,5 @@
 #include "absl/time/clock.h"
+#include "daemon/net/stream_limiter.h"
 #include "daemon/services/services.h"
 #include "daemon/validation/validation.h"
 
@@ -41,9 +42,17 @@ grpc::Status TelemetryServiceImpl::Ingest(grpc::ServerContext*, const v1::Sample
 
 grpc::Status TelemetryServiceImpl::IngestStream(
     grpc::ServerContext* context, grpc::ServerReaderWriter<v1::BatchAck, v1::SampleBatch>* stream) {
+  absl::StatusOr<std::unique_ptr<StreamLimiter::Slot>> slot =
+      ctx_.streams->Acquire(context, "IngestStream", /*idle_ends_it=*/true);
+  if (!slot.ok()) {
+    grpc::Status st = ToGrpc(slot.status());
+    ctx_.metrics->CountRpc("IngestStream", st.error_code());
+    return st;
+  }
   v1::SampleBatch batch;
   v1::BatchAck ack;
   while (stream->Read(&batch)) {
+    (*slot)->Touch();
     ack.Clear();
     // A rejected batch is reported in its ack; the stream goes on.
     Process(batch, ack).IgnoreError();

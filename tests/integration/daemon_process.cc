@@ -168,6 +168,20 @@ int DaemonProcess::Wait() {
   return DecodeStatus(status);
 }
 
+int DaemonProcess::WaitFor(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return DecodeStatus(status);
+    }
+    if (std::chrono::steady_clock::now() >= until) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 std::string DaemonProcess::grpc_address() const { return absl::StrCat("127.0.0.1:", ports_.first); }
 
 CommandResult RunCommand(const std::vector<std::string>& argv) {

@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,6 +44,9 @@ class DaemonProcess {
   // Waits for exit; returns the exit code, or 128 + signal.
   int Wait();
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+  // Waits up to `timeout` for exit; the exit code, or -1 if still running.
+  int WaitFor(std::chrono::milliseconds timeout);
 
   std::string grpc_address() const;
   int http_port() const { return ports_.second; }
