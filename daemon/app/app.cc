@@ -456,7 +456,9 @@ std::string NotReadyReason(const AppState& app) {
 absl::Status StartHttpStep(AppState& app) {
   HttpServer::Handlers h{.metrics = [&app] { return app.metrics->Render(); },
                          .not_ready_reason = [&app] { return NotReadyReason(app); }};
-  absl::StatusOr<std::unique_ptr<HttpServer>> s = HttpServer::Start(app.config.http_listen, h);
+  absl::StatusOr<std::unique_ptr<HttpServer>> s = HttpServer::Start(
+      app.config.http_listen, h,
+      {.threads = app.config.http_threads, .read_timeout = app.config.http_read_timeout});
   if (!s.ok()) return s.status();
   app.http = std::move(*s);
   log::Info("HTTP listening",

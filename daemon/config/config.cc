@@ -194,6 +194,11 @@ const std::vector<KeySpec>& Keys() {
        Duration(&Config::shutdown_timeout, absl::Seconds(1), absl::Minutes(10))},
       {"http.listen", "stable", "address of /metrics, /healthz and /readyz",
        HostPort(&Config::http_listen)},
+      {"http.threads", "stable", "HTTP connections served at once (a thread each)",
+       Uint(&Config::http_threads, 2, 1024)},
+      {"http.read_timeout", "stable",
+       "a request must arrive within this, or its connection is closed",
+       Duration(&Config::http_read_timeout, absl::Milliseconds(100), absl::Minutes(5))},
       {"storage.data_dir", "stable", "RocksDB directory",
        [](const std::string& v, Config& c) -> std::string {
          if (v.empty()) return "must not be empty";

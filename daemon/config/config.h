@@ -156,6 +156,10 @@ struct Config {
   // to half of it to finish, then are cancelled.
   absl::Duration shutdown_timeout = absl::Seconds(20);
   std::string http_listen = "127.0.0.1:9464";
+  // HTTP connections served at once (a thread each), and how long a request
+  // may take to arrive before its connection is closed.
+  uint32_t http_threads = 16;
+  absl::Duration http_read_timeout = absl::Seconds(2);
   std::string data_dir = "./var/data";
   Durability durability = Durability::kFsync;
   absl::Duration wal_sync_interval = absl::Milliseconds(100);

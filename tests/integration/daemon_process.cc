@@ -196,9 +196,14 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   return CommandResult{DecodeStatus(status), text.str()};
 }
 
-HttpResponse HttpGet(int port, const std::string& path) {
+HttpResponse HttpGet(int port, const std::string& path, absl::Duration timeout) {
   HttpResponse r;
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (timeout != absl::InfiniteDuration()) {
+    const timeval tv = absl::ToTimeval(timeout);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

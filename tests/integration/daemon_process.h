@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "redflag/v1/alerts.pb.h"
 #include "redflag/v1/customers.pb.h"
 
@@ -69,12 +70,14 @@ struct CommandResult {
 };
 CommandResult RunCommand(const std::vector<std::string>& argv);
 
-// A plain HTTP GET on loopback; returns status code and body.
+// A plain HTTP GET on loopback; returns status code and body (status 0 when
+// no answer came within `timeout`: each read waits at most that long).
 struct HttpResponse {
   int status = 0;
   std::string body;
 };
-HttpResponse HttpGet(int port, const std::string& path);
+HttpResponse HttpGet(int port, const std::string& path,
+                     absl::Duration timeout = absl::InfiniteDuration());
 
 // Every stored alert of `rule` (any rule when empty), suppressed ones too, by
 // alert_id, through AlertService.

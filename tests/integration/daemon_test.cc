@@ -1,6 +1,9 @@
 // The real redflagd binary, driven over gRPC and HTTP on loopback.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -329,6 +332,47 @@ TEST_F(DaemonTest, ASecondDaemonOnAPortInUseFailsToStartNamingIt) {
   EXPECT_EQ(HttpGet(ports_.second, "/readyz").status, 200);
   Register("job-after");
   EXPECT_EQ(GetJob("job-after").spec().job_id(), "job-after");
+}
+
+TEST_F(DaemonTest, HttpPathsMatchExactly) {
+  EXPECT_EQ(HttpGet(daemon_->http_port(), "/metrics").status, 200);
+  for (const char* path : {"/metricsXYZ", "/metrics/x", "/healthzz", "/readyz/", "/", "/x"}) {
+    EXPECT_EQ(HttpGet(daemon_->http_port(), path).status, 404) << path;
+  }
+}
+
+TEST_F(DaemonTest, HealthProbesAnswerWithinASecondWhileOtherClientsStallTheirConnections) {
+  // Clients that connect and send nothing, or half a request, and wait.
+  std::vector<int> stalled;
+  for (int i = 0; i < 12; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(daemon_->http_port()));
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    if (i % 2 == 1) {
+      const std::string half = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
+      ASSERT_EQ(write(fd, half.data(), half.size()), static_cast<ssize_t>(half.size()));
+    }
+    stalled.push_back(fd);
+  }
+  // A probe's default timeout (Kubernetes: 1 s) is met, again and again.
+  for (int i = 0; i < 10; ++i) {
+    HttpResponse ready = HttpGet(daemon_->http_port(), "/readyz", absl::Seconds(1));
+    EXPECT_EQ(ready.status, 200) << "probe " << i;
+    HttpResponse live = HttpGet(daemon_->http_port(), "/healthz", absl::Seconds(1));
+    EXPECT_EQ(live.status, 200) << "probe " << i;
+  }
+  // The stalled connections are closed once http.read_timeout has passed.
+  char byte;
+  for (int fd : stalled) {
+    const timeval tv{10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    const ssize_t n = read(fd, &byte, 1);
+    EXPECT_NE(n, -1) << "still open 10 s later";
+    close(fd);
+  }
 }
 
 TEST(DaemonConfig, InvalidConfigExitsWithCodeTwoAndALocatedMessage) {
