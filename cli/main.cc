@@ -18,6 +18,7 @@
 #include "cli/estimate_report.h"
 #include "cli/scenario.h"
 #include "cli/screening_report.h"
+#include "cli/terminal_safe.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "redflag/v1/access.grpc.pb.h"
 #include "redflag/v1/alerts.grpc.pb.h"
@@ -471,6 +472,21 @@ int Screening(const Cli& cli, const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything printed is made terminal-safe (cli/terminal_safe.h); the
+  // original buffers are back before the streams flush at exit.
+  redflag::cli::TerminalSafeBuf safe_out(std::cout.rdbuf()), safe_err(std::cerr.rdbuf());
+  struct Restore {
+    std::streambuf* out = std::cout.rdbuf();
+    std::streambuf* err = std::cerr.rdbuf();
+    ~Restore() {
+      std::cout.flush();
+      std::cerr.flush();
+      std::cout.rdbuf(out);
+      std::cerr.rdbuf(err);
+    }
+  } restore;
+  std::cout.rdbuf(&safe_out);
+  std::cerr.rdbuf(&safe_err);
   Cli cli;
   if (const char* env = std::getenv("REDFLAG_ADDR"); env != nullptr && *env != '\0') {
     cli.addr = env;

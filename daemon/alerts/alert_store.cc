@@ -178,11 +178,15 @@ absl::StatusOr<v1::ListAlertsResponse> AlertStore::List(const v1::ListAlertsRequ
   const int64_t now_ms = absl::ToUnixMillis(absl::Now());
   const uint32_t page = req.page_size() == 0 ? 100 : std::min<uint32_t>(req.page_size(), 1000);
   v1::ListAlertsResponse out;
+  size_t bytes = 0;
   absl::Status s = ScanMessages<v1::Alert>(
       store_, Domain::kAlerts, "", req.page_token(), [&](absl::string_view k, const v1::Alert& a) {
         if (!req.page_token().empty() && k == req.page_token()) return true;
         if (!AlertMatches(req.filter(), a, now_ms)) return true;
-        if (static_cast<uint32_t>(out.alerts_size()) == page) {
+        // A page ends at its count or at kMaxPageBytes, whichever comes first.
+        bytes += a.ByteSizeLong() + 8;
+        if (static_cast<uint32_t>(out.alerts_size()) == page ||
+            (out.alerts_size() > 0 && bytes > kMaxPageBytes)) {
           out.set_next_page_token(out.alerts(out.alerts_size() - 1).alert_id());
           return false;
         }

@@ -42,6 +42,7 @@
 #include "daemon/models/model_registry.h"
 #include "daemon/net/bind_probe.h"
 #include "daemon/net/call_counter.h"
+#include "daemon/net/request_guard.h"
 #include "daemon/net/stream_limiter.h"
 #include "daemon/retention/retention.h"
 #include "daemon/screening/customer_screening.h"
@@ -385,6 +386,7 @@ absl::Status StartGrpcStep(AppState& app) {
   app.report_service = std::make_unique<ReportServiceImpl>(ctx);
   app.storage_service = std::make_unique<StorageServiceImpl>(ctx);
 
+  InstallProtobufLogHandler();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -407,6 +409,7 @@ absl::Status StartGrpcStep(AppState& app) {
                              ms(app.config.grpc_max_connection_idle));
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(CountInto(app.calls));
+  interceptors.push_back(NewRequestGuard());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(app.telemetry_service.get());
   builder.RegisterService(app.job_service.get());

@@ -6,7 +6,7 @@ namespace redflag {
 grpc::Status AccessServiceImpl::RecordAccess(grpc::ServerContext*,
                                              const v1::RecordAccessRequest* req,
                                              v1::RecordAccessResponse* resp) {
-  return Counted(ctx_.metrics, "RecordAccess", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "RecordAccess", *req, [&]() -> absl::Status {
     const absl::Time now = ctx_.now();
     if (absl::Status s = ValidateRecordAccess(*req, *ctx_.limits, now); !s.ok()) return s;
     absl::StatusOr<uint32_t> n = ctx_.access->Record(*req, now);
@@ -19,7 +19,7 @@ grpc::Status AccessServiceImpl::RecordAccess(grpc::ServerContext*,
 grpc::Status AccessServiceImpl::GetAccessSummary(grpc::ServerContext*,
                                                  const v1::GetAccessSummaryRequest* req,
                                                  v1::AccessSummary* resp) {
-  return Counted(ctx_.metrics, "GetAccessSummary", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "GetAccessSummary", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateId("customer_id", req->customer_id()); !s.ok()) return s;
     absl::StatusOr<v1::AccessSummary> summary =
         ctx_.access->Summary(req->customer_id(), ctx_.now());

@@ -7,7 +7,7 @@ namespace redflag {
 
 grpc::Status AlertServiceImpl::ListAlerts(grpc::ServerContext*, const v1::ListAlertsRequest* req,
                                           v1::ListAlertsResponse* resp) {
-  return Counted(ctx_.metrics, "ListAlerts", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "ListAlerts", *req, [&]() -> absl::Status {
     if (req->page_size() > 1000) {
       return absl::InvalidArgumentError(
           absl::StrCat("page_size: must be at most 1000, got ", req->page_size()));
@@ -22,7 +22,7 @@ grpc::Status AlertServiceImpl::ListAlerts(grpc::ServerContext*, const v1::ListAl
 grpc::Status AlertServiceImpl::WatchAlerts(grpc::ServerContext* context,
                                            const v1::WatchAlertsRequest* req,
                                            grpc::ServerWriter<v1::AlertEvent>* writer) {
-  return Counted(ctx_.metrics, "WatchAlerts", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "WatchAlerts", *req, [&]() -> absl::Status {
     absl::StatusOr<std::unique_ptr<StreamLimiter::Slot>> slot =
         ctx_.streams->Acquire(context, "WatchAlerts", /*idle_ends_it=*/false);
     if (!slot.ok()) return slot.status();
@@ -51,7 +51,7 @@ grpc::Status AlertServiceImpl::WatchAlerts(grpc::ServerContext* context,
 
 grpc::Status AlertServiceImpl::GetAlert(grpc::ServerContext*, const v1::GetAlertRequest* req,
                                         v1::Alert* resp) {
-  return Counted(ctx_.metrics, "GetAlert", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "GetAlert", *req, [&]() -> absl::Status {
     if (req->alert_id().empty()) return absl::InvalidArgumentError("alert_id: is required");
     absl::StatusOr<std::optional<v1::Alert>> a = ctx_.alerts->Get(req->alert_id());
     if (!a.ok()) return a.status();
@@ -65,7 +65,7 @@ grpc::Status AlertServiceImpl::GetAlert(grpc::ServerContext*, const v1::GetAlert
 
 grpc::Status AlertServiceImpl::ActOnAlert(grpc::ServerContext*, const v1::AlertActionRequest* req,
                                           v1::Alert* resp) {
-  return Counted(ctx_.metrics, "ActOnAlert", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "ActOnAlert", *req, [&]() -> absl::Status {
     const absl::Time now = ctx_.now();
     if (absl::Status s = ValidateAlertAction(*req, now); !s.ok()) return s;
     absl::StatusOr<v1::Alert> a = ctx_.alerts->Act(*req, now);

@@ -8,7 +8,7 @@ namespace redflag {
 grpc::Status ComputeServiceImpl::GetEstimate(grpc::ServerContext*,
                                              const v1::GetEstimateRequest* req,
                                              v1::EstimateReport* resp) {
-  return Counted(ctx_.metrics, "GetEstimate", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "GetEstimate", *req, [&]() -> absl::Status {
     switch (req->subject_case()) {
       case v1::GetEstimateRequest::kJobId:
         if (absl::Status s = ValidateId("job_id", req->job_id()); !s.ok()) return s;
@@ -45,7 +45,7 @@ grpc::Status ComputeServiceImpl::GetEstimate(grpc::ServerContext*,
 grpc::Status ComputeServiceImpl::SetModelPublication(grpc::ServerContext*,
                                                      const v1::SetModelPublicationRequest* req,
                                                      v1::ModelRecord* resp) {
-  return Counted(ctx_.metrics, "SetModelPublication", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "SetModelPublication", *req, [&]() -> absl::Status {
     const absl::Time now = ctx_.now();
     if (absl::Status s = ValidateModelPublication(*req, now); !s.ok()) return s;
     absl::StatusOr<ModelRegistry::Recorded> r =
@@ -64,7 +64,7 @@ grpc::Status ComputeServiceImpl::SetModelPublication(grpc::ServerContext*,
 
 grpc::Status ComputeServiceImpl::GetModel(grpc::ServerContext*, const v1::GetModelRequest* req,
                                           v1::ModelRecord* resp) {
-  return Counted(ctx_.metrics, "GetModel", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "GetModel", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateId("model_id", req->model_id()); !s.ok()) return s;
     absl::StatusOr<v1::ModelRecord> m = ctx_.models->Get(req->model_id());
     if (!m.ok()) return m.status();

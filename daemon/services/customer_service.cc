@@ -7,7 +7,7 @@ namespace redflag {
 grpc::Status CustomerServiceImpl::UpsertCustomer(grpc::ServerContext*,
                                                  const v1::UpsertCustomerRequest* req,
                                                  v1::UpsertCustomerResponse* resp) {
-  return Counted(ctx_.metrics, "UpsertCustomer", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "UpsertCustomer", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateCustomerProfile(req->profile()); !s.ok()) return s;
     auto out = ctx_.customers->Upsert(req->profile(), absl::ToUnixMillis(ctx_.now()));
     if (!out.ok()) return out.status();
@@ -25,7 +25,7 @@ grpc::Status CustomerServiceImpl::UpsertCustomer(grpc::ServerContext*,
 grpc::Status CustomerServiceImpl::GetCustomer(grpc::ServerContext*,
                                               const v1::GetCustomerRequest* req,
                                               v1::Customer* resp) {
-  return Counted(ctx_.metrics, "GetCustomer", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "GetCustomer", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateId("customer_id", req->customer_id()); !s.ok()) return s;
     if (req->as_of_unix_ms() < 0) {
       return absl::InvalidArgumentError(
@@ -44,7 +44,7 @@ grpc::Status CustomerServiceImpl::GetCustomer(grpc::ServerContext*,
 grpc::Status CustomerServiceImpl::ListCustomerVersions(grpc::ServerContext*,
                                                        const v1::ListCustomerVersionsRequest* req,
                                                        v1::ListCustomerVersionsResponse* resp) {
-  return Counted(ctx_.metrics, "ListCustomerVersions", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "ListCustomerVersions", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateId("customer_id", req->customer_id()); !s.ok()) return s;
     absl::StatusOr<std::vector<v1::Customer>> v = ctx_.customers->Versions(req->customer_id());
     if (!v.ok()) return v.status();

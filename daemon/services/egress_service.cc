@@ -6,7 +6,7 @@ namespace redflag {
 grpc::Status EgressServiceImpl::RecordEgress(grpc::ServerContext*,
                                              const v1::RecordEgressRequest* req,
                                              v1::RecordEgressResponse* resp) {
-  return Counted(ctx_.metrics, "RecordEgress", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "RecordEgress", *req, [&]() -> absl::Status {
     const absl::Time now = ctx_.now();
     if (absl::Status s = ValidateRecordEgress(*req, *ctx_.limits, now); !s.ok()) return s;
     absl::StatusOr<uint32_t> flagged = ctx_.egress->Record(*req, now);

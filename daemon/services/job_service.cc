@@ -6,7 +6,7 @@ namespace redflag {
 
 grpc::Status JobServiceImpl::RegisterJob(grpc::ServerContext*, const v1::RegisterJobRequest* req,
                                          v1::RegisterJobResponse* resp) {
-  return Counted(ctx_.metrics, "RegisterJob", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "RegisterJob", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateJobSpec(req->job(), *ctx_.limits, ctx_.now()); !s.ok()) return s;
     absl::StatusOr<RegisterOutcome> out = ctx_.ledger->RegisterJob(req->job());
     if (!out.ok()) return out.status();
@@ -18,7 +18,7 @@ grpc::Status JobServiceImpl::RegisterJob(grpc::ServerContext*, const v1::Registe
 
 grpc::Status JobServiceImpl::EndJob(grpc::ServerContext*, const v1::EndJobRequest* req,
                                     v1::EndJobResponse* resp) {
-  return Counted(ctx_.metrics, "EndJob", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "EndJob", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateEndJob(*req, *ctx_.limits, ctx_.now()); !s.ok()) return s;
     absl::StatusOr<v1::Job> job = ctx_.ledger->EndJob(req->job_id(), req->end_unix_ms());
     if (!job.ok()) return job.status();
@@ -29,7 +29,7 @@ grpc::Status JobServiceImpl::EndJob(grpc::ServerContext*, const v1::EndJobReques
 
 grpc::Status JobServiceImpl::GetJob(grpc::ServerContext*, const v1::GetJobRequest* req,
                                     v1::Job* resp) {
-  return Counted(ctx_.metrics, "GetJob", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "GetJob", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateId("job_id", req->job_id()); !s.ok()) return s;
     absl::StatusOr<v1::Job> job = ctx_.ledger->GetJob(req->job_id());
     if (!job.ok()) return job.status();
@@ -40,7 +40,7 @@ grpc::Status JobServiceImpl::GetJob(grpc::ServerContext*, const v1::GetJobReques
 
 grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJobsRequest* req,
                                       v1::ListJobsResponse* resp) {
-  return Counted(ctx_.metrics, "ListJobs", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "ListJobs", *req, [&]() -> absl::Status {
     if (req->page_size() > 1000) {
       return absl::InvalidArgumentError(
           absl::StrCat("page_size: must be at most 1000, got ", req->page_size()));
@@ -48,8 +48,14 @@ grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJobsRe
     const size_t page = req->page_size() == 0 ? 100 : req->page_size();
     std::vector<v1::Job> jobs =
         ctx_.ledger->ListJobs(req->customer_id(), req->page_token(), page + 1);
-    for (size_t i = 0; i < jobs.size() && i < page; ++i) *resp->add_jobs() = std::move(jobs[i]);
-    if (jobs.size() > page) {
+    // A page ends at its count or at kMaxPageBytes, whichever comes first.
+    size_t bytes = 0, i = 0;
+    for (; i < jobs.size() && i < page; ++i) {
+      bytes += jobs[i].ByteSizeLong() + 8;
+      if (i > 0 && bytes > kMaxPageBytes) break;
+      *resp->add_jobs() = std::move(jobs[i]);
+    }
+    if (i < jobs.size()) {
       resp->set_next_page_token(resp->jobs(resp->jobs_size() - 1).spec().job_id());
     }
     return absl::OkStatus();

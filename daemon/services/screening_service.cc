@@ -6,7 +6,7 @@ namespace redflag {
 
 grpc::Status ScreeningServiceImpl::Screen(grpc::ServerContext*, const v1::ScreenRequest* req,
                                           v1::ScreenResponse* resp) {
-  return Counted(ctx_.metrics, "Screen", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "Screen", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateScreenRequest(*req); !s.ok()) return s;
     for (const ListStatus& l : ctx_.lists->Status()) {
       if (l.in_use) resp->add_lists(l.name);
@@ -29,7 +29,7 @@ grpc::Status ScreeningServiceImpl::ListLists(grpc::ServerContext*, const v1::Lis
 grpc::Status ScreeningServiceImpl::ListCustomerScreenings(
     grpc::ServerContext*, const v1::ListCustomerScreeningsRequest* req,
     v1::ListCustomerScreeningsResponse* resp) {
-  return Counted(ctx_.metrics, "ListCustomerScreenings", [&]() -> absl::Status {
+  return Counted(ctx_.metrics, "ListCustomerScreenings", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateId("customer_id", req->customer_id()); !s.ok()) return s;
     const size_t limit = req->limit() == 0 ? 20 : std::min<uint32_t>(req->limit(), 1000);
     absl::StatusOr<std::vector<v1::ScreeningRecord>> records =

@@ -20,6 +20,7 @@
 #include "daemon/reports/quarterly_report.h"
 #include "daemon/screening/customer_screening.h"
 #include "daemon/screening/party_lists.h"
+#include "daemon/validation/bounds.h"
 #include "redflag/v1/access.grpc.pb.h"
 #include "redflag/v1/alerts.grpc.pb.h"
 #include "redflag/v1/audit.grpc.pb.h"
@@ -46,6 +47,16 @@ grpc::Status Counted(Metrics* m, const char* method, Fn fn) {
   grpc::Status st = ToGrpc(fn());
   m->CountRpc(method, st.error_code());
   return st;
+}
+
+// The same, once the request is within its bounds (daemon/validation/bounds.h).
+template <typename Fn>
+grpc::Status Counted(Metrics* m, const char* method, const google::protobuf::Message& request,
+                     Fn fn) {
+  return Counted(m, method, [&]() -> absl::Status {
+    if (absl::Status s = CheckBounds(request); !s.ok()) return s;
+    return fn();
+  });
 }
 
 // What every service needs; `now` is injectable for tests.

@@ -99,6 +99,10 @@ class Store {
   virtual std::map<Domain, std::string> UnreadableDomains() { return {}; }
 };
 
+// A list response stops at this many bytes (and says where to go on), well
+// under the 4 MiB a default gRPC client accepts.
+inline constexpr size_t kMaxPageBytes = 2 << 20;
+
 // Reads one stored protobuf message: nullopt when the key is absent,
 // DATA_LOSS naming "<domain>/<key>" when the bytes do not parse.
 template <typename Message>
