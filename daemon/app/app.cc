@@ -194,6 +194,8 @@ absl::Status OpenLedgerStep(AppState& app) {
   absl::StatusOr<std::unique_ptr<AuditLog>> audit = AuditLog::Open(*app.store, sync);
   if (!audit.ok()) return audit.status();
   app.audit = std::move(*audit);
+  app.customers->set_audit(app.audit.get());
+  app.models->set_audit(app.audit.get());
   app.alerts = std::make_unique<AlertStore>(*app.store, sync, app.audit.get());
   app.alerts->set_policy_profile(ResolvePolicyProfile(app.config.policy).Label());
   app.inquiries = std::make_unique<InquiryStore>(*app.store, *app.audit);
@@ -367,6 +369,7 @@ absl::Status StartGrpcStep(AppState& app) {
                      .screening = app.screening.get(),
                      .access = app.access.get(),
                      .audit = app.audit.get(),
+                     .audit_store = app.store.get(),
                      .inquiries = app.inquiries.get(),
                      .egress = app.egress.get(),
                      .reports = app.reports.get(),

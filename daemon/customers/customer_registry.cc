@@ -1,11 +1,44 @@
 #include "daemon/customers/customer_registry.h"
 
+#include <google/protobuf/text_format.h>
 #include <google/protobuf/util/message_differencer.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "daemon/audit/audit_log.h"
 #include "daemon/customers/customer_keys.h"
 
 namespace redflag {
+
+std::vector<std::string> ProfileChanges(const v1::CustomerProfile* before,
+                                        const v1::CustomerProfile& after) {
+  if (before == nullptr) return {"created"};
+  namespace pb = google::protobuf;
+  auto text = [](const pb::Message& m, const pb::FieldDescriptor* f) {
+    std::string v;
+    pb::TextFormat::PrintFieldValueToString(m, f, -1, &v);
+    return v.size() > 80 ? v.substr(0, 77) + "..." : v;
+  };
+  std::vector<std::string> out;
+  const pb::Descriptor* d = v1::CustomerProfile::descriptor();
+  const pb::Reflection* r = v1::CustomerProfile::GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const pb::FieldDescriptor* f = d->field(i);
+    pb::util::MessageDifferencer diff;
+    if (diff.CompareWithFields(*before, after, {f}, {f})) continue;
+    if (f->is_repeated()) {
+      out.push_back(absl::StrCat(f->name(), ": ", r->FieldSize(*before, f), " -> ",
+                                 r->FieldSize(after, f), " entries"));
+    } else if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
+      out.push_back(absl::StrCat(f->name(), ": changed"));
+    } else {
+      out.push_back(absl::StrCat(f->name(), ": ",
+                                 r->HasField(*before, f) ? text(*before, f) : "(none)", " -> ",
+                                 r->HasField(after, f) ? text(after, f) : "(none)"));
+    }
+  }
+  return out;
+}
 
 absl::StatusOr<CustomerRegistry::Upserted> CustomerRegistry::Upsert(
     const v1::CustomerProfile& profile, int64_t now_unix_ms) {
@@ -20,6 +53,10 @@ absl::StatusOr<CustomerRegistry::Upserted> CustomerRegistry::Upsert(
       return out;
     }
   }
+  // Said before the profile is replaced: a change of headquarters or owners
+  // can silence a rule, so what changed is on record.
+  const std::vector<std::string> changes =
+      ProfileChanges(old->has_value() ? &(**old).profile() : nullptr, profile);
   *out.customer.mutable_profile() = profile;
   out.customer.set_version(out.customer.version() + 1);
   out.customer.set_updated_unix_ms(now_unix_ms);
@@ -28,7 +65,19 @@ absl::StatusOr<CustomerRegistry::Upserted> CustomerRegistry::Upsert(
   wb->Put(Domain::kCustomers, profile.customer_id(), record);
   wb->Put(Domain::kCustomerHistory,
           CustomerHistoryKey(profile.customer_id(), out.customer.version()), record);
-  if (absl::Status s = store_.Write(*wb, sync_); !s.ok()) return s;
+  if (audit_ != nullptr) {
+    absl::StatusOr<v1::AuditRecord> r =
+        audit_->Write(*wb,
+                      {"api",
+                       "customer.profile",
+                       absl::StrCat("customer/", profile.customer_id()),
+                       {{"version", absl::StrCat(out.customer.version())},
+                        {"changes", absl::StrJoin(changes, "; ")}}},
+                      absl::FromUnixMillis(now_unix_ms));
+    if (!r.ok()) return r.status();
+  } else if (absl::Status s = store_.Write(*wb, sync_); !s.ok()) {
+    return s;
+  }
   out.changed = true;
   return out;
 }

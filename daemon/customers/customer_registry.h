@@ -14,9 +14,19 @@
 
 namespace redflag {
 
+class AuditLog;
+
+// What changed between two versions of a profile, field by field, for the
+// audit log: "headquarters_country: \"CN\" -> \"US\"", "aliases: 2 -> 3
+// entries"; {"created"} for a first version.
+std::vector<std::string> ProfileChanges(const v1::CustomerProfile* before,
+                                        const v1::CustomerProfile& after);
+
 class CustomerRegistry {
  public:
   CustomerRegistry(Store& store, bool sync) : store_(store), sync_(sync) {}
+  // Every change is then recorded in the audit log, in the same write.
+  void set_audit(AuditLog* audit) { audit_ = audit; }
 
   struct Upserted {
     v1::Customer customer;
@@ -41,6 +51,7 @@ class CustomerRegistry {
  private:
   Store& store_;
   const bool sync_;
+  AuditLog* audit_ = nullptr;
   std::mutex mu_;  // serialises read-modify-write of versions
 };
 

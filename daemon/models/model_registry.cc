@@ -3,6 +3,7 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/audit/audit_log.h"
 
 namespace redflag {
 
@@ -26,7 +27,23 @@ absl::StatusOr<ModelRegistry::Recorded> ModelRegistry::SetPublication(
   out.record.set_updated_unix_ms(now_unix_ms);
   std::unique_ptr<WriteBatch> wb = store_.NewBatch();
   wb->Put(Domain::kModels, req.model_id(), out.record.SerializeAsString());
-  if (absl::Status s = store_.Write(*wb, sync_); !s.ok()) return s;
+  // Publishing weights silences Red Flag 28: every change is on record.
+  if (audit_ != nullptr) {
+    const v1::ModelPublication& p = req.publication();
+    absl::StatusOr<v1::AuditRecord> r =
+        audit_->Write(*wb,
+                      {p.recorded_by().empty() ? "api" : p.recorded_by(),
+                       "model.publication",
+                       absl::StrCat("model/", req.model_id()),
+                       {{"weights_published", p.weights_published() ? "true" : "false"},
+                        {"evidence", p.evidence()},
+                        {"published_unix_ms", absl::StrCat(p.published_unix_ms())},
+                        {"version", absl::StrCat(out.record.version())}}},
+                      absl::FromUnixMillis(now_unix_ms));
+    if (!r.ok()) return r.status();
+  } else if (absl::Status s = store_.Write(*wb, sync_); !s.ok()) {
+    return s;
+  }
   out.changed = true;
   return out;
 }

@@ -11,9 +11,13 @@
 
 namespace redflag {
 
+class AuditLog;
+
 class ModelRegistry {
  public:
   ModelRegistry(Store& store, bool sync) : store_(store), sync_(sync) {}
+  // Every change is then recorded in the audit log, in the same write.
+  void set_audit(AuditLog* audit) { audit_ = audit; }
 
   struct Recorded {
     v1::ModelRecord record;
@@ -28,6 +32,7 @@ class ModelRegistry {
  private:
   Store& store_;
   const bool sync_;
+  AuditLog* audit_ = nullptr;
   std::mutex mu_;  // serialises read-modify-write of versions
 };
 

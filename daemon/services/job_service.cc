@@ -22,6 +22,24 @@ grpc::Status JobServiceImpl::EndJob(grpc::ServerContext*, const v1::EndJobReques
     if (absl::Status s = ValidateEndJob(*req, *ctx_.limits, ctx_.now()); !s.ok()) return s;
     absl::StatusOr<v1::Job> job = ctx_.ledger->EndJob(req->job_id(), req->end_unix_ms());
     if (!job.ok()) return job.status();
+    // On record once the end is durable (the ledger writes it in its own
+    // group). Should this fail, the caller's retry is a no-op for the ledger
+    // and records it then.
+    std::unique_ptr<WriteBatch> wb = ctx_.audit_store->NewBatch();
+    absl::StatusOr<v1::AuditRecord> r =
+        ctx_.audit->Write(*wb,
+                          {"api",
+                           "job.ended",
+                           absl::StrCat("job/", req->job_id()),
+                           {{"end_unix_ms", absl::StrCat(req->end_unix_ms())},
+                            {"customer_id", job->spec().customer_id()},
+                            {"accelerator_ms", absl::StrCat(job->totals().accelerator_ms())}}},
+                          ctx_.now());
+    if (!r.ok()) {
+      return absl::UnavailableError(
+          absl::StrCat("the job's end is stored but not yet in the audit log (",
+                       r.status().message(), "); retry"));
+    }
     *resp->mutable_job() = std::move(*job);
     return absl::OkStatus();
   });

@@ -72,6 +72,7 @@ struct ServiceContext {
   CustomerScreening* screening;
   AccessLog* access;
   AuditLog* audit;
+  Store* audit_store;  // for batches of audit records written alone
   InquiryStore* inquiries;
   WeightEgress* egress;
   const QuarterlyReports* reports;
