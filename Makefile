@@ -6,7 +6,7 @@ CONFIG ?= config/redflagd.yaml
 ARGS ?=
 CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 
-.PHONY: deps build run test unit fuzz bench format clean
+.PHONY: deps build run test unit fuzz fuzz-long bench crash format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -25,6 +25,14 @@ test: build
 
 fuzz: deps
 	@bash tests/fuzz/run.sh
+
+# Every parser for 10 million executions or 30 minutes, whichever comes first.
+fuzz-long: deps
+	@FUZZ_SECONDS=1800 FUZZ_RUNS=10000000 bash tests/fuzz/run.sh
+
+# 100 SIGKILLs under streaming load, then exact totals (CI does 24).
+crash: build
+	@bash bench/crash.sh $(BUILD)
 
 bench: build
 	@bash bench/run.sh $(BUILD)

@@ -7,11 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <random>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/ledger/job_day_keys.h"
 #include "daemon/storage/store.h"
@@ -22,7 +24,12 @@
 namespace redflag::testing {
 namespace {
 
-constexpr int kKills = 24;
+// CI kills 24 times; bench/crash.sh sets REDFLAG_CRASH_KILLS=100.
+const int kKills = [] {
+  const char* v = std::getenv("REDFLAG_CRASH_KILLS");
+  int n = 0;
+  return v != nullptr && absl::SimpleAtoi(v, &n) && n > 0 ? n : 24;
+}();
 constexpr int kClients = 2;
 constexpr int kJobs = 3;
 constexpr int kBatchesPerClient = 4000;  // more than the kills will take
