@@ -75,9 +75,14 @@ absl::StatusOr<v1::ListAuditResponse> AuditLog::List(uint64_t after_seq, uint32_
   }
   // Raw records, parsed here so that a damaged one is shown, not refused:
   // verification is the reader's job.
+  size_t bytes = 0;
   absl::Status s = store_.Scan(
       Domain::kAudit, "", Key(after_seq + 1), [&](absl::string_view, absl::string_view value) {
-        if (static_cast<uint32_t>(out.records_size()) >= limit) {
+        // A page ends at its count or at kMaxPageBytes; the reader goes on
+        // after the last record it got.
+        bytes += value.size() + 8;
+        if (static_cast<uint32_t>(out.records_size()) >= limit ||
+            (out.records_size() > 0 && bytes > kMaxPageBytes)) {
           return false;
         }
         v1::AuditRecord* r = out.add_records();

@@ -1,3 +1,4 @@
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/services/services.h"
 #include "daemon/validation/validation.h"
@@ -46,9 +47,29 @@ grpc::Status CustomerServiceImpl::ListCustomerVersions(grpc::ServerContext*,
                                                        v1::ListCustomerVersionsResponse* resp) {
   return Counted(ctx_.metrics, "ListCustomerVersions", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateId("customer_id", req->customer_id()); !s.ok()) return s;
+    if (req->page_size() > 1000) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("page_size: must be at most 1000, got ", req->page_size()));
+    }
+    uint64_t after = 0;
+    if (!req->page_token().empty() && !absl::SimpleAtoi(req->page_token(), &after)) {
+      return absl::InvalidArgumentError("page_token: not one this service gave");
+    }
     absl::StatusOr<std::vector<v1::Customer>> v = ctx_.customers->Versions(req->customer_id());
     if (!v.ok()) return v.status();
-    for (v1::Customer& c : *v) *resp->add_versions() = std::move(c);
+    // A page ends at its count or at kMaxPageBytes, whichever comes first.
+    const int page = req->page_size() == 0 ? 100 : static_cast<int>(req->page_size());
+    size_t bytes = 0;
+    for (v1::Customer& c : *v) {
+      if (c.version() <= after) continue;
+      bytes += c.ByteSizeLong() + 8;
+      if (resp->versions_size() == page || (resp->versions_size() > 0 && bytes > kMaxPageBytes)) {
+        resp->set_next_page_token(
+            absl::StrCat(resp->versions(resp->versions_size() - 1).version()));
+        break;
+      }
+      *resp->add_versions() = std::move(c);
+    }
     return absl::OkStatus();
   });
 }

@@ -31,7 +31,7 @@ cp config/accelerators.csv "$build/corpus/fuzz_catalog/seed-shipped.csv"
 cp config/country_groups.csv "$build/corpus/fuzz_country_groups/seed-shipped.csv"
 cp tests/fuzz/corpus/fuzz_wal_scan/* "$build/corpus/fuzz_wal_scan/"
 # Names as the lists write them, one per line.
-cut -d, -f6 "$lists/csl_2023-11-30/csl.csv" | head -n 40 | tr -d '"' > "$build/corpus/fuzz_screening/seed-names.txt"
+sed -n '2,41p' "$lists/csl_2023-11-30/csl.csv" | cut -d, -f6 | tr -d '"' > "$build/corpus/fuzz_screening/seed-names.txt"
 i=0
 while IFS= read -r line; do
   i=$((i + 1))

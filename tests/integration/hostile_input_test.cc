@@ -138,6 +138,32 @@ TEST_F(HostileInputTest, ListsPageBySizeAsWellAsCountSoDefaultClientsCanReadThem
   EXPECT_LT(first_page, 1000);
 }
 
+TEST_F(HostileInputTest, ProfileVersionsPageSoAnyNumberOfThemCanBeRead) {
+  v1::CustomerProfile p = Profile();
+  for (int i = 0; i < 150; ++i) {
+    p.set_declared_end_use(absl::StrCat("version ", i));
+    ASSERT_TRUE(UpsertCustomer(*daemon_, p).ok());
+  }
+  auto customers = v1::CustomerService::NewStub(daemon_->channel());
+  std::vector<uint64_t> versions;
+  std::string token;
+  int pages = 0;
+  do {
+    grpc::ClientContext ctx;
+    v1::ListCustomerVersionsRequest req;
+    req.set_customer_id("acct-1");
+    req.set_page_token(token);
+    v1::ListCustomerVersionsResponse resp;
+    ASSERT_TRUE(customers->ListCustomerVersions(&ctx, req, &resp).ok());
+    for (const auto& c : resp.versions()) versions.push_back(c.version());
+    token = resp.next_page_token();
+    ++pages;
+  } while (!token.empty() && pages < 10);
+  EXPECT_EQ(pages, 2);  // 100 a page by default
+  ASSERT_EQ(versions.size(), 150u);
+  for (size_t i = 0; i < versions.size(); ++i) EXPECT_EQ(versions[i], i + 1);
+}
+
 TEST_F(HostileInputTest, EveryOversizedFieldIsRefusedNamingItAndItsLimit) {
   struct Case {
     const char* what;
