@@ -184,6 +184,19 @@ int DaemonProcess::WaitFor(std::chrono::milliseconds timeout) {
 
 std::string DaemonProcess::grpc_address() const { return absl::StrCat("127.0.0.1:", ports_.first); }
 
+int64_t ProcStatus(pid_t pid, const std::string& field) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(field + ":", 0) != 0) continue;
+    std::string value = line.substr(field.size() + 1);
+    value = value.substr(0, value.find(" kB"));
+    int64_t n = 0;
+    if (absl::SimpleAtoi(value, &n)) return n;
+  }
+  return -1;
+}
+
 CommandResult RunCommand(const std::vector<std::string>& argv) {
   TempDir dir;
   std::string out = dir.path() + "/out";

@@ -63,6 +63,9 @@ class DaemonProcess {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
+// A number from /proc/<pid>/status, e.g. "Threads" or "VmRSS" (kB); -1 if absent.
+int64_t ProcStatus(pid_t pid, const std::string& field);
+
 // Runs a command line to completion; returns its exit code and output.
 struct CommandResult {
   int exit_code;

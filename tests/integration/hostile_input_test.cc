@@ -21,18 +21,7 @@ namespace redflag::testing {
 namespace {
 
 // Resident memory of a process, in bytes.
-int64_t Rss(pid_t pid) {
-  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(status, line)) {
-    int64_t kb = 0;
-    if (line.rfind("VmRSS:", 0) == 0 &&
-        absl::SimpleAtoi(line.substr(6, line.find(" kB") - 6), &kb)) {
-      return kb * 1024;
-    }
-  }
-  return -1;
-}
+int64_t Rss(pid_t pid) { return ProcStatus(pid, "VmRSS") * 1024; }
 
 class HostileInputTest : public ::testing::Test {
  protected:

@@ -16,15 +16,7 @@
 namespace redflag::testing {
 namespace {
 
-int Threads(pid_t pid) {
-  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(status, line)) {
-    int n = 0;
-    if (line.rfind("Threads:", 0) == 0 && absl::SimpleAtoi(line.substr(8), &n)) return n;
-  }
-  return -1;
-}
+int Threads(pid_t pid) { return static_cast<int>(ProcStatus(pid, "Threads")); }
 
 TEST(StreamLimits, TwoThousandIdleStreamsStayWithinTheThreadLimitWhileOtherCallsAreServed) {
   TempDir dir;
