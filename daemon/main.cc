@@ -1,4 +1,6 @@
 // redflagd: export-control monitoring of AI training on an IaaS fleet.
+#include <malloc.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -32,6 +34,11 @@ constexpr const char* kUsage = R"(usage: redflagd [options]
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A tenant can send messages of up to grpc.max_message_bytes that are then
+  // refused. glibc would otherwise raise its mmap threshold after the first
+  // such message and keep later ones resident in each thread's arena; a fixed
+  // threshold hands every large buffer back to the kernel when it is freed.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   redflag::Options options;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
