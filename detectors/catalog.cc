@@ -1,6 +1,8 @@
 #include "detectors/catalog.h"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -26,7 +28,63 @@ constexpr std::pair<const char*, Precision> kThroughputColumns[] = {
 // unit mistake (for example TFLOP/s written as FLOP/s twice).
 constexpr double kMaxPeak = 1e18;
 
+// Words that name a vendor or product line, not a chip.
+constexpr absl::string_view kVendorWords[] = {"nvidia", "tesla",  "amd",    "instinct", "radeon",
+                                              "intel",  "habana", "huawei", "google",   "cloud",
+                                              "amazon", "aws",    "gpu"};
+
+bool IsMemoryWord(absl::string_view w) {
+  // "80gb", "16g", "141gb"; "hbm", "hbm2e", "hbm3", "hbm3e".
+  if (absl::ConsumePrefix(&w, "hbm")) {
+    absl::ConsumeSuffix(&w, "e");
+    return w.empty() || std::all_of(w.begin(), w.end(), absl::ascii_isdigit);
+  }
+  if (!absl::ConsumeSuffix(&w, "gb") && !absl::ConsumeSuffix(&w, "g")) return false;
+  return !w.empty() && std::all_of(w.begin(), w.end(), absl::ascii_isdigit);
+}
+
+// "sxm", "sxm2" ... "sxm5" -> "sxm"; "pcie", "nvl", "oam" as they are.
+std::string FormFactorOf(absl::string_view w) {
+  if (absl::ConsumePrefix(&w, "sxm")) {
+    return w.empty() || std::all_of(w.begin(), w.end(), absl::ascii_isdigit) ? "sxm" : "";
+  }
+  if (w == "pcie" || w == "nvl" || w == "oam") return std::string(w);
+  return "";
+}
+
+// Variants whose peaks agree within 1 % at every precision are one for
+// estimates (A800 SXM and PCIe differ only in how their figures are rounded).
+bool SamePeaks(const Accelerator& a, const Accelerator& b) {
+  for (size_t p = 0; p < a.peak.size(); ++p) {
+    if (std::abs(a.peak[p] - b.peak[p]) > 0.01 * std::max(a.peak[p], b.peak[p])) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+Catalog::NameKey Catalog::KeyOf(absl::string_view name) {
+  std::string text;
+  int depth = 0;
+  for (char c : name) {
+    if (c == '(') ++depth;
+    if (depth == 0) text.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+    if (c == ')' && depth > 0) --depth;
+  }
+  NameKey key;
+  for (absl::string_view w : absl::StrSplit(text, absl::ByAnyChar(" -_/\t"), absl::SkipEmpty())) {
+    if (std::find(std::begin(kVendorWords), std::end(kVendorWords), w) != std::end(kVendorWords) ||
+        IsMemoryWord(w)) {
+      continue;
+    }
+    if (std::string form = FormFactorOf(w); !form.empty()) {
+      key.form_factor = form;
+      continue;
+    }
+    absl::StrAppend(&key.family, w);
+  }
+  return key;
+}
 
 std::string Catalog::NormalizeName(absl::string_view name) {
   std::string out;
@@ -91,6 +149,14 @@ absl::StatusOr<Catalog> Catalog::Parse(absl::string_view text, absl::string_view
       }
     }
     if (a.fastest_peak == 0) return error("fp64..int8", "no throughput figure at all");
+    if (column.contains("vector_peak")) {
+      absl::string_view v = cell(rec, "vector_peak");
+      if (!v.empty() && (!absl::SimpleAtod(v, &a.vector_peak) || !std::isfinite(a.vector_peak) ||
+                         a.vector_peak <= 0 || a.vector_peak > a.fastest_peak)) {
+        return error("vector_peak", absl::StrCat("must be a peak in operations per second ",
+                                                 "above 0 and at most the fastest, got '", v, "'"));
+      }
+    }
 
     std::vector<std::string> names = {NormalizeName(a.model)};
     for (absl::string_view alias :
@@ -107,6 +173,10 @@ absl::StatusOr<Catalog> Catalog::Parse(absl::string_view text, absl::string_view
       }
       catalog.by_name_[n] = index;
     }
+    NameKey key = KeyOf(a.model);
+    a.family = std::move(key.family);
+    a.form_factor = std::move(key.form_factor);
+    if (!a.family.empty()) catalog.by_family_[a.family].push_back(index);
     catalog.entries_.push_back(std::move(a));
     if (catalog.entries_[index].fastest_peak >
         catalog.entries_[catalog.most_conservative_].fastest_peak) {
@@ -122,6 +192,54 @@ absl::StatusOr<Catalog> Catalog::Parse(absl::string_view text, absl::string_view
 const Accelerator* Catalog::Find(absl::string_view reported_name) const {
   auto it = by_name_.find(NormalizeName(reported_name));
   return it == by_name_.end() ? nullptr : &entries_[it->second];
+}
+
+Resolution Catalog::Resolve(absl::string_view reported_name) const {
+  Resolution r;
+  if (const Accelerator* a = Find(reported_name); a != nullptr) {
+    r.kind = Resolution::Kind::kName;
+    r.fastest = r.slowest = a;
+    return r;
+  }
+  const NameKey key = KeyOf(reported_name);
+  auto family = by_family_.find(key.family);
+  if (key.family.empty() || family == by_family_.end()) return r;
+  std::vector<const Accelerator*> candidates;
+  for (size_t i : family->second) {
+    if (!key.form_factor.empty() && entries_[i].form_factor == key.form_factor) {
+      candidates.push_back(&entries_[i]);
+    }
+  }
+  // A form factor the family's rows do not distinguish (an "OAM" MI300X) is
+  // no ambiguity.
+  const bool form_known =
+      !candidates.empty() ||
+      std::all_of(family->second.begin(), family->second.end(),
+                  [&](size_t i) { return entries_[i].form_factor.empty(); });
+  if (candidates.empty()) {
+    for (size_t i : family->second) candidates.push_back(&entries_[i]);
+  }
+  r.kind = Resolution::Kind::kFamily;
+  r.fastest = r.slowest = candidates.front();
+  for (const Accelerator* c : candidates) {
+    if (c->fastest_peak > r.fastest->fastest_peak) r.fastest = c;
+    if (c->fastest_peak < r.slowest->fastest_peak) r.slowest = c;
+  }
+  const bool alike = std::all_of(candidates.begin(), candidates.end(),
+                                 [&](const Accelerator* c) { return SamePeaks(*c, *r.fastest); });
+  if (alike) {
+    r.slowest = r.fastest;
+    if (form_known || key.form_factor.empty()) return r;
+  }
+  // Either variants with different peaks are left open, or the name gives a
+  // form factor the catalog does not have for this family.
+  r.ambiguity = form_known || key.form_factor.empty()
+                    ? absl::StrCat("names the ", key.family, key.form_factor.empty() ? "" : " ",
+                                   key.form_factor, " family, whose ", candidates.size(),
+                                   " catalog variants differ in peak")
+                    : absl::StrCat("names a ", key.form_factor, " form of the ", key.family,
+                                   " family, which the catalog does not have");
+  return r;
 }
 
 }  // namespace redflag::detectors

@@ -30,13 +30,25 @@ const char* MethodName(Method m);
 struct EstimatorOptions {
   // Utilisation assumed where nothing is measured: about the median model
   // FLOP utilisation of large training runs (Epoch AI: ~0.375; published
-  // runs: 0.3-0.55), and a low end for the lower bound.
+  // runs: 0.3-0.55). The low end lies below the lowest MFU published for a
+  // large run, DeepSeek-V3's 0.17 of its FP8 peak (docs/compute.md).
   double utilization_prior = 0.375;
-  double utilization_prior_low = 0.2;
+  double utilization_prior_low = 0.1;
   // Tensor-pipe activity counts cycles with the pipe busy, not full: part-
   // filled pipes and throttled clocks do less work, so the lower bound takes
   // this fraction of the measured figure.
   double measured_lower_fraction = 0.5;
+  // The measured upper bound, for the time activity was measured: activity x
+  // the fastest peak x this margin (sampled counters are estimates, not
+  // counts), plus every second at the non-tensor pipes' peak.
+  double activity_margin = 1.1;
+  // The non-tensor pipes' peak as a share of the fastest, for accelerators
+  // whose catalog row gives no vector_peak.
+  double non_tensor_fraction = 0.1;
+  // Measured activity ranks first for the best estimate only when it covers
+  // at least this share of the accelerator time; below it, the figure is
+  // mostly the prior and ranks after counting and reported operations.
+  double measured_share_for_best = 0.5;
   // Reported operations below this fraction of the measured lower bound (for
   // the time they cover) suggest under-reporting.
   double underreport_fraction = 0.5;
@@ -54,12 +66,14 @@ struct JobFacts {
 };
 
 enum class DataIssue {
-  kUnknownAccelerator,     // not in the catalog: the fastest entry is assumed
-  kPrecisionNotSupported,  // the accelerator has no such mode: its fastest is assumed
-  kCountingAboveCeiling,   // 6ND exceeds what the hardware could do: not used
-  kCountingAboveNominal,   // 6ND exceeds full utilisation at the declared precision: used, flagged
-  kReportedAboveCeiling,   // reported operations exceed the hardware ceiling: not used
-  kReportedFarBelow,       // reported operations far below the measured lower bound
+  kUnknownAccelerator,         // not in the catalog: only the upper bound assumes the fastest
+  kAcceleratorVariantUnknown,  // a family name: upper from its fastest variant, the rest slowest
+  kPrecisionNotSupported,      // the accelerator has no such mode: its fastest is assumed
+  kCountingAboveCeiling,       // 6ND exceeds what the hardware could do: not used
+  kCountingAboveNominal,       // 6ND exceeds full utilisation at the declared precision: used
+  kReportedAboveCeiling,       // reported operations exceed the hardware ceiling: not used
+  kReportedFarBelow,           // reported operations far below the measured lower bound
+  kAboveMeasuredBound,         // a method exceeds what the measured activity allows: bound raised
 };
 const char* DataIssueName(DataIssue d);
 
@@ -71,16 +85,24 @@ struct MethodResult {
 
 struct Estimate {
   Interval ops;  // reconciled: see EstimateJob
+  // False when no method could give a best estimate (an unknown accelerator
+  // and neither counting nor reported operations): best and lower are then 0
+  // and only the upper bound says anything.
+  bool has_best = true;
   Method best_method = Method::kHardwarePrior;
-  std::string accelerator;            // the catalog entry used
+  std::string accelerator;            // the catalog entry (or entries) used
   std::vector<MethodResult> methods;  // every method that applied and was used
   std::vector<std::pair<DataIssue, std::string>> issues;
 };
 
-// upper: accelerator-seconds x the accelerator's fastest peak, the physical
-// ceiling whatever the precision or utilisation. lower and best: the highest
-// lower and best of the methods that apply and pass their checks, so no single
-// understated input (parameters, tokens, counters) pulls an estimate down.
+// upper: the lowest physically valid bound: where tensor activity was
+// measured, activity x the fastest peak x a margin plus the non-tensor pipes;
+// elsewhere every second at the fastest peak of any precision. Never below a
+// figure another method gives (that is a finding instead).
+// best: from the method with the most evidence behind it: measured activity,
+// then counting with measured tokens, then checked reported operations, and
+// the utilisation prior only where nothing is measured.
+// lower: the highest lower bound of the methods that apply.
 Estimate EstimateJob(const JobFacts& facts, const Catalog& catalog,
                      const EstimatorOptions& options);
 

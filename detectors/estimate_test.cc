@@ -7,11 +7,14 @@ namespace {
 
 using namespace redflag::v1;  // NOLINT: Precision values
 
-// Figures as in config/accelerators.csv (H100 SXM, A100 80GB, B200).
+// Figures as in config/accelerators.csv (H100 SXM and PCIe, A100 80GB, B200);
+// no vector_peak column, so the non-tensor allowance is 0.1 x the fastest.
 constexpr char kCatalog[] =
     "model,vendor,fp64,fp32,tf32,bf16,fp16,fp8,int8,source_url,aliases\n"
     "NVIDIA H100 SXM5 80GB,NVIDIA,3.345e+13,6.691e+13,4.947e+14,9.894e+14,9.894e+14,1.9789e+15,"
     "1.979e+15,src,NVIDIA H100 80GB HBM3\n"
+    "NVIDIA H100 PCIe 80GB,NVIDIA,2.561e+13,5.122e+13,3.78e+14,7.56e+14,7.56e+14,1.513e+15,"
+    "1.513e+15,src,NVIDIA H100 PCIe\n"
     "NVIDIA A100 SXM4 80GB,NVIDIA,9.746e+12,1.949e+13,1.56e+14,3.12e+14,3.12e+14,,6.24e+14,src,"
     "NVIDIA A100-SXM4-80GB\n"
     "NVIDIA B200,NVIDIA,3.104e+13,6.208e+13,1.125e+15,2.25e+15,2.25e+15,4.5e+15,4.5e+15,src,\n";
@@ -44,7 +47,9 @@ TEST(EstimateJob, HardwareMeasuredByHand) {
   EXPECT_EQ(e.best_method, Method::kHardwareMeasured);
   EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * 9.894e14 * 0.4);         // 1.424736e21
   EXPECT_DOUBLE_EQ(e.ops.lower, 3.6e6 * 9.894e14 * 0.4 * 0.5);  // 7.12368e20
-  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 1.979e15);              // INT8 is H100's fastest
+  // Upper: the tensor pipe busy 40 % of the time at most at INT8, H100's
+  // fastest, with a 10 % margin, plus the non-tensor pipes all the while.
+  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * (0.4 * 1.979e15 * 1.1 + 0.1 * 1.979e15));
   EXPECT_EQ(e.accelerator, "NVIDIA H100 SXM5 80GB");
   EXPECT_TRUE(e.issues.empty());
   ASSERT_EQ(e.methods.size(), 1u);
@@ -56,15 +61,28 @@ TEST(EstimateJob, PriorWhenNothingIsMeasured) {
   Estimate e = EstimateJob(H100Job(PRECISION_BF16), TestCatalog(), EstimatorOptions());
   EXPECT_EQ(e.best_method, Method::kHardwarePrior);
   EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * 9.894e14 * 0.375);
-  EXPECT_DOUBLE_EQ(e.ops.lower, 3.6e6 * 9.894e14 * 0.2);
-  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 1.979e15);
+  EXPECT_DOUBLE_EQ(e.ops.lower, 3.6e6 * 9.894e14 * 0.1);
+  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 1.979e15);  // nothing measured: the full ceiling
 }
 
 TEST(EstimateJob, PartlyMeasuredTimeUsesThePriorForTheRest) {
   // Activity 0.6 over a quarter of the time: 0.25 x 0.6 + 0.75 x 0.375.
   Estimate e = EstimateJob(H100Job(PRECISION_BF16, 0.6, 0.25), TestCatalog(), EstimatorOptions());
   EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * 9.894e14 * (0.25 * 0.6 + 0.75 * 0.375));
-  EXPECT_DOUBLE_EQ(e.ops.lower, 3.6e6 * 9.894e14 * (0.25 * 0.6 * 0.5 + 0.75 * 0.2));
+  EXPECT_DOUBLE_EQ(e.ops.lower, 3.6e6 * 9.894e14 * (0.25 * 0.6 * 0.5 + 0.75 * 0.1));
+  // Measured a quarter of the time: bounded by activity there, the full
+  // ceiling for the unmeasured three quarters.
+  EXPECT_DOUBLE_EQ(e.ops.upper, 0.9e6 * (0.6 * 1.979e15 * 1.1 + 0.1 * 1.979e15) + 2.7e6 * 1.979e15);
+  // Below half the time measured, the blend is mostly the prior: still the
+  // best estimate here, as nothing else applies.
+  EXPECT_EQ(e.best_method, Method::kHardwareMeasured);
+}
+
+TEST(EstimateJob, MeasuredUpperBoundNeverExceedsTheCeiling) {
+  Estimate e = EstimateJob(H100Job(PRECISION_FP8, 1.0), TestCatalog(), EstimatorOptions());
+  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 1.979e15);
+  EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * 1.9789e15);
+  EXPECT_TRUE(e.issues.empty());
 }
 
 TEST(EstimateJob, EachPrecisionUsesItsPeak) {
@@ -82,7 +100,7 @@ TEST(EstimateJob, EachPrecisionUsesItsPeak) {
   for (const auto& [p, peak] : cases) {
     Estimate e = EstimateJob(H100Job(p, 1.0), TestCatalog(), EstimatorOptions());
     EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * peak) << Precision_Name(p);
-    EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 1.979e15) << Precision_Name(p);
+    EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 1.979e15) << Precision_Name(p);  // activity 1
     EXPECT_TRUE(e.issues.empty()) << Precision_Name(p);
   }
 }
@@ -104,16 +122,58 @@ TEST(EstimateJob, PrecisionTheAcceleratorLacksIsAFindingAndAssumesItsFastest) {
   EXPECT_EQ(e.issues[0].first, DataIssue::kPrecisionNotSupported);
 }
 
-TEST(EstimateJob, UnknownAcceleratorAssumesTheFastestInTheCatalog) {
+TEST(EstimateJob, UnknownAcceleratorBoundsOnlyTheUpperByTheFastestInTheCatalog) {
   JobFacts f = H100Job(PRECISION_BF16);
   f.accelerator_model = "Mystery Accelerator 9000";
   Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
-  EXPECT_EQ(e.accelerator, "NVIDIA B200");
+  EXPECT_EQ(e.accelerator, "unknown (upper bound as NVIDIA B200)");
   EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 4.5e15);
-  EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * 2.25e15 * 0.375);
+  // No chip, no hardware estimate: no best, no lower, no method.
+  EXPECT_FALSE(e.has_best);
+  EXPECT_EQ(e.ops.best, 0);
+  EXPECT_EQ(e.ops.lower, 0);
+  EXPECT_TRUE(e.methods.empty());
   ASSERT_EQ(e.issues.size(), 1u);
   EXPECT_EQ(e.issues[0].first, DataIssue::kUnknownAccelerator);
-  EXPECT_NE(e.issues[0].second.find("Mystery Accelerator 9000"), std::string::npos);
+  EXPECT_NE(e.issues[0].second.find("'Mystery Accelerator 9000'"), std::string::npos);
+  // Counting needs no chip: it gives best and lower.
+  f.declared_parameters = 70'000'000'000;
+  f.totals.tokens = 10'000'000'000;
+  e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  EXPECT_TRUE(e.has_best);
+  EXPECT_EQ(e.best_method, Method::kCounting);
+  EXPECT_DOUBLE_EQ(e.ops.best, 4.2e21);
+  EXPECT_DOUBLE_EQ(e.ops.lower, 4.2e21);
+  // So do checked reported operations, their rate carried over the time they
+  // do not cover.
+  f.declared_parameters = 0;
+  f.totals.reported_accelerator_ms = f.totals.accelerator_ms / 4;
+  f.totals.reported_operations = 1e21;
+  e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  EXPECT_EQ(e.best_method, Method::kReported);
+  EXPECT_DOUBLE_EQ(e.ops.best, 4e21);
+  EXPECT_DOUBLE_EQ(e.ops.lower, 1e21);
+}
+
+TEST(EstimateJob, FamilyNameBoundsByItsFastestVariantAndEstimatesByItsSlowest) {
+  // A Slurm GRES "h100" could be the SXM or the PCIe part.
+  JobFacts f = H100Job(PRECISION_BF16);
+  f.accelerator_model = "h100";
+  Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  EXPECT_EQ(e.accelerator, "NVIDIA H100 PCIe 80GB to NVIDIA H100 SXM5 80GB");
+  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 1.979e15);        // SXM INT8
+  EXPECT_DOUBLE_EQ(e.ops.best, 3.6e6 * 7.56e14 * 0.375);  // PCIe BF16, prior
+  EXPECT_DOUBLE_EQ(e.ops.lower, 3.6e6 * 7.56e14 * 0.1);
+  ASSERT_EQ(e.issues.size(), 1u);
+  EXPECT_EQ(e.issues[0].first, DataIssue::kAcceleratorVariantUnknown);
+  EXPECT_NE(e.issues[0].second.find("'h100' names the h100 family"), std::string::npos)
+      << e.issues[0].second;
+  // The full name settles it, without a finding.
+  f.accelerator_model = "NVIDIA H100 PCIe";
+  e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  EXPECT_EQ(e.accelerator, "NVIDIA H100 PCIe 80GB");
+  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 1.513e15);
+  EXPECT_TRUE(e.issues.empty());
 }
 
 TEST(EstimateJob, CountingUsesActiveParametersForMixtureOfExperts) {
@@ -122,7 +182,8 @@ TEST(EstimateJob, CountingUsesActiveParametersForMixtureOfExperts) {
   f.declared_active_parameters = 37'000'000'000;  // per token
   f.totals.tokens = 5'000'000'000;
   Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
-  // 6 x 37e9 x 5e9 = 1.11e21 beats the hardware's 3.6e6 x 9.894e14 x 0.1 = 3.56e20.
+  // 6 x 37e9 x 5e9 = 1.11e21, a floor above the hardware's best of
+  // 3.6e6 x 9.894e14 x 0.1 = 3.56e20, which gives way to it.
   EXPECT_EQ(e.best_method, Method::kCounting);
   EXPECT_DOUBLE_EQ(e.ops.best, 1.11e21);
   EXPECT_DOUBLE_EQ(e.ops.lower, 1.11e21);
@@ -154,15 +215,43 @@ TEST(EstimateJob, CountingAboveFullUtilisationOfTheDeclaredPrecisionIsFlaggedBut
   f.declared_parameters = 70'000'000'000;
   f.totals.tokens = 10'000'000'000;  // 4.2e21 > 3.6e6 s x 9.894e14 = 3.56e21 (BF16 nominal)
   Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
-  ASSERT_EQ(e.issues.size(), 1u);
+  ASSERT_EQ(e.issues.size(), 2u);
   EXPECT_EQ(e.issues[0].first, DataIssue::kCountingAboveNominal);
   EXPECT_EQ(e.best_method, Method::kCounting);  // possible at FP8, so still counted
   EXPECT_DOUBLE_EQ(e.ops.best, 4.2e21);
+  // It is also more than activity 0.4 allows (3.85e21): the bound gives way,
+  // so no level is crossed unseen, and that is a finding too.
+  EXPECT_EQ(e.issues[1].first, DataIssue::kAboveMeasuredBound);
+  EXPECT_DOUBLE_EQ(e.ops.upper, 4.2e21);
+}
+
+TEST(EstimateJob, ThePriorNeverSetsTheBestWhenAMeasuredMethodExists) {
+  // Nothing measured on the hardware, but tokens counted: a mixture-of-
+  // experts run whose 6 x N_active x D is far below the prior's figure
+  // (3.6e6 s x 1.9789e15 x 0.375 = 2.67e21 at FP8).
+  JobFacts f = H100Job(PRECISION_FP8);
+  f.declared_parameters = 671'000'000'000;
+  f.declared_active_parameters = 37'000'000'000;
+  f.totals.tokens = 3'000'000'000;
+  Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  EXPECT_EQ(e.best_method, Method::kCounting);
+  EXPECT_DOUBLE_EQ(e.ops.best, 6.0 * 37e9 * 3e9);  // 6.66e20
+  // The prior's floor (0.1 x nominal = 7.12e20) is an assumption too: it
+  // cannot lift the lower bound above the counted figure.
+  EXPECT_DOUBLE_EQ(e.ops.lower, 6.66e20);
+  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * 1.979e15);
+  // Likewise checked reported operations.
+  f.declared_parameters = f.declared_active_parameters = 0;
+  f.totals.reported_accelerator_ms = f.totals.accelerator_ms;
+  f.totals.reported_operations = 9e20;
+  e = EstimateJob(f, TestCatalog(), EstimatorOptions());
+  EXPECT_EQ(e.best_method, Method::kReported);
+  EXPECT_DOUBLE_EQ(e.ops.best, 9e20);
 }
 
 TEST(EstimateJob, ReportedOperationsAreCheckedAgainstTheHardware) {
-  const double measured_best = 3.6e6 * 9.894e14 * 0.4;
-  // Plausible: accepted, and the best of the methods.
+  const double measured_best = 3.6e6 * 9.894e14 * 0.4;  // 1.424736e21
+  // Plausible: accepted; above the measured best, so it is the floor.
   JobFacts f = H100Job(PRECISION_BF16, 0.4);
   f.totals.reported_accelerator_ms = f.totals.accelerator_ms;
   f.totals.reported_operations = 1.5e21;
@@ -183,12 +272,15 @@ TEST(EstimateJob, ReportedOperationsAreCheckedAgainstTheHardware) {
   ASSERT_EQ(e.issues.size(), 1u);
   EXPECT_EQ(e.issues[0].first, DataIssue::kReportedFarBelow);
   EXPECT_DOUBLE_EQ(e.ops.best, measured_best);
-  // Covering half the time: reported for that half, hardware for the rest.
+  // Covering half the time: reported for that half plus the hardware's lower
+  // bound for the rest is a floor; measured activity over all of the time
+  // ranks first for the best estimate.
   f.totals.reported_accelerator_ms = f.totals.accelerator_ms / 2;
   f.totals.reported_operations = 1e21;
   e = EstimateJob(f, TestCatalog(), EstimatorOptions());
-  EXPECT_EQ(e.best_method, Method::kReported);
-  EXPECT_DOUBLE_EQ(e.ops.best, 1e21 + measured_best / 2);
+  EXPECT_EQ(e.best_method, Method::kHardwareMeasured);
+  EXPECT_DOUBLE_EQ(e.ops.best, measured_best);
+  EXPECT_DOUBLE_EQ(e.ops.lower, 1e21 + measured_best * 0.5 / 2);
 }
 
 TEST(EstimateJob, BulkEvaluationGivesTheSameFiguresWithoutFormulas) {

@@ -40,6 +40,12 @@ std::vector<Level> Levels(double info, double warning, double high, double criti
 
 std::vector<Level> DefaultLevels() { return Levels(1e24, 1e25, 5e25, 1e26); }
 
+Severity SeverityOf(const Crossing& c, uint32_t possible_step) {
+  if (c.likelihood == Likelihood::kLikely) return c.level.severity;
+  const int s = static_cast<int>(c.level.severity) - static_cast<int>(std::min(possible_step, 3u));
+  return static_cast<Severity>(std::max(s, static_cast<int>(Severity::kInfo)));
+}
+
 std::optional<Likelihood> Reached(const Interval& ops, double level_ops) {
   if (ops.best >= level_ops) return Likelihood::kLikely;
   if (ops.upper >= level_ops) return Likelihood::kPossible;

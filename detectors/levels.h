@@ -3,6 +3,7 @@
 // and when, at the recent rate, it will. Pure.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,11 @@ struct Crossing {
   Level level;
   Likelihood likelihood;  // likely if the best estimate crossed, else possible
 };
+
+// A crossing's severity: its level's if likely; if only possible, `step`
+// severities lower (never below info), so the upper bound alone never pages
+// as loudly as the best estimate does.
+Severity SeverityOf(const Crossing& c, uint32_t possible_step);
 
 // Whether the estimate has reached `level_ops`: likely by the best estimate,
 // possible by the upper bound; nullopt if neither.

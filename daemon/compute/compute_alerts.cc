@@ -32,7 +32,7 @@ absl::Status ComputeAlerts::Evaluate(const ComputeEvaluation& eval, absl::Time n
       if (subject.kind == "customer") a.set_customer_id(subject.id);
       const char* likelihood = detectors::LikelihoodName(c.likelihood);
       a.set_level(absl::StrCat(c.level.name, "/", likelihood));
-      a.set_severity(ToSeverity(c.level.severity));
+      a.set_severity(ToSeverity(detectors::SeverityOf(c, view_.possible_severity_step())));
       a.set_summary(absl::StrCat(
           subject.kind, " ", subject.id,
           c.likelihood == detectors::Likelihood::kLikely ? " has likely reached "

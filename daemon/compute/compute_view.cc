@@ -59,8 +59,12 @@ ComputeView::ComputeView(const Ledger& ledger, std::shared_ptr<const detectors::
   estimator_.utilization_prior = config.utilization_prior;
   estimator_.utilization_prior_low = config.utilization_prior_low;
   estimator_.measured_lower_fraction = config.measured_lower_fraction;
+  estimator_.activity_margin = config.activity_margin;
+  estimator_.non_tensor_fraction = config.non_tensor_fraction;
+  estimator_.measured_share_for_best = config.measured_share_for_best;
   estimator_.underreport_fraction = config.underreport_fraction;
   lineage_.count_synthetic_data = config.count_synthetic_data;
+  possible_severity_step_ = config.possible_severity_step;
   levels_ = detectors::Levels(config.level_info, config.level_warning, config.level_high,
                               config.level_critical);
 }
@@ -90,7 +94,7 @@ v1::JobContribution ComputeView::Contribution(const v1::JobSpec& spec,
   c.set_accelerator(estimate->accelerator);
   c.set_accelerator_seconds(static_cast<double>(totals.accelerator_ms) / 1000.0);
   SetInterval(estimate->ops, c.mutable_operations());
-  c.set_best_method(detectors::MethodName(estimate->best_method));
+  c.set_best_method(estimate->has_best ? detectors::MethodName(estimate->best_method) : "none");
   AddMethods(*estimate, c.mutable_methods());
   return c;
 }
@@ -131,7 +135,8 @@ void ComputeView::Finish(const detectors::Interval& ops, v1::EstimateReport& rep
     v1::LevelCrossing* c = report.add_crossings();
     c->set_level(crossing.level.name);
     c->set_operations(crossing.level.ops);
-    c->set_severity(detectors::SeverityName(crossing.level.severity));
+    c->set_severity(
+        detectors::SeverityName(detectors::SeverityOf(crossing, possible_severity_step_)));
     c->set_likelihood(detectors::LikelihoodName(crossing.likelihood));
   }
 }
@@ -205,7 +210,7 @@ absl::StatusOr<v1::EstimateReport> ComputeView::Report(
       report.set_subject_kind("job");
       report.set_subject_id(request.job_id());
       *report.add_jobs() = Contribution(job->spec(), detectors::FromProto(job->totals()), &e);
-      report.set_best_method(detectors::MethodName(e.best_method));
+      report.set_best_method(e.has_best ? detectors::MethodName(e.best_method) : "none");
       AddMethods(e, report.mutable_methods());
       AddFindings(e, request.job_id(), report);
       Finish(e.ops, report);

@@ -67,6 +67,8 @@ class ComputeView {
   }
 
   const std::vector<detectors::Level>& levels() const { return levels_; }
+  // compute.possible_severity_step, for detectors::SeverityOf.
+  uint32_t possible_severity_step() const { return possible_severity_step_; }
 
  private:
   detectors::Estimate EstimateOf(const v1::JobSpec& spec, const detectors::Totals& totals,
@@ -90,6 +92,7 @@ class ComputeView {
   detectors::EstimatorOptions estimator_;
   detectors::LineageOptions lineage_;
   std::vector<detectors::Level> levels_;
+  uint32_t possible_severity_step_ = 1;
 };
 
 // Reads and parses the catalog file named in the config; errors name the

@@ -273,6 +273,23 @@ const std::vector<KeySpec>& Keys() {
       {"compute.measured_lower_fraction", "incubating",
        "share of measured tensor activity the lower bound keeps",
        ComputeDouble(&ComputeConfig::measured_lower_fraction, 0, 1)},
+      {"compute.activity_margin", "incubating",
+       "measured upper bound: activity x fastest peak x this margin (docs/compute.md)",
+       ComputeDouble(&ComputeConfig::activity_margin, 1, 3)},
+      {"compute.non_tensor_fraction", "incubating",
+       "non-tensor pipes' peak as a share of the fastest, where the catalog gives none",
+       ComputeDouble(&ComputeConfig::non_tensor_fraction, 0, 1)},
+      {"compute.measured_share_for_best", "incubating",
+       "measured activity ranks first for the best estimate from this share of the time",
+       ComputeDouble(&ComputeConfig::measured_share_for_best, 0, 1)},
+      {"compute.possible_severity_step", "incubating",
+       "severities a possible crossing lies below the likely one of its level",
+       [](const std::string& v, Config& c) -> std::string {
+         uint64_t n = 0;
+         std::string err = SetUint(v, 0, 3, &n);
+         if (err.empty()) c.compute.possible_severity_step = static_cast<uint32_t>(n);
+         return err;
+       }},
       {"compute.underreport_fraction", "incubating",
        "reported operations below this share of the measured lower bound are a finding",
        ComputeDouble(&ComputeConfig::underreport_fraction, 0, 1)},

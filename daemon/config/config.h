@@ -42,9 +42,15 @@ struct IngestLimits {
 struct ComputeConfig {
   std::string catalog_file = "config/accelerators.csv";  // relative to the working directory
   double utilization_prior = 0.375;
-  double utilization_prior_low = 0.2;
+  double utilization_prior_low = 0.1;
   double measured_lower_fraction = 0.5;
+  double activity_margin = 1.1;
+  double non_tensor_fraction = 0.1;
+  double measured_share_for_best = 0.5;
   double underreport_fraction = 0.5;
+  // A "possible" crossing (upper bound only) is this many severities below
+  // the "likely" one of the same level; 0: the same severity.
+  uint32_t possible_severity_step = 1;
   bool count_synthetic_data = true;
   absl::Duration projection_horizon = absl::Hours(24 * 30);
   absl::Duration evaluation_interval = absl::Seconds(10);  // alerts are evaluated this often

@@ -102,7 +102,7 @@ absl::Status Structuring::Evaluate(const ComputeEvaluation& eval, absl::Time now
       const char* likelihood = detectors::LikelihoodName(c.likelihood);
       v1::Alert a = NewAlert("structuring", "group", g.members.front(), c.level.name);
       a.set_level(absl::StrCat(c.level.name, "/", likelihood));
-      a.set_severity(ToSeverity(c.level.severity));
+      a.set_severity(ToSeverity(detectors::SeverityOf(c, view_.possible_severity_step())));
       a.set_summary(absl::StrCat(
           "linked accounts ", absl::StrJoin(g.members, ", "),
           c.likelihood == detectors::Likelihood::kLikely ? " have likely reached "
