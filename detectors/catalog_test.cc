@@ -146,7 +146,8 @@ TEST(Catalog, NamesFleetsReallyReportResolveToTheirRow) {
   EXPECT_DOUBLE_EQ(h100.fastest_peak, 1.979e15);
   EXPECT_EQ(c.Find("NVIDIA A100-SXM4-80GB")->peak[PRECISION_FP8], 0);  // Ampere has no FP8
   // Hopper parts all have FP8, the H800 and H20 included.
-  for (const char* hopper : {"NVIDIA H800", "NVIDIA H20", "NVIDIA H100 NVL", "NVIDIA GH200 480GB"}) {
+  for (const char* hopper :
+       {"NVIDIA H800", "NVIDIA H20", "NVIDIA H100 NVL", "NVIDIA GH200 480GB"}) {
     EXPECT_GT(c.Resolve(hopper).fastest->peak[PRECISION_FP8], 0) << hopper;
   }
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "detectors/catalog.h"
+
 namespace redflag::detectors {
 namespace {
 
@@ -48,6 +50,40 @@ TEST(ProjectCrossing, DateAtTheRecentRateWithinTheHorizon) {
   // Already crossed, or not growing: no projection.
   EXPECT_FALSE(ProjectCrossing(1e26, 1e19, l, now, absl::Hours(24 * 30)).has_value());
   EXPECT_FALSE(ProjectCrossing(8e25, 0, l, now, absl::Hours(24 * 30)).has_value());
+}
+
+TEST(SeverityOf, APossibleCrossingIsTheConfiguredStepBelowTheLikelyOne) {
+  const std::vector<Level> levels = DefaultLevels();
+  const Level& critical = levels[3];
+  EXPECT_EQ(SeverityOf({critical, Likelihood::kLikely}, 1), Severity::kCritical);
+  EXPECT_EQ(SeverityOf({critical, Likelihood::kPossible}, 1), Severity::kHigh);
+  EXPECT_EQ(SeverityOf({critical, Likelihood::kPossible}, 0), Severity::kCritical);
+  EXPECT_EQ(SeverityOf({critical, Likelihood::kPossible}, 2), Severity::kWarning);
+  EXPECT_EQ(SeverityOf({levels[0], Likelihood::kPossible}, 1), Severity::kInfo);  // never below
+  EXPECT_EQ(SeverityOf({critical, Likelihood::kPossible}, 99), Severity::kInfo);
+}
+
+// A job on an accelerator the catalog does not know, however large, crosses
+// levels only as "possible": there is no best estimate to call it likely.
+TEST(Crossings, AnUnknownAcceleratorCrossesNoLevelAsLikely) {
+  auto catalog = Catalog::Parse(
+      "model,vendor,fp64,fp32,tf32,bf16,fp16,fp8,int8,source_url,aliases\n"
+      "NVIDIA B200,NVIDIA,3.104e+13,6.208e+13,1.125e+15,2.25e+15,2.25e+15,4.5e+15,4.5e+15,src,\n",
+      "t.csv");
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  JobFacts f;
+  f.accelerator_model = "Tesla V100-SXM2-16GB";             // not in this catalog
+  f.totals.accelerator_ms = 100'000ull * 1000 * 3'600'000;  // 100,000 for 1,000 hours
+  f.totals.accelerator_ms_by_precision[redflag::v1::PRECISION_FP16] = f.totals.accelerator_ms;
+  f.totals.tensor_measured_accelerator_ms = f.totals.accelerator_ms;
+  f.totals.tensor_active_accelerator_ms = 0.9 * static_cast<double>(f.totals.accelerator_ms);
+  const Estimate e = EstimateJob(f, *catalog, EstimatorOptions());
+  ASSERT_FALSE(e.has_best);
+  const std::vector<Crossing> crossed = Crossings(e.ops, DefaultLevels());
+  ASSERT_EQ(crossed.size(), 4u);  // upper 1.6e27
+  for (const Crossing& c : crossed) EXPECT_EQ(c.likelihood, Likelihood::kPossible) << c.level.name;
+  ASSERT_FALSE(e.issues.empty());
+  EXPECT_EQ(e.issues[0].first, DataIssue::kUnknownAccelerator);
 }
 
 }  // namespace

@@ -17,7 +17,8 @@ const absl::Time kNow = absl::FromUnixMillis(kT0 + 400 * kHour);
 
 // A frontier-scale job: 100,000 H100s at BF16, tensor activity 0.5, so each
 // hour adds 1e5 x 3600 s x 9.894e14 x 0.5 = 1.781e23 (best) and
-// 1e5 x 3600 x 1.979e15 = 7.124e23 (upper).
+// 1e5 x 3600 x (0.5 x 1.979e15 x 1.1 + 1.338e14) = 4.4e23 (upper: the
+// activity at the fastest peak with its margin, plus the non-tensor pipes).
 class ComputeAlertsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -60,7 +61,7 @@ class ComputeAlertsTest : public ::testing::Test {
 
 TEST_F(ComputeAlertsTest, ExactlyTheExpectedAlertsOnceEachAcrossReEvaluationAndRestart) {
   Register("big", "acct-frontier", "frontier", "NVIDIA H100 80GB HBM3", 100000);
-  Hours("big", 100000, 0, 150, 0.5);  // best 2.67e25, upper 1.069e26
+  Hours("big", 100000, 0, 150, 0.5);  // best 2.67e25, upper 6.6e25
   Register("odd", "acct-other", "", "Mystery Accelerator 9000", 1);
   Hours("odd", 1, 0, 1, -1);
   ASSERT_TRUE(evaluator_->EvaluateOnce(kNow).ok());
@@ -72,19 +73,20 @@ TEST_F(ComputeAlertsTest, ExactlyTheExpectedAlertsOnceEachAcrossReEvaluationAndR
       "compute_level/model/frontier/1e24 1e24/likely",
       "compute_level/model/frontier/1e25 1e25/likely",
       "compute_level/model/frontier/5e25 5e25/possible",
-      "compute_level/model/frontier/4e091 4e091/possible",
       "compute_level/customer/acct-frontier/1e24 1e24/likely",
       "compute_level/customer/acct-frontier/1e25 1e25/likely",
       "compute_level/customer/acct-frontier/5e25 5e25/possible",
-      "compute_level/customer/acct-frontier/4e091 4e091/possible",
       // 7.33e25 to go at 2.67e25 per 150 h: about 17 days, inside 30.
       "compute_projection/model/frontier/4e091 4e091",
       "compute_projection/customer/acct-frontier/4e091 4e091",
       "data_quality/job/odd/unknown_accelerator unknown_accelerator",
   };
+  // With the activity measured, 2.67e25 is no longer "possibly" 1e26 (the
+  // full ceiling, 1.07e26, would have said so, critically).
   EXPECT_EQ(ids, want);
-  EXPECT_EQ(got.at("compute_level/model/frontier/4e091").severity(), v1::SEVERITY_CRITICAL);
   EXPECT_EQ(got.at("compute_level/model/frontier/1e25").severity(), v1::SEVERITY_WARNING);
+  // Possible, by the upper bound alone: one severity below the level's high.
+  EXPECT_EQ(got.at("compute_level/model/frontier/5e25").severity(), v1::SEVERITY_WARNING);
 
   // Nothing new: nothing written.
   uint64_t writes = store_.writes();
@@ -92,14 +94,20 @@ TEST_F(ComputeAlertsTest, ExactlyTheExpectedAlertsOnceEachAcrossReEvaluationAndR
   EXPECT_EQ(store_.writes(), writes);
 
   // 150 more hours: best 5.34e25 passes 5e25, which becomes likely (an update
-  // of the same two alerts); nothing else changes.
+  // of the same two alerts, now at the level's own severity), and the upper
+  // bound, 1.32e26, reaches 1e26: possible, so high rather than critical.
   Hours("big", 100000, 150, 300, 0.5);
   writes = store_.writes();
   ASSERT_TRUE(evaluator_->EvaluateOnce(kNow).ok());
-  EXPECT_EQ(Alerts().size(), want.size());
-  EXPECT_EQ(Alerts().at("compute_level/model/frontier/5e25").level(), "5e25/likely");
-  EXPECT_EQ(Alerts().at("compute_level/customer/acct-frontier/5e25").level(), "5e25/likely");
-  EXPECT_EQ(store_.writes() - writes, 2u);
+  got = Alerts();
+  EXPECT_EQ(got.size(), want.size() + 2);
+  EXPECT_EQ(got.at("compute_level/model/frontier/5e25").level(), "5e25/likely");
+  EXPECT_EQ(got.at("compute_level/model/frontier/5e25").severity(), v1::SEVERITY_HIGH);
+  EXPECT_EQ(got.at("compute_level/customer/acct-frontier/5e25").level(), "5e25/likely");
+  EXPECT_EQ(got.at("compute_level/model/frontier/4e091").level(), "4e091/possible");
+  EXPECT_EQ(got.at("compute_level/model/frontier/4e091").severity(), v1::SEVERITY_HIGH);
+  EXPECT_EQ(got.at("compute_level/customer/acct-frontier/4e091").level(), "4e091/possible");
+  EXPECT_EQ(store_.writes() - writes, 4u);
 
   // A restart: the same figures, and nothing raised or rewritten.
   Open();
@@ -124,7 +132,7 @@ TEST_F(ComputeAlertsTest, LineageCrossesThroughItsBaseAndEndedJobsAreNotProjecte
   auto got = Alerts();
   EXPECT_EQ(got.at("compute_level/model/chat/4e091").level(), "4e091/likely");
   // The fine-tune's own account: below 1e25 by its best estimate (possible
-  // only by the ceiling, 3.99e25) and nowhere near 1e26.
+  // only by the upper bound, 2.46e25) and nowhere near 1e26.
   EXPECT_EQ(got.at("compute_level/customer/acct-b/1e25").level(), "1e25/possible");
   EXPECT_FALSE(got.contains("compute_level/customer/acct-b/4e091"));
   EXPECT_FALSE(got.contains("compute_projection/model/base/4e091"));  // ended, no rate

@@ -14,7 +14,7 @@ using testjobs::kT0;
 const absl::Time kNow = absl::FromUnixMillis(kT0 + 400 * kHour);
 
 // One frontier-scale model: 100,000 H100s at BF16 for 150 hours with tensor
-// activity 0.5: best 2.67e25, upper 1.069e26 operations.
+// activity 0.5: best 2.67e25, upper 6.6e25 operations.
 class RedFlag28Test : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -13,8 +13,9 @@ using testjobs::kHour;
 using testjobs::kT0;
 const absl::Time kNow = absl::FromUnixMillis(kT0 + 400 * kHour);
 
-// Each training account: 30,000 H100s for 150 hours at activity 0.5: best
-// 8.01e24 (below 1e25), upper 3.2e25 (below 5e25).
+// Each training account: 60,000 H100s for 210 hours at activity 0.2: best
+// 8.98e24 (below 1e25), upper 2.58e25 (below 5e25; the activity at the
+// fastest peak with its margin, plus the non-tensor pipes).
 class StructuringTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -36,9 +37,9 @@ class StructuringTest : public ::testing::Test {
     const std::string job = "job-" + id;
     ASSERT_TRUE(
         ledger_
-            ->RegisterJob(testjobs::Spec(job, id, model.empty() ? "m-" + id : model, parent, 30000))
+            ->RegisterJob(testjobs::Spec(job, id, model.empty() ? "m-" + id : model, parent, 60000))
             .ok());
-    ASSERT_TRUE(ledger_->Ingest(testjobs::Hours(job, 30000, 0, 150, 0.5)).ok());
+    ASSERT_TRUE(ledger_->Ingest(testjobs::Hours(job, 60000, 0, 210, 0.2)).ok());
   }
   std::map<std::string, v1::Alert> Alerts() { return AlertsById(*alerts_); }
 
@@ -69,10 +70,10 @@ TEST_F(StructuringTest, LinkedAccountsReachTogetherWhatNoneReachesAlone) {
   }
   EXPECT_EQ(evidence["members"], "a, b");
   EXPECT_EQ(evidence["links"], "a ~ b: payment instrument fp-shared");
-  // Each member's figure, and their sum: 2 x 30,000 H100 x 150 h x 3,600 s x 9.894e14 x 0.5.
+  // Each member's figure, and their sum: 2 x 60,000 H100 x 210 h x 3,600 s x 9.894e14 x 0.2.
   EXPECT_EQ(evidence["member_operations"],
-            "a 8.01414e+24 (upper 3.20598e+25); b 8.01414e+24 (upper 3.20598e+25)");
-  EXPECT_EQ(evidence["combined_best"], "1.60283e+25");
+            "a 8.97584e+24 (upper 2.5818e+25); b 8.97584e+24 (upper 2.5818e+25)");
+  EXPECT_EQ(evidence["combined_best"], "1.79517e+25");
 }
 
 TEST_F(StructuringTest, UnlinkedAccountsWithTheSameFiguresRaiseNothing) {

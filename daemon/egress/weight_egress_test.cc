@@ -13,7 +13,7 @@ using testjobs::kHour;
 using testjobs::kT0;
 const absl::Time kNow = absl::FromUnixMillis(kT0 + 400 * kHour);
 
-// The frontier-scale model of the compute tests: best 2.67e25, upper 1.069e26.
+// The frontier-scale model of the compute tests: best 2.67e25, upper 6.6e25.
 class WeightEgressTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -63,9 +63,9 @@ class WeightEgressTest : public ::testing::Test {
 };
 
 TEST_F(WeightEgressTest, ACopyOutsideTheAuthorisedSetAtTheLevelIsFlagged) {
-  EXPECT_EQ(Copy("frontier", "GB", 1e26), 0u);    // an AI authorization destination
-  EXPECT_EQ(Copy("frontier", "AE", 1.1e26), 0u);  // above even the upper bound
-  EXPECT_EQ(Copy("frontier", "AE", 1e26), 1u);    // possible: the upper bound reaches it
+  EXPECT_EQ(Copy("frontier", "GB", 6e25), 0u);  // an AI authorization destination
+  EXPECT_EQ(Copy("frontier", "AE", 7e25), 0u);  // above even the upper bound
+  EXPECT_EQ(Copy("frontier", "AE", 6e25), 1u);  // possible: the upper bound reaches it
   std::vector<v1::Alert> alerts = Alerts();
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].alert_id(), "weight_egress/model/frontier/AE");
@@ -79,14 +79,14 @@ TEST_F(WeightEgressTest, ACopyOutsideTheAuthorisedSetAtTheLevelIsFlagged) {
 }
 
 TEST_F(WeightEgressTest, PublishedUnknownOrRuleOffIsNotFlagged) {
-  EXPECT_EQ(Copy("never-trained-here", "AE", 1e26), 0u);
-  EXPECT_EQ(Copy("frontier", "AE", 1e26, /*enabled=*/false), 0u);
+  EXPECT_EQ(Copy("never-trained-here", "AE", 6e25), 0u);
+  EXPECT_EQ(Copy("frontier", "AE", 6e25, /*enabled=*/false), 0u);
   v1::SetModelPublicationRequest pub;
   pub.set_model_id("frontier");
   pub.mutable_publication()->set_weights_published(true);
   pub.mutable_publication()->set_evidence("https://example.org/weights");
   ASSERT_TRUE(models_->SetPublication(pub, 1).ok());
-  EXPECT_EQ(Copy("frontier", "AE", 1e26), 0u);
+  EXPECT_EQ(Copy("frontier", "AE", 6e25), 0u);
   EXPECT_TRUE(Alerts().empty());
 }
 

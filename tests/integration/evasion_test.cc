@@ -37,7 +37,7 @@ class EvasionEndToEnd : public ::testing::Test {
   // Job "train/<model>" of `count` H100s for `hours` hours at tensor activity
   // 0.5 training `model` (default "m-<customer>"), from `parent` if given.
   void Train(const std::string& customer, uint32_t count, int hours, const std::string& parent = "",
-             std::string model = "") {
+             std::string model = "", double activity = 0.5) {
     if (model.empty()) model = "m-" + customer;
     const std::string job = "train/" + model;
     {
@@ -65,7 +65,7 @@ class EvasionEndToEnd : public ::testing::Test {
       s->set_window_start_unix_ms(kT0 + h * kHour);
       s->set_window_end_unix_ms(kT0 + (h + 1) * kHour);
       s->set_active_accelerators(count);
-      s->set_tensor_active(0.5);
+      s->set_tensor_active(activity);
     }
     grpc::ClientContext ctx;
     v1::BatchAck ack;
@@ -99,11 +99,12 @@ v1::CustomerProfile Account(const std::string& id, const std::string& fingerprin
 }
 
 TEST_F(EvasionEndToEnd, LinkedAccountsReachingALevelTogetherAreStructuring) {
-  // Each: 30,000 H100s x 150 h: best 8.0e24 (under 1e25), upper 3.2e25.
+  // Each: 60,000 H100s x 210 h at tensor activity 0.2: best 9.0e24 (under
+  // 1e25), upper 2.6e25 (under 5e25; together they reach it).
   for (auto [id, fp] : {std::pair{"st-a", "fp-shared"}, std::pair{"st-b", "fp-shared"},
                         std::pair{"st-c", "fp-c"}, std::pair{"st-d", "fp-d"}}) {
     Upsert(Account(id, fp));
-    Train(id, 30000, 150);
+    Train(id, 60000, 210, "", "", 0.2);
   }
   WaitFor([&] { return Alerts("structuring").size() >= 2; });
   std::this_thread::sleep_for(std::chrono::milliseconds(600));  // more passes: nothing else

@@ -25,8 +25,11 @@ const std::string kAlert = "rf28/model/frontier-1/acct-9001";
 TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedToClosed) {
   TempDir dir;
   auto ports = FreePorts();
-  const std::vector<std::string> args = {"-o", "compute.evaluation_interval=200ms", "-o",
-                                         "policy.profile=ai_diffusion_2025"};
+  // frontier-1: best 2.67e25, upper 6.6e25 (tensor activity measured); a
+  // Red Flag 28 level of 5e25 makes it "possible".
+  const std::vector<std::string> args = {"-o", "compute.evaluation_interval=200ms",
+                                         "-o", "policy.profile=ai_diffusion_2025",
+                                         "-o", "policy.rf28_level=5e25"};
   auto d = DaemonProcess::Start(dir.path() + "/data", ports, args);
   ASSERT_TRUE(d.ok()) << d.status();
   auto ctl = [&](std::vector<std::string> a) {
@@ -34,10 +37,10 @@ TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedT
     return RunCommand(a);
   };
   ASSERT_EQ(ctl({"replay", REDFLAG_SOURCE_DIR "/examples/frontier.jsonl"}).exit_code, 0);
-  for (int i = 0; i < 100 && ListAlertsById(**d, "").size() < 16; ++i) {
+  for (int i = 0; i < 100 && ListAlertsById(**d, "").size() < 13; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_EQ(ListAlertsById(**d, "").size(), 16u);
+  ASSERT_EQ(ListAlertsById(**d, "").size(), 13u);
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // several evaluations
   EXPECT_TRUE(ListAlertsById(**d, "rf28").empty());  // headquarters and parent in the US
   EXPECT_EQ(ListAlertsById(**d, "").begin()->second.policy_profile(),
@@ -157,7 +160,7 @@ TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedT
 TEST(RedFlag28EndToEnd, PreAlertAtTheConfiguredFractionOfTheLevelOnly) {
   TempDir dir;
   auto ports = FreePorts();
-  // frontier-1: best 2.67e25, upper 1.07e26; against a level of 1.2e26 the
+  // frontier-1: best 2.67e25, upper 6.6e25; against a level of 1.2e26 the
   // pre-alert needs 3e25 at 0.25 (not reached) and 2.4e25 at 0.2 (reached).
   auto start = [&](const std::string& fraction) {
     return DaemonProcess::Start(

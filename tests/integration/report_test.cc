@@ -23,9 +23,11 @@ namespace {
 constexpr int64_t kAug1 = 1785542400000;  // 2026-08-01T00:00:00Z
 constexpr int64_t kOct1 = 1790812800000;  // 2026-10-01T00:00:00Z
 constexpr int64_t kHour = 3'600'000;
-// 20,000 H100s for an hour at tensor activity 0.5: 7.2e7 s x 9.894e14 x 0.5.
-constexpr double kBestPerHour = 20000 * 3600.0 * 9.894e14 * 0.5;
-constexpr double kUpperPerHour = 20000 * 3600.0 * 1.979e15;
+// 50,000 H100s for an hour at tensor activity 0.5: 1.8e8 s x 9.894e14 x 0.5;
+// the upper bound is that activity at the fastest peak (1.979e15) with its
+// 1.1 margin, plus the non-tensor pipes (1.338e14).
+constexpr double kBestPerHour = 50000 * 3600.0 * 9.894e14 * 0.5;
+constexpr double kUpperPerHour = 50000 * 3600.0 * (0.5 * 1.979e15 * 1.1 + 1.338e14);
 
 // The quarter the wall clock is in: alerts and analysts' steps are dated by it.
 std::string CurrentQuarter() {
@@ -68,7 +70,7 @@ class ReportEndToEnd : public ::testing::Test {
     j->set_customer_id("acct-r");
     j->set_model_id(model);
     j->set_accelerator_model("NVIDIA H100 80GB HBM3");
-    j->set_accelerator_count(20000);
+    j->set_accelerator_count(50000);
     j->set_start_unix_ms(start);
     j->set_precision(v1::PRECISION_BF16);
     v1::RegisterJobResponse resp;
@@ -85,7 +87,7 @@ class ReportEndToEnd : public ::testing::Test {
       s->set_job_id(job);
       s->set_window_start_unix_ms(from + h * kHour);
       s->set_window_end_unix_ms(from + (h + 1) * kHour);
-      s->set_active_accelerators(20000);
+      s->set_active_accelerators(50000);
       s->set_tensor_active(0.5);
     }
     grpc::ClientContext ctx;
@@ -122,8 +124,8 @@ TEST_F(ReportEndToEnd, AQuartersFiguresStayAsTheyWereWhenLaterDataArrives) {
   const v1::QuarterlyReport q3 = Report("2026Q3");
   EXPECT_EQ(q3.quarter(), "2026Q3");
   EXPECT_TRUE(q3.complete());
-  // The model and its account, 100 h x 20,000 H100: best 3.56e24 (1e24
-  // likely), upper 1.42e25 (1e25 possible). No parent: the profile naming it
+  // The model and its account, 100 h x 50,000 H100: best 8.9e24 (1e24
+  // likely), upper 2.2e25 (1e25 possible). No parent: the profile naming it
   // was stored after the quarter.
   ASSERT_EQ(q3.subjects_size(), 2);
   for (int i = 0; i < 2; ++i) {
@@ -142,8 +144,8 @@ TEST_F(ReportEndToEnd, AQuartersFiguresStayAsTheyWereWhenLaterDataArrives) {
   ASSERT_EQ(q3.chart_size(), 1);
   const v1::ReportSeries& series = q3.chart(0);
   ASSERT_EQ(series.operations_best_size(), 92);
-  EXPECT_EQ(series.operations_best(30), 0);                       // July 31
-  EXPECT_NEAR(series.operations_best(31), 24 * kBestPerHour, 1);  // August 1: 24 h
+  EXPECT_EQ(series.operations_best(30), 0);                                              // July 31
+  EXPECT_NEAR(series.operations_best(31), 24 * kBestPerHour, 1e-9 * 24 * kBestPerHour);  // Aug 1
   EXPECT_NEAR(series.operations_best(91), 100 * kBestPerHour, 1e-9 * 100 * kBestPerHour);
   EXPECT_TRUE(q3.alerts().empty());  // raised after the quarter, by the wall clock
 
