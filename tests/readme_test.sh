@@ -47,9 +47,9 @@ $(tail -5 "$tmp/out.$n")"
 done < "$tmp/steps"
 
 cat "$tmp"/out.* > "$tmp/all"
-grep -q "compute_level/model/frontier-1/4e091" "$tmp/all" || fail "no frontier-1 alert in alerts list"
+grep -q "compute_level/model/frontier-1/5e25" "$tmp/all" || fail "no frontier-1 alert in alerts list"
 grep -q "^subject,model,frontier-1," "$tmp/all" || fail "frontier-1 not in the 2026Q3 report"
 grep -q "compute_level/model/frontier-1/1e24" var/report.html || fail "the alert is not in the HTML report"
-grep -q 'redflag_alerts{rule="compute_level",severity="critical",state="open"} 3' "$tmp/all" ||
-  fail "the critical alerts are not in /metrics"
+grep -q 'redflag_alerts{rule="compute_projection",severity="high",state="open"} 3' "$tmp/all" ||
+  fail "the projections to 1e26 are not in /metrics"
 echo "README: $n commands ok"

@@ -73,8 +73,10 @@ absl::Status ComputeAlerts::Evaluate(const ComputeEvaluation& eval, absl::Time n
   for (const auto& f : eval.findings) {
     v1::Alert a = NewAlert("data_quality", "job", f.job_id, detectors::DataIssueName(f.kind));
     a.set_level(detectors::DataIssueName(f.kind));
-    a.set_severity(f.kind == detectors::DataIssue::kReportedFarBelow ? v1::SEVERITY_HIGH
-                                                                     : v1::SEVERITY_WARNING);
+    // Figures that contradict the hardware may be a tenant hiding compute.
+    const bool contradicts = f.kind == detectors::DataIssue::kReportedFarBelow ||
+                             f.kind == detectors::DataIssue::kAboveMeasuredBound;
+    a.set_severity(contradicts ? v1::SEVERITY_HIGH : v1::SEVERITY_WARNING);
     a.set_summary(absl::StrCat("job ", f.job_id, ": ", f.detail));
     AddEvidence(a, "detail", f.detail);
     if (absl::Status s = recorder_.Record(std::move(a), now, false); !s.ok()) return s;

@@ -87,6 +87,13 @@ TEST_F(ComputeAlertsTest, ExactlyTheExpectedAlertsOnceEachAcrossReEvaluationAndR
   EXPECT_EQ(got.at("compute_level/model/frontier/1e25").severity(), v1::SEVERITY_WARNING);
   // Possible, by the upper bound alone: one severity below the level's high.
   EXPECT_EQ(got.at("compute_level/model/frontier/5e25").severity(), v1::SEVERITY_WARNING);
+  // The unknown accelerator is named, so an operator can add it; its job has
+  // no best estimate of its own, so its account crosses nothing as likely.
+  const v1::Alert& unknown = got.at("data_quality/job/odd/unknown_accelerator");
+  EXPECT_NE(unknown.summary().find("'Mystery Accelerator 9000' is not in the accelerator catalog"),
+            std::string::npos)
+      << unknown.summary();
+  EXPECT_FALSE(got.contains("compute_level/customer/acct-other/1e24"));
 
   // Nothing new: nothing written.
   uint64_t writes = store_.writes();

@@ -116,30 +116,31 @@ scrape_configs:
     def test_scenario_alerts_reach_prometheus_and_the_dashboard_queries_run(self):
         self.ctl("replay", "examples/frontier.jsonl")
         # frontier-1 (model, customer acct-9001 and its ultimate parent): best
-        # 2.67e25, upper 1.07e26, so per subject 1e24 and 1e25 likely, 5e25
-        # and 4e091 possible, and a projection; plus one data-quality finding.
-        want = {("compute_level", "info"): 3, ("compute_level", "warning"): 3,
-                ("compute_level", "high"): 3, ("compute_level", "critical"): 3,
+        # 2.67e25, upper 6.6e25 (tensor activity measured), so per subject 1e24
+        # (info) and 1e25 (warning) likely, 5e25 possible (one severity below
+        # its high: warning), and a projection to 1e26 (high); plus one
+        # data-quality finding. Nothing is critical: the full ceiling, 1.07e26,
+        # would have called 1e26 possible.
+        want = {("compute_level", "info"): 3, ("compute_level", "warning"): 6,
                 ("compute_projection", "high"): 3, ("data_quality", "warning"): 1}
         q = 'sum by (rule, severity) (redflag_alerts{job="redflagd", state="open"})'
         self.wait_for(lambda: self.values(q, "rule", "severity") == want,
                       "redflag_alerts in Prometheus")
         firing = self.wait_for(
-            lambda: self.values('ALERTS{alertname="RedflagCriticalFinding", alertstate="firing"}',
+            lambda: self.values('ALERTS{alertname="RedflagHighFinding", alertstate="firing"}',
                                 "rule", "severity", "team"),
-            "RedflagCriticalFinding firing")
-        self.assertEqual(firing, {("compute_level", "page", "compliance"): 1.0})
-        high = self.values('ALERTS{alertname="RedflagHighFinding"}', "rule", "alertstate")
-        self.assertEqual(set(high), {("compute_level", "firing"), ("compute_projection", "firing")})
+            "RedflagHighFinding firing")
+        self.assertEqual(firing, {("compute_projection", "ticket", "compliance"): 1.0})
+        self.assertEqual(self.values('ALERTS{alertname="RedflagCriticalFinding"}', "rule"), {})
         figures = self.values('redflag_compute_subject_operations{bound="best"}', "kind", "subject")
         self.assertEqual(set(figures), {("model", "frontier-1"), ("customer", "acct-9001"),
                                         ("parent", "Frontier Example Holdings")})
         for v in figures.values():
             self.assertAlmostEqual(v / 2.67138e25, 1, places=4)
 
-        # An analyst acknowledges one critical finding: Prometheus sees it move.
-        self.ctl("alerts", "ack", "compute_level/model/frontier-1/4e091", "--actor", "ana")
-        q = 'sum by (state) (redflag_alerts{job="redflagd", severity="critical"})'
+        # An analyst acknowledges one high finding: Prometheus sees it move.
+        self.ctl("alerts", "ack", "compute_projection/model/frontier-1/4e091", "--actor", "ana")
+        q = 'sum by (state) (redflag_alerts{job="redflagd", severity="high"})'
         self.wait_for(lambda: self.values(q, "state") == {("open",): 2, ("acknowledged",): 1},
                       "the acknowledgement in Prometheus")
 

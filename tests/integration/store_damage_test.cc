@@ -82,10 +82,10 @@ TEST_F(StoreDamageTest, DamagedAlertsAreNamedInReadinessMetricsAndMessages) {
   CommandResult replay = RunCommand(
       {REDFLAGCTL_PATH, "--addr", daemon_->grpc_address(), "replay", "examples/frontier.jsonl"});
   ASSERT_EQ(replay.exit_code, 0) << replay.output;
-  for (int i = 0; i < 200 && ListAlertsById(*daemon_).size() < 16; ++i) {
+  for (int i = 0; i < 200 && ListAlertsById(*daemon_).size() < 13; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  ASSERT_EQ(ListAlertsById(*daemon_).size(), 16u);
+  ASSERT_EQ(ListAlertsById(*daemon_).size(), 13u);
   StopDaemon();
   std::vector<std::string> files = TableFiles(data_, "alerts");
   ASSERT_FALSE(files.empty());
