@@ -213,9 +213,8 @@ Resolution Catalog::Resolve(absl::string_view reported_name) const {
   // A form factor the family's rows do not distinguish (an "OAM" MI300X) is
   // no ambiguity.
   const bool form_known =
-      !candidates.empty() ||
-      std::all_of(family->second.begin(), family->second.end(),
-                  [&](size_t i) { return entries_[i].form_factor.empty(); });
+      !candidates.empty() || std::all_of(family->second.begin(), family->second.end(),
+                                         [&](size_t i) { return entries_[i].form_factor.empty(); });
   if (candidates.empty()) {
     for (size_t i : family->second) candidates.push_back(&entries_[i]);
   }
