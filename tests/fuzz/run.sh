@@ -30,6 +30,7 @@ cp "$lists/csl_sample_2025-06-25/consolidated.csv" "$build/corpus/fuzz_csl_list/
 cp config/accelerators.csv "$build/corpus/fuzz_catalog/seed-shipped.csv"
 cp config/country_groups.csv "$build/corpus/fuzz_country_groups/seed-shipped.csv"
 cp tests/fuzz/corpus/fuzz_wal_scan/* "$build/corpus/fuzz_wal_scan/"
+cp tests/fuzz/corpus/fuzz_catalog/* "$build/corpus/fuzz_catalog/"
 # Names as the lists write them, one per line.
 sed -n '2,41p' "$lists/csl_2023-11-30/csl.csv" | cut -d, -f6 | tr -d '"' > "$build/corpus/fuzz_screening/seed-names.txt"
 i=0
