@@ -10,7 +10,9 @@ namespace {
 
 std::string Ops(double v) { return absl::StrFormat("%.3g", v); }
 
-std::string Interval(const redflag::v1::OperationsInterval& i) {
+// `best_method` "none": no method could give a best estimate, only the bound.
+std::string Interval(const redflag::v1::OperationsInterval& i, const std::string& best_method) {
+  if (best_method == "none") return absl::StrCat("no best estimate (upper ", Ops(i.upper()), ")");
   return absl::StrCat(Ops(i.best()), " (lower ", Ops(i.lower()), ", upper ", Ops(i.upper()), ")");
 }
 
@@ -37,8 +39,10 @@ std::string Publication(const redflag::v1::ModelRecord& m) {
 
 std::string FormatEstimateReport(const redflag::v1::EstimateReport& r) {
   std::string out = absl::StrCat(r.subject_kind(), " ", r.subject_id(), ": ",
-                                 Interval(r.operations()), " operations");
-  if (!r.best_method().empty()) absl::StrAppend(&out, ", best from ", r.best_method());
+                                 Interval(r.operations(), r.best_method()), " operations");
+  if (!r.best_method().empty() && r.best_method() != "none") {
+    absl::StrAppend(&out, ", best from ", r.best_method());
+  }
   absl::StrAppend(&out, "\n");
   if (r.crossings().empty()) {
     absl::StrAppend(&out, "levels: none reached, not even by the upper bound\n");
@@ -60,8 +64,10 @@ std::string FormatEstimateReport(const redflag::v1::EstimateReport& r) {
     absl::StrAppend(&out, "  ", j.job_id(), " (", j.customer_id());
     if (!j.model_id().empty()) absl::StrAppend(&out, ", model ", j.model_id());
     absl::StrAppend(&out, ", ", j.workload(), ") ", j.accelerator(), ", ",
-                    Ops(j.accelerator_seconds()), " accelerator-s: ", Interval(j.operations()),
-                    " by ", j.best_method(), "\n");
+                    Ops(j.accelerator_seconds()),
+                    " accelerator-s: ", Interval(j.operations(), j.best_method()));
+    if (j.best_method() != "none") absl::StrAppend(&out, " by ", j.best_method());
+    absl::StrAppend(&out, "\n");
     for (const auto& m : j.methods()) {
       absl::StrAppend(&out, "    ", m.method(), ": ", m.formula(), " = ",
                       Ops(m.operations().best()), "\n");

@@ -70,5 +70,30 @@ TEST(FormatEstimateReport, ShowsWhatIsRecordedAboutPublishedWeights) {
       << FormatEstimateReport(r);
 }
 
+// An unknown accelerator without counting or reported operations has no best
+// estimate: shown as such, never as a best of 0.
+TEST(FormatEstimateReport, NoBestEstimateIsSaidInWordsWithTheBound) {
+  redflag::v1::EstimateReport r;
+  r.set_subject_kind("job");
+  r.set_subject_id("t/odd");
+  r.set_best_method("none");
+  r.mutable_operations()->set_upper(1e20);
+  auto* j = r.add_jobs();
+  j->set_job_id("t/odd");
+  j->set_customer_id("acct-u");
+  j->set_workload("WORKLOAD_KIND_PRETRAINING");
+  j->set_accelerator("unknown (upper bound as AMD Instinct MI355X)");
+  j->set_accelerator_seconds(28800);
+  j->set_best_method("none");
+  j->mutable_operations()->set_upper(1e20);
+  const std::string text = FormatEstimateReport(r);
+  EXPECT_EQ(text.rfind("job t/odd: no best estimate (upper 1e+20) operations\n", 0), 0u) << text;
+  EXPECT_NE(text.find("2.88e+04 accelerator-s: no best estimate (upper 1e+20)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("by none"), std::string::npos) << text;
+  EXPECT_EQ(text.find("best from"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace redflag::cli

@@ -149,14 +149,18 @@ Estimate EstimateJob(const JobFacts& facts, const Catalog& catalog,
     hw.method = Method::kHardwareMeasured;
     hw.ops = {nominal * low_u, nominal * best_u, measured_bound};
     if (explain) {
-      hw.formula = absl::StrCat(
-          "(", nominal_terms, ") x utilisation ", Num(best_u), " (mean tensor activity ",
-          Num(activity), " over ", Num(100 * covered), "% of the time, prior ",
-          Num(options.utilization_prior), " elsewhere); lower uses ", Num(low_u),
-          "; upper: ", Num(active_s), " active s x ", Num(fast.fastest_peak), " x margin ",
-          Num(options.activity_margin), " + ", Num(measured_s), " s x non-tensor ",
-          Num(vector_peak), " + ", Num(seconds - measured_s), " unmeasured s x ",
-          Num(fast.fastest_peak));
+      // The upper bound first: the figure printed after the formula is the best.
+      hw.formula = absl::StrCat("upper ", Num(measured_bound), ": ", Num(active_s), " active s x ",
+                                Num(fast.fastest_peak), " x margin ", Num(options.activity_margin),
+                                " + ", Num(measured_s), " s x non-tensor ", Num(vector_peak));
+      if (seconds > measured_s) {
+        absl::StrAppend(&hw.formula, " + ", Num(seconds - measured_s), " unmeasured s x ",
+                        Num(fast.fastest_peak));
+      }
+      absl::StrAppend(&hw.formula, "; best (", nominal_terms, ") x utilisation ", Num(best_u),
+                      " (mean tensor activity ", Num(activity), " over ", Num(100 * covered),
+                      "% of the time, prior ", Num(options.utilization_prior),
+                      " elsewhere); lower uses ", Num(low_u));
     }
   } else {
     hw.method = Method::kHardwarePrior;

@@ -44,7 +44,7 @@ struct EstimatorOptions {
   double activity_margin = 1.1;
   // The non-tensor pipes' peak as a share of the fastest, for accelerators
   // whose catalog row gives no vector_peak.
-  double non_tensor_fraction = 0.1;
+  double non_tensor_fraction = 0.25;
   // Measured activity ranks first for the best estimate only when it covers
   // at least this share of the accelerator time; below it, the figure is
   // mostly the prior and ranks after counting and reported operations.

@@ -8,7 +8,7 @@ namespace {
 using namespace redflag::v1;  // NOLINT: Precision values
 
 // Figures as in config/accelerators.csv (H100 SXM and PCIe, A100 80GB, B200);
-// no vector_peak column, so the non-tensor allowance is 0.1 x the fastest.
+// no vector_peak column, so the non-tensor allowance is 0.25 x the fastest.
 constexpr char kCatalog[] =
     "model,vendor,fp64,fp32,tf32,bf16,fp16,fp8,int8,source_url,aliases\n"
     "NVIDIA H100 SXM5 80GB,NVIDIA,3.345e+13,6.691e+13,4.947e+14,9.894e+14,9.894e+14,1.9789e+15,"
@@ -49,7 +49,7 @@ TEST(EstimateJob, HardwareMeasuredByHand) {
   EXPECT_DOUBLE_EQ(e.ops.lower, 3.6e6 * 9.894e14 * 0.4 * 0.5);  // 7.12368e20
   // Upper: the tensor pipe busy 40 % of the time at most at INT8, H100's
   // fastest, with a 10 % margin, plus the non-tensor pipes all the while.
-  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * (0.4 * 1.979e15 * 1.1 + 0.1 * 1.979e15));
+  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * (0.4 * 1.979e15 * 1.1 + 0.25 * 1.979e15));
   EXPECT_EQ(e.accelerator, "NVIDIA H100 SXM5 80GB");
   EXPECT_TRUE(e.issues.empty());
   ASSERT_EQ(e.methods.size(), 1u);
@@ -72,7 +72,8 @@ TEST(EstimateJob, PartlyMeasuredTimeUsesThePriorForTheRest) {
   EXPECT_DOUBLE_EQ(e.ops.lower, 3.6e6 * 9.894e14 * (0.25 * 0.6 * 0.5 + 0.75 * 0.1));
   // Measured a quarter of the time: bounded by activity there, the full
   // ceiling for the unmeasured three quarters.
-  EXPECT_DOUBLE_EQ(e.ops.upper, 0.9e6 * (0.6 * 1.979e15 * 1.1 + 0.1 * 1.979e15) + 2.7e6 * 1.979e15);
+  EXPECT_DOUBLE_EQ(e.ops.upper,
+                   0.9e6 * (0.6 * 1.979e15 * 1.1 + 0.25 * 1.979e15) + 2.7e6 * 1.979e15);
   // Below half the time measured, the blend is mostly the prior: still the
   // best estimate here, as nothing else applies.
   EXPECT_EQ(e.best_method, Method::kHardwareMeasured);
@@ -211,7 +212,7 @@ TEST(EstimateJob, CountingAboveTheCeilingIsAFindingAndNotUsed) {
 }
 
 TEST(EstimateJob, CountingAboveFullUtilisationOfTheDeclaredPrecisionIsFlaggedButUsed) {
-  JobFacts f = H100Job(PRECISION_BF16, 0.4);
+  JobFacts f = H100Job(PRECISION_BF16, 0.3);
   f.declared_parameters = 70'000'000'000;
   f.totals.tokens = 10'000'000'000;  // 4.2e21 > 3.6e6 s x 9.894e14 = 3.56e21 (BF16 nominal)
   Estimate e = EstimateJob(f, TestCatalog(), EstimatorOptions());
@@ -219,7 +220,7 @@ TEST(EstimateJob, CountingAboveFullUtilisationOfTheDeclaredPrecisionIsFlaggedBut
   EXPECT_EQ(e.issues[0].first, DataIssue::kCountingAboveNominal);
   EXPECT_EQ(e.best_method, Method::kCounting);  // possible at FP8, so still counted
   EXPECT_DOUBLE_EQ(e.ops.best, 4.2e21);
-  // It is also more than activity 0.4 allows (3.85e21): the bound gives way,
+  // It is also more than activity 0.3 allows (4.13e21): the bound gives way,
   // so no level is crossed unseen, and that is a finding too.
   EXPECT_EQ(e.issues[1].first, DataIssue::kAboveMeasuredBound);
   EXPECT_DOUBLE_EQ(e.ops.upper, 4.2e21);

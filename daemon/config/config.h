@@ -45,7 +45,7 @@ struct ComputeConfig {
   double utilization_prior_low = 0.1;
   double measured_lower_fraction = 0.5;
   double activity_margin = 1.1;
-  double non_tensor_fraction = 0.1;
+  double non_tensor_fraction = 0.25;
   double measured_share_for_best = 0.5;
   double underreport_fraction = 0.5;
   // A "possible" crossing (upper bound only) is this many severities below
