@@ -44,7 +44,7 @@ absl::Status ComputeAlerts::Evaluate(const ComputeEvaluation& eval, absl::Time n
       AddEvidence(a, "judged_on",
                   c.likelihood == detectors::Likelihood::kLikely
                       ? "best estimate"
-                      : "upper bound (physical ceiling)");
+                      : "upper bound (measured activity or physical ceiling)");
       AddEvidence(a, "explain",
                   absl::StrCat("redflagctl compute show ", subject.kind, " ", subject.id));
       const auto gather = [&](v1::Alert& w) {
