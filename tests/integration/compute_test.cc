@@ -76,6 +76,22 @@ TEST(ComputeAlertsEndToEnd, ScenarioRaisesExactlyTheExpectedAlertsOnceAndARestar
       << metrics.body;
   const double best = Model(**d, "frontier-1").operations().best();
   EXPECT_NEAR(best / (150 * 3600.0 * 1e5 * 9.894e14 * 0.5), 1, 1e-12);
+  // The accelerator the catalog does not know: a bound, no best estimate, and
+  // the alert quotes the name so an operator can add it.
+  {
+    grpc::ClientContext ctx;
+    v1::GetEstimateRequest req;
+    req.set_job_id("k8s/use1-x/odd-1");
+    v1::EstimateReport odd;
+    ASSERT_TRUE(v1::ComputeService::NewStub((*d)->channel())->GetEstimate(&ctx, req, &odd).ok());
+    EXPECT_EQ(odd.best_method(), "none");
+    EXPECT_EQ(odd.operations().best(), 0);
+    EXPECT_GT(odd.operations().upper(), 0);
+    EXPECT_NE(before.at("data_quality/job/k8s/use1-x/odd-1/unknown_accelerator")
+                  .summary()
+                  .find("'Mystery Accelerator 9000' is not in the accelerator catalog"),
+              std::string::npos);
+  }
 
   (*d)->Signal(SIGTERM);
   ASSERT_EQ((*d)->Wait(), 0);
