@@ -130,3 +130,8 @@ echo "screening result: $s"
 echo "screening: $(field "$s" screenings_per_s) screenings/s on one core, p50 $(field "$s" p50_us) us," \
   "p99 $(field "$s" p99_us) us, $(field "$s" entries) entries / $(field "$s" names) names loaded" \
   "in $(field "$s" load_ms) ms taking $(field "$s" loaded_mib) MiB"
+
+# Estimation on one core, per kind of reported accelerator name (the compute
+# pass estimates every job this way every compute.evaluation_interval).
+e=$("$build/bench/redflag_estimate_bench" config/accelerators.csv)
+echo "estimate result: $e"
