@@ -50,6 +50,13 @@ std::string FormatLists(const v1::ListListsResponse& r) {
     for (const v1::RowProblem& p : l.problems()) {
       absl::StrAppend(&out, "    ", p.file(), ":", p.line(), ": ", p.message(), "\n");
     }
+    if (l.orphan_rows() > 0) {
+      absl::StrAppend(&out, "  orphans:   ", l.orphan_rows(),
+                      " rows of parties this version does not list (files of different dates?)\n");
+      for (const v1::RowProblem& p : l.orphans()) {
+        absl::StrAppend(&out, "    ", p.file(), ":", p.line(), ": ", p.message(), "\n");
+      }
+    }
     absl::StrAppend(&out, "  loads:     ", l.loads(), ", refused: ", l.refusals(), "\n");
     if (!l.last_error().empty()) absl::StrAppend(&out, "  refused:   ", l.last_error(), "\n");
   }

@@ -67,6 +67,29 @@ TEST(FormatLists, InUseVersionBadRowsAndRefusals) {
             "  refused:   /lists/consolidated.csv: no entries\n");
 }
 
+TEST(FormatLists, OrphanRowsAreShownApartFromBadRows) {
+  v1::ListListsResponse r;
+  v1::ListInfo* l = r.add_lists();
+  l->set_name("ofac_sdn");
+  l->add_files("/lists/ofac/sdn.csv");
+  l->set_loaded(true);
+  l->set_entries(14965);
+  l->set_orphan_rows(3942);
+  v1::RowProblem* o = l->add_orphans();
+  o->set_file("add.csv");
+  o->set_line(15);
+  o->set_message("ent_num 46213 is not in sdn.csv");
+  l->set_loads(1);
+  const std::string text = FormatLists(r);
+  EXPECT_NE(text.find("  bad rows:  0\n"
+                      "  orphans:   3942 rows of parties this version does not list (files of "
+                      "different dates?)\n"
+                      "    add.csv:15: ent_num 46213 is not in sdn.csv\n"
+                      "  loads:     1, refused: 0\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(FormatCustomer, ProfileThenEveryFindingWithEvidence) {
   v1::Customer c;
   c.mutable_profile()->set_customer_id("acme");

@@ -39,6 +39,10 @@ void AddScreeningMetrics(const PartyLists& lists, std::vector<prometheus::Metric
       GaugeFamily("redflag_screening_list_names", "Names and aliases indexed for the list in use");
   auto bad = GaugeFamily("redflag_screening_list_bad_rows",
                          "Rows of the list in use skipped as unreadable");
+  auto orphans = GaugeFamily(
+      "redflag_screening_list_orphan_rows",
+      "Rows of the list in use that belong to no entry of its version (OFAC add/alt rows of "
+      "parties its sdn.csv does not list), skipped");
   auto age = GaugeFamily("redflag_screening_list_age_seconds",
                          "Age of the list in use: now minus its files' modification time");
   auto loads = CounterFamily("redflag_screening_list_loads_total",
@@ -54,9 +58,10 @@ void AddScreeningMetrics(const PartyLists& lists, std::vector<prometheus::Metric
     AddSample(entries, static_cast<double>(s.in_use->index->entries().size()), label);
     AddSample(names, static_cast<double>(s.in_use->index->name_count()), label);
     AddSample(bad, static_cast<double>(s.in_use->index->problems().size()), label);
+    AddSample(orphans, static_cast<double>(s.in_use->index->orphan_rows()), label);
     AddSample(age, now - static_cast<double>(s.in_use->file_mtime_unix), label);
   }
-  for (auto* f : {&loaded, &entries, &names, &bad, &age, &loads, &refusals}) {
+  for (auto* f : {&loaded, &entries, &names, &bad, &orphans, &age, &loads, &refusals}) {
     out.push_back(std::move(*f));
   }
   auto screenings = CounterFamily("redflag_screening_names_screened_total",

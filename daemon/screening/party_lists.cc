@@ -111,6 +111,14 @@ absl::StatusOr<std::shared_ptr<const LoadedList>> PartyLists::Load(const Source&
     log::Warn("list rows skipped",
               {{"list", source.name}, {"more", absl::StrCat(bad - kProblemsLogged)}});
   }
+  if (list->orphan_rows > 0) {
+    const screening::RowProblem& first = list->orphans.front();
+    log::Warn("list rows of unlisted parties skipped",
+              {{"list", source.name},
+               {"orphan_rows", absl::StrCat(list->orphan_rows)},
+               {"first", absl::StrCat(first.file, ":", first.line, ": ", first.message)},
+               {"hint", "the list's files are of different dates; fetch them together"}});
+  }
   if (good == 0) {
     return absl::InvalidArgumentError(absl::StrCat(source.files[0], ": no entries"));
   }
@@ -175,6 +183,7 @@ std::vector<std::string> PartyLists::Refresh(bool force) {
                               {"entries", absl::StrCat(index.entries().size())},
                               {"names", absl::StrCat(index.name_count())},
                               {"bad_rows", absl::StrCat(index.problems().size())},
+                              {"orphan_rows", absl::StrCat(index.orphan_rows())},
                               {"sha256", (*loaded)->sha256}});
     changed.push_back(source.name);
   }

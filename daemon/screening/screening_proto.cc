@@ -50,6 +50,14 @@ v1::ListInfo ToProto(const ListStatus& s) {
     r->set_line(static_cast<uint32_t>(p.line));
     r->set_message(p.message);
   }
+  out.set_orphan_rows(index.orphan_rows());
+  for (size_t i = 0; i < index.orphans().size() && i < kProblemsListed; ++i) {
+    const screening::RowProblem& p = index.orphans()[i];
+    v1::RowProblem* r = out.add_orphans();
+    r->set_file(p.file);
+    r->set_line(static_cast<uint32_t>(p.line));
+    r->set_message(p.message);
+  }
   return out;
 }
 

@@ -90,8 +90,11 @@ absl::StatusOr<PartyList> ParseOfac(absl::string_view sdn_csv, absl::string_view
   auto entry_of = [&](const detectors::CsvRecord& r, const char* file) -> ListEntry* {
     auto it = by_ent_num.find(Cell(r, 0));
     if (it == by_ent_num.end()) {
-      list.problems.push_back(
-          {file, r.line, absl::StrCat("ent_num ", Cell(r, 0), " is not in sdn.csv")});
+      if (list.orphans.size() < PartyList::kOrphansKept) {
+        list.orphans.push_back(
+            {file, r.line, absl::StrCat("ent_num ", Cell(r, 0), " is not in sdn.csv")});
+      }
+      ++list.orphan_rows;
       return nullptr;
     }
     return &list.entries[it->second];

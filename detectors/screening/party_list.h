@@ -3,6 +3,8 @@
 // could not be read, with their line numbers.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,13 @@ struct PartyList {
   std::vector<ListEntry> entries;
   // Rows skipped because they could not be read; the good rows still load.
   std::vector<RowProblem> problems;
+  // Rows that are well formed but belong to no entry of this version: OFAC
+  // add.csv/alt.csv rows of parties a differently dated sdn.csv does not list
+  // (designated since, or delisted). Skipped and counted apart: they are no
+  // sign of a damaged file.
+  uint64_t orphan_rows = 0;
+  std::vector<RowProblem> orphans;  // the first kOrphansKept of them
+  static constexpr size_t kOrphansKept = 100;
 };
 
 }  // namespace redflag::screening

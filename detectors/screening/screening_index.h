@@ -51,6 +51,9 @@ class ScreeningIndex {
 
   const std::vector<ListEntry>& entries() const { return list_.entries; }
   const std::vector<RowProblem>& problems() const { return list_.problems; }
+  // Rows of no entry of this version (PartyList::orphan_rows), and the first few.
+  uint64_t orphan_rows() const { return list_.orphan_rows; }
+  const std::vector<RowProblem>& orphans() const { return list_.orphans; }
   size_t name_count() const { return names_.size(); }
 
  private:

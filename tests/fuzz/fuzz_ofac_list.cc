@@ -1,6 +1,7 @@
 // Fuzzes the OFAC SDN reader: the input is cut into sdn.csv, add.csv and
 // alt.csv at its first two 0x1E bytes. Any bytes give a list with located
-// problems, and every alias belongs to an entry sdn.csv listed.
+// problems and orphans (add/alt rows of parties sdn.csv does not list, the
+// first 100 kept), and every alias belongs to an entry sdn.csv listed.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -18,6 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!list.ok()) __builtin_trap();  // the reader reports rows; it never fails whole
   for (const RowProblem& p : list->problems) {
     if (p.line < 1 || p.file.empty() || p.message.empty()) __builtin_trap();
+  }
+  if (list->orphans.size() > PartyList::kOrphansKept) __builtin_trap();
+  if (list->orphan_rows < list->orphans.size()) __builtin_trap();
+  for (const RowProblem& o : list->orphans) {
+    if (o.line < 1 || (o.file != "add.csv" && o.file != "alt.csv")) __builtin_trap();
   }
   for (const ListEntry& e : list->entries) {
     if (e.name.empty() || e.id.empty()) __builtin_trap();

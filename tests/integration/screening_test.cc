@@ -220,5 +220,50 @@ TEST_F(ScreeningEndToEnd, BrokenListIsRefusedAndAChangedListReScreensEveryone) {
   EXPECT_EQ(oldest.lists(0).entries(), 4226u);
 }
 
+// An operator's OFAC copies of different dates (the SDN file of 2024-05-03,
+// the address and alias files of 2025-02-27): the list loads, screening runs
+// with OFAC, and the rows of parties this sdn.csv does not list are counted
+// apart, in the API, redflagctl and /metrics, not as bad rows.
+TEST(ScreeningOfacDates, MixedDateFilesLoadWithOrphansCountedApart) {
+  TempDir dir;
+  const fs::path ofac = fs::path(dir.path()) / "ofac";
+  fs::create_directories(ofac);
+  Replace(ofac / "sdn.csv", kData + "ofac_sdn_2024-05-03/sdn.csv");
+  Replace(ofac / "add.csv", kData + "ofac_add_alt_2025-02-27/add.csv");
+  Replace(ofac / "alt.csv", kData + "ofac_add_alt_2025-02-27/alt.csv");
+  auto d = DaemonProcess::Start(dir.path() + "/data", FreePorts(),
+                                {"-o", "screening.ofac_sdn_file=" + (ofac / "sdn.csv").string()});
+  ASSERT_TRUE(d.ok()) << d.status();
+  const v1::ListInfo list = List(**d, "ofac_sdn");
+  ASSERT_TRUE(list.loaded()) << list.last_error();
+  EXPECT_EQ(list.entries(), 14965u);
+  EXPECT_EQ(list.bad_rows(), 0u);
+  EXPECT_EQ(list.orphan_rows(), 3942u);
+  ASSERT_EQ(list.orphans_size(), 100);
+  EXPECT_NE(list.orphans(0).message().find("is not in sdn.csv"), std::string::npos);
+  EXPECT_EQ(list.orphans(0).file(), "add.csv");
+
+  auto ctl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {REDFLAGCTL_PATH, "--addr", (*d)->grpc_address()});
+    return RunCommand(args);
+  };
+  CommandResult shown = ctl({"screening", "lists"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("  bad rows:  0\n"), std::string::npos) << shown.output;
+  EXPECT_NE(shown.output.find("  orphans:   3942 rows of parties this version does not list"),
+            std::string::npos)
+      << shown.output;
+  CommandResult hit = ctl({"screen", "Rosoboronexport"});
+  ASSERT_EQ(hit.exit_code, 0) << hit.output;
+  EXPECT_NE(hit.output.find("ROSOBORONEKSPORT OAO"), std::string::npos) << hit.output;
+  EXPECT_NE(hit.output.find("against ofac_sdn"), std::string::npos) << hit.output;
+
+  HttpResponse m = HttpGet((*d)->http_port(), "/metrics");
+  EXPECT_NE(m.body.find("redflag_screening_list_orphan_rows{list=\"ofac_sdn\"} 3942"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("redflag_screening_list_bad_rows{list=\"ofac_sdn\"} 0"), std::string::npos);
+  EXPECT_NE(m.body.find("redflag_screening_list_loaded{list=\"ofac_sdn\"} 1"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace redflag::testing
