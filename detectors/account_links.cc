@@ -42,14 +42,17 @@ void AccountLinker::Link(const std::string& a, const std::string& b, const std::
   if (ra != rb) parent_[std::max(ra, rb)] = std::min(ra, rb);
 }
 
+void AccountLinker::Attribute(const std::string& id, const std::string& key) {
+  Find(id);
+  auto [it, fresh] = first_with_.emplace(key, id);
+  if (!fresh) Link(it->second, id, key);
+}
+
 void AccountLinker::AddProfile(const v1::CustomerProfile& p) {
   const std::string& id = p.customer_id();
   Find(id);
   auto attribute = [&](const std::string& what, const std::string& value) {
-    if (value.empty()) return;
-    const std::string key = absl::StrCat(what, " ", value);
-    auto [it, fresh] = first_with_.emplace(key, id);
-    if (!fresh) Link(it->second, id, key);
+    if (!value.empty()) Attribute(id, absl::StrCat(what, " ", value));
   };
   attribute("payment instrument", p.payment_instrument_fingerprint());
   for (const std::string& d : p.contact_domains()) {
@@ -77,6 +80,16 @@ void AccountLinker::AddCheckpointUse(const std::string& from, const std::string&
   Find(from);
   Find(to);
   Link(from, to, absl::StrCat("trains on a checkpoint of model ", model));
+}
+
+void AccountLinker::AddCheckpoint(const std::string& customer, const std::string& checkpoint) {
+  const std::string c = absl::AsciiStrToLower(absl::StripAsciiWhitespace(checkpoint));
+  if (!c.empty()) Attribute(customer, absl::StrCat("checkpoint ", c));
+}
+
+void AccountLinker::AddSourceAddress(const std::string& customer, const std::string& address) {
+  const std::string a = absl::AsciiStrToLower(absl::StripAsciiWhitespace(address));
+  if (!a.empty()) Attribute(customer, absl::StrCat("source address ", a));
 }
 
 std::vector<AccountGroup> AccountLinker::Groups() const {

@@ -58,5 +58,28 @@ TEST(AccountLinks, UnlinkedAccountsFormNoGroup) {
   EXPECT_TRUE(linker.Groups().empty());
 }
 
+// Two accounts whose jobs start from the same checkpoint are linked by it,
+// written in any case or with surrounding space; different checkpoints, or
+// none, link nobody. So do two accounts reached from one source address.
+TEST(AccountLinks, ASharedCheckpointOrSourceAddressLinksAccounts) {
+  AccountLinker linker;
+  for (const char* id : {"a", "b", "c", "d", "e"}) linker.AddProfile(Profile(id));
+  linker.AddCheckpoint("a", "sha256:9f86d081884c7d65");
+  linker.AddCheckpoint("b", " SHA256:9F86D081884C7D65 ");
+  linker.AddCheckpoint("c", "sha256:9f86d081884c7d66");  // a near miss: one digit apart
+  linker.AddCheckpoint("c", "");
+  linker.AddCheckpoint("d", "");
+  linker.AddSourceAddress("d", "203.0.113.7");
+  linker.AddSourceAddress("e", "203.0.113.7");
+  linker.AddSourceAddress("c", "203.0.113.8");
+  std::vector<AccountGroup> groups = linker.Groups();
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].members, (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(groups[0].links.size(), 1u);
+  EXPECT_EQ(groups[0].links[0].reason, "checkpoint sha256:9f86d081884c7d65");
+  EXPECT_EQ(groups[1].members, (std::vector<std::string>{"d", "e"}));
+  EXPECT_EQ(groups[1].links[0].reason, "source address 203.0.113.7");
+}
+
 }  // namespace
 }  // namespace redflag::detectors

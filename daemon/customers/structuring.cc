@@ -48,6 +48,7 @@ absl::Status Structuring::Evaluate(const ComputeEvaluation& eval, absl::Time now
   }
   for (const Ledger::JobSnapshot& j : jobs) {
     const v1::JobSpec& spec = *j.spec;
+    linker.AddCheckpoint(spec.customer_id(), spec.parent_checkpoint());
     auto it = trained_by.find(spec.parent_model_id());
     if (spec.parent_model_id().empty() || it == trained_by.end()) continue;
     std::vector<std::string> others;

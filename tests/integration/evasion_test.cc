@@ -37,7 +37,7 @@ class EvasionEndToEnd : public ::testing::Test {
   // Job "train/<model>" of `count` H100s for `hours` hours at tensor activity
   // 0.5 training `model` (default "m-<customer>"), from `parent` if given.
   void Train(const std::string& customer, uint32_t count, int hours, const std::string& parent = "",
-             std::string model = "", double activity = 0.5) {
+             std::string model = "", double activity = 0.5, const std::string& checkpoint = "") {
     if (model.empty()) model = "m-" + customer;
     const std::string job = "train/" + model;
     {
@@ -48,6 +48,7 @@ class EvasionEndToEnd : public ::testing::Test {
       j->set_customer_id(customer);
       j->set_model_id(model);
       j->set_parent_model_id(parent);
+      j->set_parent_checkpoint(checkpoint);
       j->set_accelerator_model("NVIDIA H100 80GB HBM3");
       j->set_accelerator_count(count);
       j->set_start_unix_ms(kT0);
@@ -140,6 +141,34 @@ TEST_F(EvasionEndToEnd, ResumingAnotherAccountsCheckpointIsFlaggedAndLinksTheAcc
   }
   EXPECT_EQ(evidence["members"], "ck-a, ck-b");
   EXPECT_NE(evidence["links"].find("m-ck-a"), std::string::npos) << evidence["links"];
+}
+
+TEST_F(EvasionEndToEnd, AccountsStartingFromTheSameCheckpointHashAreLinked) {
+  // hs-a and hs-b share nothing but the checkpoint their jobs start from;
+  // hs-c and hs-d start from checkpoints one digit apart (the near miss).
+  // Each: best 9.0e24, upper 2.6e25, as in the structuring test above.
+  const std::pair<const char*, const char*> accounts[] = {
+      {"hs-a", "sha256:9f86d081884c7d659a2feaa0c55ad015"},
+      {"hs-b", "SHA256:9F86D081884C7D659A2FEAA0C55AD015"},
+      {"hs-c", "sha256:60303ae22b998861bce3b28f33eec1be"},
+      {"hs-d", "sha256:60303ae22b998861bce3b28f33eec1bf"}};
+  for (auto [id, checkpoint] : accounts) {
+    Upsert(Account(id, std::string("fp-") + id));
+    Train(id, 60000, 210, "", "", 0.2, checkpoint);
+  }
+  WaitFor([&] { return Alerts("structuring").size() >= 2; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // more passes: nothing else
+  EXPECT_EQ(Alerts("structuring"),
+            (std::set<std::string>{"structuring/group/hs-a/1e25 1e25/likely",
+                                   "structuring/group/hs-a/5e25 5e25/possible"}));
+  const std::map<std::string, v1::Alert> group = ListAlertsById(*daemon_, "structuring");
+  ASSERT_TRUE(group.contains("structuring/group/hs-a/1e25"));
+  std::map<std::string, std::string> evidence;
+  for (const v1::Evidence& e : group.at("structuring/group/hs-a/1e25").evidence()) {
+    evidence[e.name()] = e.value();
+  }
+  EXPECT_EQ(evidence["members"], "hs-a, hs-b");
+  EXPECT_EQ(evidence["links"], "hs-a ~ hs-b: checkpoint sha256:9f86d081884c7d659a2feaa0c55ad015");
 }
 
 TEST_F(EvasionEndToEnd, KycFlagsAddUpOnlyWhenThereAreEnough) {
