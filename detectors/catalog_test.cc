@@ -226,6 +226,19 @@ TEST(Catalog, ErrorsNameFileLineAndColumn) {
     EXPECT_EQ(std::string(r.status().message()).rfind(c.error, 0), 0u)
         << r.status().message() << "\nwanted: " << c.error;
   }
+  // The optional vector_peak: a peak, and no more than the fastest.
+  const std::string with_vector =
+      "model,vendor,fp64,fp32,tf32,bf16,fp16,fp8,int8,vector_peak,source_url,aliases\n";
+  for (const auto& [row, error] :
+       {std::pair{"A,V,,,,1e14,,,,2e14,src,\n", "t.csv:2: vector_peak: must be a peak"},
+        std::pair{"A,V,,,,1e14,,,,x,src,\n", "t.csv:2: vector_peak: must be a peak"}}) {
+    auto r = Catalog::Parse(with_vector + row, "t.csv");
+    ASSERT_FALSE(r.ok()) << row;
+    EXPECT_EQ(std::string(r.status().message()).rfind(error, 0), 0u) << r.status().message();
+  }
+  auto vector = Catalog::Parse(with_vector + "A,V,,,,1e14,,,,2e13,src,\n", "t.csv");
+  ASSERT_TRUE(vector.ok()) << vector.status();
+  EXPECT_DOUBLE_EQ(vector->entries()[0].vector_peak, 2e13);
   auto no_aliases =
       Catalog::Parse("model,vendor,fp64,fp32,tf32,bf16,fp16,fp8,int8,source_url\n", "t.csv");
   EXPECT_EQ(no_aliases.status().message(), "t.csv:1: the header has no column 'aliases'");
