@@ -60,6 +60,11 @@ std::vector<Crossing> Crossings(const Interval& ops, const std::vector<Level>& l
   return out;
 }
 
+double ProjectedOps(double best_ops, double rate_ops_per_s, absl::Duration horizon) {
+  if (!(rate_ops_per_s > 0) || !std::isfinite(rate_ops_per_s)) return best_ops;
+  return best_ops + rate_ops_per_s * absl::ToDoubleSeconds(horizon);
+}
+
 std::optional<absl::Time> ProjectCrossing(double best_ops, double rate_ops_per_s,
                                           const Level& level, absl::Time now,
                                           absl::Duration horizon) {

@@ -49,6 +49,11 @@ std::optional<Likelihood> Reached(const Interval& ops, double level_ops);
 // The levels the estimate has reached, lowest first.
 std::vector<Crossing> Crossings(const Interval& ops, const std::vector<Level>& levels);
 
+// The best estimate carried forward `horizon` at `rate` operations per second
+// of event time (a rate that is not positive adds nothing): what R1's
+// pre-alert on "projected operations" reads.
+double ProjectedOps(double best_ops, double rate_ops_per_s, absl::Duration horizon);
+
 // When the best estimate will reach `level` at `rate` operations per second
 // of event time, counted from `now`, if that is within `horizon`; nullopt if
 // already reached, not growing, or further away.

@@ -52,6 +52,12 @@ TEST(ProjectCrossing, DateAtTheRecentRateWithinTheHorizon) {
   EXPECT_FALSE(ProjectCrossing(8e25, 0, l, now, absl::Hours(24 * 30)).has_value());
 }
 
+TEST(ProjectedOps, TheBestCarriedForwardAtTheRecentRate) {
+  EXPECT_DOUBLE_EQ(ProjectedOps(8e25, 1e19, absl::Hours(24 * 30)), 8e25 + 1e19 * 2'592'000);
+  EXPECT_DOUBLE_EQ(ProjectedOps(8e25, 0, absl::Hours(24 * 30)), 8e25);   // ended: no rate
+  EXPECT_DOUBLE_EQ(ProjectedOps(8e25, -1, absl::Hours(24 * 30)), 8e25);  // never backwards
+}
+
 TEST(SeverityOf, APossibleCrossingIsTheConfiguredStepBelowTheLikelyOne) {
   const std::vector<Level> levels = DefaultLevels();
   const Level& critical = levels[3];

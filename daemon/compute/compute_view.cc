@@ -65,6 +65,7 @@ ComputeView::ComputeView(const Ledger& ledger, std::shared_ptr<const detectors::
   estimator_.underreport_fraction = config.underreport_fraction;
   lineage_.count_synthetic_data = config.count_synthetic_data;
   possible_severity_step_ = config.possible_severity_step;
+  projection_horizon_ = config.projection_horizon;
   levels_ = detectors::Levels(config.level_info, config.level_warning, config.level_high,
                               config.level_critical);
 }

@@ -69,6 +69,8 @@ class ComputeView {
   const std::vector<detectors::Level>& levels() const { return levels_; }
   // compute.possible_severity_step, for detectors::SeverityOf.
   uint32_t possible_severity_step() const { return possible_severity_step_; }
+  // compute.projection_horizon, for projected operations.
+  absl::Duration projection_horizon() const { return projection_horizon_; }
 
  private:
   detectors::Estimate EstimateOf(const v1::JobSpec& spec, const detectors::Totals& totals,
@@ -93,6 +95,7 @@ class ComputeView {
   detectors::LineageOptions lineage_;
   std::vector<detectors::Level> levels_;
   uint32_t possible_severity_step_ = 1;
+  absl::Duration projection_horizon_;
 };
 
 // Reads and parses the catalog file named in the config; errors name the

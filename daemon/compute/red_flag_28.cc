@@ -45,9 +45,15 @@ absl::Status RedFlag28::Evaluate(const ComputeEvaluation& eval, absl::Time now) 
     if (model.kind != "model") continue;
     const detectors::Interval& ops = model.ops;
     const std::optional<detectors::Likelihood> reached = detectors::Reached(ops, level_);
+    // R1's pre-alert: the share of the level reached by the best estimate, or
+    // by the projection of it at the lineage's recent rate.
+    const double share = pre_alert_fraction_ * level_;
+    const double projected =
+        detectors::ProjectedOps(ops.best, model.rate, view_.projection_horizon());
     const char* likelihood = reached ? detectors::LikelihoodName(*reached)
-                             : ops.best >= pre_alert_fraction_ * level_ ? "pre_alert"
-                                                                        : nullptr;
+                             : ops.best >= share || projected >= share ? "pre_alert"
+                                                                       : nullptr;
+    const std::string horizon = absl::FormatDuration(view_.projection_horizon());
     if (likelihood == nullptr) continue;
     absl::StatusOr<v1::ModelRecord> record = models_.Get(model.id);
     if (record.ok() && record->publication().weights_published()) continue;
@@ -88,6 +94,10 @@ absl::Status RedFlag28::Evaluate(const ComputeEvaluation& eval, absl::Time now) 
       a.set_summary(absl::StrCat(
           "Red Flag 28 (", likelihood, "): model ", model.id, " has ",
           std::string(likelihood) == "pre_alert" ? "reached " : "", OpsRounded(ops.best),
+          std::string(likelihood) == "pre_alert" && ops.best < share
+              ? absl::StrCat(" and is projected to reach ", OpsRounded(projected), " within ",
+                             horizon)
+              : "",
           " operations (best estimate; upper bound ", OpsRounded(ops.upper), ", level ",
           OpsRounded(level_), "), unpublished weights, trained for customer ", customer_id,
           " with ", absl::StrJoin(outside, ", "),
@@ -96,7 +106,15 @@ absl::Status RedFlag28::Evaluate(const ComputeEvaluation& eval, absl::Time now) 
       AddEvidence(a, "operations_best", OpsFigure(ops.best));
       AddEvidence(a, "operations_upper", OpsFigure(ops.upper));
       AddEvidence(a, "level_operations", OpsFigure(level_));
-      AddEvidence(a, "pre_alert_operations", OpsFigure(pre_alert_fraction_ * level_));
+      AddEvidence(a, "pre_alert_operations", OpsFigure(share));
+      AddEvidence(a, "projected_operations",
+                  absl::StrCat(OpsFigure(projected), " in ", horizon, " at ", OpsFigure(model.rate),
+                               " operations/s"));
+      if (std::string(likelihood) == "pre_alert") {
+        AddEvidence(a, "pre_alert_basis",
+                    ops.best >= share ? "best estimate"
+                                      : absl::StrCat("projected operations (", horizon, ")"));
+      }
       AddEvidence(a, "weights",
                   record.ok() ? "recorded as not published" : "no publication on record");
       AddEvidence(a, "headquarters_checked", absl::StrJoin(checked, "; "));

@@ -1,7 +1,8 @@
 // Rule rf28 (Red Flag 28 of the AI diffusion rule): a model lineage whose
 // operations reach the ECCN 4E091 level ("likely" by the best estimate,
 // "possible" by the upper bound; a pre-alert from a share of the level by the
-// best estimate), whose weights are not published, trained by a customer
+// best estimate or its projection at the recent rate), whose weights are not
+// published, trained by a customer
 // whose headquarters or ultimate parent's headquarters is outside the AI
 // authorization destinations. A likely or possible finding opens an
 // export-intent inquiry. Runs on the compute timer when the policy profile has it.

@@ -101,12 +101,34 @@ TEST_F(RedFlag28Test, JustUnderItIsPossibleByTheUpperBound) {
 
 TEST_F(RedFlag28Test, AboveTheUpperBoundOnlyThePreAlertShareCounts) {
   Customer("SG");
+  // Ended: no recent rate, so nothing is projected and only the best counts.
+  ASSERT_TRUE(ledger_->EndJob("big", kT0 + 150 * kHour).ok());
   EXPECT_TRUE(Evaluate(1.1e26, 0.3).empty());             // 3.3e25 > best 2.67e25
   std::vector<v1::Alert> alerts = Evaluate(1.1e26, 0.2);  // 2.2e25 <= best
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].level(), "pre_alert");
   EXPECT_EQ(alerts[0].severity(), v1::SEVERITY_WARNING);
   EXPECT_FALSE(inquiries_->Get("rf28/model/frontier/acct").ok());  // no inquiry yet
+}
+
+// R1: the pre-alert also reads projected operations. Still running at
+// 1.781e23 an hour, the lineage's 2.67e25 projects to 1.55e26 within the
+// 30-day horizon.
+TEST_F(RedFlag28Test, APreAlertFromTheProjectionOfARunningLineage) {
+  Customer("SG");
+  EXPECT_TRUE(Evaluate(2e26, 0.8).empty());               // 1.6e26: beyond even the projection
+  std::vector<v1::Alert> alerts = Evaluate(1.1e26, 0.8);  // 8.8e25, by the projection only
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].level(), "pre_alert");
+  EXPECT_EQ(alerts[0].severity(), v1::SEVERITY_WARNING);
+  std::map<std::string, std::string> evidence;
+  for (const v1::Evidence& e : alerts[0].evidence()) evidence[e.name()] = e.value();
+  EXPECT_EQ(evidence["pre_alert_basis"], "projected operations (720h)");
+  EXPECT_EQ(evidence["projected_operations"].rfind("1.54", 0), 0u)
+      << evidence["projected_operations"];
+  EXPECT_NE(alerts[0].summary().find("is projected to reach 1.5"), std::string::npos)
+      << alerts[0].summary();
+  EXPECT_FALSE(inquiries_->Get("rf28/model/frontier/acct").ok());  // a pre-alert opens none
 }
 
 TEST_F(RedFlag28Test, HeadquartersAndUltimateParentDecide) {

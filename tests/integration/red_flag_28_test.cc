@@ -162,11 +162,14 @@ TEST(RedFlag28EndToEnd, PreAlertAtTheConfiguredFractionOfTheLevelOnly) {
   auto ports = FreePorts();
   // frontier-1: best 2.67e25, upper 6.6e25; against a level of 1.2e26 the
   // pre-alert needs 3e25 at 0.25 (not reached) and 2.4e25 at 0.2 (reached).
+  // Its projection over a 1-hour horizon adds only 1.8e23 (the next test
+  // projects over 30 days).
   auto start = [&](const std::string& fraction) {
     return DaemonProcess::Start(
         dir.path() + "/data", ports,
         {"-o", "compute.evaluation_interval=200ms", "-o", "policy.profile=ai_diffusion_2025", "-o",
-         "policy.rf28_level=1.2e26", "-o", "policy.rf28_pre_alert_fraction=" + fraction});
+         "policy.rf28_level=1.2e26", "-o", "policy.rf28_pre_alert_fraction=" + fraction, "-o",
+         "compute.projection_horizon=1h"});
   };
   auto d = start("0.25");
   ASSERT_TRUE(d.ok()) << d.status();
@@ -210,6 +213,57 @@ TEST(RedFlag28EndToEnd, PreAlertAtTheConfiguredFractionOfTheLevelOnly) {
   const double best = std::stod(evidence["operations_best"]);
   EXPECT_GT(best, 2.4e25);
   EXPECT_NEAR(jobs_best, best, 1e-5 * best);
+  EXPECT_EQ(evidence["pre_alert_basis"], "best estimate");
+}
+
+// R1's pre-alert reads projected operations too: frontier-1, still running,
+// projects from 2.67e25 to 1.55e26 over the 30-day horizon. Against 2e26 x 0.8
+// = 1.6e26 that is not enough (the near miss); against 1.2e26 x 0.8 = 9.6e25
+// it is, though the best estimate alone is far below.
+TEST(RedFlag28EndToEnd, PreAlertFromTheProjectedOperationsOfARunningLineage) {
+  TempDir dir;
+  auto ports = FreePorts();
+  auto start = [&](const std::string& level) {
+    return DaemonProcess::Start(
+        dir.path() + "/data", ports,
+        {"-o", "compute.evaluation_interval=200ms", "-o", "policy.profile=ai_diffusion_2025", "-o",
+         "policy.rf28_level=" + level, "-o", "policy.rf28_pre_alert_fraction=0.8"});
+  };
+  auto d = start("2e26");
+  ASSERT_TRUE(d.ok()) << d.status();
+  auto ctl = [&](std::vector<std::string> a) {
+    a.insert(a.begin(), {REDFLAGCTL_PATH, "--addr", (*d)->grpc_address()});
+    return RunCommand(a);
+  };
+  ASSERT_EQ(ctl({"replay", REDFLAG_SOURCE_DIR "/examples/frontier.jsonl"}).exit_code, 0);
+  const std::string profile = dir.path() + "/acct.json";
+  std::ofstream(profile) << R"({"customer_id": "acct-9001", "legal_name": "Frontier Example Inc",
+    "headquarters_country": "SG"})";
+  ASSERT_EQ(ctl({"customers", "upsert", profile}).exit_code, 0);
+  for (int i = 0; i < 100 && ListAlertsById(**d, "compute_projection").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // several evaluations
+  EXPECT_TRUE(ListAlertsById(**d, "rf28").empty());
+
+  (*d)->Signal(SIGTERM);
+  ASSERT_EQ((*d)->Wait(), 0);
+  d->reset();
+  d = start("1.2e26");
+  ASSERT_TRUE(d.ok()) << d.status();
+  for (int i = 0; i < 100 && ListAlertsById(**d, "rf28").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::map<std::string, v1::Alert> rf28 = ListAlertsById(**d, "rf28");
+  ASSERT_EQ(rf28.size(), 1u);
+  EXPECT_EQ(rf28[kAlert].level(), "pre_alert");
+  std::map<std::string, std::string> evidence;
+  for (const v1::Evidence& e : rf28[kAlert].evidence()) evidence[e.name()] = e.value();
+  EXPECT_EQ(evidence["pre_alert_basis"], "projected operations (720h)");
+  EXPECT_EQ(evidence["pre_alert_operations"], "9.6e+25");
+  EXPECT_NE(rf28[kAlert].summary().find("is projected to reach 1.5"), std::string::npos)
+      << rf28[kAlert].summary();
+  EXPECT_NE(ctl({"inquiries", "show", kAlert}).exit_code, 0);  // a pre-alert opens none
 }
 
 }  // namespace
