@@ -13,7 +13,8 @@ constexpr absl::CivilDay kAdvancedComputingRule(2022, 10, 7);
 }  // namespace
 
 KycScore ScoreKyc(const v1::CustomerProfile& p, uint32_t max_accelerators,
-                  const std::vector<std::string>& listed_officers, const KycWeights& w) {
+                  const std::vector<std::string>& listed_officers, const KycWeights& w,
+                  absl::CivilDay today) {
   KycScore s;
   auto flag = [&](const char* name, double weight, std::string fact) {
     if (weight <= 0) return;
@@ -39,6 +40,9 @@ KycScore ScoreKyc(const v1::CustomerProfile& p, uint32_t max_accelerators,
          absl::StrCat("pays from ", pay, ", headquartered in ", p.headquarters_country(),
                       ", incorporated in ", p.incorporation_country()));
   }
+  if (p.third_party_payment()) {
+    flag("third_party_payment", w.third_party_payment, "paid by a third party");
+  }
   if (p.reseller() && !p.end_customers_disclosed()) {
     flag("reseller_undisclosed", w.reseller_undisclosed,
          "resells capacity without naming its end customers");
@@ -50,6 +54,13 @@ KycScore ScoreKyc(const v1::CustomerProfile& p, uint32_t max_accelerators,
                       absl::StrJoin(listed_officers, "; ")));
   }
   if (p.contact_domains().empty()) flag("no_web_presence", w.no_web_presence, "no contact domain");
+  absl::CivilDay registered;
+  if (absl::ParseCivilTime(p.web_domain_registered_date(), &registered) && registered <= today &&
+      today - registered < 365) {
+    flag("young_domain", w.young_domain,
+         absl::StrCat("web domain registered ", p.web_domain_registered_date(), ", ",
+                      today - registered, " days before ", absl::FormatCivilTime(today)));
+  }
   return s;
 }
 

@@ -16,10 +16,12 @@ struct KycWeights {
   double residential_address = 1;
   double forwarder_address = 2;
   double third_country_payment = 1.5;
-  double reseller_undisclosed = 2;  // a reseller that does not name its end customers
-  double no_end_use = 1;            // declared no end use
-  double listed_officer = 3;        // an officer matches a restricted-party entry
-  double no_web_presence = 0.5;     // no contact domain
+  double third_party_payment = 1.5;  // paid by someone other than the customer
+  double reseller_undisclosed = 2;   // a reseller that does not name its end customers
+  double no_end_use = 1;             // declared no end use
+  double listed_officer = 3;         // an officer matches a restricted-party entry
+  double no_web_presence = 0.5;      // no contact domain
+  double young_domain = 0.5;         // its web domain registered less than a year ago
   uint32_t large_request_accelerators = 1000;
 };
 
@@ -35,8 +37,10 @@ struct KycScore {
 };
 
 // `max_accelerators`: the most accelerators one of its jobs asked for;
-// `listed_officers`: officers whose names matched a restricted-party entry.
+// `listed_officers`: officers whose names matched a restricted-party entry;
+// `today`: the day the score is for (a domain's age is counted to it).
 KycScore ScoreKyc(const v1::CustomerProfile& profile, uint32_t max_accelerators,
-                  const std::vector<std::string>& listed_officers, const KycWeights& weights);
+                  const std::vector<std::string>& listed_officers, const KycWeights& weights,
+                  absl::CivilDay today);
 
 }  // namespace redflag::detectors

@@ -443,6 +443,8 @@ const std::vector<KeySpec>& Keys() {
        Fraction(&Config::kyc, &KycConfig::weight_forwarder_address, 0, 100)},
       {"kyc.weight_third_country_payment", "incubating", "payment from a third country",
        Fraction(&Config::kyc, &KycConfig::weight_third_country_payment, 0, 100)},
+      {"kyc.weight_third_party_payment", "incubating", "payment by a third party",
+       Fraction(&Config::kyc, &KycConfig::weight_third_party_payment, 0, 100)},
       {"kyc.weight_reseller_undisclosed", "incubating", "reseller not naming its end customers",
        Fraction(&Config::kyc, &KycConfig::weight_reseller_undisclosed, 0, 100)},
       {"kyc.weight_no_end_use", "incubating", "no end use declared",
@@ -451,6 +453,8 @@ const std::vector<KeySpec>& Keys() {
        Fraction(&Config::kyc, &KycConfig::weight_listed_officer, 0, 100)},
       {"kyc.weight_no_web_presence", "incubating", "no contact domain",
        Fraction(&Config::kyc, &KycConfig::weight_no_web_presence, 0, 100)},
+      {"kyc.weight_young_domain", "incubating", "web domain registered less than a year ago",
+       Fraction(&Config::kyc, &KycConfig::weight_young_domain, 0, 100)},
       {"retention.keep", "incubating",
        "dated records (screenings, access and egress events) are deleted after this; at least "
        "5 years (15 CFR 762.6)",

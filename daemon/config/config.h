@@ -125,10 +125,12 @@ struct KycConfig {
   double weight_residential_address = 1;
   double weight_forwarder_address = 2;
   double weight_third_country_payment = 1.5;
+  double weight_third_party_payment = 1.5;
   double weight_reseller_undisclosed = 2;
   double weight_no_end_use = 1;
   double weight_listed_officer = 3;
   double weight_no_web_presence = 0.5;
+  double weight_young_domain = 0.5;
 };
 
 // How long records are kept and when old per-day totals are compacted

@@ -48,6 +48,8 @@ TEST(Config, ShippedDefaultFileParsesToTheBuiltInDefaults) {
   EXPECT_EQ(file->kyc.large_request_accelerators, builtin->kyc.large_request_accelerators);
   EXPECT_EQ(file->kyc.weight_listed_officer, builtin->kyc.weight_listed_officer);
   EXPECT_EQ(file->kyc.weight_no_web_presence, builtin->kyc.weight_no_web_presence);
+  EXPECT_EQ(file->kyc.weight_third_party_payment, builtin->kyc.weight_third_party_payment);
+  EXPECT_EQ(file->kyc.weight_young_domain, builtin->kyc.weight_young_domain);
   EXPECT_EQ(file->policy.rules, builtin->policy.rules);
   EXPECT_EQ(file->policy.rf28_level, builtin->policy.rf28_level);
   EXPECT_EQ(file->policy.rf28_pre_alert_fraction, builtin->policy.rf28_pre_alert_fraction);

@@ -20,10 +20,12 @@ KycAnomalies::KycAnomalies(const Ledger& ledger, CustomerRegistry& customers,
   weights_.residential_address = c.weight_residential_address;
   weights_.forwarder_address = c.weight_forwarder_address;
   weights_.third_country_payment = c.weight_third_country_payment;
+  weights_.third_party_payment = c.weight_third_party_payment;
   weights_.reseller_undisclosed = c.weight_reseller_undisclosed;
   weights_.no_end_use = c.weight_no_end_use;
   weights_.listed_officer = c.weight_listed_officer;
   weights_.no_web_presence = c.weight_no_web_presence;
+  weights_.young_domain = c.weight_young_domain;
   weights_.large_request_accelerators = c.large_request_accelerators;
 }
 
@@ -66,7 +68,8 @@ absl::Status KycAnomalies::EvaluateOnce(absl::Time now) {
                                                 h.hit.entry->id, h.hit.score));
     }
     const detectors::KycScore score =
-        detectors::ScoreKyc(p, largest[p.customer_id()], listed_officers, weights_);
+        detectors::ScoreKyc(p, largest[p.customer_id()], listed_officers, weights_,
+                            absl::ToCivilDay(now, absl::UTCTimeZone()));
     if (score.score < threshold_) continue;
     v1::Alert a = NewAlert("kyc_anomaly", "customer", p.customer_id(), "score");
     a.set_customer_id(p.customer_id());

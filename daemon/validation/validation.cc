@@ -300,6 +300,11 @@ absl::Status ValidateCustomerProfile(const v1::CustomerProfile& p) {
       }
     }
   }
+  if (!p.web_domain_registered_date().empty() && !IsDate(p.web_domain_registered_date())) {
+    return Invalid(
+        "profile.web_domain_registered_date",
+        absl::StrCat("must be a date YYYY-MM-DD, got '", p.web_domain_registered_date(), "'"));
+  }
   if (!p.formation_date().empty() && !IsDate(p.formation_date())) {
     return Invalid("profile.formation_date",
                    absl::StrCat("must be a date YYYY-MM-DD, got '", p.formation_date(), "'"));

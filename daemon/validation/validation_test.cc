@@ -190,6 +190,9 @@ TEST(ValidateCustomerProfile, ChecksCountriesPercentagesAndDates) {
   q = p;
   q.set_formation_date("2023-13-40");
   expect_field(q, "profile.formation_date");
+  q = p;
+  q.set_web_domain_registered_date("last spring");
+  expect_field(q, "profile.web_domain_registered_date");
 }
 
 TEST(ValidateScreenRequest, NamesTheBadField) {

@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "redflag/v1/alerts.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
@@ -182,11 +184,41 @@ TEST_F(EvasionEndToEnd, KycFlagsAddUpOnlyWhenThereAreEnough) {
   v1::CustomerProfile plain = Account("kyc-plain", "fp-2");
   plain.set_address_residential(true);  // one flag decides nothing
   Upsert(plain);
-  WaitFor([&] { return !Alerts("kyc_anomaly").empty(); });
+  // R12's payment and web flags: a residential address (1), payment from a
+  // third country (1.5) by a third party (1.5), and a web domain three months
+  // old (0.5): 4.5, past the threshold of 4. The near miss has the same
+  // address and payment country but pays its own bills and has had its domain
+  // since 2019: 2.5, nothing.
+  v1::CustomerProfile paid = Account("kyc-paid", "fp-3");
+  paid.set_address_residential(true);
+  paid.set_headquarters_country("US");
+  paid.set_incorporation_country("US");
+  paid.set_billing_country("US");
+  paid.set_payment_country("AE");
+  paid.set_third_party_payment(true);
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  paid.set_web_domain_registered_date(absl::FormatCivilTime(today - 90));
+  Upsert(paid);
+  v1::CustomerProfile own = Account("kyc-own", "fp-4");
+  own.set_address_residential(true);
+  own.set_headquarters_country("US");
+  own.set_incorporation_country("US");
+  own.set_billing_country("US");
+  own.set_payment_country("AE");
+  own.set_web_domain_registered_date("2019-04-02");
+  Upsert(own);
+  WaitFor([&] { return Alerts("kyc_anomaly").size() >= 2; });
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   // 2 (recent, large) + 2 (forwarder) + 2 (undisclosed reseller) + 1 (no end use) = 7
   EXPECT_EQ(Alerts("kyc_anomaly"),
-            (std::set<std::string>{"kyc_anomaly/customer/kyc-shell/score strong"}));
+            (std::set<std::string>{"kyc_anomaly/customer/kyc-shell/score strong",
+                                   "kyc_anomaly/customer/kyc-paid/score elevated"}));
+  const v1::Alert paid_alert =
+      ListAlertsById(*daemon_, "kyc_anomaly").at("kyc_anomaly/customer/kyc-paid/score");
+  EXPECT_NE(paid_alert.summary().find(
+                "residential_address, third_country_payment, third_party_payment, young_domain"),
+            std::string::npos)
+      << paid_alert.summary();
 }
 
 }  // namespace
