@@ -199,6 +199,7 @@ Resolution Catalog::Resolve(absl::string_view reported_name) const {
   if (const Accelerator* a = Find(reported_name); a != nullptr) {
     r.kind = Resolution::Kind::kName;
     r.fastest = r.slowest = a;
+    r.candidates = {a};
     return r;
   }
   const NameKey key = KeyOf(reported_name);
@@ -226,8 +227,10 @@ Resolution Catalog::Resolve(absl::string_view reported_name) const {
   }
   const bool alike = std::all_of(candidates.begin(), candidates.end(),
                                  [&](const Accelerator* c) { return SamePeaks(*c, *r.fastest); });
+  r.candidates = candidates;
   if (alike) {
     r.slowest = r.fastest;
+    r.candidates = {r.fastest};
     if (form_known || key.form_factor.empty()) return r;
   }
   // Either variants with different peaks are left open, or the name gives a

@@ -45,6 +45,8 @@ struct Resolution {
   const Accelerator* slowest = nullptr;
   // Why variants were left open, for the finding; empty when they were not.
   std::string ambiguity;
+  // Every entry the name may be (one unless variants are left open).
+  std::vector<const Accelerator*> candidates;
 };
 
 class Catalog {

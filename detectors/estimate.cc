@@ -99,8 +99,14 @@ Estimate EstimateJob(const JobFacts& facts, const Catalog& catalog,
   const double measured_s =
       std::min(seconds, static_cast<double>(t.tensor_measured_accelerator_ms) / 1000.0);
   const double active_s = std::min(measured_s, t.tensor_active_accelerator_ms / 1000.0);
-  const double vector_peak =
-      fast.vector_peak > 0 ? fast.vector_peak : options.non_tensor_fraction * fast.fastest_peak;
+  // The non-tensor pipes' peak of whichever variant the job may run on.
+  double vector_peak = 0;
+  for (const Accelerator* a :
+       resolved.candidates.empty() ? std::vector<const Accelerator*>{&fast} : resolved.candidates) {
+    vector_peak =
+        std::max(vector_peak, a->vector_peak > 0 ? a->vector_peak
+                                                 : options.non_tensor_fraction * a->fastest_peak);
+  }
   const double measured_bound =
       std::min(measured_s * fast.fastest_peak,
                active_s * fast.fastest_peak * options.activity_margin + measured_s * vector_peak) +

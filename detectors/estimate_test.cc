@@ -177,6 +177,24 @@ TEST(EstimateJob, FamilyNameBoundsByItsFastestVariantAndEstimatesByItsSlowest) {
   EXPECT_TRUE(e.issues.empty());
 }
 
+// With variants left open, the measured bound allows the non-tensor pipes of
+// whichever variant has the most, not only the fastest one's.
+TEST(EstimateJob, FamilyNameAllowsTheLargestNonTensorPeakOfItsVariants) {
+  auto c = Catalog::Parse(
+      "model,vendor,fp64,fp32,tf32,bf16,fp16,fp8,int8,vector_peak,source_url,aliases\n"
+      "Acme X1 SXM,Acme,,,,1e15,,2e15,,1e14,src,\n"
+      "Acme X1 PCIe,Acme,,,,7.5e14,,1.5e15,,3e14,src,\n",
+      "t.csv");
+  ASSERT_TRUE(c.ok()) << c.status();
+  JobFacts f = H100Job(PRECISION_BF16, 0.5);
+  f.accelerator_model = "Acme X1";  // the family: SXM or PCIe
+  Estimate e = EstimateJob(f, *c, EstimatorOptions());
+  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * (0.5 * 2e15 * 1.1 + 3e14));
+  f.accelerator_model = "Acme X1 SXM";  // named: its own
+  e = EstimateJob(f, *c, EstimatorOptions());
+  EXPECT_DOUBLE_EQ(e.ops.upper, 3.6e6 * (0.5 * 2e15 * 1.1 + 1e14));
+}
+
 TEST(EstimateJob, CountingUsesActiveParametersForMixtureOfExperts) {
   JobFacts f = H100Job(PRECISION_BF16, 0.1);
   f.declared_parameters = 671'000'000'000;        // total
