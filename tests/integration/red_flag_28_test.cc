@@ -154,6 +154,20 @@ TEST(RedFlag28EndToEnd, HeadquartersOutsideTheAuthorisedSetOpensAnInquiryWorkedT
             std::string::npos);
 }
 
+// The frontier example, its account headquartered in Singapore (outside the
+// AI authorization destinations).
+void ReplayFrontierForASingaporeCustomer(DaemonProcess& d, const std::string& dir) {
+  auto ctl = [&](std::vector<std::string> a) {
+    a.insert(a.begin(), {REDFLAGCTL_PATH, "--addr", d.grpc_address()});
+    return RunCommand(a);
+  };
+  ASSERT_EQ(ctl({"replay", REDFLAG_SOURCE_DIR "/examples/frontier.jsonl"}).exit_code, 0);
+  const std::string profile = dir + "/acct.json";
+  std::ofstream(profile) << R"({"customer_id": "acct-9001", "legal_name": "Frontier Example Inc",
+    "headquarters_country": "SG"})";
+  ASSERT_EQ(ctl({"customers", "upsert", profile}).exit_code, 0);
+}
+
 // Under the level by every figure, Red Flag 28 gives a pre-alert once the
 // best estimate reaches the configured fraction of it, and nothing below;
 // a pre-alert opens no inquiry. Its evidence adds up to its figure.
@@ -177,11 +191,7 @@ TEST(RedFlag28EndToEnd, PreAlertAtTheConfiguredFractionOfTheLevelOnly) {
     a.insert(a.begin(), {REDFLAGCTL_PATH, "--addr", (*d)->grpc_address()});
     return RunCommand(a);
   };
-  ASSERT_EQ(ctl({"replay", REDFLAG_SOURCE_DIR "/examples/frontier.jsonl"}).exit_code, 0);
-  const std::string profile = dir.path() + "/acct.json";
-  std::ofstream(profile) << R"({"customer_id": "acct-9001", "legal_name": "Frontier Example Inc",
-    "headquarters_country": "SG"})";
-  ASSERT_EQ(ctl({"customers", "upsert", profile}).exit_code, 0);
+  ReplayFrontierForASingaporeCustomer(**d, dir.path());
   for (int i = 0; i < 100 && ListAlertsById(**d, "compute_level").empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -235,11 +245,7 @@ TEST(RedFlag28EndToEnd, PreAlertFromTheProjectedOperationsOfARunningLineage) {
     a.insert(a.begin(), {REDFLAGCTL_PATH, "--addr", (*d)->grpc_address()});
     return RunCommand(a);
   };
-  ASSERT_EQ(ctl({"replay", REDFLAG_SOURCE_DIR "/examples/frontier.jsonl"}).exit_code, 0);
-  const std::string profile = dir.path() + "/acct.json";
-  std::ofstream(profile) << R"({"customer_id": "acct-9001", "legal_name": "Frontier Example Inc",
-    "headquarters_country": "SG"})";
-  ASSERT_EQ(ctl({"customers", "upsert", profile}).exit_code, 0);
+  ReplayFrontierForASingaporeCustomer(**d, dir.path());
   for (int i = 0; i < 100 && ListAlertsById(**d, "compute_projection").empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
