@@ -18,6 +18,7 @@ constexpr const char* kPhrases[] = {
     "open joint stock company",
     "closed joint stock company",
     "joint stock company",
+    "joint stock co",
     "limited liability company",
     "limited liability partnership",
     "public limited company",
@@ -26,6 +27,8 @@ constexpr const char* kPhrases[] = {
     "pte ltd",
     "pty ltd",
     "sdn bhd",
+    // Russian state corporations ("Goskorporatsiya Rostekh")
+    "state corporation",
     // French, German, Japanese
     "societe anonyme",
     "kabushiki kaisha",

@@ -1,9 +1,12 @@
 #include "detectors/screening/screening_index.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
+#include <optional>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -25,6 +28,10 @@ constexpr double kEditAllowance = 0.05;
 // Short words ("hu", "li", "al") weigh like four letters, so a name is not
 // all but matched when only its short words differ.
 constexpr double kMinWordWeight = 4;
+// An unmatched generic word weighs this, whatever its length.
+constexpr double kUnmatchedGenericWeight = 1;
+// An unmatched country word weighs this many times its length.
+constexpr double kUnmatchedCountryFactor = 2;
 // Words of a listed name compared one by one; any beyond count as unmatched.
 constexpr size_t kMaxScoredWords = 24;
 // The best score a consonant-only comparison can give: enough for review,
@@ -43,6 +50,9 @@ uint32_t LetterSet(absl::string_view s) {
   return set;
 }
 
+// LetterSet's bits for digits.
+constexpr uint32_t kDigitBits = ~((1u << 26) - 1);
+
 // The most EditSimilarity(a, b) can be, from lengths and letter sets alone.
 double EditSimilarityBound(size_t la, uint32_t sa, size_t lb, uint32_t sb) {
   const size_t longer = std::max(la, lb);
@@ -52,6 +62,45 @@ double EditSimilarityBound(size_t la, uint32_t sa, size_t lb, uint32_t sb) {
   return 1.0 - static_cast<double>(edits) / static_cast<double>(longer);
 }
 
+}  // namespace
+
+namespace {
+
+struct SideScore {
+  double sum = 0;     // matched weight, similarity-weighted
+  double weight = 0;  // all weight
+};
+
+// One side of a score: each word weighs its length (at least
+// kMinWordWeight) times its best similarity to a word of the other side
+// (`best[i]`, 0 if none). The name must share a word that says which party it
+// is before one generic word it lacks is forgiven, and only one is: "Atlas
+// Air Worldwide Holdings" is not "Atlas Holding". A country word it lacks
+// weighs double: "X Bank of China" is not "X Bank".
+template <typename LengthOf, typename ClassOf>
+SideScore Tally(size_t count, const double* best, LengthOf length_of, ClassOf class_of) {
+  int forgivable = 0;
+  for (size_t i = 0; i < count && forgivable == 0; ++i) {
+    if (best[i] > 0 && class_of(i) == WordClass::kName) forgivable = 1;
+  }
+  SideScore side;
+  for (size_t i = 0; i < count; ++i) {
+    double w = std::max<double>(kMinWordWeight, static_cast<double>(length_of(i)));
+    if (best[i] == 0) {
+      const WordClass c = class_of(i);
+      if (c == WordClass::kGeneric && forgivable > 0) {
+        w = kUnmatchedGenericWeight;
+        --forgivable;
+      } else if (c == WordClass::kCountry) {
+        w *= kUnmatchedCountryFactor;
+      }
+    }
+    side.sum += best[i] * w;
+    side.weight += w;
+  }
+  return side;
+}
+
 bool HasDigit(absl::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return absl::ascii_isdigit(c); });
 }
@@ -59,13 +108,16 @@ bool HasDigit(absl::string_view s) {
 double WordSimilarity(absl::string_view a, uint32_t a_letters, absl::string_view b,
                       uint32_t b_letters) {
   if (a == b) return 1.0;
-  if (a.size() < kMinFuzzyLength || b.size() < kMinFuzzyLength || HasDigit(a) || HasDigit(b)) {
+  if (a.size() < kMinFuzzyLength || b.size() < kMinFuzzyLength ||
+      ((a_letters | b_letters) & kDigitBits) != 0) {
     return 0.0;
   }
   if (EditSimilarityBound(a.size(), a_letters, b.size(), b_letters) + kEditAllowance < kWordFloor) {
     return 0.0;
   }
-  double s = std::min(JaroWinkler(a, b), EditSimilarity(a, b) + kEditAllowance);
+  const double jw = JaroWinkler(a, b);
+  if (jw < kWordFloor) return 0.0;
+  const double s = std::min(jw, EditSimilarity(a, b) + kEditAllowance);
   return s < kWordFloor ? 0.0 : s;
 }
 
@@ -106,6 +158,7 @@ uint32_t ScreeningIndex::WordId(const std::string& word) {
   if (!fresh) return it->second;
   vocabulary_.push_back(word);
   vocabulary_letters_.push_back(LetterSet(word));
+  vocabulary_meanings_.push_back(MeaningOf(word));
   postings_.emplace_back();
   if (word.size() >= kMinFuzzyLength) {
     for (size_t i = 0; i < word.size(); ++i) {
@@ -179,39 +232,48 @@ ScreeningIndex::Scored ScreeningIndex::Score(const std::vector<QueryWord>& query
   Scored s;
   const size_t n = name.words.size();
   const size_t scored = std::min(n, kMaxScoredWords);
-  std::string skeletons[kMaxScoredWords];
+  // Built only for consonant-only queries: 24 strings per name scored cost more
+  // than the scoring itself.
+  std::optional<std::array<std::string, kMaxScoredWords>> skeletons;
+  if (consonants) skeletons.emplace();
   absl::string_view listed[kMaxScoredWords];
   uint32_t letters[kMaxScoredWords];
+  WordMeaning meanings[kMaxScoredWords];
   double best_listed[kMaxScoredWords] = {};
   for (size_t i = 0; i < scored; ++i) {
     if (consonants) {
-      skeletons[i] = Skeleton(vocabulary_[name.words[i]]);
-      listed[i] = skeletons[i];
+      (*skeletons)[i] = Skeleton(vocabulary_[name.words[i]]);
+      listed[i] = (*skeletons)[i];
     } else {
       listed[i] = vocabulary_[name.words[i]];
     }
     letters[i] = vocabulary_letters_[name.words[i]];
+    meanings[i] = vocabulary_meanings_[name.words[i]];
   }
-  double query_sum = 0, query_weight = 0, listed_sum = 0, listed_weight = 0;
-  for (const QueryWord& q : query) {
-    double best = 0;
+  absl::InlinedVector<double, 16> best_query(query.size(), 0.0);
+  for (size_t q = 0; q < query.size(); ++q) {
     for (size_t i = 0; i < scored; ++i) {
-      // Skeletons are short and alike: only equal ones count.
-      const double sim = consonants ? (q.text == listed[i] ? 1.0 : 0.0)
-                                    : WordSimilarity(q.text, q.letters, listed[i], letters[i]);
-      best = std::max(best, sim);
+      // Skeletons are short and alike: only equal ones count. Two spellings of
+      // one generic word ("intl", "international") are the same word.
+      const uint16_t equivalent = query[q].meaning.equivalent;
+      const double sim =
+          consonants ? (query[q].text == listed[i] ? 1.0 : 0.0)
+          : equivalent != 0 && equivalent == meanings[i].equivalent
+              ? 1.0
+              : WordSimilarity(query[q].text, query[q].letters, listed[i], letters[i]);
+      best_query[q] = std::max(best_query[q], sim);
       best_listed[i] = std::max(best_listed[i], sim);
     }
-    const double w = std::max<double>(kMinWordWeight, q.text.size());
-    query_sum += best * w;
-    query_weight += w;
   }
-  for (size_t i = 0; i < n; ++i) {
-    const double w =
-        i < scored ? std::max<double>(kMinWordWeight, listed[i].size()) : kMinWordWeight;
-    listed_sum += (i < scored ? best_listed[i] : 0.0) * w;
-    listed_weight += w;
-  }
+  const SideScore q = Tally(
+      query.size(), best_query.data(), [&](size_t i) { return query[i].text.size(); },
+      [&](size_t i) { return query[i].meaning.word_class; });
+  const SideScore l = Tally(
+      scored, best_listed, [&](size_t i) { return listed[i].size(); },
+      [&](size_t i) { return meanings[i].word_class; });
+  // Words beyond the scored ones count as unmatched short words.
+  const double query_sum = q.sum, query_weight = q.weight, listed_sum = l.sum;
+  const double listed_weight = l.weight + static_cast<double>(n - scored) * kMinWordWeight;
   if (query_weight + listed_weight == 0) return s;
   s.score = (query_sum + listed_sum) / (query_weight + listed_weight);
   // Spacing differs ("bei jing" / "beijing"): compare the letters alone, when
@@ -255,7 +317,8 @@ std::vector<Hit> ScreeningIndex::Screen(const NormalizedName& query, absl::strin
     if (std::none_of(words.begin(), words.end(),
                      [&](const QueryWord& q) { return q.text == text; })) {
       const uint32_t letters = LetterSet(text);
-      words.push_back({std::move(text), letters});
+      const WordMeaning meaning = consonants ? WordMeaning{} : MeaningOf(text);
+      words.push_back({std::move(text), letters, meaning});
     }
   }
   if (words.empty()) return hits;
@@ -264,6 +327,7 @@ std::vector<Hit> ScreeningIndex::Screen(const NormalizedName& query, absl::strin
   // how rare the shared words are. Two or three adjacent query words are also
   // looked up joined, for names that write them as one.
   absl::flat_hash_map<uint32_t, double> weight;
+  weight.reserve(256);
   const double n = static_cast<double>(names_.size());
   auto credit = [&](const std::vector<uint32_t>& postings) {
     const double idf = std::log(1.0 + n / static_cast<double>(postings.size()));
@@ -297,7 +361,7 @@ std::vector<Hit> ScreeningIndex::Screen(const NormalizedName& query, absl::strin
                     });
   ranked.resize(keep);
 
-  QueryWord joined{absl::StrJoin(consonants ? std::vector<std::string>{} : query.words, ""), 0};
+  QueryWord joined{absl::StrJoin(consonants ? std::vector<std::string>{} : query.words, ""), 0, {}};
   joined.letters = LetterSet(joined.text);
   const double needed = options.threshold - options.country_boost;
   absl::flat_hash_map<uint32_t, size_t> hit_of_entry;

@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "detectors/screening/generic_words.h"
 #include "detectors/screening/name_normalizer.h"
 #include "detectors/screening/party_list.h"
 
@@ -67,6 +68,7 @@ class ScreeningIndex {
   struct QueryWord {
     std::string text;
     uint32_t letters = 0;  // LetterSet(text)
+    WordMeaning meaning;
   };
   struct Scored {
     double score = 0;
@@ -90,6 +92,7 @@ class ScreeningIndex {
   std::vector<IndexedName> names_;
   std::vector<std::string> vocabulary_;
   std::vector<uint32_t> vocabulary_letters_;  // LetterSet of each word
+  std::vector<WordMeaning> vocabulary_meanings_;
   absl::flat_hash_map<std::string, uint32_t> word_ids_;
   std::vector<std::vector<uint32_t>> postings_;  // word id -> names holding it
   // A word with one character deleted -> the words it came from.

@@ -45,8 +45,11 @@ double JaroWinkler(absl::string_view a, absl::string_view b) {
 int DamerauLevenshtein(absl::string_view a, absl::string_view b) {
   const size_t la = a.size(), lb = b.size();
   if (la > 64 || lb > 64) return a == b ? 0 : static_cast<int>(std::max(la, lb));
-  // Three rows of the dynamic-programming table: i-2, i-1, i.
-  std::array<int, 65> r0{}, r1{}, r2{};
+  // Three rows of the dynamic-programming table, rotated: i-2, i-1, i.
+  std::array<std::array<int, 65>, 3> rows;
+  int* r0 = rows[0].data();
+  int* r1 = rows[1].data();
+  int* r2 = rows[2].data();
   for (size_t j = 0; j <= lb; ++j) r1[j] = static_cast<int>(j);
   for (size_t i = 1; i <= la; ++i) {
     r2[0] = static_cast<int>(i);
@@ -58,8 +61,10 @@ int DamerauLevenshtein(absl::string_view a, absl::string_view b) {
       }
       r2[j] = best;
     }
+    int* oldest = r0;
     r0 = r1;
     r1 = r2;
+    r2 = oldest;
   }
   return r1[lb];
 }

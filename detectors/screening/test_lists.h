@@ -46,6 +46,19 @@ inline const ScreeningIndex& OfacIndex() {
   return *kIndex;
 }
 
+// The SDN file of 2024-05-03 with the address and alias files of 2025-02-27:
+// a mixed-date set, loaded with its orphan rows set apart.
+inline const ScreeningIndex& MixedOfacIndex() {
+  static const ScreeningIndex* const kIndex =
+      ScreeningIndex::Build(ParseOfac(ReadTestFile("ofac_sdn_2024-05-03/sdn.csv"),
+                                      ReadTestFile("ofac_add_alt_2025-02-27/add.csv"),
+                                      ReadTestFile("ofac_add_alt_2025-02-27/alt.csv"))
+                                .value(),
+                            TestNormalizer())
+          .release();
+  return *kIndex;
+}
+
 inline std::vector<Hit> ScreenName(const ScreeningIndex& index, const std::string& name,
                                    const std::string& country = "", ScreeningOptions options = {}) {
   return index.Screen(TestNormalizer().Normalize(name), country, options);
