@@ -21,6 +21,11 @@ std::string TimeText(int64_t unix_ms) {
                           absl::UTCTimeZone());
 }
 
+std::string DayText(int64_t unix_ms) {
+  if (unix_ms == 0) return "-";
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
+}
+
 std::string SeverityText(v1::Severity s) {
   return WithoutPrefix(v1::Severity_Name(s), "SEVERITY_");
 }

@@ -78,13 +78,22 @@ assert c["securityContext"]["readOnlyRootFilesystem"] is True
 assert c["securityContext"]["capabilities"]["drop"] == ["ALL"]
 assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
 mounts = {m["mountPath"] for m in c["volumeMounts"]}
-assert {"/var/lib/redflagd", "/etc/redflagd"} <= mounts
+assert {"/var/lib/redflagd", "/etc/redflagd", "/var/lib/redflagd-lists"} <= mounts
+# The lists are downloaded beside redflagd, by a container as hardened as it.
+fetcher = [x for x in pod["containers"] if x["name"] == "lists"][0]
+assert "redflagd-fetch-lists /var/lib/redflagd-lists" in " ".join(fetcher["command"])
+assert fetcher["securityContext"]["readOnlyRootFilesystem"] is True
+assert fetcher["securityContext"]["capabilities"]["drop"] == ["ALL"]
 open(os.environ["TMPDIR"] + "/configmap.yaml", "w").write(
     docs[("ConfigMap", "redflagd-config")]["data"]["redflagd.yaml"])
 PY
 
 # The shipped configs pass the daemon's own check (paths mapped to the tree).
 for config in "$TMPDIR/configmap.yaml" "$repo/deploy/container/redflagd.yaml"; do
+  # Production configs screen against the downloaded lists, never the shipped copies.
+  grep -q "csl_file: /var/lib/redflagd-lists/consolidated.csv" "$config" &&
+    grep -q "ofac_sdn_file: /var/lib/redflagd-lists/ofac/sdn.csv" "$config" ||
+    { echo "FAIL: $config does not screen against the downloaded lists" >&2; exit 1; }
   sed -e "s|/usr/share/redflagd/|$repo/config/|" -e "s|/var/lib/redflagd|$TMPDIR/data|" \
     "$config" > "$TMPDIR/check.yaml"
   "$redflagd" --check-config -c "$TMPDIR/check.yaml" 2> "$TMPDIR/err" ||

@@ -306,7 +306,11 @@ void RecordListsInForce(AppState& app) {
          {"entries", absl::StrCat(l.in_use->index->entries().size())},
          {"file_mtime",
           absl::FormatTime(absl::RFC3339_sec, absl::FromUnixSeconds(l.in_use->file_mtime_unix),
-                           absl::UTCTimeZone())}},
+                           absl::UTCTimeZone())},
+         {"published",
+          absl::FormatTime(absl::RFC3339_sec, absl::FromUnixSeconds(l.in_use->published_unix),
+                           absl::UTCTimeZone())},
+         {"dated_by", l.in_use->published_source}},
         absl::Now());
     if (!r.ok())
       log::Error("recording the list in force failed", {{"error", r.status().ToString()}});

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "daemon/config/policy_profile.h"
@@ -35,7 +36,15 @@ TEST(Config, ShippedDefaultFileParsesToTheBuiltInDefaults) {
   EXPECT_EQ(file->compute.projection_horizon, builtin->compute.projection_horizon);
   EXPECT_EQ(file->compute.level_info, builtin->compute.level_info);
   EXPECT_EQ(file->compute.level_critical, builtin->compute.level_critical);
-  EXPECT_EQ(file->screening.csl_file, builtin->screening.csl_file);
+  // Only the lists differ: the shipped file screens against the copies in
+  // lists/, the built-in default against none.
+  EXPECT_EQ(file->screening.csl_file, "lists/csl/consolidated.csv");
+  EXPECT_EQ(file->screening.ofac_sdn_file, "lists/ofac/sdn.csv");
+  EXPECT_EQ(builtin->screening.csl_file, "");
+  EXPECT_TRUE(std::filesystem::exists(std::string(REDFLAG_SOURCE_DIR) + "/" +
+                                      file->screening.csl_file));
+  EXPECT_TRUE(std::filesystem::exists(std::string(REDFLAG_SOURCE_DIR) + "/" +
+                                      file->screening.ofac_sdn_file));
   EXPECT_EQ(file->screening.threshold, builtin->screening.threshold);
   EXPECT_EQ(file->screening.reload_check_interval, builtin->screening.reload_check_interval);
   EXPECT_EQ(file->screening.max_bad_row_fraction, builtin->screening.max_bad_row_fraction);

@@ -43,8 +43,10 @@ void AddScreeningMetrics(const PartyLists& lists, std::vector<prometheus::Metric
       "redflag_screening_list_orphan_rows",
       "Rows of the list in use that belong to no entry of its version (OFAC add/alt rows of "
       "parties its sdn.csv does not list), skipped");
-  auto age = GaugeFamily("redflag_screening_list_age_seconds",
-                         "Age of the list in use: now minus its files' modification time");
+  auto age =
+      GaugeFamily("redflag_screening_list_age_seconds",
+                  "Age of the list in use: now minus its date (the publisher's date beside the "
+                  "file, else its newest entry's, else the files' modification time)");
   auto loads = CounterFamily("redflag_screening_list_loads_total",
                              "New versions of the list loaded since start");
   auto refusals = CounterFamily("redflag_screening_list_refusals_total",
@@ -59,7 +61,7 @@ void AddScreeningMetrics(const PartyLists& lists, std::vector<prometheus::Metric
     AddSample(names, static_cast<double>(s.in_use->index->name_count()), label);
     AddSample(bad, static_cast<double>(s.in_use->index->problems().size()), label);
     AddSample(orphans, static_cast<double>(s.in_use->index->orphan_rows()), label);
-    AddSample(age, now - static_cast<double>(s.in_use->file_mtime_unix), label);
+    AddSample(age, now - static_cast<double>(s.in_use->published_unix), label);
   }
   for (auto* f : {&loaded, &entries, &names, &bad, &orphans, &age, &loads, &refusals}) {
     out.push_back(std::move(*f));

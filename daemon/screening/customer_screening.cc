@@ -113,6 +113,7 @@ absl::StatusOr<std::vector<v1::ScreeningFinding>> CustomerScreening::Screen(
     v->set_sha256(l->sha256);
     v->set_entries(l->index->entries().size());
     v->set_file_mtime_unix_ms(l->file_mtime_unix * 1000);
+    v->set_published_unix_ms(l->published_unix * 1000);
   }
   record.set_names_screened(static_cast<uint32_t>(names.size()));
   record.set_findings(static_cast<uint32_t>(findings.size()));

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "daemon/log/log.h"
+#include "daemon/screening/list_date.h"
 #include "daemon/util/sha256.h"
 #include "detectors/screening/csl_parser.h"
 #include "detectors/screening/ofac_parser.h"
@@ -142,6 +143,14 @@ absl::StatusOr<std::shared_ptr<const LoadedList>> PartyLists::Load(const Source&
   for (const std::string& t : texts) all += t;
   loaded->sha256 = Sha256Hex(all);
   Signature(source.files, &loaded->file_mtime_unix);
+  const ListDate date =
+      DateOfList(source.files[0], list->newest_entry_date, loaded->file_mtime_unix, absl::Now());
+  if (!date.problem.empty()) {
+    log::Warn("list date file unreadable; the list loads, dated otherwise",
+              {{"list", source.name}, {"error", date.problem}, {"dated_by", date.source}});
+  }
+  loaded->published_unix = date.unix_seconds;
+  loaded->published_source = date.source;
   loaded->loaded_unix = absl::ToUnixSeconds(absl::Now());
   loaded->index = screening::ScreeningIndex::Build(std::move(*list), *normalizer);
   return std::shared_ptr<const LoadedList>(std::move(loaded));
@@ -178,13 +187,18 @@ std::vector<std::string> PartyLists::Refresh(bool force) {
     source.status.last_error.clear();
     source.status.in_use = *loaded;
     const screening::ScreeningIndex& index = *(*loaded)->index;
-    log::Info("list loaded", {{"list", source.name},
-                              {"file", source.files[0]},
-                              {"entries", absl::StrCat(index.entries().size())},
-                              {"names", absl::StrCat(index.name_count())},
-                              {"bad_rows", absl::StrCat(index.problems().size())},
-                              {"orphan_rows", absl::StrCat(index.orphan_rows())},
-                              {"sha256", (*loaded)->sha256}});
+    log::Info("list loaded",
+              {{"list", source.name},
+               {"file", source.files[0]},
+               {"entries", absl::StrCat(index.entries().size())},
+               {"names", absl::StrCat(index.name_count())},
+               {"bad_rows", absl::StrCat(index.problems().size())},
+               {"orphan_rows", absl::StrCat(index.orphan_rows())},
+               {"published",
+                absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds((*loaded)->published_unix),
+                                 absl::UTCTimeZone())},
+               {"dated_by", (*loaded)->published_source},
+               {"sha256", (*loaded)->sha256}});
     changed.push_back(source.name);
   }
   return changed;

@@ -26,6 +26,9 @@ struct LoadedList {
   std::vector<std::string> files;  // as read
   std::string sha256;              // of the files' bytes, in order
   int64_t file_mtime_unix = 0;     // newest modification time of the files
+  // How recent the list is, and from what evidence (list_date.h).
+  int64_t published_unix = 0;
+  std::string published_source;
   int64_t loaded_unix = 0;
   std::unique_ptr<screening::ScreeningIndex> index;
 };

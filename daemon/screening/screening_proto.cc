@@ -42,6 +42,8 @@ v1::ListInfo ToProto(const ListStatus& s) {
   out.set_sha256(s.in_use->sha256);
   out.set_file_mtime_unix_ms(s.in_use->file_mtime_unix * 1000);
   out.set_loaded_unix_ms(s.in_use->loaded_unix * 1000);
+  out.set_published_unix_ms(s.in_use->published_unix * 1000);
+  out.set_published_source(s.in_use->published_source);
   out.set_bad_rows(index.problems().size());
   for (size_t i = 0; i < index.problems().size() && i < kProblemsListed; ++i) {
     const screening::RowProblem& p = index.problems()[i];

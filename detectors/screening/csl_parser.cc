@@ -14,6 +14,15 @@ namespace {
 
 constexpr const char* kNeeded[] = {"_id", "source", "name", "alt_names", "addresses"};
 
+// "2023-11-16": four digits, two, two.
+bool IsIsoDate(absl::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
 // The country code ending an address: "..., Beijing, 100033, CN" -> "CN".
 void AddAddressCountries(absl::string_view addresses, std::vector<std::string>& out) {
   for (absl::string_view address : SplitMulti(addresses)) {
@@ -88,6 +97,13 @@ absl::StatusOr<PartyList> ParseCsl(absl::string_view text) {
       if (!a.empty() && a != e.name) e.aliases.push_back(std::move(a));
     }
     AddAddressCountries(cell(r, "addresses"), e.countries);
+    for (absl::string_view address : SplitMulti(cell(r, "addresses"))) {
+      e.addresses.push_back(CleanName(address));
+    }
+    if (absl::string_view start = cell(r, "start_date");
+        IsIsoDate(start) && start > list.newest_entry_date) {
+      list.newest_entry_date = std::string(start);
+    }
     for (const char* field : {"citizenships", "nationalities"}) {
       for (absl::string_view code : SplitMulti(cell(r, field))) AddCountry(code, e.countries);
     }

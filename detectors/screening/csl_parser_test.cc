@@ -34,6 +34,10 @@ TEST(CslParser, LoadsThePublishedFileWithItsRepeatedHeaderAndTruncatedLastRow) {
   EXPECT_EQ(vtb->aliases.front(), "JSC VTB BANK");
   EXPECT_GT(vtb->aliases.size(), 5u);
   EXPECT_EQ(vtb->countries, std::vector<std::string>{"RU"});
+  ASSERT_EQ(vtb->addresses.size(), 9u);
+  EXPECT_EQ(vtb->addresses.front(), "29, Bolshaya Morskaya str., St. Petersburg, 190000, RU");
+  // The newest start_date of any entry: the list is at least that recent.
+  EXPECT_EQ(list->newest_entry_date, "2023-11-16");
 
   // The same party listed by two agencies under one _id is two entries.
   EXPECT_NE(FindEntry(*list, "SSI", "17014"), nullptr);

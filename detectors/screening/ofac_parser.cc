@@ -104,6 +104,14 @@ absl::StatusOr<PartyList> ParseOfac(absl::string_view sdn_csv, absl::string_view
     if (e == nullptr) continue;
     std::string code = CountryCodeForName(Cell(r, 4));
     if (!code.empty()) AddCountry(code, e->countries);
+    std::string address;
+    for (int field : {2, 3, 4}) {
+      std::string part = CleanName(Cell(r, field));
+      if (part.empty()) continue;
+      if (!address.empty()) address += ", ";
+      address += part;
+    }
+    if (!address.empty()) e->addresses.push_back(std::move(address));
   }
   for (const detectors::CsvRecord& r : alt) {
     ListEntry* e = entry_of(r, "alt.csv");

@@ -64,6 +64,15 @@ TEST(OfacParser, FilesOfDifferentDatesLoadWithTheOrphansCountedApart) {
   size_t with_alias = 0;
   for (const ListEntry& e : list->entries) with_alias += e.aliases.empty() ? 0 : 1;
   EXPECT_GT(with_alias, 5000u);
+  // Addresses as one line each, the empty cells ("-0-") left out.
+  for (const ListEntry& e : list->entries) {
+    if (e.id != "25578") continue;
+    ASSERT_GE(e.addresses.size(), 3u);
+    EXPECT_EQ(e.addresses[0], "Ferdowsi Avenue - PO Box 11365-171, Tehran, Iran");
+    EXPECT_EQ(e.addresses[2], "Room 704-6, Wheelock Hse, 20 Pedder St, Hong Kong");
+  }
+  // The CSV files carry no list date.
+  EXPECT_EQ(list->newest_entry_date, "");
 }
 
 TEST(OfacParser, BadRowsAreReportedByFileAndLine) {

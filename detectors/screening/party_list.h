@@ -19,6 +19,8 @@ struct ListEntry {
   std::string type;  // "Entity", "Individual", "Vessel", ... (may be empty)
   std::string name;
   std::vector<std::string> aliases;
+  // Addresses as listed, one line each ("31 Jinrong Street, ..., Beijing, 100033, CN").
+  std::vector<std::string> addresses;
   // ISO 3166-1 alpha-2 codes of addresses, citizenships and nationalities.
   std::vector<std::string> countries;
   std::string programs;
@@ -43,6 +45,10 @@ struct PartyList {
   uint64_t orphan_rows = 0;
   std::vector<RowProblem> orphans;  // the first kOrphansKept of them
   static constexpr size_t kOrphansKept = 100;
+  // The newest date an entry gives (the CSL's start_date, YYYY-MM-DD): the
+  // list is at least this recent. Empty when the format carries no dates
+  // (OFAC's CSV files).
+  std::string newest_entry_date;
 };
 
 }  // namespace redflag::screening

@@ -256,11 +256,18 @@ ScreeningIndex::Scored ScreeningIndex::Score(const std::vector<QueryWord>& query
       // Skeletons are short and alike: only equal ones count. Two spellings of
       // one generic word ("intl", "international") are the same word.
       const uint16_t equivalent = query[q].meaning.equivalent;
-      const double sim =
-          consonants ? (query[q].text == listed[i] ? 1.0 : 0.0)
-          : equivalent != 0 && equivalent == meanings[i].equivalent
-              ? 1.0
-              : WordSimilarity(query[q].text, query[q].letters, listed[i], letters[i]);
+      double sim;
+      if (consonants) {
+        sim = query[q].text == listed[i] ? 1.0 : 0.0;
+      } else if (equivalent != 0 && equivalent == meanings[i].equivalent) {
+        sim = 1.0;
+        if (s.query_spelling.empty() && query[q].text != listed[i]) {
+          s.query_spelling = query[q].text;
+          s.listed_spelling = listed[i];
+        }
+      } else {
+        sim = WordSimilarity(query[q].text, query[q].letters, listed[i], letters[i]);
+      }
       best_query[q] = std::max(best_query[q], sim);
       best_listed[i] = std::max(best_listed[i], sim);
     }
@@ -392,6 +399,9 @@ std::vector<Hit> ScreeningIndex::Screen(const NormalizedName& query, absl::strin
     } else if (consonants) {
       why.push_back(absl::StrFormat(
           "consonants compared (the script writes few vowels), similarity %.2f", s.score));
+    } else if (!s.query_spelling.empty() && s.score >= 1.0) {
+      why.push_back(absl::StrCat("same words, \"", s.query_spelling, "\" read as \"",
+                                 s.listed_spelling, "\" (one generic word)"));
     } else if (s.by_joined) {
       why.push_back(absl::StrFormat("same letters spaced differently, similarity %.2f", s.score));
     } else {

@@ -75,6 +75,9 @@ class ScreeningIndex {
     bool exact = false;
     bool reordered = false;
     bool by_joined = false;
+    // The first pair of words that matched only as spellings of one generic
+    // word ("airlines", "air"); empty if none.
+    absl::string_view query_spelling, listed_spelling;
   };
 
   ScreeningIndex() = default;

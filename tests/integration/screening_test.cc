@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -263,6 +264,73 @@ TEST(ScreeningOfacDates, MixedDateFilesLoadWithOrphansCountedApart) {
             std::string::npos);
   EXPECT_NE(m.body.find("redflag_screening_list_bad_rows{list=\"ofac_sdn\"} 0"), std::string::npos);
   EXPECT_NE(m.body.find("redflag_screening_list_loaded{list=\"ofac_sdn\"} 1"), std::string::npos);
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The list copies shipped in lists/ (what `make run` screens against) load
+// dated by the date files beside them, not by the checkout's file times; the
+// age that RedflagScreeningListStale watches is counted from that date.
+TEST(ScreeningListDates, ShippedCopiesAreDatedByTheirDateFiles) {
+  TempDir dir;
+  const std::string lists = REDFLAG_SOURCE_DIR "/lists/";
+  auto d = DaemonProcess::Start(dir.path() + "/data", FreePorts(),
+                                {"-o", "screening.csl_file=" + lists + "csl/consolidated.csv", "-o",
+                                 "screening.ofac_sdn_file=" + lists + "ofac/sdn.csv"});
+  ASSERT_TRUE(d.ok()) << d.status();
+  const absl::Time csl_day = absl::FromCivil(absl::CivilDay(2023, 11, 30), absl::UTCTimeZone());
+  const absl::Time ofac_day = absl::FromCivil(absl::CivilDay(2024, 5, 3), absl::UTCTimeZone());
+  const v1::ListInfo csl = List(**d, "csl"), ofac = List(**d, "ofac_sdn");
+  ASSERT_TRUE(csl.loaded() && ofac.loaded()) << csl.last_error() << ofac.last_error();
+  EXPECT_EQ(csl.published_unix_ms(), absl::ToUnixMillis(csl_day));
+  EXPECT_EQ(csl.published_source(), "date file " + lists + "csl/consolidated.csv.published");
+  EXPECT_EQ(ofac.published_unix_ms(), absl::ToUnixMillis(ofac_day));
+  EXPECT_EQ(ofac.orphan_rows(), 3942u);
+
+  CommandResult shown =
+      RunCommand({REDFLAGCTL_PATH, "--addr", (*d)->grpc_address(), "screening", "lists"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.output;
+  EXPECT_NE(shown.output.find("  published: 2024-05-03 (by date file " + lists +
+                              "ofac/sdn.csv.published)"),
+            std::string::npos)
+      << shown.output;
+  const std::string log = ReadAll((*d)->log_path());
+  EXPECT_NE(log.find("published=2023-11-30"), std::string::npos) << log;
+
+  // The age is counted from the list's date: over two years, whatever the
+  // files' modification times.
+  HttpResponse m = HttpGet((*d)->http_port(), "/metrics");
+  const std::string key = "redflag_screening_list_age_seconds{list=\"ofac_sdn\"} ";
+  const size_t at = m.body.find(key);
+  ASSERT_NE(at, std::string::npos) << m.body;
+  const double age = std::stod(m.body.substr(at + key.size()));
+  EXPECT_NEAR(age, absl::ToDoubleSeconds(absl::Now() - ofac_day), 3600);
+}
+
+// Without a date file a CSL is dated by its newest entry; an unreadable date
+// file is told in the log and does not keep the list from loading.
+TEST(ScreeningListDates, WithoutADateFileTheNewestEntryDatesTheList) {
+  TempDir dir;
+  const fs::path csl = fs::path(dir.path()) / "consolidated.csv";
+  Replace(csl, kData + "csl_2023-11-30/csl.csv");
+  std::ofstream(csl.string() + ".published") << "sometime in November\n";
+  auto d = DaemonProcess::Start(dir.path() + "/data", FreePorts(),
+                                {"-o", "screening.csl_file=" + csl.string()});
+  ASSERT_TRUE(d.ok()) << d.status();
+  const v1::ListInfo l = List(**d, "csl");
+  ASSERT_TRUE(l.loaded()) << l.last_error();
+  EXPECT_EQ(l.published_source(), "newest entry date");
+  EXPECT_EQ(l.published_unix_ms(),
+            absl::ToUnixMillis(absl::FromCivil(absl::CivilDay(2023, 11, 16), absl::UTCTimeZone())));
+  const std::string log = ReadAll((*d)->log_path());
+  EXPECT_NE(log.find("list date file unreadable"), std::string::npos) << log;
+  EXPECT_NE(log.find(".published: the first line must be the list's date"), std::string::npos)
+      << log;
 }
 
 }  // namespace
