@@ -3,7 +3,8 @@
 # command of its "First steps" block in another, as written, each expected to
 # succeed (retried for a while, as a person would, since alerts are evaluated
 # every 10 s). Then the alert from the example is in `alerts list`, in the
-# report and in /metrics. The daemon's data goes to a temporary directory.
+# report and in /metrics, and the shipped lists are in use, dated. The
+# daemon's data goes to a temporary directory.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -45,6 +46,15 @@ while IFS= read -r line; do
 $(tail -5 "$tmp/out.$n")"
   echo "ok: $line"
 done < "$tmp/steps"
+
+# make run screens out of the box, against the shipped copies, dated by their date files.
+./build/cli/redflagctl screening lists > "$tmp/lists" || fail "screening lists failed"
+grep -q "published: 2023-11-30 (by date file lists/csl/consolidated.csv.published)" "$tmp/lists" ||
+  fail "make run does not screen against the shipped CSL: $(cat "$tmp/lists")"
+grep -q "published: 2024-05-03 (by date file lists/ofac/sdn.csv.published)" "$tmp/lists" ||
+  fail "make run does not screen against the shipped OFAC files: $(cat "$tmp/lists")"
+./build/cli/redflagctl screen "Mahan Airlines" | grep -q "MAHAN AIR " ||
+  fail "screening under make run found no MAHAN AIR"
 
 cat "$tmp"/out.* > "$tmp/all"
 grep -q "compute_level/model/frontier-1/5e25" "$tmp/all" || fail "no frontier-1 alert in alerts list"
