@@ -53,6 +53,11 @@ std::string FormatEstimateReport(const redflag::v1::EstimateReport& r) {
     }
     absl::StrAppend(&out, "levels: ", absl::StrJoin(levels, ", "), "\n");
   }
+  if ((r.subject_kind() == "customer" || r.subject_kind() == "parent") &&
+      r.serving_operations().upper() > 0) {
+    absl::StrAppend(&out, "serving: ", Interval(r.serving_operations(), ""),
+                    " operations of inference and evaluation, not counted as training\n");
+  }
   if (r.subject_kind() == "model") {
     absl::StrAppend(&out, "lineage: ", r.subject_id());
     for (const auto& a : r.ancestors()) absl::StrAppend(&out, " <- ", a);
@@ -63,8 +68,8 @@ std::string FormatEstimateReport(const redflag::v1::EstimateReport& r) {
   for (const auto& j : r.jobs()) {
     absl::StrAppend(&out, "  ", j.job_id(), " (", j.customer_id());
     if (!j.model_id().empty()) absl::StrAppend(&out, ", model ", j.model_id());
-    absl::StrAppend(&out, ", ", j.workload(), ") ", j.accelerator(), ", ",
-                    Ops(j.accelerator_seconds()),
+    absl::StrAppend(&out, ", ", j.workload(), j.serving() ? ", serving" : "", ") ", j.accelerator(),
+                    ", ", Ops(j.accelerator_seconds()),
                     " accelerator-s: ", Interval(j.operations(), j.best_method()));
     if (j.best_method() != "none") absl::StrAppend(&out, " by ", j.best_method());
     absl::StrAppend(&out, "\n");

@@ -68,7 +68,10 @@ std::string ReportCsv(const v1::QuarterlyReport& r) {
          absl::StrFormat("%.6g", s.operations_lower()),
          absl::StrFormat("%.6g", s.operations_best()),
          absl::StrFormat("%.6g", s.operations_upper()), "", "", "",
-         absl::StrCat(s.jobs(), " jobs")});
+         s.serving_operations_upper() > 0
+             ? absl::StrFormat("%d jobs; serving (not training) best %.6g upper %.6g", s.jobs(),
+                               s.serving_operations_best(), s.serving_operations_upper())
+             : absl::StrCat(s.jobs(), " jobs")});
   }
   for (const auto& a : r.alerts()) {
     row({"alert", a.rule(), a.alert_id(), a.customer_id(), a.level(), a.state(), "", "", "",
@@ -182,15 +185,18 @@ std::string ReportHtml(const v1::QuarterlyReport& r) {
       ". Content SHA-256 <code id=\"content-sha256\">", Html(r.content_sha256()), "</code>.</p>\n");
 
   absl::StrAppend(&out, "<h2>Training operations against the levels</h2>\n", ReportChartSvg(r));
-  absl::StrAppend(
-      &out, "<h2>Lineages, accounts and ultimate parents at or above a level</h2>\n",
-      "<table id=\"subjects\">\n",
-      Row({"kind", "id", "levels reached", "lower", "best", "upper", "jobs", "trained by"}, true));
+  absl::StrAppend(&out, "<h2>Lineages, accounts and ultimate parents at or above a level</h2>\n",
+                  "<table id=\"subjects\">\n",
+                  Row({"kind", "id", "levels reached", "lower", "best", "upper", "serving (best)",
+                       "jobs", "trained by"},
+                      true));
   for (const auto& s : r.subjects()) {
     absl::StrAppend(&out, "<tr><td>", Html(s.kind()), "</td><td>", Html(s.id()), "</td><td>",
                     Html(Reached(s)), "</td><td class=\"num\">", Ops(s.operations_lower()),
                     "</td><td class=\"num\">", Ops(s.operations_best()), "</td><td class=\"num\">",
-                    Ops(s.operations_upper()), "</td><td class=\"num\">", s.jobs(), "</td><td>",
+                    Ops(s.operations_upper()), "</td><td class=\"num\">",
+                    s.serving_operations_best() > 0 ? Ops(s.serving_operations_best()) : "-",
+                    "</td><td class=\"num\">", s.jobs(), "</td><td>",
                     Html(absl::StrJoin(s.customers(), ", ")), "</td></tr>\n");
   }
   absl::StrAppend(&out, "</table>\n");

@@ -42,9 +42,12 @@ std::string FormatLists(const v1::ListListsResponse& r) {
     if (l.loaded()) {
       absl::StrAppend(&out, "  in use:    ", l.entries(), " entries, ", l.names(),
                       " names, files of ", TimeText(l.file_mtime_unix_ms()), ", loaded ",
-                      TimeText(l.loaded_unix_ms()),
-                      "\n  published: ", DayText(l.published_unix_ms()), " (by ", l.published_source(),
-                      ")\n  sha256:    ", l.sha256(), "\n");
+                      TimeText(l.loaded_unix_ms()), "\n");
+      if (l.published_unix_ms() != 0) {
+        absl::StrAppend(&out, "  published: ", DayText(l.published_unix_ms()), " (by ",
+                        l.published_source(), ")\n");
+      }
+      absl::StrAppend(&out, "  sha256:    ", l.sha256(), "\n");
     } else {
       out += "  in use:    none\n";
     }

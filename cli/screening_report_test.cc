@@ -48,6 +48,8 @@ TEST(FormatLists, InUseVersionBadRowsAndRefusals) {
   l->set_sha256("abc");
   l->set_file_mtime_unix_ms(1700000000000);
   l->set_loaded_unix_ms(1700000060000);
+  l->set_published_unix_ms(1701302400000);
+  l->set_published_source("date file /lists/consolidated.csv.published");
   l->set_bad_rows(1);
   v1::RowProblem* p = l->add_problems();
   p->set_file("/lists/consolidated.csv");
@@ -60,6 +62,7 @@ TEST(FormatLists, InUseVersionBadRowsAndRefusals) {
             "csl: /lists/consolidated.csv\n"
             "  in use:    4226 entries, 10867 names, files of 2023-11-14 22:13:20 UTC, loaded "
             "2023-11-14 22:14:20 UTC\n"
+            "  published: 2023-11-30 (by date file /lists/consolidated.csv.published)\n"
             "  sha256:    abc\n"
             "  bad rows:  1\n"
             "    /lists/consolidated.csv:4233: a quoted field is not closed (truncated file?)\n"

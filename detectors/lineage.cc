@@ -9,8 +9,13 @@
 namespace redflag::detectors {
 namespace {
 
-// Jobs whose operations build the model they name.
-bool Trains(redflag::v1::WorkloadKind w, const LineageOptions& options) {
+void AddUnique(std::vector<std::string>& v, const std::string& s) {
+  if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+}
+
+}  // namespace
+
+bool CountsAsTraining(redflag::v1::WorkloadKind w, const LineageOptions& options) {
   switch (w) {
     case redflag::v1::WORKLOAD_KIND_INFERENCE:
     case redflag::v1::WORKLOAD_KIND_EVALUATION:
@@ -21,12 +26,6 @@ bool Trains(redflag::v1::WorkloadKind w, const LineageOptions& options) {
       return true;  // unspecified and other count: a missing label must not hide training
   }
 }
-
-void AddUnique(std::vector<std::string>& v, const std::string& s) {
-  if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
-}
-
-}  // namespace
 
 std::map<std::string, ModelLineage> BuildLineages(const std::vector<LineageJob>& jobs,
                                                   const LineageOptions& options) {
@@ -43,7 +42,7 @@ std::map<std::string, ModelLineage> BuildLineages(const std::vector<LineageJob>&
       AddUnique(m.parents, j.parent_model_id);
       model(j.parent_model_id);
     }
-    if (!Trains(j.workload, options)) continue;
+    if (!CountsAsTraining(j.workload, options)) continue;
     Add(m.own, j.ops);
     m.own_rate += j.rate;
     m.jobs.push_back(j.job_id);

@@ -48,6 +48,13 @@ struct ModelLineage {
 // (a std::map: entries stay put while parents are added).
 // A parent no job trained contributes nothing of its own (it was trained
 // elsewhere) but still appears, so the gap is visible.
+// Whether a job of this workload trains: inference and evaluation do not,
+// synthetic-data generation as `options` says, every other kind does (an
+// unlabelled job must not hide training). Every training figure (a model
+// lineage, a customer, an ultimate parent, a structuring group) counts these
+// jobs only; the others are serving compute.
+bool CountsAsTraining(redflag::v1::WorkloadKind w, const LineageOptions& options);
+
 std::map<std::string, ModelLineage> BuildLineages(const std::vector<LineageJob>& jobs,
                                                   const LineageOptions& options);
 

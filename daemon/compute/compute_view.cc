@@ -92,6 +92,7 @@ v1::JobContribution ComputeView::Contribution(const v1::JobSpec& spec,
   c.set_customer_id(spec.customer_id());
   c.set_model_id(spec.model_id());
   c.set_workload(v1::WorkloadKind_Name(spec.workload()));
+  c.set_serving(!detectors::CountsAsTraining(spec.workload(), lineage_));
   c.set_accelerator(estimate->accelerator);
   c.set_accelerator_seconds(static_cast<double>(totals.accelerator_ms) / 1000.0);
   SetInterval(estimate->ops, c.mutable_operations());
@@ -157,11 +158,19 @@ ComputeEvaluation ComputeView::EvaluateJobs(std::vector<Ledger::JobSnapshot> sna
                                             bool lineage_jobs) const {
   ComputeEvaluation out;
   const std::vector<EstimatedJob> jobs = EstimateAll(std::move(snapshots));
-  std::map<std::string, std::pair<detectors::Interval, double>> customers;
+  struct Figures {
+    detectors::Interval training, serving;
+    double rate = 0;
+  };
+  std::map<std::string, Figures> customers;
   for (const EstimatedJob& j : jobs) {
-    auto& [ops, rate] = customers[j.job.spec->customer_id()];
-    detectors::Add(ops, j.estimate.ops);
-    rate += j.rate;
+    Figures& f = customers[j.job.spec->customer_id()];
+    if (detectors::CountsAsTraining(j.job.spec->workload(), lineage_)) {
+      detectors::Add(f.training, j.estimate.ops);
+      f.rate += j.rate;
+    } else {
+      detectors::Add(f.serving, j.estimate.ops);
+    }
     for (const auto& [kind, detail] : j.estimate.issues) {
       out.findings.push_back({j.job.spec->job_id(), kind, detail});
     }
@@ -176,7 +185,8 @@ ComputeEvaluation ComputeView::EvaluateJobs(std::vector<Ledger::JobSnapshot> sna
       const std::string& c = customer_of_job[job];
       if (std::find(holders.begin(), holders.end(), c) == holders.end()) holders.push_back(c);
     }
-    out.subjects.push_back({"model", id, m.cumulative, m.cumulative_rate, std::move(holders), {}});
+    out.subjects.push_back(
+        {"model", id, m.cumulative, {}, m.cumulative_rate, std::move(holders), {}});
     if (!lineage_jobs) continue;
     std::vector<std::string>& all = out.subjects.back().lineage_jobs;
     all = m.jobs;
@@ -185,17 +195,19 @@ ComputeEvaluation ComputeView::EvaluateJobs(std::vector<Ledger::JobSnapshot> sna
       all.insert(all.end(), theirs.begin(), theirs.end());
     }
   }
-  std::map<std::string, std::pair<detectors::Interval, double>> parents;
+  std::map<std::string, Figures> parents;
   for (const auto& [customer, parent] : parent_of) {
     auto it = customers.find(customer);
     if (it == customers.end()) continue;
-    detectors::Add(parents[parent].first, it->second.first);
-    parents[parent].second += it->second.second;
+    Figures& p = parents[parent];
+    detectors::Add(p.training, it->second.training);
+    detectors::Add(p.serving, it->second.serving);
+    p.rate += it->second.rate;
   }
   for (const auto& [id, c] : customers)
-    out.subjects.push_back({"customer", id, c.first, c.second, {}, {}});
+    out.subjects.push_back({"customer", id, c.training, c.serving, c.rate, {}, {}});
   for (const auto& [id, p] : parents) {
-    out.subjects.push_back({"parent", id, p.first, p.second, {}, {}});
+    out.subjects.push_back({"parent", id, p.training, p.serving, p.rate, {}, {}});
   }
   return out;
 }
@@ -232,14 +244,14 @@ absl::StatusOr<v1::EstimateReport> ComputeView::Report(
       } else {
         accounts.push_back(request.customer_id());
       }
-      detectors::Interval total;
+      detectors::Interval total, serving;
       for (const Ledger::JobSnapshot& job : ledger_.SnapshotJobs()) {
         if (std::find(accounts.begin(), accounts.end(), job.spec->customer_id()) ==
             accounts.end()) {
           continue;
         }
         *report.add_jobs() = Contribution(*job.spec, job.totals, &e);
-        detectors::Add(total, e.ops);
+        detectors::Add(report.jobs().rbegin()->serving() ? serving : total, e.ops);
         AddFindings(e, job.spec->job_id(), report);
       }
       if (report.jobs().empty()) {
@@ -254,6 +266,7 @@ absl::StatusOr<v1::EstimateReport> ComputeView::Report(
       if (parent) {
         for (const std::string& a : accounts) report.add_customers(a);
       }
+      SetInterval(serving, report.mutable_serving_operations());
       Finish(total, report);
       return report;
     }

@@ -25,8 +25,10 @@ struct ComputeEvaluation {
   struct Subject {
     std::string kind;  // "model", "customer" or "parent" (ultimate parent)
     std::string id;
-    detectors::Interval ops;
-    // Operations per second of event time of its running jobs (for models,
+    detectors::Interval ops;  // training jobs only (detectors::CountsAsTraining)
+    // Customers and parents: the operations of their serving jobs.
+    detectors::Interval serving;
+    // Operations per second of event time of its running training jobs (for models,
     // including running jobs of ancestors): the recent rate for projections.
     double rate = 0;
     // Models: the accounts whose own jobs trained it (who holds the weights).

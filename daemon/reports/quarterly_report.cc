@@ -144,7 +144,12 @@ absl::Status QuarterlyReports::AddSubjects(const Quarter& q, uint32_t chart_line
 
   std::vector<const ComputeEvaluation::Subject*> reached;
   for (const auto& s : eval.subjects) {
-    if (!detectors::Crossings(s.ops, view_.levels()).empty()) reached.push_back(&s);
+    // Training reaches a level, or serving alone would: both are the
+    // officer's to see, apart.
+    if (!detectors::Crossings(s.ops, view_.levels()).empty() ||
+        !detectors::Crossings(s.serving, view_.levels()).empty()) {
+      reached.push_back(&s);
+    }
   }
   std::sort(reached.begin(), reached.end(), [](const auto* a, const auto* b) {
     if (a->kind != b->kind) return KindOrder(a->kind) < KindOrder(b->kind);
@@ -157,6 +162,8 @@ absl::Status QuarterlyReports::AddSubjects(const Quarter& q, uint32_t chart_line
     out->set_operations_lower(s->ops.lower);
     out->set_operations_best(s->ops.best);
     out->set_operations_upper(s->ops.upper);
+    out->set_serving_operations_best(s->serving.best);
+    out->set_serving_operations_upper(s->serving.upper);
     for (const detectors::Crossing& c : detectors::Crossings(s->ops, view_.levels())) {
       v1::ReportSubject::Reached* r = out->add_reached();
       r->set_level(c.level.name);

@@ -1,7 +1,8 @@
 // Structuring (R6) and know-your-customer anomalies (R11/R12) end to end
 // through gRPC against the real daemon: two accounts sharing a payment
 // instrument reach together a level neither reaches alone, two unlinked
-// accounts with the same figures raise nothing; a shell-like profile with a
+// accounts with the same figures raise nothing; serving compute (inference)
+// adds to no training figure; a shell-like profile with a
 // large request scores over the threshold, a profile with one flag does not.
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
@@ -39,7 +41,8 @@ class EvasionEndToEnd : public ::testing::Test {
   // Job "train/<model>" of `count` H100s for `hours` hours at tensor activity
   // 0.5 training `model` (default "m-<customer>"), from `parent` if given.
   void Train(const std::string& customer, uint32_t count, int hours, const std::string& parent = "",
-             std::string model = "", double activity = 0.5, const std::string& checkpoint = "") {
+             std::string model = "", double activity = 0.5, const std::string& checkpoint = "",
+             v1::WorkloadKind workload = v1::WORKLOAD_KIND_PRETRAINING) {
     if (model.empty()) model = "m-" + customer;
     const std::string job = "train/" + model;
     {
@@ -55,7 +58,7 @@ class EvasionEndToEnd : public ::testing::Test {
       j->set_accelerator_count(count);
       j->set_start_unix_ms(kT0);
       j->set_precision(v1::PRECISION_BF16);
-      j->set_workload(v1::WORKLOAD_KIND_PRETRAINING);
+      j->set_workload(workload);
       v1::RegisterJobResponse resp;
       ASSERT_TRUE(v1::JobService::NewStub(daemon_->channel())->RegisterJob(&ctx, req, &resp).ok());
     }
@@ -171,6 +174,49 @@ TEST_F(EvasionEndToEnd, AccountsStartingFromTheSameCheckpointHashAreLinked) {
   }
   EXPECT_EQ(evidence["members"], "hs-a, hs-b");
   EXPECT_EQ(evidence["links"], "hs-a ~ hs-b: checkpoint sha256:9f86d081884c7d659a2feaa0c55ad015");
+}
+
+// Inference is not training: a linked group that reaches a level only with
+// one member's serving traffic is no structuring, and an account that only
+// serves is no account at a training level; its serving compute is a figure
+// of its own.
+TEST_F(EvasionEndToEnd, ServingComputeAddsToNoTrainingFigure) {
+  // sv-a and sv-b (linked) each train 9.0e24 (upper 2.6e25): 1e25 likely
+  // together. sv-c and sv-d (linked) the same, but sv-d's job is inference.
+  for (auto [id, fp] :
+       {std::pair{"sv-a", "fp-train"}, std::pair{"sv-b", "fp-train"}, std::pair{"sv-c", "fp-serve"},
+        std::pair{"sv-d", "fp-serve"}, std::pair{"sv-e", "fp-e"}, std::pair{"sv-f", "fp-f"}}) {
+    Upsert(Account(id, fp));
+  }
+  for (const char* id : {"sv-a", "sv-b", "sv-c"}) Train(id, 60000, 210, "", "", 0.2);
+  Train("sv-d", 60000, 210, "", "", 0.2, "", v1::WORKLOAD_KIND_INFERENCE);
+  // sv-e serves 1.8e25 alone; sv-f trains as much (the near miss).
+  Train("sv-e", 120000, 210, "", "", 0.2, "", v1::WORKLOAD_KIND_INFERENCE);
+  Train("sv-f", 120000, 210, "", "", 0.2);
+  WaitFor([&] { return Alerts("structuring").size() >= 2 && !Alerts("compute_level").empty(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // more passes: nothing else
+  EXPECT_EQ(Alerts("structuring"),
+            (std::set<std::string>{"structuring/group/sv-a/1e25 1e25/likely",
+                                   "structuring/group/sv-a/5e25 5e25/possible"}));
+  // Likely at 1e25: sv-f, which trained; not sv-e, which only served as much.
+  std::set<std::string> customers_at_1e25;
+  for (const std::string& a : Alerts("compute_level")) {
+    if (a.rfind("compute_level/customer/", 0) == 0 && a.find("/1e25 1e25/likely") != std::string::npos) {
+      customers_at_1e25.insert(a.substr(0, a.find(' ')));
+    }
+  }
+  EXPECT_EQ(customers_at_1e25, (std::set<std::string>{"compute_level/customer/sv-f/1e25"}));
+
+  // The serving figure, apart from the training one.
+  grpc::ClientContext ctx;
+  v1::GetEstimateRequest req;
+  req.set_customer_id("sv-e");
+  v1::EstimateReport r;
+  ASSERT_TRUE(v1::ComputeService::NewStub(daemon_->channel())->GetEstimate(&ctx, req, &r).ok());
+  EXPECT_EQ(r.operations().upper(), 0);
+  EXPECT_NEAR(r.serving_operations().best(), 1.8e25, 0.05e25);
+  ASSERT_EQ(r.jobs_size(), 1);
+  EXPECT_TRUE(r.jobs(0).serving());
 }
 
 TEST_F(EvasionEndToEnd, KycFlagsAddUpOnlyWhenThereAreEnough) {
