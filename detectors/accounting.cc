@@ -89,6 +89,40 @@ void Merge(Totals& into, const Totals& x) {
   }
 }
 
+namespace {
+
+uint64_t Less(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
+double Less(double a, double b) { return a > b ? a - b : 0.0; }
+
+}  // namespace
+
+Totals TotalsSince(const Totals& all, const Totals& before) {
+  if (before.samples == 0) return all;
+  Totals out;
+  out.samples = Less(all.samples, before.samples);
+  if (out.samples == 0) return Totals();
+  out.first_window_start_ms = std::max(all.first_window_start_ms, before.last_window_end_ms);
+  out.last_window_end_ms = all.last_window_end_ms;
+  out.accelerator_ms = Less(all.accelerator_ms, before.accelerator_ms);
+  out.tokens = Less(all.tokens, before.tokens);
+  out.clamped_samples = Less(all.clamped_samples, before.clamped_samples);
+  out.tensor_measured_accelerator_ms =
+      Less(all.tensor_measured_accelerator_ms, before.tensor_measured_accelerator_ms);
+  out.tensor_active_accelerator_ms =
+      Less(all.tensor_active_accelerator_ms, before.tensor_active_accelerator_ms);
+  out.sm_measured_accelerator_ms =
+      Less(all.sm_measured_accelerator_ms, before.sm_measured_accelerator_ms);
+  out.sm_active_accelerator_ms =
+      Less(all.sm_active_accelerator_ms, before.sm_active_accelerator_ms);
+  out.reported_operations = Less(all.reported_operations, before.reported_operations);
+  out.reported_accelerator_ms = Less(all.reported_accelerator_ms, before.reported_accelerator_ms);
+  for (size_t i = 0; i < out.accelerator_ms_by_precision.size(); ++i) {
+    out.accelerator_ms_by_precision[i] =
+        Less(all.accelerator_ms_by_precision[i], before.accelerator_ms_by_precision[i]);
+  }
+  return out;
+}
+
 bool WouldOverflow(const Totals& t, uint64_t accelerator_ms, uint64_t tokens) {
   constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
   return accelerator_ms > kMax - t.accelerator_ms || tokens > kMax - t.tokens;

@@ -99,6 +99,11 @@ inline void AddSample(const redflag::v1::Sample& sample, const Window& fitted,
 // job's) to `into`: sums add, the first and last windows widen.
 void Merge(Totals& into, const Totals& other);
 
+// The part of a job's totals `all` that `before` (its totals up to some day,
+// a part of `all`) leaves: sums subtract (never below zero), the part starts
+// no earlier than `before` ended. Nothing left is empty totals.
+Totals TotalsSince(const Totals& all, const Totals& before);
+
 // The UTC day (days since 1970-01-01) a sample counts in for point-in-time
 // totals: the day of its window's last millisecond.
 inline int32_t DayOfWindowEnd(int64_t end_ms) {

@@ -90,6 +90,29 @@ TEST(Merge, PartsAddUpToTheWhole) {
   EXPECT_EQ(ToProto(merged).SerializeAsString(), ToProto(whole).SerializeAsString());
 }
 
+// The totals since a day are the whole less the days before it: what a
+// rolling window counts.
+TEST(TotalsSince, TheWholeLessThePartBeforeIsThePartAfter) {
+  const auto [a, b] = TwoSamples();
+  Totals whole, before, after;
+  AddSample(b, Window{1000, 2000}, v1::PRECISION_BF16, true, before);
+  AddSample(a, Window{5000, 6000}, v1::PRECISION_BF16, false, after);
+  Merge(whole, before);
+  Merge(whole, after);
+  Totals since = TotalsSince(whole, before);
+  // The part after starts where `before` ended (its own first window is not kept).
+  EXPECT_EQ(since.first_window_start_ms, 2000);
+  since.first_window_start_ms = after.first_window_start_ms;
+  EXPECT_EQ(ToProto(since).SerializeAsString(), ToProto(after).SerializeAsString());
+  // Nothing before: the whole; everything before: nothing.
+  EXPECT_EQ(ToProto(TotalsSince(whole, Totals())).SerializeAsString(),
+            ToProto(whole).SerializeAsString());
+  EXPECT_EQ(TotalsSince(whole, whole).samples, 0u);
+  EXPECT_EQ(TotalsSince(whole, whole).accelerator_ms, 0u);
+  // A `before` larger than the whole (a bad day record) never goes negative.
+  EXPECT_EQ(TotalsSince(before, whole).samples, 0u);
+}
+
 TEST(DayOfWindowEnd, ASampleCountsOnTheDayOfItsLastMillisecond) {
   constexpr int64_t kDay = 86'400'000;
   const int64_t oct1 = 20362 * kDay;       // 2025-10-01T00:00:00Z

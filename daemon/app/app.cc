@@ -257,7 +257,8 @@ absl::Status StartCustomerRulesStep(AppState& app) {
                                     *app.inquiries, app.country_policy, app.config.policy);
   }
   app.structuring =
-      std::make_unique<Structuring>(*app.compute, *app.ledger, *app.customers, *app.alerts);
+      std::make_unique<Structuring>(*app.compute, *app.ledger, *app.customers, *app.alerts,
+                                    app.config.policy.structuring_window);
   // One pass over all figures per interval, for every detector that judges them.
   std::vector<std::pair<std::string, ComputePass::Detector>> detectors = {
       {"compute_level",

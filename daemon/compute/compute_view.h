@@ -63,6 +63,10 @@ class ComputeView {
   ComputeEvaluation EvaluateJobs(std::vector<Ledger::JobSnapshot> jobs,
                                  const std::map<std::string, std::string>& parent_of,
                                  bool lineage_jobs) const;
+  // Whether the job's operations are training (detectors::CountsAsTraining).
+  bool Trains(const v1::JobSpec& spec) const {
+    return detectors::CountsAsTraining(spec.workload(), lineage_);
+  }
   // One job's operations from its declaration and totals.
   detectors::Interval Estimate(const v1::JobSpec& spec, const detectors::Totals& totals) const {
     return EstimateOf(spec, totals, /*explain=*/false).ops;

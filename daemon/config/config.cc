@@ -413,6 +413,12 @@ const std::vector<KeySpec>& Keys() {
        [](const std::string& v, Config& c) -> std::string {
          return ParseDurationIn(v, absl::Hours(1), absl::Hours(24 * 366), &c.policy.access_window);
        }},
+      {"policy.structuring_window", "incubating",
+       "rolling window over which linked accounts' training adds up (structuring, R6)",
+       [](const std::string& v, Config& c) -> std::string {
+         return ParseDurationIn(v, absl::Hours(24), absl::Hours(24 * 3660),
+                                &c.policy.structuring_window);
+       }},
       {"policy.access_min_events", "incubating",
        "access events in the window before their geography is judged",
        [](const std::string& v, Config& c) -> std::string {

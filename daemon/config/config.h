@@ -112,6 +112,8 @@ struct PolicyConfig {
   // D:5/Macau with at least min_events access events, of which at least
   // flagged_share come from D:5/Macau or anonymisers, is a finding.
   absl::Duration access_window = absl::Hours(24 * 30);
+  // Structuring (R6) adds up linked accounts' training in this rolling window.
+  absl::Duration structuring_window = absl::Hours(24 * 180);
   uint32_t access_min_events = 20;
   double access_flagged_share = 0.2;
 };

@@ -1,11 +1,13 @@
 #include "daemon/customers/structuring.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "detectors/account_links.h"
+#include "detectors/accounting.h"
 #include "detectors/lineage.h"
 
 namespace redflag {
@@ -16,9 +18,28 @@ constexpr size_t kLinksShown = 20;
 
 }  // namespace
 
-Structuring::Structuring(const ComputeView& view, const Ledger& ledger, CustomerRegistry& customers,
-                         AlertStore& alerts)
-    : view_(view), ledger_(ledger), customers_(customers), recorder_(alerts) {}
+Structuring::Structuring(const ComputeView& view, Ledger& ledger, CustomerRegistry& customers,
+                         AlertStore& alerts, absl::Duration window)
+    : view_(view), ledger_(ledger), window_(window), customers_(customers), recorder_(alerts) {}
+
+absl::StatusOr<std::map<std::string, detectors::Interval>> Structuring::TrainingSince(
+    absl::Time start) {
+  if (absl::Status s = ledger_.CheckpointNow(); !s.ok()) return s;
+  std::map<std::string, detectors::Interval> out;
+  for (const Ledger::JobSnapshot& j : ledger_.SnapshotJobs()) {
+    if (!view_.Trains(*j.spec)) continue;
+    detectors::Totals before;
+    if (j.totals.first_window_start_ms < absl::ToUnixMillis(start)) {
+      absl::StatusOr<std::vector<std::pair<int32_t, detectors::Totals>>> days =
+          ledger_.DayTotals(j.spec->job_id(), start);
+      if (!days.ok()) return days.status();
+      for (const auto& [day, totals] : *days) detectors::Merge(before, totals);
+    }
+    detectors::Add(out[j.spec->customer_id()],
+                   view_.Estimate(*j.spec, detectors::TotalsSince(j.totals, before)));
+  }
+  return out;
+}
 
 absl::Status Structuring::EvaluateOnce(absl::Time now) {
   absl::StatusOr<ComputeEvaluation> eval = view_.EvaluateAll();
@@ -73,19 +94,38 @@ absl::Status Structuring::Evaluate(const ComputeEvaluation& eval, absl::Time now
     if (absl::Status r = recorder_.Record(std::move(a), now, false); !r.ok()) return r;
   }
 
+  // Training in the window, computed once a group's all-time training could
+  // cross a level (a window's figure is never larger).
+  const absl::Time window_start = now - window_;
+  std::optional<std::map<std::string, detectors::Interval>> in_window;
+  const std::string window_text =
+      absl::StrCat(absl::ToInt64Hours(window_) / 24, " days to ",
+                   absl::FormatTime("%Y-%m-%d", now, absl::UTCTimeZone()));
   for (const detectors::AccountGroup& g : linker.Groups()) {
-    detectors::Interval combined;
-    std::vector<std::string> figures;
-    std::map<std::string, detectors::Likelihood> member_reached;  // level -> strongest
+    detectors::Interval all_time;
+    std::map<std::string, detectors::Likelihood> member_reached;  // level -> strongest, all time
     for (const std::string& m : g.members) {
       const detectors::Interval ops = ops_of.count(m) ? ops_of[m] : detectors::Interval();
-      detectors::Add(combined, ops);
-      figures.push_back(
-          absl::StrCat(m, " ", OpsFigure(ops.best), " (upper ", OpsFigure(ops.upper), ")"));
+      detectors::Add(all_time, ops);
       for (const detectors::Crossing& c : detectors::Crossings(ops, view_.levels())) {
         auto [it, fresh] = member_reached.emplace(c.level.name, c.likelihood);
         if (!fresh && c.likelihood == detectors::Likelihood::kLikely) it->second = c.likelihood;
       }
+    }
+    if (detectors::Crossings(all_time, view_.levels()).empty()) continue;
+    if (!in_window) {
+      absl::StatusOr<std::map<std::string, detectors::Interval>> w = TrainingSince(window_start);
+      if (!w.ok()) return w.status();
+      in_window = std::move(*w);
+    }
+    detectors::Interval combined;
+    std::vector<std::string> figures;
+    for (const std::string& m : g.members) {
+      auto it = in_window->find(m);
+      const detectors::Interval ops = it == in_window->end() ? detectors::Interval() : it->second;
+      detectors::Add(combined, ops);
+      figures.push_back(
+          absl::StrCat(m, " ", OpsFigure(ops.best), " (upper ", OpsFigure(ops.upper), ")"));
     }
     std::vector<std::string> reasons;
     for (size_t i = 0; i < g.links.size() && i < kLinksShown; ++i) {
@@ -104,16 +144,22 @@ absl::Status Structuring::Evaluate(const ComputeEvaluation& eval, absl::Time now
       v1::Alert a = NewAlert("structuring", "group", g.members.front(), c.level.name);
       a.set_level(absl::StrCat(c.level.name, "/", likelihood));
       a.set_severity(ToSeverity(detectors::SeverityOf(c, view_.possible_severity_step())));
-      a.set_summary(absl::StrCat(
-          "linked accounts ", absl::StrJoin(g.members, ", "),
-          c.likelihood == detectors::Likelihood::kLikely ? " have likely reached "
-                                                         : " may have reached ",
-          OpsRounded(c.level.ops), " operations together (best ", OpsRounded(combined.best),
-          ", upper ", OpsRounded(combined.upper), "), which none reaches alone"));
+      a.set_summary(
+          absl::StrCat("linked accounts ", absl::StrJoin(g.members, ", "),
+                       c.likelihood == detectors::Likelihood::kLikely ? " have likely reached "
+                                                                      : " may have reached ",
+                       OpsRounded(c.level.ops), " operations of training together in the ",
+                       window_text, " (best ", OpsRounded(combined.best), ", upper ",
+                       OpsRounded(combined.upper), "), which none reaches alone"));
       AddEvidence(a, "members", absl::StrJoin(g.members, ", "));
       AddEvidence(a, "member_operations", absl::StrJoin(figures, "; "));
       AddEvidence(a, "combined_best", OpsFigure(combined.best));
       AddEvidence(a, "combined_upper", OpsFigure(combined.upper));
+      AddEvidence(
+          a, "window",
+          absl::StrCat(window_text, " (policy.structuring_window; training since ",
+                       absl::FormatTime("%Y-%m-%d", window_start, absl::UTCTimeZone()), ")"));
+      AddEvidence(a, "all_time_combined_best", OpsFigure(all_time.best));
       AddEvidence(a, "level_operations", OpsFigure(c.level.ops));
       AddEvidence(a, "links", absl::StrJoin(reasons, "; "));
       if (absl::Status r = recorder_.Record(std::move(a), now, true); !r.ok()) return r;

@@ -3,6 +3,10 @@
 // account_links.h) whose combined operations reach a compute level that no
 // member reaches alone; and rule cross_account_checkpoint: a job that trains
 // from a checkpoint produced in another customer's account. On the compute timer.
+// Training adds up over a rolling window (policy.structuring_window): for a
+// group whose all-time training could cross a level, each member's training
+// in the window is the job totals less the per-day totals of the days before
+// it.
 #pragma once
 
 #include <memory>
@@ -18,16 +22,21 @@ namespace redflag {
 
 class Structuring {
  public:
-  Structuring(const ComputeView& view, const Ledger& ledger, CustomerRegistry& customers,
-              AlertStore& alerts);
+  Structuring(const ComputeView& view, Ledger& ledger, CustomerRegistry& customers,
+              AlertStore& alerts, absl::Duration window);
 
   absl::Status EvaluateOnce(absl::Time now);
   // The same from figures computed once for every detector that needs them.
   absl::Status Evaluate(const ComputeEvaluation& eval, absl::Time now);
 
  private:
+  // Each account's training operations since `start`, from the jobs as they
+  // stand after a checkpoint (so that the per-day totals are complete).
+  absl::StatusOr<std::map<std::string, detectors::Interval>> TrainingSince(absl::Time start);
+
   const ComputeView& view_;
-  const Ledger& ledger_;
+  Ledger& ledger_;
+  const absl::Duration window_;
   CustomerRegistry& customers_;
   AlertRecorder recorder_;
 };

@@ -22,8 +22,10 @@
 namespace redflag::testing {
 namespace {
 
-constexpr int64_t kT0 = 1790812800000;  // 2026-10-01T00:00:00Z
 constexpr int64_t kHour = 3'600'000;
+// The jobs start at midnight UTC 60 days before the test runs: inside the
+// structuring window (180 days) whenever it runs.
+const int64_t kT0 = (absl::ToUnixMillis(absl::Now()) / (24 * kHour) - 60) * (24 * kHour);
 
 class EvasionEndToEnd : public ::testing::Test {
  protected:
@@ -42,7 +44,7 @@ class EvasionEndToEnd : public ::testing::Test {
   // 0.5 training `model` (default "m-<customer>"), from `parent` if given.
   void Train(const std::string& customer, uint32_t count, int hours, const std::string& parent = "",
              std::string model = "", double activity = 0.5, const std::string& checkpoint = "",
-             v1::WorkloadKind workload = v1::WORKLOAD_KIND_PRETRAINING) {
+             v1::WorkloadKind workload = v1::WORKLOAD_KIND_PRETRAINING, int64_t start = kT0) {
     if (model.empty()) model = "m-" + customer;
     const std::string job = "train/" + model;
     {
@@ -56,7 +58,7 @@ class EvasionEndToEnd : public ::testing::Test {
       j->set_parent_checkpoint(checkpoint);
       j->set_accelerator_model("NVIDIA H100 80GB HBM3");
       j->set_accelerator_count(count);
-      j->set_start_unix_ms(kT0);
+      j->set_start_unix_ms(start);
       j->set_precision(v1::PRECISION_BF16);
       j->set_workload(workload);
       v1::RegisterJobResponse resp;
@@ -68,8 +70,8 @@ class EvasionEndToEnd : public ::testing::Test {
       s->set_source_id("agent-" + job);
       s->set_seq(static_cast<uint64_t>(h + 1));
       s->set_job_id(job);
-      s->set_window_start_unix_ms(kT0 + h * kHour);
-      s->set_window_end_unix_ms(kT0 + (h + 1) * kHour);
+      s->set_window_start_unix_ms(start + h * kHour);
+      s->set_window_end_unix_ms(start + (h + 1) * kHour);
       s->set_active_accelerators(count);
       s->set_tensor_active(activity);
     }
@@ -201,7 +203,8 @@ TEST_F(EvasionEndToEnd, ServingComputeAddsToNoTrainingFigure) {
   // Likely at 1e25: sv-f, which trained; not sv-e, which only served as much.
   std::set<std::string> customers_at_1e25;
   for (const std::string& a : Alerts("compute_level")) {
-    if (a.rfind("compute_level/customer/", 0) == 0 && a.find("/1e25 1e25/likely") != std::string::npos) {
+    if (a.rfind("compute_level/customer/", 0) == 0 &&
+        a.find("/1e25 1e25/likely") != std::string::npos) {
       customers_at_1e25.insert(a.substr(0, a.find(' ')));
     }
   }
@@ -217,6 +220,35 @@ TEST_F(EvasionEndToEnd, ServingComputeAddsToNoTrainingFigure) {
   EXPECT_NEAR(r.serving_operations().best(), 1.8e25, 0.05e25);
   ASSERT_EQ(r.jobs_size(), 1);
   EXPECT_TRUE(r.jobs(0).serving());
+}
+
+// R6's rolling window (policy.structuring_window, 180 days): wi-a and wi-b
+// (linked) both trained 60 days ago and cross 1e25 together; wo-a and wo-b
+// (linked) trained as much, but wo-a 425 days ago, so together they cross
+// only if training from 14 months ago still counted.
+TEST_F(EvasionEndToEnd, LinkedTrainingAddsUpOnlyWithinTheWindow) {
+  const int64_t kYearBefore = kT0 - 365 * 24 * kHour;
+  for (auto [id, fp] : {std::pair{"wi-a", "fp-in"}, std::pair{"wi-b", "fp-in"},
+                        std::pair{"wo-a", "fp-out"}, std::pair{"wo-b", "fp-out"}}) {
+    Upsert(Account(id, fp));
+  }
+  Train("wi-a", 60000, 210, "", "", 0.2);
+  Train("wi-b", 60000, 210, "", "", 0.2);
+  Train("wo-a", 60000, 210, "", "", 0.2, "", v1::WORKLOAD_KIND_PRETRAINING, kYearBefore);
+  Train("wo-b", 60000, 210, "", "", 0.2);
+  WaitFor([&] { return Alerts("structuring").size() >= 2; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // more passes: nothing else
+  EXPECT_EQ(Alerts("structuring"),
+            (std::set<std::string>{"structuring/group/wi-a/1e25 1e25/likely",
+                                   "structuring/group/wi-a/5e25 5e25/possible"}));
+  const std::map<std::string, v1::Alert> group = ListAlertsById(*daemon_, "structuring");
+  ASSERT_TRUE(group.contains("structuring/group/wi-a/1e25"));
+  std::map<std::string, std::string> evidence;
+  for (const v1::Evidence& e : group.at("structuring/group/wi-a/1e25").evidence()) {
+    evidence[e.name()] = e.value();
+  }
+  EXPECT_EQ(evidence["window"].substr(0, 12), "180 days to ") << evidence["window"];
+  EXPECT_NE(evidence["window"].find("policy.structuring_window"), std::string::npos);
 }
 
 TEST_F(EvasionEndToEnd, KycFlagsAddUpOnlyWhenThereAreEnough) {
