@@ -98,9 +98,11 @@ TEST(Config, PolicyProfilesSayWhichRulesRunAndAreRecordedWithAVersion) {
 TEST(Config, ScreeningAndPolicySettingsAreValidated) {
   auto c = ParseConfig(
       "screening:\n  csl_file: /lists/consolidated.csv\n  threshold: 0.9\npolicy:\n"
-      "  hong_kong_as_china: false\n  access_window: 168h\n  access_min_events: 5\n",
+      "  hong_kong_as_china: false\n  access_window: 168h\n  access_min_events: 5\n"
+      "  structuring_window: 8760h\n",
       "t.yaml", {});
   ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->policy.structuring_window, absl::Hours(8760));
   EXPECT_EQ(c->screening.csl_file, "/lists/consolidated.csv");
   EXPECT_EQ(c->screening.threshold, 0.9);
   EXPECT_FALSE(c->policy.hong_kong_as_china);
@@ -108,13 +110,14 @@ TEST(Config, ScreeningAndPolicySettingsAreValidated) {
   EXPECT_EQ(c->policy.access_min_events, 5u);
   auto bad = ParseConfig(
       "screening:\n  threshold: 1.5\npolicy:\n  hong_kong_as_china: yes\n"
-      "  access_flagged_share: 0\n  country_groups_file: \"\"\n",
+      "  access_flagged_share: 0\n  country_groups_file: \"\"\n  structuring_window: 1h\n",
       "t.yaml", {});
   ASSERT_FALSE(bad.ok());
   for (const char* want : {"t.yaml:2:3: screening.threshold: must be a number between 0.5 and 1",
                            "policy.hong_kong_as_china: must be true or false, got 'yes'",
                            "policy.access_flagged_share: must be a number between 0.01 and 1",
-                           "policy.country_groups_file: must not be empty"}) {
+                           "policy.country_groups_file: must not be empty",
+                           "policy.structuring_window: must be between 24h and 87840h, got 1h"}) {
     EXPECT_NE(bad.status().message().find(want), std::string::npos) << want << "\n" << bad.status();
   }
 }
