@@ -75,6 +75,8 @@ const std::map<std::string, int>& RepeatedOverrides() {
       {"redflag.v1.CustomerProfile.officers", 256},
       {"redflag.v1.CustomerProfile.contact_emails", 64},
       {"redflag.v1.CustomerProfile.contact_domains", 64},
+      {"redflag.v1.CustomerProfile.contact_phones", 64},
+      {"redflag.v1.CustomerProfile.addresses", 64},
       {"redflag.v1.CustomerProfile.linked_accounts", 256},
   };
   return *m;

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "detectors/csv.h"
+#include "detectors/screening/contacts.h"
 #include "detectors/screening/list_fields.h"
 
 namespace redflag::screening {
@@ -107,6 +108,7 @@ absl::StatusOr<PartyList> ParseCsl(absl::string_view text) {
     for (const char* field : {"citizenships", "nationalities"}) {
       for (absl::string_view code : SplitMulti(cell(r, field))) AddCountry(code, e.countries);
     }
+    AddContactsFromText(cell(r, "ids"), e);
     e.source_url = std::string(cell(r, "source_information_url"));
     if (e.source_url.empty()) e.source_url = std::string(cell(r, "source_list_url"));
     list.entries.push_back(std::move(e));

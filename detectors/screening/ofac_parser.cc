@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "detectors/csv.h"
+#include "detectors/screening/contacts.h"
 #include "detectors/screening/list_fields.h"
 
 namespace redflag::screening {
@@ -78,6 +79,7 @@ absl::StatusOr<PartyList> ParseOfac(absl::string_view sdn_csv, absl::string_view
       continue;
     }
     e.source = "Specially Designated Nationals (SDN) - Treasury Department";
+    AddContactsFromText(Cell(r, 11), e);  // remarks: "Website ...; Telephone No. ..."
     e.source_code = "SDN";
     e.type = Cell(r, 2).empty() ? "Entity" : std::string(Cell(r, 2));
     e.type[0] = absl::ascii_toupper(e.type[0]);

@@ -21,6 +21,10 @@ struct ListEntry {
   std::vector<std::string> aliases;
   // Addresses as listed, one line each ("31 Jinrong Street, ..., Beijing, 100033, CN").
   std::vector<std::string> addresses;
+  // Web sites and e-mail domains the listing gives ("irisl.net"), lower case,
+  // without scheme, "www." or path; and telephone numbers as listed.
+  std::vector<std::string> domains;
+  std::vector<std::string> phones;
   // ISO 3166-1 alpha-2 codes of addresses, citizenships and nationalities.
   std::vector<std::string> countries;
   std::string programs;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "detectors/screening/contacts.h"
 #include "detectors/screening/similarity.h"
 
 namespace redflag::screening {
@@ -99,6 +100,27 @@ SideScore Tally(size_t count, const double* best, LengthOf length_of, ClassOf cl
     side.weight += w;
   }
   return side;
+}
+
+// Words of a customer's address compared; more are ignored.
+constexpr size_t kMaxAddressWords = 64;
+// Listed addresses with fewer words (or no number) are not matched.
+constexpr size_t kMinListedAddressWords = 3;
+// The share of the customer's address a match must account for.
+constexpr double kMinAddressCoverage = 0.5;
+// Address words this common ("tehran", "moscow") find no candidates alone.
+constexpr size_t kMaxAddressPostings = 500;
+
+// House and postal numbers agree when those of one address are all among
+// the other's ("20 Pedder St" and "Room 704, 20 Pedder St"), or one has none.
+bool NumbersAgree(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.empty() || b.empty()) return true;
+  auto within = [](const std::vector<std::string>& x, const std::vector<std::string>& y) {
+    return std::all_of(x.begin(), x.end(), [&](const std::string& d) {
+      return std::find(y.begin(), y.end(), d) != y.end();
+    });
+  };
+  return within(a, b) || within(b, a);
 }
 
 bool HasDigit(absl::string_view s) {
@@ -203,7 +225,126 @@ std::unique_ptr<ScreeningIndex> ScreeningIndex::Build(PartyList list, NameNormal
       }
     }
   }
+  index->IndexContacts();
   return index;
+}
+
+void ScreeningIndex::IndexContacts() {
+  const std::vector<ListEntry>& entries = list_.entries;
+  for (uint32_t e = 0; e < entries.size(); ++e) {
+    for (uint32_t i = 0; i < entries[e].phones.size(); ++i) {
+      if (std::string k = PhoneKey(entries[e].phones[i]); !k.empty()) phones_[k].push_back({e, i});
+    }
+    for (uint32_t i = 0; i < entries[e].domains.size(); ++i) {
+      if (std::string k = DomainOf(entries[e].domains[i]); !k.empty()) {
+        domains_[k].push_back({e, i});
+      }
+    }
+    for (uint32_t i = 0; i < entries[e].addresses.size(); ++i) {
+      IndexedAddress a{e, i, {}};
+      const std::vector<std::string> words = AddressWords(entries[e].addresses[i]);
+      // "Tehran, Iran" locates no one: a listed address needs a number and a street.
+      const bool numbered = std::any_of(words.begin(), words.end(), [](const std::string& w) {
+        return absl::ascii_isdigit(static_cast<unsigned char>(w[0]));
+      });
+      if (!numbered || words.size() < kMinListedAddressWords) continue;
+      for (const std::string& w : words) {
+        auto [it, fresh] =
+            address_word_ids_.emplace(w, static_cast<uint32_t>(address_postings_.size()));
+        if (fresh) {
+          address_postings_.emplace_back();
+          address_words_.push_back(w);
+        }
+        a.words.push_back(it->second);
+      }
+      std::sort(a.words.begin(), a.words.end());
+      a.words.erase(std::unique(a.words.begin(), a.words.end()), a.words.end());
+      if (a.words.empty()) continue;
+      const auto id = static_cast<uint32_t>(addresses_.size());
+      for (uint32_t w : a.words) address_postings_[w].push_back(id);
+      addresses_.push_back(std::move(a));
+    }
+  }
+}
+
+std::vector<ContactHit> ScreeningIndex::ScreenPhone(absl::string_view phone) const {
+  std::vector<ContactHit> hits;
+  auto it = phones_.find(PhoneKey(phone));
+  if (it == phones_.end()) return hits;
+  for (const auto& [e, i] : it->second) {
+    hits.push_back({&list_.entries[e], "phone", list_.entries[e].phones[i], 1.0});
+  }
+  return hits;
+}
+
+std::vector<ContactHit> ScreeningIndex::ScreenDomain(absl::string_view url_or_email) const {
+  std::vector<ContactHit> hits;
+  auto it = domains_.find(DomainOf(url_or_email));
+  if (it == domains_.end()) return hits;
+  for (const auto& [e, i] : it->second) {
+    hits.push_back({&list_.entries[e], "web domain", list_.entries[e].domains[i], 1.0});
+  }
+  return hits;
+}
+
+std::vector<ContactHit> ScreeningIndex::ScreenAddress(absl::string_view address) const {
+  std::vector<ContactHit> hits;
+  std::vector<std::string> words = AddressWords(address);
+  if (words.size() > kMaxAddressWords) words.resize(kMaxAddressWords);
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  if (words.empty() || addresses_.empty()) return hits;
+  // A word weighs its rarity among listed addresses; one no listed address
+  // has weighs most.
+  const double n = static_cast<double>(addresses_.size());
+  auto idf = [&](size_t postings) { return std::log(1.0 + n / std::max<size_t>(1, postings)); };
+  std::vector<int64_t> query_ids;  // -1: not in any listed address
+  std::vector<std::string> query_digits;
+  double query_weight = 0;
+  absl::flat_hash_map<uint32_t, double> shared;  // address -> weight of shared words
+  for (const std::string& w : words) {
+    if (absl::ascii_isdigit(static_cast<unsigned char>(w[0]))) query_digits.push_back(w);
+    auto it = address_word_ids_.find(w);
+    if (it == address_word_ids_.end()) {
+      query_weight += idf(0);
+      continue;
+    }
+    const std::vector<uint32_t>& postings = address_postings_[it->second];
+    const double weight = idf(postings.size());
+    query_weight += weight;
+    if (postings.size() > kMaxAddressPostings) continue;  // "hong", "kong": never alone
+    for (uint32_t a : postings) shared[a] += weight;
+  }
+  for (const auto& [a, common] : shared) {
+    const IndexedAddress& listed = addresses_[a];
+    double listed_weight = 0;
+    std::vector<std::string> listed_digits;
+    for (uint32_t w : listed.words) listed_weight += idf(address_postings_[w].size());
+    const std::string& text = list_.entries[listed.entry].addresses[listed.index];
+    for (const std::string& w : AddressWords(text)) {
+      if (absl::ascii_isdigit(static_cast<unsigned char>(w[0]))) listed_digits.push_back(w);
+    }
+    // The words common to both, counted once, over all of both.
+    double both = common;
+    for (uint32_t w : listed.words) {
+      if (address_postings_[w].size() > kMaxAddressPostings &&
+          std::binary_search(words.begin(), words.end(), address_words_[w])) {
+        both += idf(address_postings_[w].size());
+      }
+    }
+    // Most of the listed address is in the customer's (which may say more),
+    // and the customer's is not mostly something else.
+    const double score = both / listed_weight;
+    if (score < kAddressThreshold || both < kMinAddressCoverage * query_weight ||
+        !NumbersAgree(query_digits, listed_digits)) {
+      continue;
+    }
+    hits.push_back({&list_.entries[listed.entry], "address", text, score});
+  }
+  std::sort(hits.begin(), hits.end(), [](const ContactHit& x, const ContactHit& y) {
+    return x.score != y.score ? x.score > y.score : x.entry->id < y.entry->id;
+  });
+  return hits;
 }
 
 void ScreeningIndex::Lookup(const std::string& key, bool fuzzy, std::vector<uint32_t>& out) const {

@@ -40,8 +40,22 @@ struct Hit {
   std::string reason;
 };
 
+// A customer's address, telephone number or web domain that a listed entry
+// also gives.
+struct ContactHit {
+  const ListEntry* entry = nullptr;
+  std::string kind;    // "address", "phone", "web domain"
+  std::string listed;  // as the list writes it
+  double score = 0;    // 1 for a phone or domain; for an address, how alike (0-1)
+};
+
 class ScreeningIndex {
  public:
+  // An address matches a listed one (with a number and a street) when this
+  // share of the listed address's words, weighted by rarity, is in it, they
+  // make up at least half of it, and their house numbers agree.
+  static constexpr double kAddressThreshold = 0.8;
+
   // Takes the list; `normalizer` is used while building only.
   static std::unique_ptr<ScreeningIndex> Build(PartyList list, NameNormalizer& normalizer);
 
@@ -49,6 +63,12 @@ class ScreeningIndex {
   // `country`: the query party's ISO alpha-2 country, or empty.
   std::vector<Hit> Screen(const NormalizedName& query, absl::string_view country,
                           const ScreeningOptions& options) const;
+
+  // Listed entries giving this address, telephone number (its last nine
+  // digits) or web domain (of a URL or e-mail address), best first.
+  std::vector<ContactHit> ScreenAddress(absl::string_view address) const;
+  std::vector<ContactHit> ScreenPhone(absl::string_view phone) const;
+  std::vector<ContactHit> ScreenDomain(absl::string_view url_or_email) const;
 
   const std::vector<ListEntry>& entries() const { return list_.entries; }
   const std::vector<RowProblem>& problems() const { return list_.problems; }
@@ -91,7 +111,20 @@ class ScreeningIndex {
   Scored Score(const std::vector<QueryWord>& query, const QueryWord& joined,
                const IndexedName& name, bool consonants, double needed) const;
 
+  struct IndexedAddress {
+    uint32_t entry;
+    uint32_t index;               // in the entry's addresses
+    std::vector<uint32_t> words;  // address-word ids, sorted, once each
+  };
+  void IndexContacts();
+
   PartyList list_;
+  std::vector<IndexedAddress> addresses_;
+  absl::flat_hash_map<std::string, uint32_t> address_word_ids_;
+  std::vector<std::string> address_words_;               // id -> word
+  std::vector<std::vector<uint32_t>> address_postings_;  // word -> addresses
+  // PhoneKey / DomainOf -> (entry, index in its phones / domains).
+  absl::flat_hash_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> phones_, domains_;
   std::vector<IndexedName> names_;
   std::vector<std::string> vocabulary_;
   std::vector<uint32_t> vocabulary_letters_;  // LetterSet of each word
