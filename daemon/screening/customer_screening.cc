@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/base/internal/endian.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -101,6 +102,19 @@ absl::StatusOr<std::vector<v1::ScreeningFinding>> CustomerScreening::Screen(
     if (absl::Status s = recorder_.Record(std::move(a), now, true); !s.ok()) return s;
   }
   if (absl::Status s = JudgeOwnership(profile, findings, now); !s.ok()) return s;
+  // R11: the profile's contacts against the lists, and against customers the
+  // lists now name by their own names.
+  std::string listed_as;
+  for (const v1::ScreeningFinding& f : findings) {
+    const bool own_name = f.field() == "legal_name" || absl::StartsWith(f.field(), "aliases[");
+    if (!own_name || !f.hit().exact()) continue;
+    listed_as = absl::StrFormat("is listed as %s (%s %s entry %s)", f.hit().matched_name(),
+                                f.hit().list(), f.hit().source_code(), f.hit().entry_id());
+    break;
+  }
+  overlap_.NoteListed(profile, listed_as);
+  if (absl::Status s = overlap_.JudgeContacts(profile, lists_, lists, now); !s.ok()) return s;
+  if (absl::Status s = overlap_.JudgeAgainstListedCustomers(profile, now); !s.ok()) return s;
 
   v1::ScreeningRecord record;
   record.set_customer_id(profile.customer_id());
@@ -220,6 +234,10 @@ absl::StatusOr<size_t> CustomerScreening::ScreenAll(absl::Time now, absl::string
   for (const v1::Customer& c : all) {
     absl::StatusOr<std::vector<v1::ScreeningFinding>> f = Screen(c, now, trigger);
     if (!f.ok()) return f.status();
+  }
+  // Customers screened before a listed one did not know it yet.
+  for (const v1::Customer& c : all) {
+    if (absl::Status s = overlap_.JudgeAgainstListedCustomers(c.profile(), now); !s.ok()) return s;
   }
   return all.size();
 }

@@ -3,7 +3,9 @@
 // officers) at each upsert, and every stored customer again when a list
 // changes. Each hit becomes an alert (rule "restricted_party") with the
 // evidence a reviewer needs; owners found on the lists whose shares add up to
-// 50 % or more make the customer count as listed (rule "listed_ownership").
+// 50 % or more make the customer count as listed (rule "listed_ownership");
+// its addresses, phones and domains matching a listed entry's, or a listed
+// customer's, are rule "entity_overlap" (entity_overlap.h).
 #pragma once
 
 #include <atomic>
@@ -14,6 +16,7 @@
 #include "absl/time/time.h"
 #include "daemon/alerts/alert_recorder.h"
 #include "daemon/customers/customer_registry.h"
+#include "daemon/screening/entity_overlap.h"
 #include "daemon/screening/party_lists.h"
 #include "redflag/v1/customers.pb.h"
 
@@ -39,7 +42,8 @@ class CustomerScreening {
         sync_(sync),
         recorder_(alerts),
         customers_(customers),
-        affiliates_rule_(affiliates_rule) {}
+        affiliates_rule_(affiliates_rule),
+        overlap_(alerts) {}
 
   // Screens one customer's profile at `now` against the lists in use,
   // records an alert per listed entry hit and the screening itself
@@ -67,6 +71,7 @@ class CustomerScreening {
   AlertRecorder recorder_;
   CustomerRegistry& customers_;
   const bool affiliates_rule_;
+  EntityOverlap overlap_;
 };
 
 }  // namespace redflag

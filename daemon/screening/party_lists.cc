@@ -234,6 +234,20 @@ std::vector<ListHit> PartyLists::Screen(absl::string_view name, absl::string_vie
   return hits;
 }
 
+std::vector<ListContactHit> PartyLists::ScreenContact(absl::string_view kind,
+                                                      absl::string_view value,
+                                                      const Snapshot& lists) const {
+  std::vector<ListContactHit> hits;
+  for (const auto& list : lists) {
+    const screening::ScreeningIndex& index = *list->index;
+    std::vector<screening::ContactHit> found = kind == "address" ? index.ScreenAddress(value)
+                                               : kind == "phone" ? index.ScreenPhone(value)
+                                                                 : index.ScreenDomain(value);
+    for (screening::ContactHit& h : found) hits.push_back({list, std::move(h)});
+  }
+  return hits;
+}
+
 std::vector<ListStatus> PartyLists::Status() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<ListStatus> out;

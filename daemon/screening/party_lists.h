@@ -38,6 +38,11 @@ struct ListHit {
   screening::Hit hit;
 };
 
+struct ListContactHit {
+  std::shared_ptr<const LoadedList> list;  // keeps `hit.entry` alive
+  screening::ContactHit hit;
+};
+
 struct ListStatus {
   std::string name;
   std::vector<std::string> files;
@@ -69,6 +74,11 @@ class PartyLists {
   std::vector<ListHit> Screen(absl::string_view name, absl::string_view country) const {
     return Screen(name, country, InUse());
   }
+
+  // Entries of `lists` giving this contact: `kind` "address", "phone" or
+  // "web domain" (a domain, URL or e-mail address).
+  std::vector<ListContactHit> ScreenContact(absl::string_view kind, absl::string_view value,
+                                            const Snapshot& lists) const;
 
   std::vector<ListStatus> Status() const;
   // Names screened and hits found since start.

@@ -221,6 +221,105 @@ TEST_F(ScreeningEndToEnd, BrokenListIsRefusedAndAChangedListReScreensEveryone) {
   EXPECT_EQ(oldest.lists(0).entries(), 4226u);
 }
 
+std::map<std::string, v1::Alert> OverlapAlerts(DaemonProcess& d, const std::string& customer_id) {
+  std::map<std::string, v1::Alert> out;
+  for (const v1::Alert& a : CustomerAlerts(d, customer_id)) {
+    if (a.rule() == "entity_overlap") out[a.alert_id()] = a;
+  }
+  return out;
+}
+
+std::map<std::string, std::string> EvidenceOf(const v1::Alert& a) {
+  std::map<std::string, std::string> out;
+  for (const v1::Evidence& e : a.evidence()) out[e.name()] = e.value();
+  return out;
+}
+
+// R11: a new customer whose address is a listed entry's, written otherwise,
+// is an entity_overlap finding; one house number off is not; a web domain
+// the OFAC remarks give is one too.
+TEST_F(ScreeningEndToEnd, AnAddressOrDomainOfAListedEntryIsAnEntityOverlap) {
+  auto upsert = [&](const std::string& id, const std::string& extra) {
+    const fs::path profile = fs::path(dir_.path()) / (id + ".json");
+    std::ofstream(profile) << R"({"customer_id": ")" << id
+                           << R"(", "legal_name": "Neva Compute Services LLC",
+      "headquarters_country": "RU", )"
+                           << extra << "}";
+    CommandResult r = Ctl({"customers", "upsert", profile.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  };
+  upsert("ov-1", R"("addresses": ["29 Bolshaya Morskaya Street, St. Petersburg 190000, Russia"])");
+  upsert("ov-2", R"("addresses": ["31 Bolshaya Morskaya Street, St. Petersburg 190000, Russia"])");
+  upsert("ov-3", R"("contact_emails": ["sales@irisl.net"], "contact_phones": ["+1 202 555 0100"])");
+  std::map<std::string, v1::Alert> alerts = OverlapAlerts(*daemon_, "ov-1");
+  ASSERT_TRUE(alerts.contains("entity_overlap/customer/ov-1/csl/SSI/17013/address")) << [&] {
+    std::string ids;
+    for (const auto& [id, a] : alerts) ids += id + " ";
+    return ids;
+  }();
+  const v1::Alert& a = alerts.at("entity_overlap/customer/ov-1/csl/SSI/17013/address");
+  EXPECT_EQ(a.severity(), v1::SEVERITY_HIGH);
+  std::map<std::string, std::string> evidence = EvidenceOf(a);
+  EXPECT_EQ(evidence["field"], "addresses[0]");
+  EXPECT_EQ(evidence["listed_value"], "29, Bolshaya Morskaya str., St. Petersburg, 190000, RU");
+  EXPECT_EQ(evidence["listed_name"], "VTB BANK PUBLIC JOINT STOCK COMPANY");
+  EXPECT_TRUE(OverlapAlerts(*daemon_, "ov-2").empty());  // another house on the street
+  // The 2021 OFAC file gives IRISL's web site in its remarks.
+  alerts = OverlapAlerts(*daemon_, "ov-3");
+  ASSERT_TRUE(alerts.contains("entity_overlap/customer/ov-3/ofac_sdn/SDN/25396/domain"))
+      << alerts.size();
+  EXPECT_EQ(EvidenceOf(alerts.at(
+                "entity_overlap/customer/ov-3/ofac_sdn/SDN/25396/domain"))["listed_value"],
+            "irisl.net");
+}
+
+// R11: a former customer that a later list names; a new customer sharing its
+// telephone number or an officer is an entity_overlap finding, one sharing
+// nothing is not.
+TEST_F(ScreeningEndToEnd, ACustomerSharingContactsWithALaterListedCustomerIsAnEntityOverlap) {
+  auto upsert = [&](const std::string& id, const std::string& body) {
+    const fs::path profile = fs::path(dir_.path()) / (id + ".json");
+    std::ofstream(profile) << R"({"customer_id": ")" << id << R"(", )" << body << "}";
+    CommandResult r = Ctl({"customers", "upsert", profile.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  };
+  upsert("old-1", R"("legal_name": "Africa Politology", "headquarters_country": "RU",
+    "contact_phones": ["+7 812 555 01 01"], "officers": [{"name": "Pavel Sidorenko"}])");
+  upsert("new-1", R"("legal_name": "Sahel Insight Consulting", "headquarters_country": "AE",
+    "contact_phones": ["007 812 555 0101"])");
+  upsert("new-2", R"("legal_name": "Dune Advisory", "headquarters_country": "AE",
+    "officers": [{"name": "Pavel Sidorenko"}])");
+  upsert("new-3", R"("legal_name": "Oasis Analytics", "headquarters_country": "AE",
+    "contact_phones": ["+7 812 555 0199"], "officers": [{"name": "Pavel Sidorov"}])");
+  // The 2021 SDN file does not list Africa Politology: nothing yet.
+  for (const char* id : {"old-1", "new-1", "new-2", "new-3"}) {
+    EXPECT_TRUE(OverlapAlerts(*daemon_, id).empty()) << id;
+  }
+
+  // The 2024 SDN file names it: re-screened on the timer, the former
+  // customer is a restricted party, and those sharing its contacts are told.
+  for (const char* f : {"add.csv", "alt.csv"}) {
+    Replace(lists_ / "ofac" / f, kData + "ofac_add_alt_2025-02-27/" + f);
+  }
+  Replace(lists_ / "ofac" / "sdn.csv", kData + "ofac_sdn_2024-05-03/sdn.csv");
+  ASSERT_TRUE(Eventually([&] { return !OverlapAlerts(*daemon_, "new-2").empty(); }));
+  bool listed = false;
+  for (const v1::Alert& a : CustomerAlerts(*daemon_, "old-1")) {
+    listed = listed || a.alert_id() == "restricted_party/customer/old-1/ofac_sdn/SDN/40577";
+  }
+  EXPECT_TRUE(listed);
+  std::map<std::string, v1::Alert> alerts = OverlapAlerts(*daemon_, "new-1");
+  ASSERT_TRUE(alerts.contains("entity_overlap/customer/new-1/customer/old-1"));
+  std::map<std::string, std::string> evidence =
+      EvidenceOf(alerts.at("entity_overlap/customer/new-1/customer/old-1"));
+  EXPECT_EQ(evidence["listed_as"], "is listed as AFRICA POLITOLOGY (ofac_sdn SDN entry 40577)");
+  EXPECT_EQ(evidence["shared"],
+            "contact_phones[0] 007 812 555 0101 = contact_phones[0] +7 812 555 01 01");
+  EXPECT_TRUE(
+      OverlapAlerts(*daemon_, "new-2").contains("entity_overlap/customer/new-2/customer/old-1"));
+  EXPECT_TRUE(OverlapAlerts(*daemon_, "new-3").empty());  // a phone and a name one off
+}
+
 // An operator's OFAC copies of different dates (the SDN file of 2024-05-03,
 // the address and alias files of 2025-02-27): the list loads, screening runs
 // with OFAC, and the rows of parties this sdn.csv does not list are counted
