@@ -139,7 +139,12 @@ double WordSimilarity(absl::string_view a, uint32_t a_letters, absl::string_view
   }
   const double jw = JaroWinkler(a, b);
   if (jw < kWordFloor) return 0.0;
-  const double s = std::min(jw, EditSimilarity(a, b) + kEditAllowance);
+  // Edits beyond this leave the capped similarity under the floor anyway.
+  const double longer = static_cast<double>(std::max(a.size(), b.size()));
+  const int max_edits = static_cast<int>((1.0 - (kWordFloor - kEditAllowance)) * longer);
+  const int edits = DamerauLevenshteinAtMost(a, b, max_edits);
+  if (edits > max_edits) return 0.0;
+  const double s = std::min(jw, 1.0 - edits / longer + kEditAllowance);
   return s < kWordFloor ? 0.0 : s;
 }
 
@@ -429,7 +434,11 @@ ScreeningIndex::Scored ScreeningIndex::Score(const std::vector<QueryWord>& query
   if (!consonants && query.size() != n &&
       EditSimilarityBound(joined.text.size(), joined.letters, name.joined.size(),
                           name.joined_letters) > std::max(s.score, needed)) {
-    const double by_joined = EditSimilarity(joined.text, name.joined);
+    // Only a distance that beats the score so far matters.
+    const double longer = static_cast<double>(std::max(joined.text.size(), name.joined.size()));
+    const int max_edits = static_cast<int>((1.0 - std::max(s.score, needed)) * longer);
+    const int edits = DamerauLevenshteinAtMost(joined.text, name.joined, max_edits);
+    const double by_joined = edits > max_edits ? 0.0 : 1.0 - edits / longer;
     if (by_joined > s.score) {
       s.score = by_joined;
       s.by_joined = true;
@@ -503,10 +512,14 @@ std::vector<Hit> ScreeningIndex::Screen(const NormalizedName& query, absl::strin
   ranked.reserve(weight.size());
   for (const auto& [name, w] : weight) ranked.emplace_back(w, name);
   const size_t keep = std::min(options.max_candidates, ranked.size());
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(keep), ranked.end(),
-                    [](const auto& a, const auto& b) {
-                      return a.first != b.first ? a.first > b.first : a.second < b.second;
-                    });
+  auto better = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  if (keep < ranked.size()) {
+    std::nth_element(ranked.begin(), ranked.begin() + static_cast<long>(keep), ranked.end(),
+                     better);
+  }
+  std::sort(ranked.begin(), ranked.begin() + static_cast<long>(keep), better);
   ranked.resize(keep);
 
   QueryWord joined{absl::StrJoin(consonants ? std::vector<std::string>{} : query.words, ""), 0, {}};

@@ -69,6 +69,40 @@ int DamerauLevenshtein(absl::string_view a, absl::string_view b) {
   return r1[lb];
 }
 
+int DamerauLevenshteinAtMost(absl::string_view a, absl::string_view b, int max) {
+  const size_t la = a.size(), lb = b.size();
+  if (max < 0) return 0 == DamerauLevenshtein(a, b) ? 0 : max + 1;
+  if (static_cast<int>(la > lb ? la - lb : lb - la) > max) return max + 1;
+  if (la > 64 || lb > 64) return a == b ? 0 : max + 1;
+  std::array<std::array<int, 65>, 3> rows;
+  int* r0 = rows[0].data();
+  int* r1 = rows[1].data();
+  int* r2 = rows[2].data();
+  for (size_t j = 0; j <= lb; ++j) r1[j] = static_cast<int>(j);
+  int previous_min = 0;
+  for (size_t i = 1; i <= la; ++i) {
+    r2[0] = static_cast<int>(i);
+    int row_min = r2[0];
+    for (size_t j = 1; j <= lb; ++j) {
+      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      int best = std::min({r1[j] + 1, r2[j - 1] + 1, r1[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        best = std::min(best, r0[j - 2] + 1);
+      }
+      r2[j] = best;
+      row_min = std::min(row_min, best);
+    }
+    // Every later cell comes from this row or the one before (swaps).
+    if (row_min > max && previous_min > max) return max + 1;
+    previous_min = row_min;
+    int* oldest = r0;
+    r0 = r1;
+    r1 = r2;
+    r2 = oldest;
+  }
+  return std::min(r1[lb], max + 1);
+}
+
 double EditSimilarity(absl::string_view a, absl::string_view b) {
   const size_t longer = std::max(a.size(), b.size());
   if (longer == 0) return 1.0;

@@ -14,6 +14,10 @@ double JaroWinkler(absl::string_view a, absl::string_view b);
 // characters; longer strings get max(|a|, |b|).
 int DamerauLevenshtein(absl::string_view a, absl::string_view b);
 
+// DamerauLevenshtein(a, b) when it is at most `max`, else max + 1: stops as
+// soon as the distance must exceed `max`, so a far pair costs little.
+int DamerauLevenshteinAtMost(absl::string_view a, absl::string_view b, int max);
+
 // 1 - DamerauLevenshtein / longer length; 1 for two empty strings.
 double EditSimilarity(absl::string_view a, absl::string_view b);
 

@@ -31,3 +31,41 @@ TEST(DamerauLevenshtein, CountsEachKindOfEditOnce) {
 
 }  // namespace
 }  // namespace redflag::screening
+
+namespace redflag::screening {
+namespace {
+
+// The bounded distance is the distance whenever it is within the bound, and
+// says "more" otherwise, for every pair of a mixed sample.
+TEST(DamerauLevenshteinAtMost, AgreesWithTheFullDistanceWithinTheBound) {
+  const char* words[] = {"",
+                         "a",
+                         "ab",
+                         "ba",
+                         "kitten",
+                         "sitting",
+                         "beijing",
+                         "beijingkeji",
+                         "aerocaribbean",
+                         "aerocarribean",
+                         "rosoboroneksport",
+                         "rosoboronexport",
+                         "abcdefghij",
+                         "jihgfedcba"};
+  for (const char* a : words) {
+    for (const char* b : words) {
+      const int full = DamerauLevenshtein(a, b);
+      for (int max = 0; max <= 12; ++max) {
+        const int bounded = DamerauLevenshteinAtMost(a, b, max);
+        if (full <= max) {
+          EXPECT_EQ(bounded, full) << a << " / " << b << " max " << max;
+        } else {
+          EXPECT_EQ(bounded, max + 1) << a << " / " << b << " max " << max;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace redflag::screening
