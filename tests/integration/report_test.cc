@@ -62,12 +62,15 @@ class ReportEndToEnd : public ::testing::Test {
     Start();
   }
 
-  void Register(const std::string& job, const std::string& model, int64_t start) {
+  void Register(const std::string& job, const std::string& model, int64_t start,
+                v1::WorkloadKind workload = v1::WORKLOAD_KIND_UNSPECIFIED,
+                const std::string& customer = "acct-r") {
     grpc::ClientContext ctx;
     v1::RegisterJobRequest req;
     v1::JobSpec* j = req.mutable_job();
     j->set_job_id(job);
-    j->set_customer_id("acct-r");
+    j->set_customer_id(customer);
+    j->set_workload(workload);
     j->set_model_id(model);
     j->set_accelerator_model("NVIDIA H100 80GB HBM3");
     j->set_accelerator_count(50000);
@@ -170,6 +173,37 @@ TEST_F(ReportEndToEnd, AQuartersFiguresStayAsTheyWereWhenLaterDataArrives) {
   for (int i = 0; i < q4.subjects_size(); ++i) {
     EXPECT_EQ(q4_again.subjects(i).SerializeAsString(), q4.subjects(i).SerializeAsString());
   }
+}
+
+// Serving compute is its own figure in the report: a customer's inference
+// adds nothing to its training figure, and an account that only serves is
+// listed with its serving figure and no level reached by training.
+TEST_F(ReportEndToEnd, ServingComputeIsReportedApartFromTraining) {
+  Register("rep/serve", "m-a", kAug1, v1::WORKLOAD_KIND_INFERENCE);
+  Hours("rep/serve", 1, kAug1, 200);
+  Register("rep/only-serves", "m-s", kAug1, v1::WORKLOAD_KIND_INFERENCE, "acct-s");
+  Hours("rep/only-serves", 1, kAug1, 150);
+  const v1::QuarterlyReport r = Report("2026Q3");
+  std::map<std::string, const v1::ReportSubject*> subjects;
+  for (const v1::ReportSubject& s : r.subjects()) subjects[s.kind() + "/" + s.id()] = &s;
+  ASSERT_TRUE(subjects.contains("customer/acct-r"));
+  const v1::ReportSubject& trains = *subjects.at("customer/acct-r");
+  EXPECT_NEAR(trains.operations_best(), 100 * kBestPerHour, 1e-6 * 100 * kBestPerHour);
+  EXPECT_NEAR(trains.serving_operations_best(), 200 * kBestPerHour, 1e-6 * 200 * kBestPerHour);
+  // The model's lineage is its training only.
+  ASSERT_TRUE(subjects.contains("model/m-a"));
+  EXPECT_NEAR(subjects.at("model/m-a")->operations_best(), 100 * kBestPerHour,
+              1e-6 * 100 * kBestPerHour);
+  ASSERT_TRUE(subjects.contains("customer/acct-s"));
+  const v1::ReportSubject& serves = *subjects.at("customer/acct-s");
+  EXPECT_EQ(serves.operations_upper(), 0);
+  EXPECT_TRUE(serves.reached().empty());
+  EXPECT_NEAR(serves.serving_operations_best(), 150 * kBestPerHour, 1e-6 * 150 * kBestPerHour);
+  EXPECT_FALSE(subjects.contains("model/m-s"));  // inference trains no model
+
+  CommandResult csv = Ctl({"report", "--quarter", "2026Q3", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  EXPECT_NE(csv.output.find("serving (not training) best"), std::string::npos) << csv.output;
 }
 
 TEST_F(ReportEndToEnd, AlertsWithDispositionsAndThePolicyInForce) {
