@@ -256,9 +256,8 @@ absl::Status StartCustomerRulesStep(AppState& app) {
         std::make_unique<RedFlag28>(*app.compute, *app.models, *app.customers, *app.alerts,
                                     *app.inquiries, app.country_policy, app.config.policy);
   }
-  app.structuring =
-      std::make_unique<Structuring>(*app.compute, *app.ledger, *app.customers, *app.alerts,
-                                    app.config.policy.structuring_window);
+  app.structuring = std::make_unique<Structuring>(
+      *app.compute, *app.ledger, *app.customers, *app.alerts, app.config.policy.structuring_window);
   // One pass over all figures per interval, for every detector that judges them.
   std::vector<std::pair<std::string, ComputePass::Detector>> detectors = {
       {"compute_level",

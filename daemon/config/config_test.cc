@@ -41,8 +41,8 @@ TEST(Config, ShippedDefaultFileParsesToTheBuiltInDefaults) {
   EXPECT_EQ(file->screening.csl_file, "lists/csl/consolidated.csv");
   EXPECT_EQ(file->screening.ofac_sdn_file, "lists/ofac/sdn.csv");
   EXPECT_EQ(builtin->screening.csl_file, "");
-  EXPECT_TRUE(std::filesystem::exists(std::string(REDFLAG_SOURCE_DIR) + "/" +
-                                      file->screening.csl_file));
+  EXPECT_TRUE(
+      std::filesystem::exists(std::string(REDFLAG_SOURCE_DIR) + "/" + file->screening.csl_file));
   EXPECT_TRUE(std::filesystem::exists(std::string(REDFLAG_SOURCE_DIR) + "/" +
                                       file->screening.ofac_sdn_file));
   EXPECT_EQ(file->screening.threshold, builtin->screening.threshold);

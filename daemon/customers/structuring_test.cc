@@ -43,8 +43,7 @@ class StructuringTest : public ::testing::Test {
         ledger_
             ->RegisterJob(testjobs::Spec(job, id, model.empty() ? "m-" + id : model, parent, 60000))
             .ok());
-    ASSERT_TRUE(
-        ledger_->Ingest(testjobs::Hours(job, 60000, from_hour, from_hour + 210, 0.2)).ok());
+    ASSERT_TRUE(ledger_->Ingest(testjobs::Hours(job, 60000, from_hour, from_hour + 210, 0.2)).ok());
   }
   std::map<std::string, v1::Alert> Alerts() { return AlertsById(*alerts_); }
 

@@ -41,8 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         __builtin_trap();
       }
     }
-    for (const auto& hits : {index->ScreenAddress(name), index->ScreenPhone(name),
-                             index->ScreenDomain(name)}) {
+    for (const auto& hits :
+         {index->ScreenAddress(name), index->ScreenPhone(name), index->ScreenDomain(name)}) {
       for (const ContactHit& h : hits) {
         if (h.entry == nullptr || h.score < 0 || h.score > 1.0000001) __builtin_trap();
       }
