@@ -43,6 +43,7 @@
 #include "daemon/net/bind_probe.h"
 #include "daemon/net/call_counter.h"
 #include "daemon/net/request_guard.h"
+#include "daemon/net/server_credentials.h"
 #include "daemon/net/stream_limiter.h"
 #include "daemon/retention/retention.h"
 #include "daemon/screening/customer_screening.h"
@@ -362,6 +363,16 @@ absl::Status MetricsStep(AppState& app) {
 absl::Status StartGrpcStep(AppState& app) {
   app.streams = std::make_unique<StreamLimiter>(app.config.grpc_max_streams,
                                                 app.config.grpc_stream_idle_timeout);
+  absl::StatusOr<Security> security = SecurityFor(app.config, app.metrics.get());
+  if (!security.ok()) return security.status();
+  app.authorizer = std::move(security->authorizer);
+  if (app.authorizer->local_admin()) {
+    log::Warn("no TLS: every call is the local administrator",
+              {{"grpc_listen", app.config.grpc_listen}, {"mode", security->mode}});
+  } else {
+    log::Info("gRPC security",
+              {{"mode", security->mode}, {"policy_file", app.config.security.policy_file}});
+  }
   ServiceContext ctx{.limits = &app.config.limits,
                      .ledger = app.ledger.get(),
                      .customers = app.customers.get(),
@@ -379,7 +390,8 @@ absl::Status StartGrpcStep(AppState& app) {
                      .reports = app.reports.get(),
                      .backups = app.backups.get(),
                      .streams = app.streams.get(),
-                     .shutting_down = &app.shutting_down};
+                     .shutting_down = &app.shutting_down,
+                     .authorizer = app.authorizer.get()};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
   app.customer_service = std::make_unique<CustomerServiceImpl>(ctx);
@@ -397,8 +409,7 @@ absl::Status StartGrpcStep(AppState& app) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(app.config.grpc_listen, grpc::InsecureServerCredentials(),
-                           &app.grpc_port);
+  builder.AddListeningPort(app.config.grpc_listen, security->credentials, &app.grpc_port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(app.config.grpc_max_message_bytes));
   // gRPC sets SO_REUSEPORT by default: a second daemon on the same port would
   // start and take half the connections against another data dir.
@@ -507,8 +518,10 @@ void WaitForSignal(const sigset_t& set, AppState& app) {
       return;
     }
     if (sig == SIGHUP) {
-      log::Info("re-reading restricted-party lists", {{"signal", "SIGHUP"}});
+      log::Info("re-reading restricted-party lists and the authorization policy",
+                {{"signal", "SIGHUP"}});
       app.lists->RequestReload();
+      if (app.authorizer != nullptr) app.authorizer->Reload().IgnoreError();  // logged, counted
       continue;
     }
     log::Info("signal ignored", {{"signal", absl::StrCat(sig)}});

@@ -26,6 +26,7 @@ class CustomerRegistry;
 class ModelRegistry;
 class AlertStore;
 class Metrics;
+class Authorizer;
 class HttpServer;
 class TelemetryServiceImpl;
 class JobServiceImpl;
@@ -121,6 +122,7 @@ struct AppState {
   std::unique_ptr<ReportServiceImpl> report_service;
   std::unique_ptr<StorageServiceImpl> storage_service;
   std::unique_ptr<StreamLimiter> streams;
+  std::unique_ptr<Authorizer> authorizer;
   CallCounter calls;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<HttpServer> http;

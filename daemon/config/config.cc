@@ -175,6 +175,38 @@ const std::vector<KeySpec>& Keys() {
       {"grpc.listen", "stable", "gRPC address (host:port)", HostPort(&Config::grpc_listen)},
       {"grpc.max_message_bytes", "stable", "largest request accepted",
        Uint(&Config::grpc_max_message_bytes, 1 << 20, 1u << 30)},
+      {"grpc.allow_insecure_remote", "incubating",
+       "true: listen on a non-loopback address without TLS (every call unauthenticated)",
+       [](const std::string& v, Config& c) {
+         return ParseBool(v, &c.security.allow_insecure_remote);
+       }},
+      {"tls.cert_file", "incubating",
+       "server certificate chain (PEM); empty: no TLS, loopback only",
+       [](const std::string& v, Config& c) -> std::string {
+         c.security.cert_file = v;
+         return "";
+       }},
+      {"tls.key_file", "incubating", "server private key (PEM)",
+       [](const std::string& v, Config& c) -> std::string {
+         c.security.key_file = v;
+         return "";
+       }},
+      {"tls.client_ca_file", "incubating",
+       "CAs that sign client certificates (PEM); set: client certificates are required",
+       [](const std::string& v, Config& c) -> std::string {
+         c.security.client_ca_file = v;
+         return "";
+       }},
+      {"tls.refresh_interval", "incubating", "how often the certificate files are re-read",
+       [](const std::string& v, Config& c) -> std::string {
+         return ParseDurationIn(v, absl::Seconds(1), absl::Hours(24), &c.security.refresh_interval);
+       }},
+      {"security.policy_file", "incubating",
+       "authorization policy (JSON: principals to roles); required with TLS",
+       [](const std::string& v, Config& c) -> std::string {
+         c.security.policy_file = v;
+         return "";
+       }},
       {"grpc.max_threads", "stable",
        "threads of the gRPC server (one per call in progress); beyond, RESOURCE_EXHAUSTED",
        Uint(&Config::grpc_max_threads, 8, 100'000)},

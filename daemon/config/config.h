@@ -149,8 +149,23 @@ struct RetentionConfig {
   absl::Duration sweep_interval = absl::Hours(24);
 };
 
+// Who may call (docs/security.md). Without tls.cert_file the gRPC listener
+// must be a loopback address and every call is the local administrator.
+struct SecurityConfig {
+  std::string cert_file, key_file;  // the server's certificate chain and key (PEM)
+  // Client certificates are required and verified against these CAs when set.
+  std::string client_ca_file;
+  // How often the files are re-read: rotation needs no restart.
+  absl::Duration refresh_interval = absl::Seconds(60);
+  // Principals to roles (proto/redflag/v1/authorization.proto); required with TLS.
+  std::string policy_file;
+  // Listen on a non-loopback address without TLS (logged at every start).
+  bool allow_insecure_remote = false;
+};
+
 struct Config {
   std::string grpc_listen = "127.0.0.1:50051";
+  SecurityConfig security;
   uint32_t grpc_max_message_bytes = 64 << 20;
   // Threads of the synchronous gRPC server (one per call in progress); more
   // calls than this get RESOURCE_EXHAUSTED. Streams are fewer, so that unary

@@ -21,6 +21,26 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                .Name("redflag_grpc_requests_total")
                .Help("Finished gRPC calls by method and status code")
                .Register(*registry_);
+  denied_ = &prometheus::BuildCounter()
+                 .Name("redflag_security_denied_total")
+                 .Help(
+                     "Calls the authorization policy refused, by method and the role that would "
+                     "have allowed them")
+                 .Register(*registry_);
+  policy_reloads_ = &prometheus::BuildCounter()
+                         .Name("redflag_security_policy_reloads_total")
+                         .Help(
+                             "Authorization policy reloads by outcome (loaded, refused: the "
+                             "policy in force stays)")
+                         .Register(*registry_);
+}
+
+void Metrics::CountDenied(absl::string_view method, absl::string_view role) {
+  denied_->Add({{"method", std::string(method)}, {"role", std::string(role)}}).Increment();
+}
+
+void Metrics::CountPolicyReload(bool ok) {
+  policy_reloads_->Add({{"outcome", ok ? "loaded" : "refused"}}).Increment();
 }
 
 void Metrics::AddCollector(Collector c) { collectors_.push_back(std::move(c)); }

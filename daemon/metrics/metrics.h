@@ -4,14 +4,16 @@
 // customer, source) ever become labels.
 #pragma once
 
+#include <prometheus/collectable.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <prometheus/collectable.h>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
+#include "absl/strings/string_view.h"
 
 namespace redflag {
 
@@ -31,11 +33,17 @@ class Metrics {
   prometheus::Histogram& ack_latency() { return *ack_latency_; }
   // Finished RPCs by method and status code.
   void CountRpc(const std::string& method, int code);
+  // Calls the authorization policy refused, by method and the role that would
+  // have allowed them; policy reloads by outcome.
+  void CountDenied(absl::string_view method, absl::string_view role);
+  void CountPolicyReload(bool ok);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Histogram* ack_latency_;
   prometheus::Family<prometheus::Counter>* rpcs_;
+  prometheus::Family<prometheus::Counter>* denied_;
+  prometheus::Family<prometheus::Counter>* policy_reloads_;
   std::vector<Collector> collectors_;
 };
 

@@ -3,18 +3,20 @@
 
 namespace redflag {
 
-grpc::Status EgressServiceImpl::RecordEgress(grpc::ServerContext*,
+grpc::Status EgressServiceImpl::RecordEgress(grpc::ServerContext* context,
                                              const v1::RecordEgressRequest* req,
                                              v1::RecordEgressResponse* resp) {
-  return Counted(ctx_.metrics, "RecordEgress", *req, [&]() -> absl::Status {
-    const absl::Time now = ctx_.now();
-    if (absl::Status s = ValidateRecordEgress(*req, *ctx_.limits, now); !s.ok()) return s;
-    absl::StatusOr<uint32_t> flagged = ctx_.egress->Record(*req, now);
-    if (!flagged.ok()) return flagged.status();
-    resp->set_recorded(static_cast<uint32_t>(req->events_size()));
-    resp->set_flagged(*flagged);
-    return absl::OkStatus();
-  });
+  return Counted(ctx_, context, "/redflag.v1.EgressService/RecordEgress", *req,
+                 [&]() -> absl::Status {
+                   const absl::Time now = ctx_.now();
+                   if (absl::Status s = ValidateRecordEgress(*req, *ctx_.limits, now); !s.ok())
+                     return s;
+                   absl::StatusOr<uint32_t> flagged = ctx_.egress->Record(*req, now);
+                   if (!flagged.ok()) return flagged.status();
+                   resp->set_recorded(static_cast<uint32_t>(req->events_size()));
+                   resp->set_flagged(*flagged);
+                   return absl::OkStatus();
+                 });
 }
 
 }  // namespace redflag

@@ -3,38 +3,42 @@
 
 namespace redflag {
 
-grpc::Status InquiryServiceImpl::GetInquiry(grpc::ServerContext*, const v1::GetInquiryRequest* req,
-                                            v1::Inquiry* resp) {
-  return Counted(ctx_.metrics, "GetInquiry", *req, [&]() -> absl::Status {
-    if (req->inquiry_id().empty()) return absl::InvalidArgumentError("inquiry_id: is required");
-    absl::StatusOr<v1::Inquiry> q = ctx_.inquiries->Get(req->inquiry_id());
-    if (!q.ok()) return q.status();
-    *resp = std::move(*q);
-    return absl::OkStatus();
-  });
+grpc::Status InquiryServiceImpl::GetInquiry(grpc::ServerContext* context,
+                                            const v1::GetInquiryRequest* req, v1::Inquiry* resp) {
+  return Counted(ctx_, context, "/redflag.v1.InquiryService/GetInquiry", *req,
+                 [&]() -> absl::Status {
+                   if (req->inquiry_id().empty())
+                     return absl::InvalidArgumentError("inquiry_id: is required");
+                   absl::StatusOr<v1::Inquiry> q = ctx_.inquiries->Get(req->inquiry_id());
+                   if (!q.ok()) return q.status();
+                   *resp = std::move(*q);
+                   return absl::OkStatus();
+                 });
 }
 
-grpc::Status InquiryServiceImpl::ListInquiries(grpc::ServerContext*,
+grpc::Status InquiryServiceImpl::ListInquiries(grpc::ServerContext* context,
                                                const v1::ListInquiriesRequest* req,
                                                v1::ListInquiriesResponse* resp) {
-  return Counted(ctx_.metrics, "ListInquiries", *req, [&]() -> absl::Status {
-    absl::StatusOr<std::vector<v1::Inquiry>> all = ctx_.inquiries->List(req->state());
-    if (!all.ok()) return all.status();
-    for (v1::Inquiry& q : *all) *resp->add_inquiries() = std::move(q);
-    return absl::OkStatus();
-  });
+  return Counted(
+      ctx_, context, "/redflag.v1.InquiryService/ListInquiries", *req, [&]() -> absl::Status {
+        absl::StatusOr<std::vector<v1::Inquiry>> all = ctx_.inquiries->List(req->state());
+        if (!all.ok()) return all.status();
+        for (v1::Inquiry& q : *all) *resp->add_inquiries() = std::move(q);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status InquiryServiceImpl::AdvanceInquiry(grpc::ServerContext*,
+grpc::Status InquiryServiceImpl::AdvanceInquiry(grpc::ServerContext* context,
                                                 const v1::AdvanceInquiryRequest* req,
                                                 v1::Inquiry* resp) {
-  return Counted(ctx_.metrics, "AdvanceInquiry", *req, [&]() -> absl::Status {
-    if (absl::Status s = ValidateAdvanceInquiry(*req); !s.ok()) return s;
-    absl::StatusOr<v1::Inquiry> q = ctx_.inquiries->Advance(*req, ctx_.now());
-    if (!q.ok()) return q.status();
-    *resp = std::move(*q);
-    return absl::OkStatus();
-  });
+  return Counted(ctx_, context, "/redflag.v1.InquiryService/AdvanceInquiry", *req,
+                 [&]() -> absl::Status {
+                   if (absl::Status s = ValidateAdvanceInquiry(*req); !s.ok()) return s;
+                   absl::StatusOr<v1::Inquiry> q = ctx_.inquiries->Advance(*req, ctx_.now());
+                   if (!q.ok()) return q.status();
+                   *resp = std::move(*q);
+                   return absl::OkStatus();
+                 });
 }
 
 }  // namespace redflag

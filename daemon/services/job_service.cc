@@ -4,9 +4,10 @@
 
 namespace redflag {
 
-grpc::Status JobServiceImpl::RegisterJob(grpc::ServerContext*, const v1::RegisterJobRequest* req,
+grpc::Status JobServiceImpl::RegisterJob(grpc::ServerContext* context,
+                                         const v1::RegisterJobRequest* req,
                                          v1::RegisterJobResponse* resp) {
-  return Counted(ctx_.metrics, "RegisterJob", *req, [&]() -> absl::Status {
+  return Counted(ctx_, context, "/redflag.v1.JobService/RegisterJob", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateJobSpec(req->job(), *ctx_.limits, ctx_.now()); !s.ok()) return s;
     absl::StatusOr<RegisterOutcome> out = ctx_.ledger->RegisterJob(req->job());
     if (!out.ok()) return out.status();
@@ -16,9 +17,9 @@ grpc::Status JobServiceImpl::RegisterJob(grpc::ServerContext*, const v1::Registe
   });
 }
 
-grpc::Status JobServiceImpl::EndJob(grpc::ServerContext*, const v1::EndJobRequest* req,
+grpc::Status JobServiceImpl::EndJob(grpc::ServerContext* context, const v1::EndJobRequest* req,
                                     v1::EndJobResponse* resp) {
-  return Counted(ctx_.metrics, "EndJob", *req, [&]() -> absl::Status {
+  return Counted(ctx_, context, "/redflag.v1.JobService/EndJob", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateEndJob(*req, *ctx_.limits, ctx_.now()); !s.ok()) return s;
     absl::StatusOr<v1::Job> job = ctx_.ledger->EndJob(req->job_id(), req->end_unix_ms());
     if (!job.ok()) return job.status();
@@ -45,9 +46,9 @@ grpc::Status JobServiceImpl::EndJob(grpc::ServerContext*, const v1::EndJobReques
   });
 }
 
-grpc::Status JobServiceImpl::GetJob(grpc::ServerContext*, const v1::GetJobRequest* req,
+grpc::Status JobServiceImpl::GetJob(grpc::ServerContext* context, const v1::GetJobRequest* req,
                                     v1::Job* resp) {
-  return Counted(ctx_.metrics, "GetJob", *req, [&]() -> absl::Status {
+  return Counted(ctx_, context, "/redflag.v1.JobService/GetJob", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateId("job_id", req->job_id()); !s.ok()) return s;
     absl::StatusOr<v1::Job> job = ctx_.ledger->GetJob(req->job_id());
     if (!job.ok()) return job.status();
@@ -56,9 +57,9 @@ grpc::Status JobServiceImpl::GetJob(grpc::ServerContext*, const v1::GetJobReques
   });
 }
 
-grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJobsRequest* req,
+grpc::Status JobServiceImpl::ListJobs(grpc::ServerContext* context, const v1::ListJobsRequest* req,
                                       v1::ListJobsResponse* resp) {
-  return Counted(ctx_.metrics, "ListJobs", *req, [&]() -> absl::Status {
+  return Counted(ctx_, context, "/redflag.v1.JobService/ListJobs", *req, [&]() -> absl::Status {
     if (req->page_size() > 1000) {
       return absl::InvalidArgumentError(
           absl::StrCat("page_size: must be at most 1000, got ", req->page_size()));

@@ -4,9 +4,9 @@
 
 namespace redflag {
 
-grpc::Status ScreeningServiceImpl::Screen(grpc::ServerContext*, const v1::ScreenRequest* req,
-                                          v1::ScreenResponse* resp) {
-  return Counted(ctx_.metrics, "Screen", *req, [&]() -> absl::Status {
+grpc::Status ScreeningServiceImpl::Screen(grpc::ServerContext* context,
+                                          const v1::ScreenRequest* req, v1::ScreenResponse* resp) {
+  return Counted(ctx_, context, "/redflag.v1.ScreeningService/Screen", *req, [&]() -> absl::Status {
     if (absl::Status s = ValidateScreenRequest(*req); !s.ok()) return s;
     for (const ListStatus& l : ctx_.lists->Status()) {
       if (l.in_use) resp->add_lists(l.name);
@@ -18,26 +18,30 @@ grpc::Status ScreeningServiceImpl::Screen(grpc::ServerContext*, const v1::Screen
   });
 }
 
-grpc::Status ScreeningServiceImpl::ListLists(grpc::ServerContext*, const v1::ListListsRequest*,
+grpc::Status ScreeningServiceImpl::ListLists(grpc::ServerContext* context,
+                                             const v1::ListListsRequest*,
                                              v1::ListListsResponse* resp) {
-  return Counted(ctx_.metrics, "ListLists", [&]() -> absl::Status {
+  return Counted(ctx_, context, "/redflag.v1.ScreeningService/ListLists", [&]() -> absl::Status {
     for (const ListStatus& l : ctx_.lists->Status()) *resp->add_lists() = ToProto(l);
     return absl::OkStatus();
   });
 }
 
 grpc::Status ScreeningServiceImpl::ListCustomerScreenings(
-    grpc::ServerContext*, const v1::ListCustomerScreeningsRequest* req,
+    grpc::ServerContext* context, const v1::ListCustomerScreeningsRequest* req,
     v1::ListCustomerScreeningsResponse* resp) {
-  return Counted(ctx_.metrics, "ListCustomerScreenings", *req, [&]() -> absl::Status {
-    if (absl::Status s = ValidateId("customer_id", req->customer_id()); !s.ok()) return s;
-    const size_t limit = req->limit() == 0 ? 20 : std::min<uint32_t>(req->limit(), 1000);
-    absl::StatusOr<std::vector<v1::ScreeningRecord>> records =
-        ctx_.screening->Records(req->customer_id(), limit);
-    if (!records.ok()) return records.status();
-    for (v1::ScreeningRecord& r : *records) *resp->add_records() = std::move(r);
-    return absl::OkStatus();
-  });
+  return Counted(ctx_, context, "/redflag.v1.ScreeningService/ListCustomerScreenings", *req,
+                 [&]() -> absl::Status {
+                   if (absl::Status s = ValidateId("customer_id", req->customer_id()); !s.ok())
+                     return s;
+                   const size_t limit =
+                       req->limit() == 0 ? 20 : std::min<uint32_t>(req->limit(), 1000);
+                   absl::StatusOr<std::vector<v1::ScreeningRecord>> records =
+                       ctx_.screening->Records(req->customer_id(), limit);
+                   if (!records.ok()) return records.status();
+                   for (v1::ScreeningRecord& r : *records) *resp->add_records() = std::move(r);
+                   return absl::OkStatus();
+                 });
 }
 
 }  // namespace redflag

@@ -17,6 +17,7 @@
 #include "daemon/ledger/ledger.h"
 #include "daemon/metrics/metrics.h"
 #include "daemon/models/model_registry.h"
+#include "daemon/net/authorizer.h"
 #include "daemon/reports/quarterly_report.h"
 #include "daemon/screening/customer_screening.h"
 #include "daemon/screening/party_lists.h"
@@ -41,19 +42,28 @@ grpc::Status ToGrpc(const absl::Status& s);
 class Metrics;
 class Backups;
 class StreamLimiter;
-// Runs a handler body and counts the finished call by method and code.
-template <typename Fn>
-grpc::Status Counted(Metrics* m, const char* method, Fn fn) {
-  grpc::Status st = ToGrpc(fn());
-  m->CountRpc(method, st.error_code());
-  return st;
+struct ServiceContext;
+
+// The method's name without its service ("/redflag.v1.JobService/GetJob" -> "GetJob").
+inline std::string ShortMethod(absl::string_view method) {
+  return std::string(method.substr(method.rfind('/') + 1));
 }
+
+// Whether the caller may call `method` (daemon/net/authorizer.h), every call.
+absl::Status Authorized(const ServiceContext& ctx, const grpc::ServerContext& call,
+                        absl::string_view method);
+
+// Runs a handler body if the caller may, and counts the finished call by
+// method and code. `method`: the full name, "/redflag.v1.JobService/GetJob".
+template <typename Fn>
+grpc::Status Counted(const ServiceContext& ctx, grpc::ServerContext* call, absl::string_view method,
+                     Fn fn);
 
 // The same, once the request is within its bounds (daemon/validation/bounds.h).
 template <typename Fn>
-grpc::Status Counted(Metrics* m, const char* method, const google::protobuf::Message& request,
-                     Fn fn) {
-  return Counted(m, method, [&]() -> absl::Status {
+grpc::Status Counted(const ServiceContext& ctx, grpc::ServerContext* call, absl::string_view method,
+                     const google::protobuf::Message& request, Fn fn) {
+  return Counted(ctx, call, method, [&]() -> absl::Status {
     if (absl::Status s = CheckBounds(request); !s.ok()) return s;
     return fn();
   });
@@ -81,7 +91,17 @@ struct ServiceContext {
   std::function<absl::Time()> now = absl::Now;
   // Set when the daemon begins to shut down, to end long-lived watches.
   const std::atomic<bool>* shutting_down;
+  const Authorizer* authorizer;
 };
+
+template <typename Fn>
+grpc::Status Counted(const ServiceContext& ctx, grpc::ServerContext* call, absl::string_view method,
+                     Fn fn) {
+  absl::Status allowed = Authorized(ctx, *call, method);
+  grpc::Status st = ToGrpc(allowed.ok() ? fn() : allowed);
+  ctx.metrics->CountRpc(ShortMethod(method), st.error_code());
+  return st;
+}
 
 class TelemetryServiceImpl final : public v1::TelemetryService::Service {
  public:

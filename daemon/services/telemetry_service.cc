@@ -10,6 +10,12 @@ grpc::Status ToGrpc(const absl::Status& s) {
   return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
 }
 
+absl::Status Authorized(const ServiceContext& ctx, const grpc::ServerContext& call,
+                        absl::string_view method) {
+  std::string principal;
+  return ctx.authorizer->Check(call, method, &principal);
+}
+
 absl::Status TelemetryServiceImpl::Process(const v1::SampleBatch& batch, v1::BatchAck& ack) {
   const absl::Time received = absl::Now();
   ack.set_batch_id(batch.batch_id());
@@ -33,15 +39,23 @@ absl::Status TelemetryServiceImpl::Process(const v1::SampleBatch& batch, v1::Bat
   return s;
 }
 
-grpc::Status TelemetryServiceImpl::Ingest(grpc::ServerContext*, const v1::SampleBatch* batch,
-                                          v1::BatchAck* ack) {
-  grpc::Status st = ToGrpc(Process(*batch, *ack));
+grpc::Status TelemetryServiceImpl::Ingest(grpc::ServerContext* context,
+                                          const v1::SampleBatch* batch, v1::BatchAck* ack) {
+  absl::Status allowed = Authorized(ctx_, *context, "/redflag.v1.TelemetryService/Ingest");
+  grpc::Status st = ToGrpc(allowed.ok() ? Process(*batch, *ack) : allowed);
   ctx_.metrics->CountRpc("Ingest", st.error_code());
   return st;
 }
 
 grpc::Status TelemetryServiceImpl::IngestStream(
     grpc::ServerContext* context, grpc::ServerReaderWriter<v1::BatchAck, v1::SampleBatch>* stream) {
+  if (absl::Status allowed =
+          Authorized(ctx_, *context, "/redflag.v1.TelemetryService/IngestStream");
+      !allowed.ok()) {
+    grpc::Status st = ToGrpc(allowed);
+    ctx_.metrics->CountRpc("IngestStream", st.error_code());
+    return st;
+  }
   absl::StatusOr<std::unique_ptr<StreamLimiter::Slot>> slot =
       ctx_.streams->Acquire(context, "IngestStream", /*idle_ends_it=*/true);
   if (!slot.ok()) {

@@ -91,7 +91,8 @@ std::pair<int, int> FreePorts() {
 
 absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
     const std::string& data_dir, std::pair<int, int> ports,
-    const std::vector<std::string>& extra_args) {
+    const std::vector<std::string>& extra_args,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
   auto d = std::unique_ptr<DaemonProcess>(new DaemonProcess());
   d->ports_ = ports;
   d->log_path_ = data_dir + ".log";
@@ -119,8 +120,8 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
   args.SetMaxSendMessageSize(64 << 20);
-  d->channel_ =
-      grpc::CreateCustomChannel(d->grpc_address(), grpc::InsecureChannelCredentials(), args);
+  d->channel_ = grpc::CreateCustomChannel(
+      d->grpc_address(), credentials ? credentials : grpc::InsecureChannelCredentials(), args);
   auto health = grpc::health::v1::Health::NewStub(d->channel_);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {

@@ -35,10 +35,12 @@ std::pair<int, int> FreePorts();
 class DaemonProcess {
  public:
   // Starts redflagd with `data_dir`, the given ports and extra arguments, and
-  // waits (up to 30 s) until it serves.
+  // waits (up to 30 s) until it serves, asking over `credentials` (plaintext
+  // when null).
   static absl::StatusOr<std::unique_ptr<DaemonProcess>> Start(
       const std::string& data_dir, std::pair<int, int> ports,
-      const std::vector<std::string>& extra_args = {});
+      const std::vector<std::string>& extra_args = {},
+      std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
   ~DaemonProcess();
 
   void Signal(int sig);

@@ -1,0 +1,58 @@
+// Every call is someone: the principal a call's client certificate names,
+// and whether the authorization policy lets it call the method
+// (detectors/authorization.h). Without TLS the daemon listens on loopback
+// only and every call is the local administrator ("local", role admin), as
+// the log says at start. Checked in one place, services.h's Counted, for
+// every RPC of redflag.v1.
+#pragma once
+
+#include <grpcpp/server_context.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "detectors/authorization.h"
+
+namespace redflag {
+
+class Metrics;
+
+// The call's principal from its TLS peer: the SPIFFE ID, else the first URI
+// SAN, else the first DNS SAN, else the subject CN; empty without a verified
+// client certificate.
+std::string PrincipalOf(const grpc::ServerContext& call);
+
+class Authorizer {
+ public:
+  // Every call as the local administrator (no TLS: loopback only).
+  static std::unique_ptr<Authorizer> LocalAdmin();
+  // Calls judged by the policy in `policy_file`; fails if it cannot be read.
+  static absl::StatusOr<std::unique_ptr<Authorizer>> FromFile(const std::string& policy_file,
+                                                              Metrics* metrics);
+
+  // OK, or PERMISSION_DENIED naming the principal, the method and the role
+  // that would allow it (counted by method and role). `principal` is set to
+  // who made the call.
+  absl::Status Check(const grpc::ServerContext& call, absl::string_view method,
+                     std::string* principal) const;
+
+  // Re-reads the policy file; a broken one keeps the policy in force (logged
+  // and counted) and is returned as the error.
+  absl::Status Reload();
+  bool local_admin() const { return policy_file_.empty(); }
+
+ private:
+  Authorizer(std::string policy_file, Metrics* metrics)
+      : policy_file_(std::move(policy_file)), metrics_(metrics) {}
+
+  const std::string policy_file_;
+  Metrics* const metrics_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const v1::AuthorizationPolicy> policy_;
+};
+
+}  // namespace redflag

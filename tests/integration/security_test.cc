@@ -1,0 +1,265 @@
+// Every call is someone: the real daemon with mutual TLS and an
+// authorization policy, certificates made at test time with openssl
+// (tests/integration/make_test_certs.sh). Every role calls every RPC of the
+// API and is refused exactly where the role table says; clients without a
+// certificate, with an expired one or one from another CA fail the
+// handshake; the server certificate rotates without a restart; a broken
+// policy on SIGHUP keeps the one in force; a remote address without TLS is
+// refused at start.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "detectors/authorization.h"
+#include "tests/integration/daemon_process.h"
+
+namespace redflag::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+constexpr char kPolicy[] = R"({
+  "name": "test",
+  "allow_rules": [
+    {"name": "agents", "source": {"principals": ["spiffe://redflag.test/telemetry"]},
+     "roles": ["telemetry"]},
+    {"name": "billing", "source": {"principals": ["spiffe://redflag.test/inventory"]},
+     "roles": ["inventory"]},
+    {"name": "analysts", "source": {"principals": ["*.analysts.redflag.test"]},
+     "roles": ["analyst"]},
+    {"name": "officers", "source": {"principals": ["*.compliance.redflag.test"]},
+     "roles": ["compliance"]},
+    {"name": "ops", "source": {"principals": ["ops-admin"]}, "roles": ["admin"]}
+  ]})";
+
+class SecurityEndToEnd : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    certs_ = new TempDir();
+    made_ = new CommandResult(RunCommand(
+        {"/bin/bash", REDFLAG_SOURCE_DIR "/tests/integration/make_test_certs.sh", certs_->path()}));
+  }
+  static void TearDownTestSuite() {
+    delete certs_;
+    delete made_;
+  }
+
+  void SetUp() override {
+    // Fails (never skips) without openssl: every test needs the certificates.
+    ASSERT_EQ(made_->exit_code, 0)
+        << "openssl could not make the test certificates: " << made_->output;
+    tls_ = fs::path(dir_.path()) / "tls";
+    fs::create_directories(tls_);
+    fs::copy_file(Cert("server.crt"), tls_ / "server.crt");
+    fs::copy_file(Cert("server.key"), tls_ / "server.key");
+    std::ofstream(tls_ / "policy.json") << kPolicy;
+    auto d = DaemonProcess::Start(
+        dir_.path() + "/data", FreePorts(),
+        {"-o", "tls.cert_file=" + (tls_ / "server.crt").string(), "-o",
+         "tls.key_file=" + (tls_ / "server.key").string(), "-o",
+         "tls.client_ca_file=" + Cert("ca.crt"), "-o", "tls.refresh_interval=1s", "-o",
+         "security.policy_file=" + (tls_ / "policy.json").string()},
+        Credentials("admin"));
+    ASSERT_TRUE(d.ok()) << d.status();
+    daemon_ = std::move(*d);
+  }
+
+  static std::string Cert(const std::string& name) { return certs_->path() + "/" + name; }
+  // Client credentials with `client`'s certificate ("" for none), trusting `ca`.
+  static std::shared_ptr<grpc::ChannelCredentials> Credentials(const std::string& client,
+                                                               const std::string& ca = "ca") {
+    grpc::SslCredentialsOptions o;
+    o.pem_root_certs = Read(Cert(ca + ".crt"));
+    if (!client.empty()) {
+      o.pem_private_key = Read(Cert(client + ".key"));
+      o.pem_cert_chain = Read(Cert(client + ".crt"));
+    }
+    return grpc::SslCredentials(o);
+  }
+  std::shared_ptr<grpc::Channel> Channel(const std::string& client) {
+    grpc::ChannelArguments args;
+    args.SetSslTargetNameOverride("localhost");
+    return grpc::CreateCustomChannel(daemon_->grpc_address(), Credentials(client), args);
+  }
+  // Calls `method` with an empty request (every field at its default).
+  static grpc::Status Call(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                           grpc::ClientContext* ctx = nullptr) {
+    grpc::ClientContext own;
+    if (ctx == nullptr) ctx = &own;
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(1500));
+    grpc::GenericStub stub(channel);
+    grpc::CompletionQueue cq;
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1), response;
+    std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
+        stub.PrepareUnaryCall(ctx, method, request, &cq);
+    call->StartCall();
+    grpc::Status status;
+    call->Finish(&response, &status, reinterpret_cast<void*>(1));
+    void* tag = nullptr;
+    bool ok = false;
+    cq.Next(&tag, &ok);
+    return status;
+  }
+
+  static TempDir* certs_;
+  static CommandResult* made_;
+  TempDir dir_;
+  fs::path tls_;
+  std::unique_ptr<DaemonProcess> daemon_;
+};
+TempDir* SecurityEndToEnd::certs_ = nullptr;
+CommandResult* SecurityEndToEnd::made_ = nullptr;
+
+// Every role x every RPC: the role table's answer, through the real daemon.
+TEST_F(SecurityEndToEnd, EveryRoleCallsExactlyWhatTheRoleTableAllows) {
+  const std::pair<const char*, detectors::Role> roles[] = {
+      {"telemetry", detectors::Role::kTelemetry},
+      {"inventory", detectors::Role::kInventory},
+      {"analyst", detectors::Role::kAnalyst},
+      {"compliance", detectors::Role::kCompliance},
+      {"admin", detectors::Role::kAdmin}};
+  size_t calls = 0;
+  for (const auto& [cert, role] : roles) {
+    std::shared_ptr<grpc::Channel> channel = Channel(cert);
+    for (const std::string& method : detectors::KnownMethods()) {
+      if (!absl::StartsWith(method, "/redflag.v1.")) continue;  // gRPC's own services
+      const std::vector<detectors::Role>& allowed = *detectors::RolesFor(method);
+      const bool may = std::find(allowed.begin(), allowed.end(), role) != allowed.end();
+      const grpc::Status s = Call(channel, method);
+      ++calls;
+      if (may) {
+        EXPECT_NE(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+            << cert << " " << method << ": " << s.error_message();
+        EXPECT_NE(s.error_code(), grpc::StatusCode::UNAVAILABLE) << cert << " " << method;
+      } else {
+        EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+            << cert << " " << method << ": " << s.error_message();
+      }
+    }
+  }
+  EXPECT_EQ(calls, 5u * 28u);
+  // A refusal names the principal, the method and the role that would allow it.
+  grpc::Status s = Call(Channel("telemetry"), "/redflag.v1.ComputeService/SetModelPublication");
+  EXPECT_EQ(s.error_message(),
+            "principal 'spiffe://redflag.test/telemetry' may not call "
+            "/redflag.v1.ComputeService/SetModelPublication: it needs role compliance or admin; "
+            "it has telemetry");
+  // Counted on /metrics by method and role only.
+  HttpResponse m = HttpGet(daemon_->http_port(), "/metrics");
+  EXPECT_NE(m.body.find("redflag_security_denied_total{method=\"/redflag.v1.ComputeService/"
+                        "SetModelPublication\",role=\"compliance\"}"),
+            std::string::npos);
+}
+
+TEST_F(SecurityEndToEnd, APrincipalNoRuleNamesIsRefusedEverything) {
+  std::shared_ptr<grpc::Channel> channel = Channel("nobody");
+  for (const std::string& method : detectors::KnownMethods()) {
+    if (!absl::StartsWith(method, "/redflag.v1.")) continue;
+    const grpc::Status s = Call(channel, method);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << method;
+    EXPECT_NE(s.error_message().find("no rule of the policy names it"), std::string::npos)
+        << s.error_message();
+  }
+}
+
+TEST_F(SecurityEndToEnd, NoExpiredOrForeignCertificateGetsThroughTheHandshake) {
+  const std::string health = "/grpc.health.v1.Health/Check";
+  EXPECT_TRUE(Call(Channel("telemetry"), health).ok());
+  for (const char* client : {"", "expired", "foreign"}) {
+    grpc::ChannelArguments args;
+    args.SetSslTargetNameOverride("localhost");
+    auto channel =
+        grpc::CreateCustomChannel(daemon_->grpc_address(), Credentials(client, "ca"), args);
+    const grpc::Status s = Call(channel, health);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << (*client ? client : "no certificate") << ": " << s.error_message();
+  }
+  // Nor does a plaintext client.
+  auto plain = grpc::CreateChannel(daemon_->grpc_address(), grpc::InsecureChannelCredentials());
+  EXPECT_EQ(Call(plain, health).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+// The server certificate files are replaced while the daemon runs: new
+// connections see the new certificate, with no restart.
+TEST_F(SecurityEndToEnd, TheServerCertificateRotatesWithoutARestart) {
+  auto common_name = [&] {
+    grpc::ClientContext ctx;
+    EXPECT_TRUE(Call(Channel("analyst"), "/grpc.health.v1.Health/Check", &ctx).ok());
+    std::vector<grpc::string_ref> cn = ctx.auth_context()->FindPropertyValues("x509_common_name");
+    return cn.empty() ? std::string() : std::string(cn[0].data(), cn[0].size());
+  };
+  EXPECT_EQ(common_name(), "server-1");
+  fs::copy_file(Cert("server-2.key"), tls_ / "server.key", fs::copy_options::overwrite_existing);
+  fs::copy_file(Cert("server-2.crt"), tls_ / "server.crt", fs::copy_options::overwrite_existing);
+  std::string seen;
+  for (int i = 0; i < 100 && (seen = common_name()) != "server-2"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(seen, "server-2");
+  EXPECT_EQ(daemon_->WaitFor(std::chrono::milliseconds(0)), -1);  // still the same process
+}
+
+// A broken policy on SIGHUP keeps the policy in force; a good one takes over.
+TEST_F(SecurityEndToEnd, ABrokenPolicyOnReloadKeepsThePolicyInForce) {
+  const std::string method = "/redflag.v1.JobService/GetJob";
+  EXPECT_EQ(Call(Channel("analyst"), method).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::ofstream(tls_ / "policy.json") << R"({"allow_rules": [{"name": "x", "roles": ["root"]}]})";
+  daemon_->Signal(SIGHUP);
+  HttpResponse m;
+  for (int i = 0; i < 100; ++i) {
+    m = HttpGet(daemon_->http_port(), "/metrics");
+    if (m.body.find("redflag_security_policy_reloads_total{outcome=\"refused\"} 1") !=
+        std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(m.body.find("redflag_security_policy_reloads_total{outcome=\"refused\"} 1"),
+            std::string::npos);
+  EXPECT_EQ(Call(Channel("analyst"), method).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(Read(daemon_->log_path()).find("authorization policy refused"), std::string::npos);
+  // A good policy without the analysts: from now on they are refused.
+  std::string without_analysts = kPolicy;
+  const size_t at = without_analysts.find("    {\"name\": \"analysts\"");
+  without_analysts.erase(at, without_analysts.find("    {\"name\": \"officers\"") - at);
+  std::ofstream(tls_ / "policy.json") << without_analysts;
+  daemon_->Signal(SIGHUP);
+  grpc::Status s;
+  for (int i = 0; i < 100; ++i) {
+    s = Call(Channel("analyst"), method);
+    if (s.error_code() == grpc::StatusCode::PERMISSION_DENIED) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+}
+
+TEST(SecurityStart, ARemoteAddressWithoutTlsIsRefusedNamingTheWayOut) {
+  TempDir dir;
+  CommandResult r = RunCommand({REDFLAGD_PATH, "--data-dir", dir.path() + "/data", "--grpc-listen",
+                                "0.0.0.0:0", "--http-listen", "127.0.0.1:0"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("grpc.listen: 0.0.0.0:0 is not a loopback address and tls.cert_file "
+                          "is empty"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("grpc.allow_insecure_remote: true"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace redflag::testing
