@@ -41,7 +41,7 @@ std::vector<std::string> ProfileChanges(const v1::CustomerProfile* before,
 }
 
 absl::StatusOr<CustomerRegistry::Upserted> CustomerRegistry::Upsert(
-    const v1::CustomerProfile& profile, int64_t now_unix_ms) {
+    const v1::CustomerProfile& profile, int64_t now_unix_ms, const std::string& actor) {
   std::lock_guard<std::mutex> lock(mu_);
   absl::StatusOr<std::optional<v1::Customer>> old =
       GetMessage<v1::Customer>(store_, Domain::kCustomers, profile.customer_id());
@@ -68,7 +68,7 @@ absl::StatusOr<CustomerRegistry::Upserted> CustomerRegistry::Upsert(
   if (audit_ != nullptr) {
     absl::StatusOr<v1::AuditRecord> r =
         audit_->Write(*wb,
-                      {"api",
+                      {actor,
                        "customer.profile",
                        absl::StrCat("customer/", profile.customer_id()),
                        {{"version", absl::StrCat(out.customer.version())},

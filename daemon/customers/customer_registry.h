@@ -33,7 +33,9 @@ class CustomerRegistry {
     bool changed = false;
   };
   // The profile must have passed ValidateCustomerProfile.
-  absl::StatusOr<Upserted> Upsert(const v1::CustomerProfile& profile, int64_t now_unix_ms);
+  // `actor`: who changed it, for the audit record.
+  absl::StatusOr<Upserted> Upsert(const v1::CustomerProfile& profile, int64_t now_unix_ms,
+                                  const std::string& actor = "api");
   absl::StatusOr<v1::Customer> Get(const std::string& customer_id);
   // The version stored last at or before `as_of_unix_ms`; NOT_FOUND if none.
   absl::StatusOr<v1::Customer> GetAsOf(const std::string& customer_id, int64_t as_of_unix_ms);

@@ -70,6 +70,21 @@ absl::Status Authorizer::Reload() {
   return absl::OkStatus();
 }
 
+std::string Authorizer::Principal(const grpc::ServerContext& call) const {
+  return local_admin() ? "local" : PrincipalOf(call);
+}
+
+bool Authorizer::Delegates(const std::string& principal) const {
+  if (local_admin()) return true;
+  std::shared_ptr<const v1::AuthorizationPolicy> policy;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    policy = policy_;
+  }
+  const detectors::Grant g = detectors::GrantOf(*policy, principal);
+  return std::find(g.roles.begin(), g.roles.end(), detectors::Role::kAdmin) != g.roles.end();
+}
+
 absl::Status Authorizer::Check(const grpc::ServerContext& call, absl::string_view method,
                                std::string* principal) const {
   if (local_admin()) {

@@ -40,6 +40,12 @@ class Authorizer {
   absl::Status Check(const grpc::ServerContext& call, absl::string_view method,
                      std::string* principal) const;
 
+  // Who made the call: "local" without TLS, else PrincipalOf(call).
+  std::string Principal(const grpc::ServerContext& call) const;
+  // Whether the principal may act on behalf of someone it names (a typed
+  // --actor): the local administrator and principals with role admin.
+  bool Delegates(const std::string& principal) const;
+
   // Re-reads the policy file; a broken one keeps the policy in force (logged
   // and counted) and is returned as the error.
   absl::Status Reload();

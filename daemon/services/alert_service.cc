@@ -69,8 +69,10 @@ grpc::Status AlertServiceImpl::ActOnAlert(grpc::ServerContext* context,
                                           const v1::AlertActionRequest* req, v1::Alert* resp) {
   return Counted(ctx_, context, "/redflag.v1.AlertService/ActOnAlert", *req, [&]() -> absl::Status {
     const absl::Time now = ctx_.now();
-    if (absl::Status s = ValidateAlertAction(*req, now); !s.ok()) return s;
-    absl::StatusOr<v1::Alert> a = ctx_.alerts->Act(*req, now);
+    v1::AlertActionRequest action = *req;
+    action.set_actor(AuditActor(ctx_, *context, req->actor()));
+    if (absl::Status s = ValidateAlertAction(action, now); !s.ok()) return s;
+    absl::StatusOr<v1::Alert> a = ctx_.alerts->Act(action, now);
     if (!a.ok()) return a.status();
     *resp = std::move(*a);
     return absl::OkStatus();

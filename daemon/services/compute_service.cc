@@ -51,9 +51,12 @@ grpc::Status ComputeServiceImpl::SetModelPublication(grpc::ServerContext* contex
   return Counted(
       ctx_, context, "/redflag.v1.ComputeService/SetModelPublication", *req, [&]() -> absl::Status {
         const absl::Time now = ctx_.now();
-        if (absl::Status s = ValidateModelPublication(*req, now); !s.ok()) return s;
+        v1::SetModelPublicationRequest publication = *req;
+        publication.mutable_publication()->set_recorded_by(
+            AuditActor(ctx_, *context, req->publication().recorded_by()));
+        if (absl::Status s = ValidateModelPublication(publication, now); !s.ok()) return s;
         absl::StatusOr<ModelRegistry::Recorded> r =
-            ctx_.models->SetPublication(*req, absl::ToUnixMillis(now));
+            ctx_.models->SetPublication(publication, absl::ToUnixMillis(now));
         if (!r.ok()) return r.status();
         if (r->changed) {
           log::Info(

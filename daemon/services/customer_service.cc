@@ -8,20 +8,21 @@ namespace redflag {
 grpc::Status CustomerServiceImpl::UpsertCustomer(grpc::ServerContext* context,
                                                  const v1::UpsertCustomerRequest* req,
                                                  v1::UpsertCustomerResponse* resp) {
-  return Counted(
-      ctx_, context, "/redflag.v1.CustomerService/UpsertCustomer", *req, [&]() -> absl::Status {
-        if (absl::Status s = ValidateCustomerProfile(req->profile()); !s.ok()) return s;
-        auto out = ctx_.customers->Upsert(req->profile(), absl::ToUnixMillis(ctx_.now()));
-        if (!out.ok()) return out.status();
-        *resp->mutable_customer() = std::move(out->customer);
-        resp->set_changed(out->changed);
-        // Screened at every upsert, changed or not: the lists may have changed.
-        absl::StatusOr<std::vector<v1::ScreeningFinding>> findings =
-            ctx_.screening->Screen(resp->customer(), ctx_.now(), "upsert");
-        if (!findings.ok()) return findings.status();
-        for (v1::ScreeningFinding& f : *findings) *resp->add_screening() = std::move(f);
-        return absl::OkStatus();
-      });
+  return Counted(ctx_, context, "/redflag.v1.CustomerService/UpsertCustomer", *req,
+                 [&]() -> absl::Status {
+                   if (absl::Status s = ValidateCustomerProfile(req->profile()); !s.ok()) return s;
+                   auto out = ctx_.customers->Upsert(req->profile(), absl::ToUnixMillis(ctx_.now()),
+                                                     AuditActor(ctx_, *context, ""));
+                   if (!out.ok()) return out.status();
+                   *resp->mutable_customer() = std::move(out->customer);
+                   resp->set_changed(out->changed);
+                   // Screened at every upsert, changed or not: the lists may have changed.
+                   absl::StatusOr<std::vector<v1::ScreeningFinding>> findings =
+                       ctx_.screening->Screen(resp->customer(), ctx_.now(), "upsert");
+                   if (!findings.ok()) return findings.status();
+                   for (v1::ScreeningFinding& f : *findings) *resp->add_screening() = std::move(f);
+                   return absl::OkStatus();
+                 });
 }
 
 grpc::Status CustomerServiceImpl::GetCustomer(grpc::ServerContext* context,

@@ -33,8 +33,10 @@ grpc::Status InquiryServiceImpl::AdvanceInquiry(grpc::ServerContext* context,
                                                 v1::Inquiry* resp) {
   return Counted(ctx_, context, "/redflag.v1.InquiryService/AdvanceInquiry", *req,
                  [&]() -> absl::Status {
-                   if (absl::Status s = ValidateAdvanceInquiry(*req); !s.ok()) return s;
-                   absl::StatusOr<v1::Inquiry> q = ctx_.inquiries->Advance(*req, ctx_.now());
+                   v1::AdvanceInquiryRequest step = *req;
+                   step.set_actor(AuditActor(ctx_, *context, req->actor()));
+                   if (absl::Status s = ValidateAdvanceInquiry(step); !s.ok()) return s;
+                   absl::StatusOr<v1::Inquiry> q = ctx_.inquiries->Advance(step, ctx_.now());
                    if (!q.ok()) return q.status();
                    *resp = std::move(*q);
                    return absl::OkStatus();

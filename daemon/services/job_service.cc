@@ -29,7 +29,7 @@ grpc::Status JobServiceImpl::EndJob(grpc::ServerContext* context, const v1::EndJ
     std::unique_ptr<WriteBatch> wb = ctx_.audit_store->NewBatch();
     absl::StatusOr<v1::AuditRecord> r =
         ctx_.audit->Write(*wb,
-                          {"api",
+                          {AuditActor(ctx_, *context, ""),
                            "job.ended",
                            absl::StrCat("job/", req->job_id()),
                            {{"end_unix_ms", absl::StrCat(req->end_unix_ms())},

@@ -49,6 +49,12 @@ inline std::string ShortMethod(absl::string_view method) {
   return std::string(method.substr(method.rfind('/') + 1));
 }
 
+// Who the audit log names for this call: the authenticated principal; a name
+// the caller typed (`--actor`) only as "<principal> on behalf of <name>", and
+// only where the principal may delegate (Authorizer::Delegates).
+std::string AuditActor(const ServiceContext& ctx, const grpc::ServerContext& call,
+                       absl::string_view typed);
+
 // Whether the caller may call `method` (daemon/net/authorizer.h), every call.
 absl::Status Authorized(const ServiceContext& ctx, const grpc::ServerContext& call,
                         absl::string_view method);

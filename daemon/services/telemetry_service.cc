@@ -10,6 +10,15 @@ grpc::Status ToGrpc(const absl::Status& s) {
   return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
 }
 
+std::string AuditActor(const ServiceContext& ctx, const grpc::ServerContext& call,
+                       absl::string_view typed) {
+  const std::string principal = ctx.authorizer->Principal(call);
+  if (typed.empty() || typed == principal || !ctx.authorizer->Delegates(principal)) {
+    return principal;
+  }
+  return absl::StrCat(principal, " on behalf of ", typed);
+}
+
 absl::Status Authorized(const ServiceContext& ctx, const grpc::ServerContext& call,
                         absl::string_view method) {
   std::string principal;

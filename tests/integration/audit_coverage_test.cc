@@ -89,7 +89,8 @@ TEST_F(AuditCoverageTest, ChangesThatCouldSilenceARuleAreInTheChain) {
   ASSERT_EQ(pub.exit_code, 0) << pub.output;
   std::vector<v1::AuditRecord> publication = Actions("model.publication");
   ASSERT_EQ(publication.size(), 1u);
-  EXPECT_EQ(publication[0].actor(), "alice");
+  // The principal (the local administrator, no TLS) acting for the name typed.
+  EXPECT_EQ(publication[0].actor(), "local on behalf of alice");
   EXPECT_EQ(publication[0].subject(), "model/lab-1-70b");
   EXPECT_EQ(Detail(publication[0], "weights_published"), "true");
   EXPECT_EQ(Detail(publication[0], "evidence"), "https://example.org/weights");

@@ -152,7 +152,7 @@ TEST(ModelPublicationEndToEnd, RecordedThroughRedflagctlShownAndKeptAcrossRestar
   EXPECT_NE(published.output.find("\"version\": \"1\""), std::string::npos) << published.output;
   shown = ctl(**d, {"compute", "show", "model", "exlabs-chat-70b"});
   EXPECT_NE(shown.output.find("weights: published since 2026-07-01 (https://example.org/chat-70b), "
-                              "recorded by analyst@example.org"),
+                              "recorded by local on behalf of analyst@example.org"),
             std::string::npos)
       << shown.output;
 

@@ -224,7 +224,7 @@ TEST_F(ReportEndToEnd, AlertsWithDispositionsAndThePolicyInForce) {
   ASSERT_NE(resolved, nullptr);
   EXPECT_EQ(resolved->state(), "resolved");
   EXPECT_EQ(resolved->disposition(), "true_positive");
-  EXPECT_EQ(resolved->resolved_by(), "ana");
+  EXPECT_EQ(resolved->resolved_by(), "local on behalf of ana");
   EXPECT_EQ(resolved->resolution_comment(), "reported to BIS");
   EXPECT_EQ(resolved->severity(), "info");
   EXPECT_TRUE(resolved->raised_in_quarter());

@@ -19,6 +19,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "detectors/authorization.h"
+#include "redflag/v1/audit.grpc.pb.h"
+#include "redflag/v1/compute.grpc.pb.h"
+#include "redflag/v1/customers.grpc.pb.h"
 #include "tests/integration/daemon_process.h"
 
 namespace redflag::testing {
@@ -247,6 +250,57 @@ TEST_F(SecurityEndToEnd, ABrokenPolicyOnReloadKeepsThePolicyInForce) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
+}
+
+// The audit log names the certificate's principal; a typed name appears only
+// as "on behalf of", and only for a principal that may delegate (admin).
+TEST_F(SecurityEndToEnd, TheAuditLogNamesTheCertificatesPrincipal) {
+  {
+    grpc::ClientContext ctx;
+    v1::SetModelPublicationRequest req;
+    req.set_model_id("m-open");
+    req.mutable_publication()->set_weights_published(true);
+    req.mutable_publication()->set_evidence("https://example.org/m-open");
+    req.mutable_publication()->set_recorded_by("somebody-else");  // typed: ignored
+    v1::ModelRecord resp;
+    grpc::Status s =
+        v1::ComputeService::NewStub(Channel("compliance"))->SetModelPublication(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::UpsertCustomerRequest req;
+    req.mutable_profile()->set_customer_id("acct-sec");
+    req.mutable_profile()->set_legal_name("Secure Example Ltd");
+    v1::UpsertCustomerResponse resp;
+    grpc::Status s =
+        v1::CustomerService::NewStub(Channel("inventory"))->UpsertCustomer(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::SetModelPublicationRequest req;
+    req.set_model_id("m-open");
+    req.mutable_publication()->set_weights_published(false);
+    req.mutable_publication()->set_recorded_by("carol");  // the admin may act for carol
+    v1::ModelRecord resp;
+    grpc::Status s =
+        v1::ComputeService::NewStub(Channel("admin"))->SetModelPublication(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  grpc::ClientContext ctx;
+  v1::ListAuditRequest req;
+  v1::ListAuditResponse resp;
+  ASSERT_TRUE(v1::AuditService::NewStub(Channel("compliance"))->ListAudit(&ctx, req, &resp).ok());
+  std::vector<std::string> actors;
+  for (const v1::AuditRecord& r : resp.records()) {
+    if (r.action() == "model.publication" || r.action() == "customer.profile") {
+      actors.push_back(r.action() + " " + r.actor());
+    }
+  }
+  EXPECT_EQ(actors, (std::vector<std::string>{"model.publication jo.compliance.redflag.test",
+                                              "customer.profile spiffe://redflag.test/inventory",
+                                              "model.publication ops-admin on behalf of carol"}));
 }
 
 TEST(SecurityStart, ARemoteAddressWithoutTlsIsRefusedNamingTheWayOut) {
