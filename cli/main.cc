@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "cli/client_credentials.h"
 #include "cli/command.h"
 #include "cli/estimate_report.h"
 #include "cli/scenario.h"
@@ -96,6 +97,13 @@ commands:
 options:
   --addr HOST:PORT     daemon address (default 127.0.0.1:50051, or $REDFLAG_ADDR)
   --timeout DURATION   per-call deadline (default 30s)
+  --ca FILE            TLS: the CA that signed the daemon's certificate ($REDFLAG_TLS_CA);
+                       without it the connection is plaintext (loopback daemons)
+  --cert FILE, --key FILE
+                       mutual TLS: this client's certificate and key
+                       ($REDFLAG_TLS_CERT, $REDFLAG_TLS_KEY); who you are to the daemon
+  --server-name NAME   the name the daemon's certificate must carry (default: the
+                       host of --addr)
 
 exit status: 0 done; 1 refused or failed; 2 usage; 3 audit log broken;
 75 try again later (redflagd unreachable, overloaded or out of time)
@@ -488,14 +496,26 @@ int main(int argc, char** argv) {
   std::cout.rdbuf(&safe_out);
   std::cerr.rdbuf(&safe_err);
   Cli cli;
-  if (const char* env = std::getenv("REDFLAG_ADDR"); env != nullptr && *env != '\0') {
-    cli.addr = env;
-  }
+  auto env_or = [](const char* name) {
+    const char* v = std::getenv(name);
+    return v == nullptr ? std::string() : std::string(v);
+  };
+  if (std::string env = env_or("REDFLAG_ADDR"); !env.empty()) cli.addr = env;
+  std::string ca = env_or("REDFLAG_TLS_CA"), cert = env_or("REDFLAG_TLS_CERT"),
+              key = env_or("REDFLAG_TLS_KEY"), server_name;
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--addr" && i + 1 < argc) {
       cli.addr = argv[++i];
+    } else if (a == "--ca" && i + 1 < argc) {
+      ca = argv[++i];
+    } else if (a == "--cert" && i + 1 < argc) {
+      cert = argv[++i];
+    } else if (a == "--key" && i + 1 < argc) {
+      key = argv[++i];
+    } else if (a == "--server-name" && i + 1 < argc) {
+      server_name = argv[++i];
     } else if (a == "--timeout" && i + 1 < argc) {
       if (!absl::ParseDuration(argv[++i], &cli.timeout)) return Usage("--timeout needs e.g. 10s");
     } else if (a == "-h" || a == "--help") {
@@ -510,7 +530,14 @@ int main(int argc, char** argv) {
   ch_args.SetMaxSendMessageSize(64 << 20);
   // A quarter's report over a large fleet runs to many megabytes.
   ch_args.SetMaxReceiveMessageSize(1 << 30);
-  cli.channel = grpc::CreateCustomChannel(cli.addr, grpc::InsecureChannelCredentials(), ch_args);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      redflag::cli::ClientCredentials(ca, cert, key);
+  if (!credentials.ok()) {
+    std::cerr << "redflagctl: " << credentials.status().message() << "\n";
+    return 2;
+  }
+  if (!server_name.empty()) ch_args.SetSslTargetNameOverride(server_name);
+  cli.channel = grpc::CreateCustomChannel(cli.addr, *credentials, ch_args);
   std::string cmd = args[0];
   args.erase(args.begin());
   if (cmd == "health") return Health(cli, args);

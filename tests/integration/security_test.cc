@@ -303,6 +303,34 @@ TEST_F(SecurityEndToEnd, TheAuditLogNamesTheCertificatesPrincipal) {
                                               "model.publication ops-admin on behalf of carol"}));
 }
 
+// redflagctl speaks mutual TLS with --ca/--cert/--key or $REDFLAG_TLS_*.
+TEST_F(SecurityEndToEnd, RedflagctlSpeaksMutualTls) {
+  auto ctl = [&](const std::string& client, std::vector<std::string> args) {
+    std::vector<std::string> argv = {REDFLAGCTL_PATH, "--addr",       daemon_->grpc_address(),
+                                     "--ca",          Cert("ca.crt"), "--server-name",
+                                     "localhost"};
+    if (!client.empty()) {
+      argv.insert(argv.end(), {"--cert", Cert(client + ".crt"), "--key", Cert(client + ".key")});
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv);
+  };
+  CommandResult r = ctl("analyst", {"alerts", "list"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = ctl("telemetry", {"models", "publish", "m-x", "--evidence", "https://example.org/x"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("principal 'spiffe://redflag.test/telemetry' may not call "
+                          "/redflag.v1.ComputeService/SetModelPublication"),
+            std::string::npos)
+      << r.output;
+  r = ctl("", {"alerts", "list"});  // no client certificate: no handshake
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  r = RunCommand({REDFLAGCTL_PATH, "--addr", daemon_->grpc_address(), "--cert", Cert("admin.crt"),
+                  "--key", Cert("admin.key"), "alerts", "list"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--cert/--key need --ca"), std::string::npos) << r.output;
+}
+
 TEST(SecurityStart, ARemoteAddressWithoutTlsIsRefusedNamingTheWayOut) {
   TempDir dir;
   CommandResult r = RunCommand({REDFLAGD_PATH, "--data-dir", dir.path() + "/data", "--grpc-listen",
