@@ -38,6 +38,7 @@ route() {  # expected-receiver label=value...
     { echo "FAIL: ${*:2} is not routed to $1" >&2; exit 1; }
 }
 route compliance-pager team=compliance severity=page alertname=RedflagCriticalFinding
+route security-tickets team=security severity=ticket alertname=RedflagAuthorizationPolicyRefused
 route compliance-tickets team=compliance severity=ticket alertname=RedflagHighFinding
 route platform-pager team=platform severity=page alertname=RedflagDown
 route platform-tickets team=platform severity=ticket alertname=RedflagIngestStalled

@@ -12,6 +12,7 @@
 #include "daemon/compute/compute_export.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/metrics/metrics.h"
+#include "daemon/net/server_credentials.h"
 #include "daemon/net/stream_limiter.h"
 #include "daemon/retention/retention.h"
 #include "daemon/screening/party_lists.h"
@@ -123,6 +124,15 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
     auto config = GaugeFamily("redflag_config_info", "SHA-256 of the loaded config file");
     AddSample(config, 1, {{"sha256", app.config.source_sha256}});
     out.push_back(std::move(config));
+
+    auto plaintext = GaugeFamily(
+        "redflag_security_plaintext_remote",
+        "1 when gRPC listens on a non-loopback address without TLS (grpc.allow_insecure_remote)");
+    AddSample(plaintext,
+              app.config.security.cert_file.empty() && !IsLoopbackAddress(app.config.grpc_listen)
+                  ? 1
+                  : 0);
+    out.push_back(std::move(plaintext));
 
     auto ready = GaugeFamily("redflag_daemon_ready",
                              "1 when redflagd accepts and persists requests, 0 otherwise");

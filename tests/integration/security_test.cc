@@ -343,5 +343,27 @@ TEST(SecurityStart, ARemoteAddressWithoutTlsIsRefusedNamingTheWayOut) {
   EXPECT_NE(r.output.find("grpc.allow_insecure_remote: true"), std::string::npos) << r.output;
 }
 
+// Allowed on purpose: it starts, says so in the log at every start, and
+// shows it on /metrics (RedflagPlaintextRemoteListener).
+TEST(SecurityStart, APlaintextRemoteListenerIsLoggedAndExposed) {
+  TempDir dir;
+  const std::pair<int, int> ports = FreePorts();
+  auto d = DaemonProcess::Start(dir.path() + "/data", ports,
+                                {"--grpc-listen", absl::StrCat("0.0.0.0:", ports.first), "-o",
+                                 "grpc.allow_insecure_remote=true"});
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_NE(Read((*d)->log_path()).find("mode=\"plaintext (remote, allowed)\""), std::string::npos)
+      << Read((*d)->log_path());
+  EXPECT_NE(HttpGet((*d)->http_port(), "/metrics").body.find("redflag_security_plaintext_remote 1"),
+            std::string::npos);
+  // And the default, loopback, is no such thing.
+  TempDir other;
+  auto local = DaemonProcess::Start(other.path() + "/data", FreePorts());
+  ASSERT_TRUE(local.ok()) << local.status();
+  EXPECT_NE(
+      HttpGet((*local)->http_port(), "/metrics").body.find("redflag_security_plaintext_remote 0"),
+      std::string::npos);
+}
+
 }  // namespace
 }  // namespace redflag::testing
