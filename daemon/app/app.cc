@@ -372,6 +372,9 @@ absl::Status StartGrpcStep(AppState& app) {
   } else {
     log::Info("gRPC security",
               {{"mode", security->mode}, {"policy_file", app.config.security.policy_file}});
+    app.policy_watch = std::make_unique<Periodic>(
+        "policy-watch", app.config.security.refresh_interval,
+        [&app](absl::Time) { return app.authorizer->ReloadIfChanged(); });
   }
   ServiceContext ctx{.limits = &app.config.limits,
                      .ledger = app.ledger.get(),

@@ -123,6 +123,9 @@ struct AppState {
   std::unique_ptr<StorageServiceImpl> storage_service;
   std::unique_ptr<StreamLimiter> streams;
   std::unique_ptr<Authorizer> authorizer;
+  // Re-reads the authorization policy when it changes; declared after it, so
+  // it stops first.
+  std::unique_ptr<Periodic> policy_watch;
   CallCounter calls;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<HttpServer> http;

@@ -3,6 +3,7 @@
 #include <grpc/grpc_security_constants.h>
 #include <grpcpp/security/auth_context.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -17,6 +18,15 @@ std::string FirstProperty(const grpc::AuthContext& auth, const char* name) {
   std::vector<grpc::string_ref> values = auth.FindPropertyValues(name);
   if (values.empty()) return "";
   return std::string(values.front().data(), values.front().size());
+}
+
+std::string FileSignature(const std::string& file) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  if (ec) return "";
+  const auto time = std::filesystem::last_write_time(file, ec);
+  if (ec) return "";
+  return absl::StrCat(size, "/", time.time_since_epoch().count());
 }
 
 absl::StatusOr<v1::AuthorizationPolicy> ReadPolicy(const std::string& file) {
@@ -49,11 +59,27 @@ absl::StatusOr<std::unique_ptr<Authorizer>> Authorizer::FromFile(const std::stri
   if (!policy.ok()) return policy.status();
   std::unique_ptr<Authorizer> a(new Authorizer(policy_file, metrics));
   a->policy_ = std::make_shared<const v1::AuthorizationPolicy>(std::move(*policy));
+  a->seen_ = FileSignature(policy_file);
   return a;
+}
+
+absl::Status Authorizer::ReloadIfChanged() {
+  if (local_admin()) return absl::OkStatus();
+  const std::string signature = FileSignature(policy_file_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (signature == seen_) return absl::OkStatus();
+  }
+  Reload().IgnoreError();  // logged and counted; the policy in force stays
+  return absl::OkStatus();
 }
 
 absl::Status Authorizer::Reload() {
   if (local_admin()) return absl::OkStatus();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    seen_ = FileSignature(policy_file_);
+  }
   absl::StatusOr<v1::AuthorizationPolicy> policy = ReadPolicy(policy_file_);
   if (!policy.ok()) {
     if (metrics_ != nullptr) metrics_->CountPolicyReload(false);

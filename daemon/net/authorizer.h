@@ -49,6 +49,9 @@ class Authorizer {
   // Re-reads the policy file; a broken one keeps the policy in force (logged
   // and counted) and is returned as the error.
   absl::Status Reload();
+  // The same when the file's size or modification time changed since the
+  // last read (on a timer: an edit takes effect without a signal).
+  absl::Status ReloadIfChanged();
   bool local_admin() const { return policy_file_.empty(); }
 
  private:
@@ -59,6 +62,7 @@ class Authorizer {
   Metrics* const metrics_;
   mutable std::mutex mu_;
   std::shared_ptr<const v1::AuthorizationPolicy> policy_;
+  std::string seen_;  // size and modification time of the file last read
 };
 
 }  // namespace redflag
