@@ -1,6 +1,7 @@
 """An independent client: Debian's Python gRPC with stubs generated from proto/
 at test time talks to the real redflagd, as a scheduler adapter or node agent
-written in Python would. Also checks the stock health and reflection services
+written in Python would, in plaintext on loopback and over mutual TLS with a
+role per certificate. Also checks the stock health and reflection services
 and that /metrics passes `promtool check metrics`.
 
 Run: /usr/bin/python3 tests/e2e/test_python_client.py REDFLAGD_BINARY
@@ -43,6 +44,25 @@ def generate_stubs(out_dir):
     grpc.__path__.append(os.path.join(out_dir, "grpc"))
 
 
+def import_stubs():
+    """Makes the generated modules the globals the tests use."""
+    global grpc, pb, health_pb2, health_grpc, refl_pb2, refl_grpc
+    import grpc
+    from redflag.v1 import (common_pb2, jobs_pb2, jobs_pb2_grpc, telemetry_pb2,
+                            telemetry_pb2_grpc, customers_pb2, customers_pb2_grpc,
+                            compute_pb2, compute_pb2_grpc, screening_pb2, screening_pb2_grpc,
+                            access_pb2, access_pb2_grpc)
+    from grpc.health.v1 import health_pb2, health_pb2_grpc as health_grpc
+    from grpc.reflection.v1alpha import reflection_pb2 as refl_pb2
+    from grpc.reflection.v1alpha import reflection_pb2_grpc as refl_grpc
+    pb = type("pb", (), dict(common=common_pb2, jobs=jobs_pb2, jobs_grpc=jobs_pb2_grpc,
+                             telemetry=telemetry_pb2, telemetry_grpc=telemetry_pb2_grpc,
+                             customers=customers_pb2, customers_grpc=customers_pb2_grpc,
+                             compute=compute_pb2, compute_grpc=compute_pb2_grpc,
+                             screening=screening_pb2, screening_grpc=screening_pb2_grpc,
+                             access=access_pb2, access_grpc=access_pb2_grpc))
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -54,21 +74,7 @@ class PythonClientTest(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="redflag-e2e-")
         generate_stubs(os.path.join(cls.tmp, "stubs"))
-        global grpc, pb, health_pb2, health_grpc, refl_pb2, refl_grpc
-        import grpc
-        from redflag.v1 import (common_pb2, jobs_pb2, jobs_pb2_grpc, telemetry_pb2,
-                                telemetry_pb2_grpc, customers_pb2, customers_pb2_grpc,
-                                compute_pb2, compute_pb2_grpc, screening_pb2, screening_pb2_grpc,
-                                access_pb2, access_pb2_grpc)
-        from grpc.health.v1 import health_pb2, health_pb2_grpc as health_grpc
-        from grpc.reflection.v1alpha import reflection_pb2 as refl_pb2
-        from grpc.reflection.v1alpha import reflection_pb2_grpc as refl_grpc
-        pb = type("pb", (), dict(common=common_pb2, jobs=jobs_pb2, jobs_grpc=jobs_pb2_grpc,
-                                 telemetry=telemetry_pb2, telemetry_grpc=telemetry_pb2_grpc,
-                                 customers=customers_pb2, customers_grpc=customers_pb2_grpc,
-                                 compute=compute_pb2, compute_grpc=compute_pb2_grpc,
-                                 screening=screening_pb2, screening_grpc=screening_pb2_grpc,
-                                 access=access_pb2, access_grpc=access_pb2_grpc))
+        import_stubs()
         cls.grpc_port, cls.http_port = free_port(), free_port()
         cls.log = open(os.path.join(cls.tmp, "redflagd.log"), "w")
         cls.proc = subprocess.Popen(
@@ -236,6 +242,90 @@ class PythonClientTest(unittest.TestCase):
         self.assertIn(b'redflag_screening_list_entries{list="csl"} 13', body)
         check = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True)
         self.assertEqual(check.returncode, 0, check.stdout.decode() + check.stderr.decode())
+
+
+class PythonClientMutualTlsTest(unittest.TestCase):
+    """The same client over mutual TLS: certificates made with openssl by
+    tests/integration/make_test_certs.sh, an authorization policy giving the
+    node agent's certificate the telemetry role only."""
+
+    POLICY = {"name": "py", "allow_rules": [
+        {"name": "agents", "source": {"principals": ["spiffe://redflag.test/telemetry"]},
+         "roles": ["telemetry"]},
+        {"name": "analysts", "source": {"principals": ["*.analysts.redflag.test"]},
+         "roles": ["analyst"]}]}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="redflag-e2e-tls-")
+        if "pb" not in globals():
+            generate_stubs(os.path.join(cls.tmp, "stubs"))
+            import_stubs()
+        certs = os.path.join(cls.tmp, "certs")
+        subprocess.run(["/bin/bash", os.path.join(REPO, "tests/integration/make_test_certs.sh"), certs],
+                       check=True)
+        cls.certs = certs
+        policy = os.path.join(cls.tmp, "policy.json")
+        with open(policy, "w") as f:
+            json.dump(cls.POLICY, f)
+        cls.grpc_port, cls.http_port = free_port(), free_port()
+        cls.log = open(os.path.join(cls.tmp, "redflagd.log"), "w")
+        cls.proc = subprocess.Popen(
+            [REDFLAGD, "--data-dir", os.path.join(cls.tmp, "data"),
+             "--grpc-listen", f"127.0.0.1:{cls.grpc_port}",
+             "--http-listen", f"127.0.0.1:{cls.http_port}",
+             "--port-file", os.path.join(cls.tmp, "ports.json"),
+             "-o", "tls.cert_file=" + os.path.join(certs, "server.crt"),
+             "-o", "tls.key_file=" + os.path.join(certs, "server.key"),
+             "-o", "tls.client_ca_file=" + os.path.join(certs, "ca.crt"),
+             "-o", "security.policy_file=" + policy],
+            stdout=cls.log, stderr=cls.log)
+        deadline = time.time() + 30
+        while not os.path.exists(os.path.join(cls.tmp, "ports.json")):
+            if time.time() > deadline or cls.proc.poll() is not None:
+                raise RuntimeError("redflagd did not start; see " + cls.log.name)
+            time.sleep(0.02)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.send_signal(signal.SIGTERM)
+        cls.proc.wait(timeout=30)
+        cls.log.close()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def channel(self, client):
+        def read(name):
+            with open(os.path.join(self.certs, name), "rb") as f:
+                return f.read()
+        creds = grpc.ssl_channel_credentials(
+            root_certificates=read("ca.crt"),
+            private_key=read(client + ".key") if client else None,
+            certificate_chain=read(client + ".crt") if client else None)
+        return grpc.secure_channel(f"localhost:{self.grpc_port}", creds)
+
+    def test_the_agent_registers_and_reports_but_reads_no_customer(self):
+        with self.channel("telemetry") as ch:
+            jobs = pb.jobs_grpc.JobServiceStub(ch)
+            t0 = int(time.time() * 1000) - 3_600_000
+            jobs.RegisterJob(pb.jobs.RegisterJobRequest(job=pb.jobs.JobSpec(
+                job_id="job-py-tls", customer_id="acct-py-tls", accelerator_model="NVIDIA H100 SXM5 80GB",
+                accelerator_count=8, start_unix_ms=t0)), timeout=5)
+            with self.assertRaises(grpc.RpcError) as denied:
+                pb.customers_grpc.CustomerServiceStub(ch).GetCustomer(
+                    pb.customers.GetCustomerRequest(customer_id="acct-py-tls"), timeout=5)
+            self.assertEqual(denied.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+            self.assertIn("principal 'spiffe://redflag.test/telemetry' may not call "
+                          "/redflag.v1.CustomerService/GetCustomer", denied.exception.details())
+        with self.channel("analyst") as ch:
+            job = pb.jobs_grpc.JobServiceStub(ch).GetJob(pb.jobs.GetJobRequest(job_id="job-py-tls"),
+                                                        timeout=5)
+            self.assertEqual(job.spec.customer_id, "acct-py-tls")
+
+    def test_no_client_certificate_no_call(self):
+        with self.channel(None) as ch:
+            with self.assertRaises(grpc.RpcError) as failed:
+                pb.jobs_grpc.JobServiceStub(ch).GetJob(pb.jobs.GetJobRequest(job_id="x"), timeout=5)
+            self.assertEqual(failed.exception.code(), grpc.StatusCode.UNAVAILABLE)
 
 
 if __name__ == "__main__":
