@@ -103,7 +103,7 @@ options:
                        mutual TLS: this client's certificate and key
                        ($REDFLAG_TLS_CERT, $REDFLAG_TLS_KEY); who you are to the daemon
   --server-name NAME   the name the daemon's certificate must carry (default: the
-                       host of --addr)
+                       host of --addr; $REDFLAG_TLS_SERVER_NAME)
 
 exit status: 0 done; 1 refused or failed; 2 usage; 3 audit log broken;
 75 try again later (redflagd unreachable, overloaded or out of time)
@@ -502,7 +502,7 @@ int main(int argc, char** argv) {
   };
   if (std::string env = env_or("REDFLAG_ADDR"); !env.empty()) cli.addr = env;
   std::string ca = env_or("REDFLAG_TLS_CA"), cert = env_or("REDFLAG_TLS_CERT"),
-              key = env_or("REDFLAG_TLS_KEY"), server_name;
+              key = env_or("REDFLAG_TLS_KEY"), server_name = env_or("REDFLAG_TLS_SERVER_NAME");
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

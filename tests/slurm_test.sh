@@ -96,4 +96,35 @@ done
 job slurm/gpu1/4245 > /dev/null || fail "the hook's own job was not registered after the spool"
 job slurm/default/4244 > /dev/null || fail "the fail-closed job's registration was not kept for later"
 [ -z "$(ls "$tmp/spool")" ] || fail "spool not emptied: $(ls "$tmp/spool")"
-echo "slurm hooks: ok"
+stop_daemon
+
+# Over mutual TLS: the hooks present a certificate whose principal has role
+# telemetry; the job is registered, and read back by an analyst.
+bash "$repo/tests/integration/make_test_certs.sh" "$tmp/certs" || fail "openssl could not make certificates"
+cat > "$tmp/policy.json" <<'JSON'
+{"allow_rules": [
+  {"name": "hooks", "source": {"principals": ["spiffe://redflag.test/telemetry"]}, "roles": ["telemetry"]},
+  {"name": "analysts", "source": {"principals": ["*.analysts.redflag.test"]}, "roles": ["analyst"]}]}
+JSON
+rm -f "$tmp/ports"
+"$redflagd" --data-dir "$tmp/tls-data" --grpc-listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
+  --port-file "$tmp/ports" -o tls.cert_file="$tmp/certs/server.crt" \
+  -o tls.key_file="$tmp/certs/server.key" -o tls.client_ca_file="$tmp/certs/ca.crt" \
+  -o security.policy_file="$tmp/policy.json" 2>> "$tmp/redflagd.log" &
+daemon=$!
+for _ in $(seq 100); do [ -s "$tmp/ports" ] && break; sleep 0.1; done
+[ -s "$tmp/ports" ] || fail "redflagd with TLS did not start: $(tail -5 "$tmp/redflagd.log")"
+port=$(sed 's/.*"grpc_port": *\([0-9]*\).*/\1/' "$tmp/ports")
+cat >> "$tmp/slurm.env" <<ENV
+REDFLAG_ADDR=127.0.0.1:$port
+REDFLAG_TLS_CA=$tmp/certs/ca.crt
+REDFLAG_TLS_CERT=$tmp/certs/telemetry.crt
+REDFLAG_TLS_KEY=$tmp/certs/telemetry.key
+REDFLAG_TLS_SERVER_NAME=localhost
+ENV
+env "${slurm_job[@]}" SLURM_JOB_ID=4400 bash "$prolog" 2> "$tmp/err" || fail "prolog over mTLS: $(cat "$tmp/err")"
+"$redflagctl" --addr "127.0.0.1:$port" --ca "$tmp/certs/ca.crt" --cert "$tmp/certs/analyst.crt" \
+  --key "$tmp/certs/analyst.key" --server-name localhost jobs get slurm/gpu1/4400 > "$tmp/got" ||
+  fail "job registered over mTLS not found: $(cat "$tmp/got")"
+grep -qF '"customer_id": "acct-9001"' "$tmp/got" || fail "registered over mTLS: $(cat "$tmp/got")"
+echo "slurm hooks: ok (plaintext and mutual TLS)"

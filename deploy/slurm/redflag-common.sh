@@ -7,6 +7,8 @@ REDFLAGCTL=${REDFLAGCTL:-/usr/local/bin/redflagctl}
 REDFLAG_ADDR=${REDFLAG_ADDR:-127.0.0.1:50051}
 REDFLAG_SPOOL=${REDFLAG_SPOOL:-/var/spool/redflagd-slurm}
 REDFLAG_FAIL_CLOSED=${REDFLAG_FAIL_CLOSED:-0}
+# Mutual TLS, when the env file names the files: redflagctl reads these.
+export REDFLAG_TLS_CA REDFLAG_TLS_CERT REDFLAG_TLS_KEY REDFLAG_TLS_SERVER_NAME
 
 log() { echo "redflag-slurm: $*" >&2; logger -t redflag-slurm -- "$*" 2>/dev/null || true; }
 
