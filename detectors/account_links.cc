@@ -4,25 +4,16 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "detectors/free_mail.h"
 
 namespace redflag::detectors {
 namespace {
-
-// Domains of free mail services: sharing one says nothing.
-constexpr const char* kFreeMail[] = {
-    "gmail.com",  "googlemail.com", "outlook.com",    "hotmail.com", "live.com", "yahoo.com",
-    "icloud.com", "proton.me",      "protonmail.com", "qq.com",      "163.com",  "126.com",
-    "yandex.ru",  "mail.ru",        "gmx.de",         "aol.com"};
 
 std::string Clean(absl::string_view s) {
   std::string out = absl::AsciiStrToLower(absl::StripAsciiWhitespace(s));
   out.erase(std::remove_if(out.begin(), out.end(), [](char c) { return c == ' ' || c == '-'; }),
             out.end());
   return out;
-}
-
-bool FreeMail(const std::string& domain) {
-  return std::find(std::begin(kFreeMail), std::end(kFreeMail), domain) != std::end(kFreeMail);
 }
 
 }  // namespace
@@ -57,7 +48,7 @@ void AccountLinker::AddProfile(const v1::CustomerProfile& p) {
   attribute("payment instrument", p.payment_instrument_fingerprint());
   for (const std::string& d : p.contact_domains()) {
     const std::string domain = Clean(d);
-    if (!FreeMail(domain)) attribute("contact domain", domain);
+    if (!IsFreeMailDomain(domain)) attribute("contact domain", domain);
   }
   for (const std::string& e : p.contact_emails()) attribute("contact email", Clean(e));
   for (const std::string& phone : p.contact_phones()) {

@@ -7,14 +7,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "detectors/free_mail.h"
 
 namespace redflag::screening {
 namespace {
-
-constexpr const char* kFreeMail[] = {
-    "gmail.com",  "googlemail.com", "outlook.com",    "hotmail.com", "live.com", "yahoo.com",
-    "icloud.com", "proton.me",      "protonmail.com", "qq.com",      "163.com",  "126.com",
-    "yandex.ru",  "mail.ru",        "gmx.de",         "aol.com"};
 
 constexpr size_t kPhoneKeyDigits = 9;
 constexpr size_t kMinPhoneDigits = 8;
@@ -65,7 +61,7 @@ std::string DomainOf(absl::string_view s) {
   for (char c : d) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') return "";
   }
-  if (std::find(std::begin(kFreeMail), std::end(kFreeMail), d) != std::end(kFreeMail)) return "";
+  if (detectors::IsFreeMailDomain(d)) return "";
   return d;
 }
 
