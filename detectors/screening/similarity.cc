@@ -42,36 +42,9 @@ double JaroWinkler(absl::string_view a, absl::string_view b) {
   return jaro + prefix * 0.1 * (1.0 - jaro);
 }
 
-int DamerauLevenshtein(absl::string_view a, absl::string_view b) {
-  const size_t la = a.size(), lb = b.size();
-  if (la > 64 || lb > 64) return a == b ? 0 : static_cast<int>(std::max(la, lb));
-  // Three rows of the dynamic-programming table, rotated: i-2, i-1, i.
-  std::array<std::array<int, 65>, 3> rows;
-  int* r0 = rows[0].data();
-  int* r1 = rows[1].data();
-  int* r2 = rows[2].data();
-  for (size_t j = 0; j <= lb; ++j) r1[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= la; ++i) {
-    r2[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= lb; ++j) {
-      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      int best = std::min({r1[j] + 1, r2[j - 1] + 1, r1[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        best = std::min(best, r0[j - 2] + 1);
-      }
-      r2[j] = best;
-    }
-    int* oldest = r0;
-    r0 = r1;
-    r1 = r2;
-    r2 = oldest;
-  }
-  return r1[lb];
-}
-
 int DamerauLevenshteinAtMost(absl::string_view a, absl::string_view b, int max) {
   const size_t la = a.size(), lb = b.size();
-  if (max < 0) return 0 == DamerauLevenshtein(a, b) ? 0 : max + 1;
+  if (max < 0) return 0;  // no distance is below zero: "more than max"
   if (static_cast<int>(la > lb ? la - lb : lb - la) > max) return max + 1;
   if (la > 64 || lb > 64) return a == b ? 0 : max + 1;
   std::array<std::array<int, 65>, 3> rows;
@@ -101,6 +74,13 @@ int DamerauLevenshteinAtMost(absl::string_view a, absl::string_view b, int max) 
     r2 = oldest;
   }
   return std::min(r1[lb], max + 1);
+}
+
+int DamerauLevenshtein(absl::string_view a, absl::string_view b) {
+  const size_t la = a.size(), lb = b.size();
+  if (la > 64 || lb > 64) return a == b ? 0 : static_cast<int>(std::max(la, lb));
+  // No distance exceeds the longer length: the bound never cuts it short.
+  return DamerauLevenshteinAtMost(a, b, static_cast<int>(std::max(la, lb)));
 }
 
 double EditSimilarity(absl::string_view a, absl::string_view b) {
