@@ -114,7 +114,10 @@ absl::StatusOr<std::vector<v1::ScreeningFinding>> CustomerScreening::Screen(
   }
   overlap_.NoteListed(profile, listed_as);
   if (absl::Status s = overlap_.JudgeContacts(profile, lists_, lists, now); !s.ok()) return s;
-  if (absl::Status s = overlap_.JudgeAgainstListedCustomers(profile, now); !s.ok()) return s;
+  // ScreenAll judges everyone against listed customers once all are screened.
+  if (trigger == "upsert") {
+    if (absl::Status s = overlap_.JudgeAgainstListedCustomers(profile, now); !s.ok()) return s;
+  }
 
   v1::ScreeningRecord record;
   record.set_customer_id(profile.customer_id());

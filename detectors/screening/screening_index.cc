@@ -324,11 +324,12 @@ std::vector<ContactHit> ScreeningIndex::ScreenAddress(absl::string_view address)
     const IndexedAddress& listed = addresses_[a];
     double listed_weight = 0;
     std::vector<std::string> listed_digits;
-    for (uint32_t w : listed.words) listed_weight += idf(address_postings_[w].size());
-    const std::string& text = list_.entries[listed.entry].addresses[listed.index];
-    for (const std::string& w : AddressWords(text)) {
-      if (absl::ascii_isdigit(static_cast<unsigned char>(w[0]))) listed_digits.push_back(w);
+    for (uint32_t w : listed.words) {
+      listed_weight += idf(address_postings_[w].size());
+      const std::string& word = address_words_[w];
+      if (absl::ascii_isdigit(static_cast<unsigned char>(word[0]))) listed_digits.push_back(word);
     }
+    const std::string& text = list_.entries[listed.entry].addresses[listed.index];
     // The words common to both, counted once, over all of both.
     double both = common;
     for (uint32_t w : listed.words) {
