@@ -151,7 +151,7 @@ LegalForms RemoveLegalForms(std::vector<std::string>& tokens) {
     if (t.words.contains(tokens[i])) drop[i] = true;
     // Misspelt long forms ("compny", "corporaton") are still forms.
     for (const char* form : kLongWords) {
-      if (!drop[i] && tokens[i].size() >= 6 && DamerauLevenshtein(tokens[i], form) <= 1) {
+      if (!drop[i] && tokens[i].size() >= 6 && DamerauLevenshteinAtMost(tokens[i], form, 1) <= 1) {
         drop[i] = true;
       }
     }
