@@ -11,7 +11,8 @@
 namespace redflag::detectors {
 namespace {
 
-constexpr const char* kRoleNames[] = {"telemetry", "inventory", "analyst", "compliance", "admin"};
+constexpr const char* kRoleNames[] = {"telemetry", "inventory", "analyst",
+                                      "compliance", "monitoring", "admin"};
 
 using R = Role;
 
@@ -51,14 +52,16 @@ const std::map<std::string, std::vector<Role>, std::less<>>& Table() {
         {"/redflag.v1.AuditService/ListAudit", {R::kCompliance}},
         {"/redflag.v1.ComputeService/SetModelPublication", {R::kCompliance}},
         {"/redflag.v1.ScreeningService/ListLists", {R::kCompliance}},
+        // Monitoring: Prometheus scraping.
+        {"GET /metrics", {R::kMonitoring}},
         // Admin only.
         {"/redflag.v1.StorageService/CreateBackup", {}},
         {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", {}},
         // Anyone with a role may ask whether the daemon serves.
         {"/grpc.health.v1.Health/Check",
-         {R::kTelemetry, R::kInventory, R::kAnalyst, R::kCompliance}},
+         {R::kTelemetry, R::kInventory, R::kAnalyst, R::kCompliance, R::kMonitoring}},
         {"/grpc.health.v1.Health/Watch",
-         {R::kTelemetry, R::kInventory, R::kAnalyst, R::kCompliance}},
+         {R::kTelemetry, R::kInventory, R::kAnalyst, R::kCompliance, R::kMonitoring}},
     };
     for (auto& [method, roles] : *m) roles.push_back(R::kAdmin);
     return m;
@@ -104,6 +107,11 @@ absl::Status CheckRule(const v1::AuthorizationRule& r, absl::string_view file, b
     }
   }
   return absl::OkStatus();
+}
+
+std::string Who(absl::string_view principal) {
+  return principal.empty() ? std::string("a caller without a client certificate")
+                           : absl::StrCat("principal '", principal, "'");
 }
 
 }  // namespace
@@ -188,17 +196,29 @@ const std::vector<Role>* RolesFor(absl::string_view method) {
   return it == Table().end() ? nullptr : &it->second;
 }
 
+constexpr const char* kOpenToAnyone[] = {"GET /healthz", "GET /readyz"};
+
+bool OpenToAnyone(absl::string_view method) {
+  return std::find(std::begin(kOpenToAnyone), std::end(kOpenToAnyone), method) !=
+         std::end(kOpenToAnyone);
+}
+
 std::vector<std::string> KnownMethods() {
   std::vector<std::string> out;
   for (const auto& [method, roles] : Table()) out.push_back(method);
+  out.insert(out.end(), std::begin(kOpenToAnyone), std::end(kOpenToAnyone));
   return out;
 }
 
 Decision Authorize(const Grant& grant, absl::string_view principal, absl::string_view method) {
   Decision d;
+  if (OpenToAnyone(method)) {
+    d.allowed = true;
+    return d;
+  }
   const std::vector<Role>* needed = RolesFor(method);
   if (needed == nullptr) {
-    d.reason = absl::StrCat("principal '", principal, "' may not call ", method,
+    d.reason = absl::StrCat(Who(principal), " may not call ", method,
                             ": the method has no entry in the role table");
     return d;
   }
@@ -213,6 +233,8 @@ Decision Authorize(const Grant& grant, absl::string_view principal, absl::string
   std::string has;
   if (grant.denied_by_rule) {
     has = absl::StrCat("it is denied by rule '", grant.rule, "'");
+  } else if (principal.empty()) {
+    has = "it has no principal";
   } else if (grant.roles.empty()) {
     has = "no rule of the policy names it";
   } else {
@@ -220,7 +242,7 @@ Decision Authorize(const Grant& grant, absl::string_view principal, absl::string
     for (Role r : grant.roles) held.push_back(RoleName(r));
     has = absl::StrCat("it has ", absl::StrJoin(held, ", "));
   }
-  d.reason = absl::StrCat("principal '", principal, "' may not call ", method, ": it needs role ",
+  d.reason = absl::StrCat(Who(principal), " may not call ", method, ": it needs role ",
                           absl::StrJoin(names, " or "), "; ", has);
   return d;
 }

@@ -14,7 +14,7 @@
 
 namespace redflag::detectors {
 
-enum class Role : uint8_t { kTelemetry, kInventory, kAnalyst, kCompliance, kAdmin };
+enum class Role : uint8_t { kTelemetry, kInventory, kAnalyst, kCompliance, kMonitoring, kAdmin };
 
 const char* RoleName(Role r);
 // "telemetry" -> kTelemetry; false if no role has this name.
@@ -41,10 +41,14 @@ struct Grant {
 // every allow rule that matches.
 Grant GrantOf(const v1::AuthorizationPolicy& policy, absl::string_view principal);
 
-// The roles that may call a full method name ("/redflag.v1.JobService/GetJob"),
-// admin always among them; null for a method the table does not know.
+// The roles that may call a full method name ("/redflag.v1.JobService/GetJob")
+// or an HTTP endpoint ("GET /metrics"), admin always among them; null for a
+// method the table does not know.
 const std::vector<Role>* RolesFor(absl::string_view method);
-// Every method the table knows.
+// Endpoints anyone may call, with or without a client certificate: HTTP
+// liveness and readiness, which tell only whether the daemon serves.
+bool OpenToAnyone(absl::string_view method);
+// Every method the table knows, open ones included.
 std::vector<std::string> KnownMethods();
 
 struct Decision {

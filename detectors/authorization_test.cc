@@ -128,6 +128,34 @@ TEST(Authorization, EachRoleCallsWhatItNeedsAndARefusalSaysWhatWouldAllow) {
   EXPECT_NE(d.reason.find("no entry in the role table"), std::string::npos);
 }
 
+// Prometheus' certificate reads /metrics and nothing else; liveness and
+// readiness need no certificate at all, everything else needs one.
+TEST(Authorization, HttpEndpointsMonitoringAndTheOpenProbes) {
+  v1::AuthorizationPolicy p = Policy();
+  v1::AuthorizationRule* scraper = p.add_allow_rules();
+  scraper->set_name("prometheus");
+  scraper->mutable_source()->add_principals("prometheus.monitoring");
+  scraper->add_roles("monitoring");
+  const Grant prometheus = GrantOf(p, "prometheus.monitoring");
+  EXPECT_TRUE(Authorize(prometheus, "prometheus.monitoring", "GET /metrics").allowed);
+  EXPECT_FALSE(Authorize(prometheus, "prometheus.monitoring", "/redflag.v1.AlertService/ListAlerts")
+                   .allowed);
+  EXPECT_TRUE(Authorize(prometheus, "prometheus.monitoring", "/grpc.health.v1.Health/Check").allowed);
+  const Grant officer = GrantOf(p, "jane.compliance.example.org");
+  EXPECT_FALSE(Authorize(officer, "j", "GET /metrics").allowed);
+  const Grant nobody = GrantOf(p, "");
+  EXPECT_TRUE(Authorize(nobody, "", "GET /healthz").allowed);
+  EXPECT_TRUE(Authorize(nobody, "", "GET /readyz").allowed);
+  const Decision d = Authorize(nobody, "", "GET /metrics");
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.reason,
+            "a caller without a client certificate may not call GET /metrics: it needs role "
+            "monitoring or admin; it has no principal");
+  EXPECT_FALSE(Authorize(nobody, "", "POST /metrics").allowed);  // not in the table
+  EXPECT_TRUE(OpenToAnyone("GET /healthz"));
+  EXPECT_FALSE(OpenToAnyone("GET /metrics"));
+}
+
 TEST(Authorization, ABrokenPolicyIsRefusedNamingTheRule) {
   struct Case {
     const char* json;

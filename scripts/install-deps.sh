@@ -8,7 +8,9 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang libclang-rt-14-dev clang-format
   # libraries
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librocksdb-dev
-  prometheus-cpp-dev libcivetweb-dev libabsl-dev libgtest-dev libyaml-cpp-dev
+  prometheus-cpp-dev libabsl-dev libgtest-dev libyaml-cpp-dev libssl-dev
+  # the HTTP(S) listener: /metrics, /healthz, /readyz
+  libcpp-httplib-dev
   # Unicode normalisation and transliteration of names for screening
   libicu-dev
   # independent peers for end-to-end tests: Python gRPC client, stock gRPC protocol files,

@@ -33,7 +33,7 @@
 #include "daemon/customers/kyc_anomalies.h"
 #include "daemon/customers/structuring.h"
 #include "daemon/egress/weight_egress.h"
-#include "daemon/http/http_server.h"
+#include "daemon/http/http_listeners.h"
 #include "daemon/inquiries/inquiry_store.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/log/log.h"
@@ -477,16 +477,37 @@ std::string NotReadyReason(const AppState& app) {
   return absl::StrJoin(reasons, "; ");
 }
 
+// Before anything is opened: the listeners' security as configured can be
+// had (files readable, key matching certificate, policy valid, no plaintext
+// remote listener unless allowed). --check-config stops after this.
+absl::Status CheckSecurityStep(AppState& app) {
+  absl::StatusOr<Security> grpc = SecurityFor(app.config, nullptr);
+  if (!grpc.ok()) return grpc.status();
+  if (absl::Status s = CheckHttpConfig(app.config); !s.ok()) return s;
+  const SecurityConfig& sec = app.config.security;
+  if (sec.cert_file.empty()) return absl::OkStatus();
+  return ServerTls::Load({.cert_file = sec.cert_file,
+                          .key_file = sec.key_file,
+                          .client_ca_file = sec.client_ca_file,
+                          .min_version = sec.min_tls_version},
+                         nullptr)
+      .status();
+}
+
 absl::Status StartHttpStep(AppState& app) {
-  HttpServer::Handlers h{.metrics = [&app] { return app.metrics->Render(); },
-                         .not_ready_reason = [&app] { return NotReadyReason(app); }};
-  absl::StatusOr<std::unique_ptr<HttpServer>> s = HttpServer::Start(
-      app.config.http_listen, h,
-      {.threads = app.config.http_threads, .read_timeout = app.config.http_read_timeout});
-  if (!s.ok()) return s.status();
-  app.http = std::move(*s);
-  log::Info("HTTP listening",
-            {{"addr", app.config.http_listen}, {"port", absl::StrCat(app.http->port())}});
+  absl::StatusOr<HttpListeners> http =
+      StartHttpListeners(app.config, app.authorizer.get(), app.metrics.get(),
+                         {.metrics = [&app] { return app.metrics->Render(); },
+                          .not_ready_reason = [&app] { return NotReadyReason(app); }});
+  if (!http.ok()) return http.status();
+  app.http = std::make_unique<HttpListeners>(std::move(*http));
+  log::Info("HTTP listening", {{"addr", app.config.http_listen},
+                               {"port", absl::StrCat(app.http->main->port())},
+                               {"tls", app.http->tls == nullptr ? "no" : "yes"}});
+  if (app.http->health != nullptr) {
+    log::Info("HTTP health listening", {{"addr", app.config.http_health_listen},
+                                        {"port", absl::StrCat(app.http->health->port())}});
+  }
   return absl::OkStatus();
 }
 
@@ -499,8 +520,9 @@ absl::Status ServeStep(AppState& app) {
     std::string tmp = app.options.port_file + ".tmp";
     {
       std::ofstream out(tmp);
-      out << absl::StrFormat("{\"grpc_port\": %d, \"http_port\": %d}\n", app.grpc_port,
-                             app.http->port());
+      out << absl::StrFormat("{\"grpc_port\": %d, \"http_port\": %d, \"health_port\": %d}\n",
+                             app.grpc_port, app.http->main->port(),
+                             app.http->health == nullptr ? 0 : app.http->health->port());
     }
     if (std::rename(tmp.c_str(), app.options.port_file.c_str()) != 0) {
       return absl::UnavailableError(
@@ -602,7 +624,8 @@ int Run(Options options) {
   };
   std::vector<Step> steps = {{"load config", LoadConfigStep, 2},
                              {"load accelerator catalog", LoadCatalogStep, 2},
-                             {"load country groups", LoadCountryPolicyStep, 2}};
+                             {"load country groups", LoadCountryPolicyStep, 2},
+                             {"check listener security", CheckSecurityStep, 2}};
   if (!app.options.check_config_only) {
     steps.insert(steps.end(), {{"open store", OpenStoreStep, 1},
                                {"migrate schema", MigrateStep, 1},

@@ -27,7 +27,7 @@ class ModelRegistry;
 class AlertStore;
 class Metrics;
 class Authorizer;
-class HttpServer;
+struct HttpListeners;
 class TelemetryServiceImpl;
 class JobServiceImpl;
 class CustomerServiceImpl;
@@ -128,7 +128,7 @@ struct AppState {
   std::unique_ptr<Periodic> policy_watch;
   CallCounter calls;
   std::unique_ptr<grpc::Server> grpc_server;
-  std::unique_ptr<HttpServer> http;
+  std::unique_ptr<HttpListeners> http;
   int grpc_port = 0;
   std::atomic<bool> serving{false};
   std::atomic<bool> shutting_down{false};

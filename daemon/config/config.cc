@@ -201,6 +201,12 @@ const std::vector<KeySpec>& Keys() {
        [](const std::string& v, Config& c) -> std::string {
          return ParseDurationIn(v, absl::Seconds(1), absl::Hours(24), &c.security.refresh_interval);
        }},
+      {"tls.min_version", "incubating", "oldest TLS version the HTTP listener accepts: 1.2 | 1.3",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v != "1.2" && v != "1.3") return absl::StrCat("must be 1.2 or 1.3, got '", v, "'");
+         c.security.min_tls_version = v;
+         return "";
+       }},
       {"security.policy_file", "incubating",
        "authorization policy (JSON: principals to roles); required with TLS",
        [](const std::string& v, Config& c) -> std::string {
@@ -231,6 +237,27 @@ const std::vector<KeySpec>& Keys() {
       {"http.read_timeout", "stable",
        "a request must arrive within this, or its connection is closed",
        Duration(&Config::http_read_timeout, absl::Milliseconds(100), absl::Minutes(5))},
+      {"http.write_timeout", "stable", "a client that does not read its reply this long is dropped",
+       Duration(&Config::http_write_timeout, absl::Milliseconds(100), absl::Minutes(5))},
+      {"http.health_listen", "incubating",
+       "plaintext listener for /healthz and /readyz only (host:port); empty: none",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v.empty()) {
+           c.http_health_listen.clear();
+           return "";
+         }
+         return HostPort(&Config::http_health_listen)(v, c);
+       }},
+      {"http.require_client_certificate", "incubating",
+       "true: with TLS, a client without a certificate fails the handshake",
+       [](const std::string& v, Config& c) {
+         return ParseBool(v, &c.http_require_client_certificate);
+       }},
+      {"http.allow_insecure_remote", "incubating",
+       "true: serve HTTP on a non-loopback address without TLS (/metrics unauthenticated)",
+       [](const std::string& v, Config& c) {
+         return ParseBool(v, &c.http_allow_insecure_remote);
+       }},
       {"storage.data_dir", "stable", "RocksDB directory",
        [](const std::string& v, Config& c) -> std::string {
          if (v.empty()) return "must not be empty";

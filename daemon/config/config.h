@@ -161,6 +161,9 @@ struct SecurityConfig {
   std::string policy_file;
   // Listen on a non-loopback address without TLS (logged at every start).
   bool allow_insecure_remote = false;
+  // The oldest TLS version the HTTP listener accepts (gRPC 1.51 negotiates
+  // 1.2 or 1.3 and has no setting).
+  std::string min_tls_version = "1.2";
 };
 
 struct Config {
@@ -185,6 +188,14 @@ struct Config {
   // may take to arrive before its connection is closed.
   uint32_t http_threads = 16;
   absl::Duration http_read_timeout = absl::Seconds(2);
+  absl::Duration http_write_timeout = absl::Seconds(10);
+  // A second, plaintext listener for /healthz and /readyz only (probes that
+  // carry no client certificate); empty: none.
+  std::string http_health_listen;
+  // With TLS: a client without a certificate fails the handshake, instead of
+  // reaching only the endpoints open to anyone.
+  bool http_require_client_certificate = false;
+  bool http_allow_insecure_remote = false;
   std::string data_dir = "./var/data";
   Durability durability = Durability::kFsync;
   absl::Duration wal_sync_interval = absl::Milliseconds(100);

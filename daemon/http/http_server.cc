@@ -1,116 +1,267 @@
 #include "daemon/http/http_server.h"
 
-#include <CivetServer.h>
+#include <httplib.h>
 
-#include <vector>
+#include <condition_variable>
+#include <deque>
+#include <thread>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "daemon/http/certificate_principal.h"
+#include "daemon/http/server_tls.h"
+#include "daemon/log/log.h"
+#include "daemon/net/authorizer.h"
 #include "daemon/net/bind_probe.h"
+#include "detectors/authorization.h"
 
 namespace redflag {
 namespace {
 
-void Reply(mg_connection* conn, int code, const char* content_type, const std::string& body) {
-  const char* reason = code == 200   ? "OK"
-                       : code == 404 ? "Not Found"
-                       : code == 405 ? "Method Not Allowed"
-                                     : "Service Unavailable";
-  mg_printf(conn,
-            "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-            "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-            code, reason, content_type, body.size());
-  mg_write(conn, body.data(), body.size());
+// httplib's own pool queues every accepted connection without bound; this
+// one lets `waiting` wait for a thread, and beyond that stops accepting, so
+// a flood of connections waits in the kernel's backlog instead of in memory.
+class BoundedPool : public httplib::TaskQueue {
+ public:
+  BoundedPool(size_t threads, size_t waiting) : waiting_(waiting) {
+    for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
+  }
+  void enqueue(std::function<void()> fn) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    space_.wait(lock, [&] { return jobs_.size() < waiting_ || stopping_; });
+    jobs_.push_back(std::move(fn));
+    ready_.notify_one();
+  }
+  void shutdown() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    space_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+ private:
+  void Work() {
+    for (;;) {
+      std::function<void()> fn;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        ready_.wait(lock, [&] { return !jobs_.empty() || stopping_; });
+        if (jobs_.empty()) return;  // stopping, and every connection served
+        fn = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      space_.notify_one();
+      fn();
+    }
+  }
+  const size_t waiting_;
+  std::mutex mu_;
+  std::condition_variable ready_, space_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;
+  bool stopping_ = false;
+};
+
+// The principal of a verified client certificate; empty without one.
+std::string PeerPrincipal(const httplib::Request& req) {
+  if (req.ssl == nullptr || SSL_get_verify_result(req.ssl) != X509_V_OK) return "";
+  X509* cert = SSL_get1_peer_certificate(req.ssl);
+  std::string principal = PrincipalOfCertificate(cert);
+  X509_free(cert);
+  return principal;
 }
 
-// civetweb hands a handler every path that starts with its own
-// ("/metricsXYZ", "/metrics/x"): only the exact path is served.
-class FnHandler : public CivetHandler {
- public:
-  FnHandler(std::string path, std::function<void(mg_connection*)> fn)
-      : path_(std::move(path)), fn_(std::move(fn)) {}
-  bool handleGet(CivetServer*, mg_connection* conn) override {
-    const mg_request_info* info = mg_get_request_info(conn);
-    if (info == nullptr || info->local_uri == nullptr || path_ != info->local_uri) {
-      Reply(conn, 404, "text/plain", "not found\n");
-    } else {
-      fn_(conn);
-    }
-    return true;
+std::string ExactPattern(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '/') out.push_back('\\');
+    out.push_back(c);
   }
-  bool handlePost(CivetServer*, mg_connection* conn) override { return NotAllowed(conn); }
-  bool handlePut(CivetServer*, mg_connection* conn) override { return NotAllowed(conn); }
-  bool handleDelete(CivetServer*, mg_connection* conn) override { return NotAllowed(conn); }
+  return out;
+}
 
- private:
-  static bool NotAllowed(mg_connection* conn) {
-    Reply(conn, 405, "text/plain", "only GET\n");
-    return true;
+absl::Status SplitListen(const std::string& listen, const std::string& key, std::string* host,
+                         int* port) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), port) ||
+      *port < 0 || *port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(key, ": '", listen, "' is not host:port"));
   }
-  const std::string path_;
-  std::function<void(mg_connection*)> fn_;
-};
-
-// Everything no handler takes.
-class NotFound : public CivetHandler {
- public:
-  bool handleGet(CivetServer*, mg_connection* conn) override { return Reply404(conn); }
-  bool handlePost(CivetServer*, mg_connection* conn) override { return Reply404(conn); }
-
- private:
-  static bool Reply404(mg_connection* conn) {
-    Reply(conn, 404, "text/plain", "not found\n");
-    return true;
+  *host = listen.substr(0, colon);
+  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
   }
-};
+  return absl::OkStatus();
+}
+
+int64_t CeilSeconds(absl::Duration d) {
+  return std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(d, absl::Seconds(1))));
+}
 
 }  // namespace
 
 struct HttpServer::Impl {
-  std::unique_ptr<CivetServer> server;
-  std::vector<std::unique_ptr<FnHandler>> handlers;
-  NotFound not_found;
+  std::unique_ptr<httplib::Server> server;
+  std::vector<HttpRoute> routes;
+  const Authorizer* authorizer = nullptr;
+  std::thread listener;
+
+  const HttpRoute* Find(const std::string& method, const std::string& path, bool* path_known) {
+    *path_known = false;
+    for (const HttpRoute& r : routes) {
+      if (r.path != path) continue;
+      *path_known = true;
+      if (r.method == method) return &r;
+    }
+    return nullptr;
+  }
+
+  // Before the body is read: an unknown path is 404, a known one with another
+  // method 405, and a caller the role table does not allow 403.
+  httplib::Server::HandlerResponse Admit(const httplib::Request& req, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-store");
+    bool path_known = false;
+    const HttpRoute* route = Find(req.method, req.path, &path_known);
+    if (route == nullptr) {
+      if (path_known) {
+        std::vector<std::string> allowed;
+        for (const HttpRoute& r : routes) {
+          if (r.path == req.path) allowed.push_back(r.method);
+        }
+        res.status = 405;
+        res.set_header("Allow", absl::StrJoin(allowed, ", "));
+        res.set_content(absl::StrCat("only ", absl::StrJoin(allowed, ", "), "\n"), "text/plain");
+      } else {
+        res.status = 404;
+        res.set_content("not found\n", "text/plain");
+      }
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (authorizer != nullptr) {
+      std::string principal = PeerPrincipal(req);
+      absl::Status allowed =
+          authorizer->CheckPrincipal(&principal, absl::StrCat(route->method, " ", route->path));
+      if (!allowed.ok()) {
+        res.status = 403;
+        res.set_content(absl::StrCat(allowed.message(), "\n"), "text/plain");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  }
+
+  void Serve(const HttpRoute& route, const httplib::Request& req, httplib::Response& res) {
+    HttpCall call{.principal = PeerPrincipal(req), .body = req.body};
+    if (authorizer != nullptr && authorizer->local_admin()) call.principal = "local";
+    HttpReply reply = route.handle(call);
+    res.status = reply.status;
+    res.set_content(std::move(reply.body), reply.content_type.c_str());
+  }
 };
 
-absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen, Handlers h,
-                                                              const Limits& limits) {
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const Options& o,
+                                                              std::vector<HttpRoute> routes) {
+  std::string host;
+  int port = 0;
+  if (absl::Status s = SplitListen(o.listen, o.config_key, &host, &port); !s.ok()) return s;
+  for (const HttpRoute& r : routes) {
+    const std::string name = absl::StrCat(r.method, " ", r.path);
+    const bool known = detectors::RolesFor(name) != nullptr || detectors::OpenToAnyone(name);
+    if ((r.method != "GET" && r.method != "POST") || !known ||
+        (o.authorizer == nullptr && !detectors::OpenToAnyone(name))) {
+      return absl::InternalError(absl::StrCat(name, " has no entry in the role table"));
+    }
+  }
   std::unique_ptr<HttpServer> s(new HttpServer());
   s->impl_ = std::make_unique<Impl>();
-  std::vector<std::string> options = {"listening_ports", listen, "num_threads",
-                                      absl::StrCat(limits.threads), "request_timeout_ms",
-                                      absl::StrCat(absl::ToInt64Milliseconds(limits.read_timeout)),
-                                      // Keep-alive would let an idle client keep its thread.
-                                      "enable_keep_alive", "no"};
-  try {
-    s->impl_->server = std::make_unique<CivetServer>(options);
-  } catch (const std::exception& e) {
-    const std::string why = BindFailureReason(listen);
-    return absl::UnavailableError(
-        absl::StrCat("http.listen ", listen, ": cannot listen: ", why.empty() ? e.what() : why));
+  Impl& impl = *s->impl_;
+  impl.routes = std::move(routes);
+  impl.authorizer = o.authorizer;
+  if (o.tls != nullptr) {
+    ServerTls* tls = o.tls;
+    const bool require = o.require_client_certificate;
+    impl.server = std::make_unique<httplib::SSLServer>(
+        [tls, require](SSL_CTX& ctx) { return tls->Configure(ctx, require); });
+  } else {
+    impl.server = std::make_unique<httplib::Server>();
   }
-  s->impl_->server->addHandler("/", &s->impl_->not_found);
-  auto add = [&](const char* path, std::function<void(mg_connection*)> fn) {
-    s->impl_->handlers.push_back(std::make_unique<FnHandler>(path, std::move(fn)));
-    s->impl_->server->addHandler(path, s->impl_->handlers.back().get());
-  };
-  add("/metrics", [m = h.metrics](mg_connection* c) {
-    Reply(c, 200, "text/plain; version=0.0.4; charset=utf-8", m());
+  if (!impl.server->is_valid()) {
+    return absl::InternalError(absl::StrCat(o.config_key, ": TLS could not be set up"));
+  }
+  httplib::Server& server = *impl.server;
+  const size_t threads = std::max<uint32_t>(1, o.threads);
+  server.new_task_queue = [threads] { return new BoundedPool(threads, threads); };
+  server.set_read_timeout(absl::ToChronoMicroseconds(o.read_timeout));
+  server.set_write_timeout(absl::ToChronoMicroseconds(o.write_timeout));
+  // One request per connection: an idle client keeps no thread.
+  server.set_keep_alive_max_count(1);
+  server.set_keep_alive_timeout(CeilSeconds(o.read_timeout));
+  server.set_payload_max_length(o.max_body_bytes);
+  // httplib's default adds SO_REUSEPORT, which would let a second daemon bind
+  // the same port and take half the requests: only SO_REUSEADDR here.
+  server.set_socket_options([](socket_t sock) {
+    const int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
-  add("/healthz", [](mg_connection* c) { Reply(c, 200, "text/plain", "ok\n"); });
-  add("/readyz", [r = h.not_ready_reason](mg_connection* c) {
-    std::string reason = r();
-    if (reason.empty()) {
-      Reply(c, 200, "text/plain", "ready\n");
+  server.set_pre_routing_handler(
+      [&impl](const httplib::Request& req, httplib::Response& res) { return impl.Admit(req, res); });
+  server.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr e) {
+        std::string what = "unknown";
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& x) {
+          what = x.what();
+        } catch (...) {
+        }
+        log::Error("HTTP handler failed", {{"path", req.path}, {"error", what}});
+        res.status = 500;
+        res.set_content("internal error\n", "text/plain");
+      });
+  if (o.on_reply) {
+    server.set_logger([&impl, on_reply = o.on_reply](const httplib::Request& req,
+                                                     const httplib::Response& res) {
+      bool path_known = false;
+      const HttpRoute* r = impl.Find(req.method, req.path, &path_known);
+      on_reply(r == nullptr ? "other" : absl::StrCat(r->method, " ", r->path), res.status);
+    });
+  }
+  for (const HttpRoute& r : impl.routes) {
+    auto serve = [&impl, &r](const httplib::Request& req, httplib::Response& res) {
+      impl.Serve(r, req, res);
+    };
+    if (r.method == "GET") {
+      server.Get(ExactPattern(r.path), serve);
     } else {
-      Reply(c, 503, "text/plain", reason + "\n");
+      server.Post(ExactPattern(r.path), serve);
     }
-  });
-  std::vector<int> ports = s->impl_->server->getListeningPorts();
-  s->port_ = ports.empty() ? 0 : ports[0];
+  }
+  bool bound = false;
+  if (port == 0) {
+    port = server.bind_to_any_port(host);
+    bound = port > 0;
+  } else {
+    bound = server.bind_to_port(host, port);
+  }
+  if (!bound) {
+    const std::string why = BindFailureReason(o.listen);
+    return absl::UnavailableError(absl::StrCat(o.config_key, " ", o.listen, ": cannot listen",
+                                               why.empty() ? "" : ": ", why));
+  }
+  s->port_ = port;
+  impl.listener = std::thread([&server] { server.listen_after_bind(); });
   return s;
 }
 
 HttpServer::~HttpServer() {
-  if (impl_ && impl_->server) impl_->server->close();
+  if (impl_ == nullptr || impl_->server == nullptr) return;
+  impl_->server->stop();
+  if (impl_->listener.joinable()) impl_->listener.join();
 }
 
 }  // namespace redflag

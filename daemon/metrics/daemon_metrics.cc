@@ -125,13 +125,15 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
     AddSample(config, 1, {{"sha256", app.config.source_sha256}});
     out.push_back(std::move(config));
 
-    auto plaintext = GaugeFamily(
-        "redflag_security_plaintext_remote",
-        "1 when gRPC listens on a non-loopback address without TLS (grpc.allow_insecure_remote)");
-    AddSample(plaintext,
-              app.config.security.cert_file.empty() && !IsLoopbackAddress(app.config.grpc_listen)
-                  ? 1
-                  : 0);
+    auto plaintext = GaugeFamily("redflag_security_plaintext_remote",
+                                 "1 when a listener (grpc, http) is on a non-loopback address "
+                                 "without TLS (grpc.allow_insecure_remote, "
+                                 "http.allow_insecure_remote)");
+    const bool no_tls = app.config.security.cert_file.empty();
+    AddSample(plaintext, no_tls && !IsLoopbackAddress(app.config.grpc_listen) ? 1 : 0,
+              {{"listener", "grpc"}});
+    AddSample(plaintext, no_tls && !IsLoopbackAddress(app.config.http_listen) ? 1 : 0,
+              {{"listener", "http"}});
     out.push_back(std::move(plaintext));
 
     auto ready = GaugeFamily("redflag_daemon_ready",

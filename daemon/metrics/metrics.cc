@@ -33,6 +33,30 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                              "Authorization policy reloads by outcome (loaded, refused: the "
                              "policy in force stays)")
                          .Register(*registry_);
+  certificate_reads_ = &prometheus::BuildCounter()
+                            .Name("redflag_security_certificate_reads_total")
+                            .Help(
+                                "Reads of the TLS certificate files by outcome (loaded, refused: "
+                                "the certificate in force stays)")
+                            .Register(*registry_);
+  certificate_expiry_ = &prometheus::BuildGauge()
+                             .Name("redflag_security_certificate_expiry_timestamp_seconds")
+                             .Help("When the server certificate in force expires (Unix time)")
+                             .Register(*registry_)
+                             .Add({});
+  http_requests_ = &prometheus::BuildCounter()
+                        .Name("redflag_http_requests_total")
+                        .Help("Finished HTTP requests by route and status code")
+                        .Register(*registry_);
+}
+
+void Metrics::CountCertificateRead(bool ok, absl::Time not_after) {
+  certificate_reads_->Add({{"outcome", ok ? "loaded" : "refused"}}).Increment();
+  certificate_expiry_->Set(absl::ToDoubleSeconds(not_after - absl::UnixEpoch()));
+}
+
+void Metrics::CountHttp(absl::string_view route, int status) {
+  http_requests_->Add({{"route", std::string(route)}, {"code", absl::StrCat(status)}}).Increment();
 }
 
 void Metrics::CountDenied(absl::string_view method, absl::string_view role) {

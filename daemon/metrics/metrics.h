@@ -5,6 +5,7 @@
 #pragma once
 
 #include <prometheus/collectable.h>
+#include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace redflag {
 
@@ -37,6 +39,11 @@ class Metrics {
   // have allowed them; policy reloads by outcome.
   void CountDenied(absl::string_view method, absl::string_view role);
   void CountPolicyReload(bool ok);
+  // Reads of the TLS certificate files by outcome, and when the certificate
+  // in force expires.
+  void CountCertificateRead(bool ok, absl::Time not_after);
+  // Finished HTTP requests by route ("other" for unknown paths) and status.
+  void CountHttp(absl::string_view route, int status);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -44,6 +51,9 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* rpcs_;
   prometheus::Family<prometheus::Counter>* denied_;
   prometheus::Family<prometheus::Counter>* policy_reloads_;
+  prometheus::Family<prometheus::Counter>* certificate_reads_;
+  prometheus::Gauge* certificate_expiry_;
+  prometheus::Family<prometheus::Counter>* http_requests_;
   std::vector<Collector> collectors_;
 };
 

@@ -113,11 +113,15 @@ bool Authorizer::Delegates(const std::string& principal) const {
 
 absl::Status Authorizer::Check(const grpc::ServerContext& call, absl::string_view method,
                                std::string* principal) const {
+  *principal = local_admin() ? "" : PrincipalOf(call);
+  return CheckPrincipal(principal, method);
+}
+
+absl::Status Authorizer::CheckPrincipal(std::string* principal, absl::string_view method) const {
   if (local_admin()) {
     *principal = "local";
     return absl::OkStatus();
   }
-  *principal = PrincipalOf(call);
   std::shared_ptr<const v1::AuthorizationPolicy> policy;
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -39,6 +39,9 @@ class Authorizer {
   // who made the call.
   absl::Status Check(const grpc::ServerContext& call, absl::string_view method,
                      std::string* principal) const;
+  // The same for a principal read elsewhere (an HTTP request's client
+  // certificate; empty without one). In local-admin mode it becomes "local".
+  absl::Status CheckPrincipal(std::string* principal, absl::string_view method) const;
 
   // Who made the call: "local" without TLS, else PrincipalOf(call).
   std::string Principal(const grpc::ServerContext& call) const;

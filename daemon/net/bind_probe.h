@@ -1,4 +1,4 @@
-// Why a listener could not be had: gRPC and civetweb report only that binding
+// Why a listener could not be had: gRPC and cpp-httplib report only that binding
 // failed, so the daemon asks the kernel itself, with the same address.
 #pragma once
 

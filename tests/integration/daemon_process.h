@@ -84,6 +84,17 @@ struct HttpResponse {
 HttpResponse HttpGet(int port, const std::string& path,
                      absl::Duration timeout = absl::InfiniteDuration());
 
+// An HTTPS GET to localhost by curl, trusting `ca`, with the client
+// certificate `cert`/`key` when not empty. Status 0 when no answer came (a
+// failed handshake): `error` then holds curl's message.
+struct HttpsResponse {
+  int status = 0;
+  std::string body;
+  std::string error;
+};
+HttpsResponse HttpsGet(int port, const std::string& path, const std::string& ca,
+                       const std::string& cert = "", const std::string& key = "");
+
 // Every stored alert of `rule` (any rule when empty), suppressed ones too, by
 // alert_id, through AlertService.
 std::map<std::string, v1::Alert> ListAlertsById(DaemonProcess& d, const std::string& rule = "");

@@ -30,6 +30,7 @@ cert telemetry gpu-agent "URI:spiffe://redflag.test/telemetry" 2
 cert inventory billing "URI:spiffe://redflag.test/inventory" 2
 cert analyst alice "DNS:alice.analysts.redflag.test" 2
 cert compliance jo "DNS:jo.compliance.redflag.test" 2
+cert monitoring prometheus "DNS:prometheus.redflag.test" 2
 cert admin ops-admin "" 2
 cert nobody nobody "URI:spiffe://redflag.test/nobody" 2
 cert expired gpu-agent "URI:spiffe://redflag.test/telemetry" -1

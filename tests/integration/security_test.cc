@@ -6,7 +6,11 @@
 // handshake; the server certificate rotates without a restart; a broken
 // policy on SIGHUP keeps the one in force; a remote address without TLS is
 // refused at start.
+#include <arpa/inet.h>
 #include <grpcpp/generic/generic_stub.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
@@ -47,11 +51,19 @@ constexpr char kPolicy[] = R"({
      "roles": ["analyst"]},
     {"name": "officers", "source": {"principals": ["*.compliance.redflag.test"]},
      "roles": ["compliance"]},
+    {"name": "scrapers", "source": {"principals": ["prometheus.redflag.test"]},
+     "roles": ["monitoring"]},
     {"name": "ops", "source": {"principals": ["ops-admin"]}, "roles": ["admin"]}
   ]})";
 
 class SecurityEndToEnd : public ::testing::Test {
  protected:
+  // GET over HTTPS as `client` ("" for no certificate).
+  HttpsResponse Https(const std::string& path, const std::string& client = "admin") {
+    return HttpsGet(daemon_->http_port(), path, Cert("ca.crt"),
+                    client.empty() ? "" : Cert(client + ".crt"),
+                    client.empty() ? "" : Cert(client + ".key"));
+  }
   static void SetUpTestSuite() {
     certs_ = new TempDir();
     made_ = new CommandResult(RunCommand(
@@ -76,7 +88,8 @@ class SecurityEndToEnd : public ::testing::Test {
         {"-o", "tls.cert_file=" + (tls_ / "server.crt").string(), "-o",
          "tls.key_file=" + (tls_ / "server.key").string(), "-o",
          "tls.client_ca_file=" + Cert("ca.crt"), "-o", "tls.refresh_interval=1s", "-o",
-         "security.policy_file=" + (tls_ / "policy.json").string()},
+         "security.policy_file=" + (tls_ / "policy.json").string(), "-o",
+         absl::StrCat("http.health_listen=127.0.0.1:", health_port_)},
         Credentials("admin"));
     ASSERT_TRUE(d.ok()) << d.status();
     daemon_ = std::move(*d);
@@ -124,6 +137,7 @@ class SecurityEndToEnd : public ::testing::Test {
   static CommandResult* made_;
   TempDir dir_;
   fs::path tls_;
+  const int health_port_ = FreePorts().second;
   std::unique_ptr<DaemonProcess> daemon_;
 };
 TempDir* SecurityEndToEnd::certs_ = nullptr;
@@ -136,6 +150,7 @@ TEST_F(SecurityEndToEnd, EveryRoleCallsExactlyWhatTheRoleTableAllows) {
       {"inventory", detectors::Role::kInventory},
       {"analyst", detectors::Role::kAnalyst},
       {"compliance", detectors::Role::kCompliance},
+      {"monitoring", detectors::Role::kMonitoring},
       {"admin", detectors::Role::kAdmin}};
   size_t calls = 0;
   for (const auto& [cert, role] : roles) {
@@ -156,7 +171,7 @@ TEST_F(SecurityEndToEnd, EveryRoleCallsExactlyWhatTheRoleTableAllows) {
       }
     }
   }
-  EXPECT_EQ(calls, 5u * 28u);
+  EXPECT_EQ(calls, 6u * 28u);
   // A refusal names the principal, the method and the role that would allow it.
   grpc::Status s = Call(Channel("telemetry"), "/redflag.v1.ComputeService/SetModelPublication");
   EXPECT_EQ(s.error_message(),
@@ -164,10 +179,97 @@ TEST_F(SecurityEndToEnd, EveryRoleCallsExactlyWhatTheRoleTableAllows) {
             "/redflag.v1.ComputeService/SetModelPublication: it needs role compliance or admin; "
             "it has telemetry");
   // Counted on /metrics by method and role only.
-  HttpResponse m = HttpGet(daemon_->http_port(), "/metrics");
+  HttpsResponse m = Https("/metrics");
   EXPECT_NE(m.body.find("redflag_security_denied_total{method=\"/redflag.v1.ComputeService/"
                         "SetModelPublication\",role=\"compliance\"}"),
             std::string::npos);
+}
+
+// The HTTP endpoints under the same table, with the same principals, over
+// HTTPS: /metrics for monitoring and admin; liveness and readiness for anyone
+// who completes the handshake, certificate or not.
+TEST_F(SecurityEndToEnd, HttpEndpointsFollowTheRoleTableOverHttps) {
+  for (const char* client :
+       {"telemetry", "inventory", "analyst", "compliance", "monitoring", "admin", "nobody", ""}) {
+    const std::string who = *client ? client : "no certificate";
+    const bool may = std::string(client) == "monitoring" || std::string(client) == "admin";
+    HttpsResponse m = Https("/metrics", client);
+    EXPECT_EQ(m.status, may ? 200 : 403) << who << ": " << m.error << m.body;
+    if (may) {
+      EXPECT_NE(m.body.find("redflag_build_info"), std::string::npos) << who;
+    } else {
+      EXPECT_NE(m.body.find("may not call GET /metrics: it needs role monitoring or admin"),
+                std::string::npos)
+          << who << ": " << m.body;
+    }
+    EXPECT_EQ(Https("/healthz", client).status, 200) << who;
+    EXPECT_EQ(Https("/readyz", client).status, 200) << who;
+  }
+  // The principal is read as gRPC reads it: SPIFFE ID, DNS SAN, CN.
+  EXPECT_EQ(Https("/metrics", "telemetry").body,
+            "principal 'spiffe://redflag.test/telemetry' may not call GET /metrics: it needs role "
+            "monitoring or admin; it has telemetry\n");
+  EXPECT_NE(Https("/metrics", "analyst").body.find("principal 'alice.analysts.redflag.test'"),
+            std::string::npos);
+  EXPECT_EQ(Https("/metrics", "").body,
+            "a caller without a client certificate may not call GET /metrics: it needs role "
+            "monitoring or admin; it has no principal\n");
+  // A certificate that is presented must verify: expired or foreign ones fail the handshake.
+  for (const char* client : {"expired", "foreign"}) {
+    HttpsResponse r = Https("/healthz", client);
+    EXPECT_EQ(r.status, 0) << client << ": " << r.body;
+    EXPECT_NE(r.error, "") << client;
+  }
+  // Plaintext to the TLS port is no request at all.
+  EXPECT_NE(HttpGet(daemon_->http_port(), "/healthz", absl::Seconds(5)).status, 200);
+  const std::string body = Https("/metrics", "monitoring").body;
+  EXPECT_NE(body.find("redflag_security_denied_total{method=\"GET /metrics\",role=\"monitoring\"}"),
+            std::string::npos);
+  EXPECT_NE(body.find("redflag_security_certificate_reads_total{outcome=\"loaded\"} 1"),
+            std::string::npos);
+  EXPECT_NE(body.find("redflag_security_certificate_expiry_timestamp_seconds"), std::string::npos);
+}
+
+// Probes that carry no certificate (a kubelet's) have a plaintext listener of
+// their own, which serves liveness and readiness and nothing else.
+TEST_F(SecurityEndToEnd, TheHealthListenerServesProbesInPlaintextAndNothingElse) {
+  EXPECT_EQ(HttpGet(health_port_, "/healthz").status, 200);
+  HttpResponse ready = HttpGet(health_port_, "/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body, "ready\n");
+  for (const char* path : {"/metrics", "/", "/healthz/x"}) {
+    EXPECT_EQ(HttpGet(health_port_, path).status, 404) << path;
+  }
+}
+
+// Clients that connect and never finish the TLS handshake hold a thread no
+// longer than http.read_timeout; probes are answered meanwhile.
+TEST_F(SecurityEndToEnd, StalledHandshakesDoNotStarveTheHttpsListener) {
+  std::vector<int> stalled;
+  for (int i = 0; i < 12; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(daemon_->http_port()));
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    if (i % 2 == 1) {  // the start of a ClientHello record, then nothing
+      const char hello[] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
+      ASSERT_EQ(write(fd, hello, sizeof(hello)), static_cast<ssize_t>(sizeof(hello)));
+    }
+    stalled.push_back(fd);
+  }
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(Https("/readyz", "").status, 200) << "probe " << i;
+    EXPECT_EQ(Https("/metrics", "monitoring").status, 200) << "scrape " << i;
+  }
+  char byte;
+  for (int fd : stalled) {
+    const timeval tv{10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    EXPECT_NE(read(fd, &byte, 1), -1) << "still open 10 s later";
+    close(fd);
+  }
 }
 
 TEST_F(SecurityEndToEnd, APrincipalNoRuleNamesIsRefusedEverything) {
@@ -215,6 +317,34 @@ TEST_F(SecurityEndToEnd, TheServerCertificateRotatesWithoutARestart) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(seen, "server-2");
+  // The HTTPS listener reads the same files.
+  auto https_subject = [&] {
+    return RunCommand({"/bin/sh", "-c",
+                       absl::StrCat("openssl s_client -connect 127.0.0.1:", daemon_->http_port(),
+                                    " -CAfile ", Cert("ca.crt"), " </dev/null 2>/dev/null | ",
+                                    "openssl x509 -noout -subject")})
+        .output;
+  };
+  std::string subject;
+  for (int i = 0; i < 100 && !absl::StrContains(subject = https_subject(), "server-2"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(subject.find("CN = server-2"), std::string::npos) << subject;
+  EXPECT_EQ(Https("/readyz").status, 200);
+  // A half-written rotation (a key that is not the certificate's) is refused;
+  // the certificate in force stays.
+  fs::copy_file(Cert("server.key"), tls_ / "server.key", fs::copy_options::overwrite_existing);
+  std::string metrics;
+  for (int i = 0; i < 100; ++i) {
+    metrics = Https("/metrics").body;
+    if (absl::StrContains(metrics, "redflag_security_certificate_reads_total{outcome=\"refused\"}"))
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(metrics.find("redflag_security_certificate_reads_total{outcome=\"refused\"} 1"),
+            std::string::npos);
+  EXPECT_NE(https_subject().find("CN = server-2"), std::string::npos);
+  EXPECT_NE(Read(daemon_->log_path()).find("is not the key of tls.cert_file"), std::string::npos);
   EXPECT_EQ(daemon_->WaitFor(std::chrono::milliseconds(0)), -1);  // still the same process
 }
 
@@ -225,7 +355,7 @@ TEST_F(SecurityEndToEnd, ABrokenPolicyOnReloadKeepsThePolicyInForce) {
   std::ofstream(tls_ / "policy.json") << R"({"allow_rules": [{"name": "x", "roles": ["root"]}]})";
   daemon_->Signal(SIGHUP);  // (the file watch may refuse it first: either way, refused)
   auto refusals = [&] {
-    const std::string body = HttpGet(daemon_->http_port(), "/metrics").body;
+    const std::string body = Https("/metrics").body;
     const std::string key = "redflag_security_policy_reloads_total{outcome=\"refused\"} ";
     const size_t at = body.find(key);
     return at == std::string::npos ? 0.0 : std::stod(body.substr(at + key.size()));
@@ -358,6 +488,21 @@ TEST(SecurityStart, ARemoteAddressWithoutTlsIsRefusedNamingTheWayOut) {
             std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("grpc.allow_insecure_remote: true"), std::string::npos) << r.output;
+  // The same for HTTP: /metrics unauthenticated on the network is asked for explicitly.
+  r = RunCommand({REDFLAGD_PATH, "--data-dir", dir.path() + "/data", "--grpc-listen",
+                  "127.0.0.1:0", "--http-listen", "0.0.0.0:0"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("http.listen: 0.0.0.0:0 is not a loopback address and tls.cert_file "
+                          "is empty"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("http.allow_insecure_remote: true"), std::string::npos) << r.output;
+  // --check-config says the same, before anything is opened.
+  r = RunCommand({REDFLAGD_PATH, "--check-config", "-o", "grpc.listen=0.0.0.0:50051"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("grpc.listen: 0.0.0.0:50051 is not a loopback address"),
+            std::string::npos)
+      << r.output;
 }
 
 // Allowed on purpose: it starts, says so in the log at every start, and
@@ -371,14 +516,16 @@ TEST(SecurityStart, APlaintextRemoteListenerIsLoggedAndExposed) {
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_NE(Read((*d)->log_path()).find("mode=\"plaintext (remote, allowed)\""), std::string::npos)
       << Read((*d)->log_path());
-  EXPECT_NE(HttpGet((*d)->http_port(), "/metrics").body.find("redflag_security_plaintext_remote 1"),
+  EXPECT_NE(HttpGet((*d)->http_port(), "/metrics")
+                .body.find("redflag_security_plaintext_remote{listener=\"grpc\"} 1"),
             std::string::npos);
   // And the default, loopback, is no such thing.
   TempDir other;
   auto local = DaemonProcess::Start(other.path() + "/data", FreePorts());
   ASSERT_TRUE(local.ok()) << local.status();
   EXPECT_NE(
-      HttpGet((*local)->http_port(), "/metrics").body.find("redflag_security_plaintext_remote 0"),
+      HttpGet((*local)->http_port(), "/metrics")
+          .body.find("redflag_security_plaintext_remote{listener=\"grpc\"} 0"),
       std::string::npos);
 }
 
