@@ -16,7 +16,18 @@ trap 'rm -rf "$TMPDIR"' EXIT
 prom="$repo/deploy/prometheus"
 cd "$prom"
 
-promtool check config prometheus.yml federation.yml > /dev/null
+# TLS files where the configs expect them, made by openssl.
+bash "$repo/tests/integration/make_test_certs.sh" "$TMPDIR/certs" > /dev/null
+mkdir -p "$TMPDIR/tls"
+cp "$TMPDIR/certs/server.crt" "$TMPDIR/tls/tls.crt"
+cp "$TMPDIR/certs/server.key" "$TMPDIR/tls/tls.key"
+cp "$TMPDIR/certs/ca.crt" "$TMPDIR/tls/ca.crt"
+cp "$TMPDIR/certs/monitoring.crt" "$TMPDIR/tls/prometheus.crt"
+cp "$TMPDIR/certs/monitoring.key" "$TMPDIR/tls/prometheus.key"
+
+sed -e "s|/etc/prometheus/redflagd/|$TMPDIR/tls/|" -e "s|- redflagd.rules.yml|- $prom/redflagd.rules.yml|" \
+  prometheus.yml > "$TMPDIR/prometheus.yml"
+promtool check config "$TMPDIR/prometheus.yml" federation.yml > /dev/null
 promtool check rules redflagd.rules.yml redflagd-global.rules.yml > /dev/null
 promtool test rules redflagd.rules.test.yml redflagd-global.rules.test.yml
 
@@ -79,24 +90,65 @@ assert c["securityContext"]["readOnlyRootFilesystem"] is True
 assert c["securityContext"]["capabilities"]["drop"] == ["ALL"]
 assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
 mounts = {m["mountPath"] for m in c["volumeMounts"]}
-assert {"/var/lib/redflagd", "/etc/redflagd", "/var/lib/redflagd-lists"} <= mounts
+assert {"/var/lib/redflagd", "/etc/redflagd/config", "/etc/redflagd/tls",
+        "/var/lib/redflagd-lists"} <= mounts
+# Probes reach the plaintext health listener; everything else is mutual TLS.
+ports = {p["name"]: p["containerPort"] for p in c["ports"]}
+for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+    assert c[probe]["httpGet"]["port"] == "health", probe
+assert ports["health"] == 9465
+tls = [v for v in pod["volumes"] if v["name"] == "tls"][0]
+assert tls["secret"]["secretName"] == "redflagd-tls"
+server = docs[("Certificate", "redflagd-server")]["spec"]
+assert server["secretName"] == "redflagd-tls" and "server auth" in server["usages"]
+client = docs[("Certificate", "redflagd-prometheus-client")]["spec"]
+monitor = docs[("ServiceMonitor", "redflagd")]["spec"]["endpoints"][0]
+assert monitor["scheme"] == "https"
+assert monitor["tlsConfig"]["keySecret"]["name"] == client["secretName"]
+assert monitor["tlsConfig"]["serverName"] in server["dnsNames"]
 # The lists are downloaded beside redflagd, by a container as hardened as it.
 fetcher = [x for x in pod["containers"] if x["name"] == "lists"][0]
 assert "redflagd-fetch-lists /var/lib/redflagd-lists" in " ".join(fetcher["command"])
 assert fetcher["securityContext"]["readOnlyRootFilesystem"] is True
 assert fetcher["securityContext"]["capabilities"]["drop"] == ["ALL"]
-open(os.environ["TMPDIR"] + "/configmap.yaml", "w").write(
-    docs[("ConfigMap", "redflagd-config")]["data"]["redflagd.yaml"])
+data = docs[("ConfigMap", "redflagd-config")]["data"]
+open(os.environ["TMPDIR"] + "/configmap.yaml", "w").write(data["redflagd.yaml"])
+os.makedirs(os.environ["TMPDIR"] + "/config")
+open(os.environ["TMPDIR"] + "/config/policy.json", "w").write(data["policy.json"])
+# Prometheus' client certificate names a principal the policy gives monitoring.
+import json
+policy = json.loads(data["policy.json"])
+assert any(client["dnsNames"][0] in r["source"]["principals"] and r["roles"] == ["monitoring"]
+           for r in policy["allow_rules"])
 PY
 
+# The systemd units verify, with the installed paths mapped to the tree.
+units="$TMPDIR/units"
+mkdir -p "$units"
+for unit in "$repo"/deploy/systemd/*.service "$repo"/deploy/systemd/*.timer \
+            "$repo"/deploy/systemd/*.path; do
+  sed -e "s|/usr/local/bin/redflagd-fetch-lists|$repo/scripts/fetch-lists.sh|" \
+    -e "s|/usr/local/bin/redflagd|$redflagd|" "$unit" > "$units/$(basename "$unit")"
+done
+(cd "$units" && systemd-analyze verify --man=no ./*.service ./*.timer ./*.path) ||
+  { echo "FAIL: systemd units do not verify" >&2; exit 1; }
+
+
 # The shipped configs pass the daemon's own check (paths mapped to the tree).
-for config in "$TMPDIR/configmap.yaml" "$repo/deploy/container/redflagd.yaml"; do
+for config in "$TMPDIR/configmap.yaml" "$repo/deploy/container/redflagd.yaml" \
+              "$repo/deploy/systemd/redflagd.yaml"; do
   # Production configs screen against the downloaded lists, never the shipped copies.
   grep -q "csl_file: /var/lib/redflagd-lists/consolidated.csv" "$config" &&
     grep -q "ofac_sdn_file: /var/lib/redflagd-lists/ofac/sdn.csv" "$config" ||
     { echo "FAIL: $config does not screen against the downloaded lists" >&2; exit 1; }
+  # Every listener of a shipped config is mutual TLS.
+  grep -q "client_ca_file: " "$config" ||
+    { echo "FAIL: $config does not verify client certificates" >&2; exit 1; }
   sed -e "s|/usr/share/redflagd/|$repo/config/|" -e "s|/var/lib/redflagd|$TMPDIR/data|" \
-    "$config" > "$TMPDIR/check.yaml"
+    -e "s|/etc/redflagd/tls/|$TMPDIR/tls/|" -e "s|/run/credentials/redflagd.service/|$TMPDIR/tls/|" \
+    -e "s|/etc/redflagd/config/policy.json|$TMPDIR/config/policy.json|" \
+    -e "s|/etc/redflagd/policy.json|$repo/deploy/security/policy.json|" \
+    -e "s|/etc/redflagd/|$repo/config/|" "$config" > "$TMPDIR/check.yaml"
   "$redflagd" --check-config -c "$TMPDIR/check.yaml" 2> "$TMPDIR/err" ||
     { echo "FAIL: $config: $(cat "$TMPDIR/err")" >&2; exit 1; }
 done

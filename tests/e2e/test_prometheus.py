@@ -5,7 +5,10 @@ Alertmanager would see it, until the alert series and the rule's firing alert
 show the expected values; an analyst's acknowledgement moves the count from
 open to acknowledged; and every query of the Grafana dashboard
 (deploy/grafana/redflagd-dashboard.json) runs without error, the ones about
-findings and compute with data.
+findings and compute with data. A second Prometheus scrapes a redflagd with
+mutual TLS, presenting a client certificate whose principal has role
+monitoring; a third, whose certificate's principal has another role, is
+refused (HTTP 403) and sees the target down.
 
 Run: /usr/bin/python3 tests/e2e/test_prometheus.py REDFLAGD REDFLAGCTL
 """
@@ -155,6 +158,118 @@ scrape_configs:
                 result = self.query(promql)
                 if panel["title"].startswith(must_have_data):
                     self.assertTrue(result, f"panel '{panel['title']}': {promql} has no data")
+
+
+class PrometheusMutualTlsEndToEnd(unittest.TestCase):
+    POLICY = {"name": "prom", "allow_rules": [
+        {"name": "scrapers", "source": {"principals": ["prometheus.redflag.test"]},
+         "roles": ["monitoring"]},
+        {"name": "analysts", "source": {"principals": ["*.analysts.redflag.test"]},
+         "roles": ["analyst"]}]}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="redflag-prom-tls-")
+        certs = cls.certs = os.path.join(cls.tmp, "certs")
+        subprocess.run(["/bin/bash", os.path.join(REPO, "tests/integration/make_test_certs.sh"),
+                        certs], check=True)
+        policy = os.path.join(cls.tmp, "policy.json")
+        with open(policy, "w") as f:
+            json.dump(cls.POLICY, f)
+        cls.grpc_port, cls.http_port = free_port(), free_port()
+        cls.health_port = free_port()
+        cls.daemon_log = open(os.path.join(cls.tmp, "redflagd.log"), "w")
+        cls.daemon = subprocess.Popen(
+            [REDFLAGD, "--data-dir", os.path.join(cls.tmp, "data"),
+             "--grpc-listen", f"127.0.0.1:{cls.grpc_port}",
+             "--http-listen", f"127.0.0.1:{cls.http_port}",
+             "-o", f"http.health_listen=127.0.0.1:{cls.health_port}",
+             "-o", "tls.cert_file=" + os.path.join(certs, "server.crt"),
+             "-o", "tls.key_file=" + os.path.join(certs, "server.key"),
+             "-o", "tls.client_ca_file=" + os.path.join(certs, "ca.crt"),
+             "-o", "security.policy_file=" + policy],
+            stdout=cls.daemon_log, stderr=subprocess.STDOUT)
+        PrometheusEndToEnd.tmp = cls.tmp  # for wait_for's message
+        PrometheusEndToEnd.wait_for(
+            lambda: PrometheusEndToEnd.get(f"http://127.0.0.1:{cls.health_port}/readyz"),
+            "redflagd ready")
+        cls.proms = {}
+        for client in ("monitoring", "analyst"):
+            port = free_port()
+            config = os.path.join(cls.tmp, f"prometheus-{client}.yml")
+            with open(config, "w") as f:
+                f.write(f"""global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: redflagd
+    scheme: https
+    tls_config:
+      ca_file: {certs}/ca.crt
+      cert_file: {certs}/{client}.crt
+      key_file: {certs}/{client}.key
+      server_name: localhost
+    static_configs:
+      - targets: ["127.0.0.1:{cls.http_port}"]
+""")
+            log = open(os.path.join(cls.tmp, f"prometheus-{client}.log"), "w")
+            proc = subprocess.Popen(
+                ["prometheus", f"--config.file={config}",
+                 f"--storage.tsdb.path={os.path.join(cls.tmp, 'tsdb-' + client)}",
+                 f"--web.listen-address=127.0.0.1:{port}"],
+                stdout=log, stderr=subprocess.STDOUT)
+            cls.proms[client] = (port, proc, log)
+        for port, _, _ in cls.proms.values():
+            PrometheusEndToEnd.wait_for(
+                lambda: PrometheusEndToEnd.get(f"http://127.0.0.1:{port}/-/ready") is not None,
+                "Prometheus ready")
+
+    @classmethod
+    def tearDownClass(cls):
+        for _, proc, log in cls.proms.values():
+            proc.terminate()
+            proc.wait(timeout=30)
+            log.close()
+        cls.daemon.terminate()
+        cls.daemon.wait(timeout=30)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def target(self, client):
+        """The redflagd target's health and last error, once scraped."""
+        body = PrometheusEndToEnd.get(
+            f"http://127.0.0.1:{self.proms[client][0]}/api/v1/targets")
+        if body is None:
+            return None
+        active = json.loads(body)["data"]["activeTargets"]
+        if not active or active[0]["health"] == "unknown":
+            return None
+        return active[0]["health"], active[0]["lastError"]
+
+    def query(self, client, promql):
+        body = PrometheusEndToEnd.get(
+            f"http://127.0.0.1:{self.proms[client][0]}/api/v1/query?"
+            + urllib.parse.urlencode({"query": promql}))
+        return json.loads(body)["data"]["result"] if body else []
+
+    def test_the_monitoring_certificate_scrapes_and_another_role_is_refused(self):
+        health, error = PrometheusEndToEnd.wait_for(lambda: self.target("monitoring"),
+                                                    "the mutual-TLS scrape")
+        self.assertEqual((health, error), ("up", ""))
+        PrometheusEndToEnd.wait_for(
+            lambda: self.query("monitoring", 'redflag_daemon_ready{job="redflagd"} == 1'),
+            "redflag_daemon_ready over mutual TLS")
+        health, error = PrometheusEndToEnd.wait_for(lambda: self.target("analyst"),
+                                                    "the refused scrape")
+        self.assertEqual(health, "down")
+        self.assertIn("403", error)
+        # Both scrapes are counted by route and status.
+        text = subprocess.run(
+            ["curl", "-sS", "--cacert", f"{self.certs}/ca.crt",
+             "--cert", f"{self.certs}/monitoring.crt", "--key", f"{self.certs}/monitoring.key",
+             f"https://localhost:{self.http_port}/metrics"],
+            capture_output=True, text=True, check=True).stdout
+        self.assertIn('redflag_http_requests_total{code="403",route="GET /metrics"}', text)
+        self.assertIn('redflag_security_denied_total{method="GET /metrics",role="monitoring"}',
+                      text)
 
 
 if __name__ == "__main__":
