@@ -7,7 +7,9 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,7 +36,17 @@ struct Options {
   // Where each stream's samples start: a later run over the same sources
   // passes the previous run's next_sample, so the sources simply go on.
   uint64_t first_sample = 0;
+  // Mutual TLS: the CA to trust, the client certificate and key, and the
+  // name the server certificate must carry; plaintext when ca is empty.
+  std::string ca, cert, key, server_name = "localhost";
 };
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 constexpr int64_t kWindowMs = 10'000;
 
@@ -144,10 +156,27 @@ int main(int argc, char** argv) {
       (void)absl::SimpleAtoi(v, &o.first_sample);
     else if (a == "--customers")
       (void)absl::SimpleAtoi(v, &o.customers);
+    else if (a == "--ca")
+      o.ca = v;
+    else if (a == "--cert")
+      o.cert = v;
+    else if (a == "--key")
+      o.key = v;
+    else if (a == "--server-name")
+      o.server_name = v;
   }
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(256 << 20);
-  auto ch = grpc::CreateCustomChannel(o.addr, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
+  if (!o.ca.empty()) {
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = ReadFile(o.ca);
+    tls.pem_cert_chain = ReadFile(o.cert);
+    tls.pem_private_key = ReadFile(o.key);
+    creds = grpc::SslCredentials(tls);
+    args.SetSslTargetNameOverride(o.server_name);
+  }
+  auto ch = grpc::CreateCustomChannel(o.addr, creds, args);
   if (o.register_jobs) {
     auto t0 = std::chrono::steady_clock::now();
     UpsertCustomers(o, ch);

@@ -4,7 +4,8 @@
 #   batch sizes 100/1000/4000 in group_commit mode, batch 1000 in fsync mode,
 #   batch 1000 with compute estimation and level evaluation every second,
 #   batch 1000 with every detector on, 10,000 customers and 100,000 jobs,
-#   peak RSS of the daemon, and per run the server's
+#   batch 1000 over mutual TLS (certificates made with openssl, the load
+#   generator holding the telemetry role), peak RSS of the daemon, and per run the server's
 #   CPU time per sample (both cores are shared with the load generator).
 # Then screening speed against the CSL test file and the shipped OFAC list, on one core, and the time
 # to build a quarterly report over all of it.
@@ -51,7 +52,7 @@ run() {  # label batch
   t0=$(cpu_ticks $server)
   r=$("$loadgen" --addr 127.0.0.1:$port --jobs "$jobs" --batch "$2" --streams "$streams" \
         --inflight "$inflight" --seconds "$seconds" --source-prefix "$sources" \
-        --first-sample "$next_sample")
+        --first-sample "$next_sample" "${@:3}")
   next_sample=$(field "$r" next_sample)
   t1=$(cpu_ticks $server)
   local n ns
@@ -83,6 +84,22 @@ gc=$(field "$last" samples_per_s)
 p99=$(field "$last" p99_ms)
 stop_daemon
 gc_hwm=$hwm
+
+# The same over mutual TLS with the authorization policy enforced on every batch.
+bash tests/integration/make_test_certs.sh "$out/certs" > /dev/null
+cat > "$out/policy.json" <<'JSON'
+{"name": "bench", "allow_rules": [
+  {"name": "agents", "source": {"principals": ["spiffe://redflag.test/telemetry"]}, "roles": ["telemetry"]},
+  {"name": "ops", "source": {"principals": ["ops-admin"]}, "roles": ["admin"]}]}
+JSON
+start_daemon group_commit 1h -o tls.cert_file="$out/certs/server.crt" \
+  -o tls.key_file="$out/certs/server.key" -o tls.client_ca_file="$out/certs/ca.crt" \
+  -o security.policy_file="$out/policy.json"
+run gc+mtls 1000 --ca "$out/certs/ca.crt" --cert "$out/certs/telemetry.crt" \
+  --key "$out/certs/telemetry.key"
+mtls=$(field "$last" samples_per_s)
+mtls_p99=$(field "$last" p99_ms)
+stop_daemon
 
 # The same with estimation and level evaluation over all 100,000 jobs every
 # second (ten times the default rate).
@@ -119,6 +136,8 @@ echo "ingestion with estimation every second: $with_compute samples/s, \
 $(/usr/bin/python3 -c "print(round($with_compute / $gc, 2))") of ingestion alone"
 echo "ingestion with every detector on ($customers customers, $jobs jobs): $with_all samples/s, \
 $(/usr/bin/python3 -c "print(round($with_all / $gc, 2))") of ingestion alone"
+echo "ingestion over mutual TLS: $mtls samples/s, p99 ack $mtls_p99 ms, \
+$(/usr/bin/python3 -c "print(round($mtls / $gc, 2))") of plaintext"
 ratio=$(/usr/bin/python3 -c "print(round(100 * $gc / $null))")
 echo "ingest: $gc samples/s at batch 1000 ($ratio% of null sink), p99 ack $p99 ms"
 

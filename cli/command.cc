@@ -22,8 +22,24 @@ int Usage(const std::string& why) {
   return 2;
 }
 
+namespace {
+std::function<std::string()>& Diagnosis() {
+  static auto* d = new std::function<std::string()>();
+  return *d;
+}
+}  // namespace
+
+void SetUnavailableDiagnosis(std::function<std::string()> diagnose) {
+  Diagnosis() = std::move(diagnose);
+}
+
 int Fail(const grpc::Status& s, const std::string& what) {
   std::cerr << "redflagctl: " << what << ": " << s.error_code() << " " << s.error_message() << "\n";
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE && Diagnosis()) {
+    if (const std::string why = Diagnosis()(); !why.empty()) {
+      std::cerr << "redflagctl: " << why << "\n";
+    }
+  }
   switch (s.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:

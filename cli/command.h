@@ -5,6 +5,7 @@
 #include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ struct Cli {
   // A context with the per-call deadline.
   std::unique_ptr<grpc::ClientContext> Context() const;
 };
+
+// Called when a call fails UNAVAILABLE: a sentence on why (a TLS problem),
+// printed after the error, or empty.
+void SetUnavailableDiagnosis(std::function<std::string()> diagnose);
 
 // Prints why and the usage; returns exit code 2.
 int Usage(const std::string& why);

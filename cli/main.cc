@@ -14,7 +14,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "cli/client_config.h"
 #include "cli/client_credentials.h"
+#include "cli/tls_diagnosis.h"
 #include "cli/command.h"
 #include "cli/estimate_report.h"
 #include "cli/scenario.h"
@@ -104,6 +106,10 @@ options:
                        ($REDFLAG_TLS_CERT, $REDFLAG_TLS_KEY); who you are to the daemon
   --server-name NAME   the name the daemon's certificate must carry (default: the
                        host of --addr; $REDFLAG_TLS_SERVER_NAME)
+  --config FILE        these settings from a file (addr, ca, cert, key, server_name,
+                       timeout; default $REDFLAGCTL_CONFIG or
+                       ~/.config/redflagctl/config.yaml when it exists); the
+                       environment overrides it, flags override both
 
 exit status: 0 done; 1 refused or failed; 2 usage; 3 audit log broken;
 75 try again later (redflagd unreachable, overloaded or out of time)
@@ -500,13 +506,33 @@ int main(int argc, char** argv) {
     const char* v = std::getenv(name);
     return v == nullptr ? std::string() : std::string(v);
   };
+  // Settings from the config file, then the environment, then flags.
+  std::string config_file = redflag::cli::DefaultClientConfigPath();
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) == "--config") config_file = argv[i + 1];
+  }
+  redflag::cli::ClientConfig file;
+  if (!config_file.empty()) {
+    absl::StatusOr<redflag::cli::ClientConfig> read = redflag::cli::ReadClientConfig(config_file);
+    if (!read.ok()) return Usage(std::string(read.status().message()));
+    file = *read;
+  }
+  auto setting = [&](const std::string& from_file, const char* env) {
+    std::string v = env_or(env);
+    return v.empty() ? from_file : v;
+  };
+  if (!file.addr.empty()) cli.addr = file.addr;
   if (std::string env = env_or("REDFLAG_ADDR"); !env.empty()) cli.addr = env;
-  std::string ca = env_or("REDFLAG_TLS_CA"), cert = env_or("REDFLAG_TLS_CERT"),
-              key = env_or("REDFLAG_TLS_KEY"), server_name = env_or("REDFLAG_TLS_SERVER_NAME");
+  if (file.timeout) cli.timeout = *file.timeout;
+  std::string ca = setting(file.ca, "REDFLAG_TLS_CA"), cert = setting(file.cert, "REDFLAG_TLS_CERT"),
+              key = setting(file.key, "REDFLAG_TLS_KEY"),
+              server_name = setting(file.server_name, "REDFLAG_TLS_SERVER_NAME");
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--addr" && i + 1 < argc) {
+    if (a == "--config" && i + 1 < argc) {
+      ++i;  // read above
+    } else if (a == "--addr" && i + 1 < argc) {
       cli.addr = argv[++i];
     } else if (a == "--ca" && i + 1 < argc) {
       ca = argv[++i];
@@ -538,6 +564,10 @@ int main(int argc, char** argv) {
   }
   if (!server_name.empty()) ch_args.SetSslTargetNameOverride(server_name);
   cli.channel = grpc::CreateCustomChannel(cli.addr, *credentials, ch_args);
+  redflag::cli::SetUnavailableDiagnosis([tls = redflag::cli::TlsSettings{
+                                             cli.addr, server_name, ca, cert, key}] {
+    return redflag::cli::DiagnoseTls(tls);
+  });
   std::string cmd = args[0];
   args.erase(args.begin());
   if (cmd == "health") return Health(cli, args);

@@ -460,6 +460,93 @@ TEST_F(SecurityEndToEnd, RedflagctlSpeaksMutualTls) {
   EXPECT_NE(r.output.find("--cert/--key need --ca"), std::string::npos) << r.output;
 }
 
+// A failed handshake is explained: which certificate, and what to do.
+TEST_F(SecurityEndToEnd, RedflagctlSaysWhyAHandshakeFailed) {
+  auto ctl = [&](std::vector<std::string> tls) {
+    std::vector<std::string> argv = {REDFLAGCTL_PATH, "--addr", daemon_->grpc_address(),
+                                     "--timeout", "3s"};
+    argv.insert(argv.end(), tls.begin(), tls.end());
+    argv.insert(argv.end(), {"alerts", "list"});
+    return RunCommand(argv);
+  };
+  const std::vector<std::string> analyst = {"--cert", Cert("analyst.crt"), "--key",
+                                            Cert("analyst.key")};
+  auto with = [](std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  const std::vector<std::string> ca = {"--ca", Cert("ca.crt"), "--server-name", "localhost"};
+  const struct {
+    std::vector<std::string> tls;
+    std::string says;
+  } cases[] = {
+      {{}, "speaks TLS: pass --ca"},
+      {with({"--ca", Cert("other-ca.crt")}, analyst),
+       "the daemon's certificate (/CN=server-1, issued by /CN=ca) is not signed by a CA in --ca"},
+      {with({"--ca", Cert("ca.crt"), "--server-name", "redflagd.elsewhere"}, analyst),
+       "the daemon's certificate is not for 'redflagd.elsewhere' (it names DNS:localhost, "
+       "IP:127.0.0.1): pass --server-name"},
+      {ca, "the daemon requires a client certificate: pass --cert and --key"},
+      {with(ca, {"--cert", Cert("expired.crt"), "--key", Cert("expired.key")}),
+       "this client's certificate (--cert " + Cert("expired.crt") + ") expired at "},
+      {with(ca, {"--cert", Cert("foreign.crt"), "--key", Cert("foreign.key")}),
+       "the daemon does not trust this client's certificate"},
+      {with(ca, {"--cert", Cert("analyst.crt"), "--key", Cert("telemetry.key")}),
+       "is not the key of --cert"},
+  };
+  for (const auto& c : cases) {
+    CommandResult r = ctl(c.tls);
+    EXPECT_EQ(r.exit_code, 75) << r.output;  // try again later: the daemon may be fixed
+    EXPECT_NE(r.output.find(c.says), std::string::npos) << r.output;
+  }
+  // TLS spoken to a plaintext daemon.
+  TempDir plain;
+  auto p = DaemonProcess::Start(plain.path() + "/data", FreePorts());
+  ASSERT_TRUE(p.ok()) << p.status();
+  CommandResult r = RunCommand({REDFLAGCTL_PATH, "--addr", (*p)->grpc_address(), "--timeout", "3s",
+                                "--ca", Cert("ca.crt"), "alerts", "list"});
+  EXPECT_NE(r.output.find("does not answer TLS: it may listen without TLS"), std::string::npos)
+      << r.output;
+  // And when all is well, nothing is diagnosed.
+  r = ctl(with(ca, analyst));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+// The settings may come from a config file; the environment and flags
+// override it.
+TEST_F(SecurityEndToEnd, RedflagctlReadsItsSettingsFromAConfigFile) {
+  const std::string dir = dir_.path() + "/ctl";
+  fs::create_directories(dir);
+  fs::copy_file(Cert("analyst.crt"), dir + "/me.crt");
+  fs::copy_file(Cert("analyst.key"), dir + "/me.key");
+  std::ofstream(dir + "/config.yaml") << "addr: " << daemon_->grpc_address() << "\nca: "
+                                      << Cert("ca.crt")
+                                      << "\ncert: me.crt\nkey: me.key\nserver_name: localhost\n"
+                                      << "timeout: 5s\n";
+  CommandResult r =
+      RunCommand({REDFLAGCTL_PATH, "--config", dir + "/config.yaml", "alerts", "list"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = RunCommand({"/usr/bin/env", "REDFLAGCTL_CONFIG=" + dir + "/config.yaml", REDFLAGCTL_PATH,
+                  "alerts", "list"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  // The environment wins over the file: another certificate, another principal.
+  r = RunCommand({"/usr/bin/env", "REDFLAGCTL_CONFIG=" + dir + "/config.yaml",
+                  "REDFLAG_TLS_CERT=" + Cert("telemetry.crt"),
+                  "REDFLAG_TLS_KEY=" + Cert("telemetry.key"), REDFLAGCTL_PATH, "alerts", "list"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("principal 'spiffe://redflag.test/telemetry' may not call"),
+            std::string::npos)
+      << r.output;
+  std::ofstream(dir + "/bad.yaml") << "addr: x:1\ncertificate: me.crt\n";
+  r = RunCommand({REDFLAGCTL_PATH, "--config", dir + "/bad.yaml", "alerts", "list"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(dir + "/bad.yaml: unknown key 'certificate'"), std::string::npos)
+      << r.output;
+  r = RunCommand({REDFLAGCTL_PATH, "--config", dir + "/missing.yaml", "alerts", "list"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("missing.yaml: cannot be read"), std::string::npos) << r.output;
+}
+
 // An edit of the policy file takes effect without a signal.
 TEST_F(SecurityEndToEnd, AnEditedPolicyTakesEffectWithoutASignal) {
   const std::string method = "/redflag.v1.ReportService/GetQuarterlyReport";
