@@ -182,8 +182,8 @@ int main(int argc, char** argv) {
     UpsertCustomers(o, ch);
     RegisterJobs(o, ch);
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cout << absl::StrFormat(
-        "{\"registered\": %d, \"customers\": %d, \"seconds\": %.2f}\n", o.jobs, o.customers, s);
+    std::cout << absl::StrFormat("{\"registered\": %d, \"customers\": %d, \"seconds\": %.2f}\n",
+                                 o.jobs, o.customers, s);
     return 0;
   }
 

@@ -36,7 +36,8 @@ absl::StatusOr<ClientConfig> ReadClientConfig(const std::string& file) {
   }
   ClientConfig out;
   if (root.IsNull()) return out;
-  if (!root.IsMap()) return absl::InvalidArgumentError(absl::StrCat(file, ": not a map of settings"));
+  if (!root.IsMap())
+    return absl::InvalidArgumentError(absl::StrCat(file, ": not a map of settings"));
   const std::filesystem::path base = std::filesystem::path(file).parent_path();
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();

@@ -16,12 +16,12 @@
 #include "absl/time/time.h"
 #include "cli/client_config.h"
 #include "cli/client_credentials.h"
-#include "cli/tls_diagnosis.h"
 #include "cli/command.h"
 #include "cli/estimate_report.h"
 #include "cli/scenario.h"
 #include "cli/screening_report.h"
 #include "cli/terminal_safe.h"
+#include "cli/tls_diagnosis.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "redflag/v1/access.grpc.pb.h"
 #include "redflag/v1/alerts.grpc.pb.h"
@@ -524,7 +524,8 @@ int main(int argc, char** argv) {
   if (!file.addr.empty()) cli.addr = file.addr;
   if (std::string env = env_or("REDFLAG_ADDR"); !env.empty()) cli.addr = env;
   if (file.timeout) cli.timeout = *file.timeout;
-  std::string ca = setting(file.ca, "REDFLAG_TLS_CA"), cert = setting(file.cert, "REDFLAG_TLS_CERT"),
+  std::string ca = setting(file.ca, "REDFLAG_TLS_CA"),
+              cert = setting(file.cert, "REDFLAG_TLS_CERT"),
               key = setting(file.key, "REDFLAG_TLS_KEY"),
               server_name = setting(file.server_name, "REDFLAG_TLS_SERVER_NAME");
   std::vector<std::string> args;
@@ -564,10 +565,10 @@ int main(int argc, char** argv) {
   }
   if (!server_name.empty()) ch_args.SetSslTargetNameOverride(server_name);
   cli.channel = grpc::CreateCustomChannel(cli.addr, *credentials, ch_args);
-  redflag::cli::SetUnavailableDiagnosis([tls = redflag::cli::TlsSettings{
-                                             cli.addr, server_name, ca, cert, key}] {
-    return redflag::cli::DiagnoseTls(tls);
-  });
+  redflag::cli::SetUnavailableDiagnosis(
+      [tls = redflag::cli::TlsSettings{cli.addr, server_name, ca, cert, key}] {
+        return redflag::cli::DiagnoseTls(tls);
+      });
   std::string cmd = args[0];
   args.erase(args.begin());
   if (cmd == "health") return Health(cli, args);

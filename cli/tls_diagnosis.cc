@@ -1,11 +1,11 @@
 #include "cli/tls_diagnosis.h"
 
 #include <netdb.h>
-#include <signal.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -56,8 +56,8 @@ std::string AltNames(X509* cert) {
   for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names); ++i) {
     const GENERAL_NAME* n = sk_GENERAL_NAME_value(names, i);
     if (n->type == GEN_DNS) {
-      out.push_back(absl::StrCat(
-          "DNS:", reinterpret_cast<const char*>(ASN1_STRING_get0_data(n->d.dNSName))));
+      out.push_back(
+          absl::StrCat("DNS:", reinterpret_cast<const char*>(ASN1_STRING_get0_data(n->d.dNSName))));
     } else if (n->type == GEN_IPADD && ASN1_STRING_length(n->d.iPAddress) == 4) {
       const unsigned char* a = ASN1_STRING_get0_data(n->d.iPAddress);
       out.push_back(absl::StrCat("IP:", a[0], ".", a[1], ".", a[2], ".", a[3]));
@@ -94,8 +94,9 @@ thread_local int failed_error = X509_V_OK;
 int OnVerify(int ok, X509_STORE_CTX* store) {
   if (!ok && !failed_cert) {
     STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(store);
-    X509* leaf = chain == nullptr || sk_X509_num(chain) == 0 ? X509_STORE_CTX_get_current_cert(store)
-                                                             : sk_X509_value(chain, 0);
+    X509* leaf = chain == nullptr || sk_X509_num(chain) == 0
+                     ? X509_STORE_CTX_get_current_cert(store)
+                     : sk_X509_value(chain, 0);
     failed_cert.reset(leaf == nullptr ? nullptr : X509_dup(leaf));
     failed_error = X509_STORE_CTX_get_error(store);
   }
@@ -148,9 +149,8 @@ std::string DiagnoseTls(const TlsSettings& tls) {
                           Time(X509_get0_notAfter(mine.get())), ": renew it");
     }
     if (mine && X509_cmp_current_time(X509_get0_notBefore(mine.get())) > 0) {
-      return absl::StrCat("this client's certificate (--cert ", tls.cert,
-                          ") is not valid before ", Time(X509_get0_notBefore(mine.get())),
-                          ": check this machine's clock");
+      return absl::StrCat("this client's certificate (--cert ", tls.cert, ") is not valid before ",
+                          Time(X509_get0_notBefore(mine.get())), ": check this machine's clock");
     }
   }
 
@@ -202,8 +202,8 @@ std::string DiagnoseTls(const TlsSettings& tls) {
       const int v = failed_error;
       X509* theirs = failed_cert.get();
       if (v == X509_V_ERR_CERT_HAS_EXPIRED && theirs != nullptr) {
-        out = absl::StrCat("the daemon's certificate expired at ",
-                           Time(X509_get0_notAfter(theirs)), ": it must renew tls.cert_file");
+        out = absl::StrCat("the daemon's certificate expired at ", Time(X509_get0_notAfter(theirs)),
+                           ": it must renew tls.cert_file");
       } else if (theirs != nullptr) {
         out = absl::StrCat("the daemon's certificate (", Name(X509_get_subject_name(theirs)),
                            ", issued by ", Name(X509_get_issuer_name(theirs)),

@@ -11,7 +11,7 @@
 namespace redflag::detectors {
 namespace {
 
-constexpr const char* kRoleNames[] = {"telemetry", "inventory", "analyst",
+constexpr const char* kRoleNames[] = {"telemetry",  "inventory",  "analyst",
                                       "compliance", "monitoring", "admin"};
 
 using R = Role;

@@ -140,7 +140,8 @@ TEST(Authorization, HttpEndpointsMonitoringAndTheOpenProbes) {
   EXPECT_TRUE(Authorize(prometheus, "prometheus.monitoring", "GET /metrics").allowed);
   EXPECT_FALSE(Authorize(prometheus, "prometheus.monitoring", "/redflag.v1.AlertService/ListAlerts")
                    .allowed);
-  EXPECT_TRUE(Authorize(prometheus, "prometheus.monitoring", "/grpc.health.v1.Health/Check").allowed);
+  EXPECT_TRUE(
+      Authorize(prometheus, "prometheus.monitoring", "/grpc.health.v1.Health/Check").allowed);
   const Grant officer = GrantOf(p, "jane.compliance.example.org");
   EXPECT_FALSE(Authorize(officer, "j", "GET /metrics").allowed);
   const Grant nobody = GrantOf(p, "");

@@ -255,9 +255,7 @@ const std::vector<KeySpec>& Keys() {
        }},
       {"http.allow_insecure_remote", "incubating",
        "true: serve HTTP on a non-loopback address without TLS (/metrics unauthenticated)",
-       [](const std::string& v, Config& c) {
-         return ParseBool(v, &c.http_allow_insecure_remote);
-       }},
+       [](const std::string& v, Config& c) { return ParseBool(v, &c.http_allow_insecure_remote); }},
       {"storage.data_dir", "stable", "RocksDB directory",
        [](const std::string& v, Config& c) -> std::string {
          if (v.empty()) return "must not be empty";

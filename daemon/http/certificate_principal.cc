@@ -21,7 +21,8 @@ std::string CommonName(X509* cert) {
   const int at = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
   if (at < 0) return "";
   unsigned char* utf8 = nullptr;
-  const int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at)));
+  const int n =
+      ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at)));
   if (n < 0) return "";
   std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
   OPENSSL_free(utf8);
@@ -33,8 +34,8 @@ std::string CommonName(X509* cert) {
 std::string PrincipalOfCertificate(X509* cert) {
   if (cert == nullptr) return "";
   std::vector<std::string> uris, dns;
-  auto* names = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  auto* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names); ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
     if (name->type == GEN_URI) uris.push_back(Text(name->d.uniformResourceIdentifier));

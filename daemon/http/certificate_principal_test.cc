@@ -20,7 +20,8 @@ X509* Certificate(const std::string& cn, const std::vector<std::string>& sans) {
   if (!sans.empty()) {
     std::string value;
     for (const std::string& s : sans) value += (value.empty() ? "" : ",") + s;
-    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name, value.c_str());
+    X509_EXTENSION* ext =
+        X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name, value.c_str());
     X509_add_ext(cert, ext, -1);
     X509_EXTENSION_free(ext);
   }

@@ -50,10 +50,10 @@ absl::StatusOr<HttpListeners> StartHttpListeners(const Config& config, const Aut
         [metrics](bool ok, const std::string& error, absl::Time not_after) {
           if (metrics != nullptr) metrics->CountCertificateRead(ok, not_after);
           if (ok) {
-            log::Info("TLS certificate loaded",
-                      {{"listener", "http"},
-                       {"expires", absl::FormatTime(absl::RFC3339_sec, not_after,
-                                                    absl::UTCTimeZone())}});
+            log::Info(
+                "TLS certificate loaded",
+                {{"listener", "http"},
+                 {"expires", absl::FormatTime(absl::RFC3339_sec, not_after, absl::UTCTimeZone())}});
           } else {
             log::Error("TLS certificate files refused; the ones in force stay",
                        {{"listener", "http"}, {"error", error}});

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <thread>
@@ -208,8 +209,9 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const Options& o,
     const int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
-  server.set_pre_routing_handler(
-      [&impl](const httplib::Request& req, httplib::Response& res) { return impl.Admit(req, res); });
+  server.set_pre_routing_handler([&impl](const httplib::Request& req, httplib::Response& res) {
+    return impl.Admit(req, res);
+  });
   server.set_exception_handler(
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr e) {
         std::string what = "unknown";
@@ -224,12 +226,12 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const Options& o,
         res.set_content("internal error\n", "text/plain");
       });
   if (o.on_reply) {
-    server.set_logger([&impl, on_reply = o.on_reply](const httplib::Request& req,
-                                                     const httplib::Response& res) {
-      bool path_known = false;
-      const HttpRoute* r = impl.Find(req.method, req.path, &path_known);
-      on_reply(r == nullptr ? "other" : absl::StrCat(r->method, " ", r->path), res.status);
-    });
+    server.set_logger(
+        [&impl, on_reply = o.on_reply](const httplib::Request& req, const httplib::Response& res) {
+          bool path_known = false;
+          const HttpRoute* r = impl.Find(req.method, req.path, &path_known);
+          on_reply(r == nullptr ? "other" : absl::StrCat(r->method, " ", r->path), res.status);
+        });
   }
   for (const HttpRoute& r : impl.routes) {
     auto serve = [&impl, &r](const httplib::Request& req, httplib::Response& res) {
@@ -250,11 +252,16 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const Options& o,
   }
   if (!bound) {
     const std::string why = BindFailureReason(o.listen);
-    return absl::UnavailableError(absl::StrCat(o.config_key, " ", o.listen, ": cannot listen",
-                                               why.empty() ? "" : ": ", why));
+    return absl::UnavailableError(
+        absl::StrCat(o.config_key, " ", o.listen, ": cannot listen", why.empty() ? "" : ": ", why));
   }
   s->port_ = port;
   impl.listener = std::thread([&server] { server.listen_after_bind(); });
+  // Until it runs, stop() would not reach it: a server destroyed right away
+  // (a later start-up step failed) must not leave its thread listening.
+  for (int i = 0; i < 5000 && !server.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return s;
 }
 

@@ -12,10 +12,10 @@ namespace redflag {
 
 struct ServerTls::Material {
   X509* cert = nullptr;
-  STACK_OF(X509)* chain = nullptr;  // intermediates after the leaf
+  STACK_OF(X509) * chain = nullptr;  // intermediates after the leaf
   EVP_PKEY* key = nullptr;
   X509_STORE* client_cas = nullptr;
-  STACK_OF(X509_NAME)* client_ca_names = nullptr;
+  STACK_OF(X509_NAME) * client_ca_names = nullptr;
   absl::Time not_after;
   ~Material() {
     X509_free(cert);
@@ -108,12 +108,12 @@ absl::StatusOr<std::shared_ptr<ServerTls::Material>> ServerTls::Read(const Files
   }
   if (X509_check_private_key(m->cert, m->key) != 1) {
     ERR_clear_error();
-    return absl::InvalidArgumentError(absl::StrCat("tls.key_file: '", f.key_file,
-                                                   "' is not the key of tls.cert_file '",
-                                                   f.cert_file, "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tls.key_file: '", f.key_file, "' is not the key of tls.cert_file '", f.cert_file, "'"));
   }
   if (!f.client_ca_file.empty()) {
-    absl::StatusOr<std::vector<X509*>> cas = ReadCertificates("tls.client_ca_file", f.client_ca_file);
+    absl::StatusOr<std::vector<X509*>> cas =
+        ReadCertificates("tls.client_ca_file", f.client_ca_file);
     if (!cas.ok()) return cas.status();
     m->client_cas = X509_STORE_new();
     m->client_ca_names = sk_X509_NAME_new_null();
@@ -172,15 +172,14 @@ int ServerTls::OnCertificate(SSL* ssl, void* self) {
 }
 
 bool ServerTls::Configure(SSL_CTX& ctx, bool require_client_certificate) {
-  SSL_CTX_set_min_proto_version(&ctx, files_.min_version == "1.3" ? TLS1_3_VERSION
-                                                                  : TLS1_2_VERSION);
+  SSL_CTX_set_min_proto_version(&ctx,
+                                files_.min_version == "1.3" ? TLS1_3_VERSION : TLS1_2_VERSION);
   SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
   SSL_CTX_set_cert_cb(&ctx, &ServerTls::OnCertificate, this);
   if (verifies_clients()) {
-    SSL_CTX_set_verify(&ctx,
-                       SSL_VERIFY_PEER |
-                           (require_client_certificate ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0),
-                       nullptr);
+    SSL_CTX_set_verify(
+        &ctx, SSL_VERIFY_PEER | (require_client_certificate ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0),
+        nullptr);
   }
   return true;
 }

@@ -245,15 +245,15 @@ HttpsResponse HttpsGet(int port, const std::string& path, const std::string& ca,
                        const std::string& cert, const std::string& key) {
   TempDir tmp;
   const std::string body = tmp.path() + "/body";
-  std::vector<std::string> argv = {"/usr/bin/curl", "-sS",    "--max-time", "5",
-                                   "--cacert",      ca,       "-o",         body,
-                                   "-w",            "%{http_code}"};
+  std::vector<std::string> argv = {
+      "/usr/bin/curl", "-sS", "--max-time", "5", "--cacert", ca, "-o", body, "-w", "%{http_code}"};
   if (!cert.empty()) argv.insert(argv.end(), {"--cert", cert, "--key", key});
   argv.push_back(absl::StrCat("https://localhost:", port, path));
   CommandResult r = RunCommand(argv);
   HttpsResponse out;
   // The status is the last three characters; curl's own complaint precedes them.
-  if (r.output.size() >= 3) (void)absl::SimpleAtoi(r.output.substr(r.output.size() - 3), &out.status);
+  if (r.output.size() >= 3)
+    (void)absl::SimpleAtoi(r.output.substr(r.output.size() - 3), &out.status);
   out.error = r.output.substr(0, r.output.size() >= 3 ? r.output.size() - 3 : 0);
   std::ifstream in(body);
   std::stringstream text;

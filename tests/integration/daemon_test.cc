@@ -334,6 +334,23 @@ TEST_F(DaemonTest, ASecondDaemonOnAPortInUseFailsToStartNamingIt) {
   EXPECT_EQ(GetJob("job-after").spec().job_id(), "job-after");
 }
 
+// A listener that cannot be had stops the start, naming its key, and the
+// ones already started do not keep the process alive.
+TEST(DaemonStart, AHealthListenerOnATakenPortFailsTheStartNamingIt) {
+  TempDir dir;
+  const std::pair<int, int> ports = FreePorts();
+  CommandResult r =
+      RunCommand({"/usr/bin/timeout", "20", REDFLAGD_PATH, "--data-dir", dir.path() + "/data",
+                  "--grpc-listen", absl::StrCat("127.0.0.1:", ports.first), "--http-listen",
+                  absl::StrCat("127.0.0.1:", ports.second), "-o",
+                  absl::StrCat("http.health_listen=127.0.0.1:", ports.first)});
+  EXPECT_EQ(r.exit_code, 1) << r.output;  // 124 would be a hang
+  EXPECT_NE(r.output.find(absl::StrCat("http.health_listen 127.0.0.1:", ports.first,
+                                       ": cannot listen: address already in use")),
+            std::string::npos)
+      << r.output;
+}
+
 TEST_F(DaemonTest, HttpPathsMatchExactly) {
   EXPECT_EQ(HttpGet(daemon_->http_port(), "/metrics").status, 200);
   for (const char* path : {"/metricsXYZ", "/metrics/x", "/healthzz", "/readyz/", "/", "/x"}) {

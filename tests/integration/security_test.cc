@@ -8,12 +8,12 @@
 // refused at start.
 #include <arpa/inet.h>
 #include <grpcpp/generic/generic_stub.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -146,12 +146,9 @@ CommandResult* SecurityEndToEnd::made_ = nullptr;
 // Every role x every RPC: the role table's answer, through the real daemon.
 TEST_F(SecurityEndToEnd, EveryRoleCallsExactlyWhatTheRoleTableAllows) {
   const std::pair<const char*, detectors::Role> roles[] = {
-      {"telemetry", detectors::Role::kTelemetry},
-      {"inventory", detectors::Role::kInventory},
-      {"analyst", detectors::Role::kAnalyst},
-      {"compliance", detectors::Role::kCompliance},
-      {"monitoring", detectors::Role::kMonitoring},
-      {"admin", detectors::Role::kAdmin}};
+      {"telemetry", detectors::Role::kTelemetry},   {"inventory", detectors::Role::kInventory},
+      {"analyst", detectors::Role::kAnalyst},       {"compliance", detectors::Role::kCompliance},
+      {"monitoring", detectors::Role::kMonitoring}, {"admin", detectors::Role::kAdmin}};
   size_t calls = 0;
   for (const auto& [cert, role] : roles) {
     std::shared_ptr<grpc::Channel> channel = Channel(cert);
@@ -519,10 +516,10 @@ TEST_F(SecurityEndToEnd, RedflagctlReadsItsSettingsFromAConfigFile) {
   fs::create_directories(dir);
   fs::copy_file(Cert("analyst.crt"), dir + "/me.crt");
   fs::copy_file(Cert("analyst.key"), dir + "/me.key");
-  std::ofstream(dir + "/config.yaml") << "addr: " << daemon_->grpc_address() << "\nca: "
-                                      << Cert("ca.crt")
-                                      << "\ncert: me.crt\nkey: me.key\nserver_name: localhost\n"
-                                      << "timeout: 5s\n";
+  std::ofstream(dir + "/config.yaml")
+      << "addr: " << daemon_->grpc_address() << "\nca: " << Cert("ca.crt")
+      << "\ncert: me.crt\nkey: me.key\nserver_name: localhost\n"
+      << "timeout: 5s\n";
   CommandResult r =
       RunCommand({REDFLAGCTL_PATH, "--config", dir + "/config.yaml", "alerts", "list"});
   EXPECT_EQ(r.exit_code, 0) << r.output;
@@ -576,8 +573,8 @@ TEST(SecurityStart, ARemoteAddressWithoutTlsIsRefusedNamingTheWayOut) {
       << r.output;
   EXPECT_NE(r.output.find("grpc.allow_insecure_remote: true"), std::string::npos) << r.output;
   // The same for HTTP: /metrics unauthenticated on the network is asked for explicitly.
-  r = RunCommand({REDFLAGD_PATH, "--data-dir", dir.path() + "/data", "--grpc-listen",
-                  "127.0.0.1:0", "--http-listen", "0.0.0.0:0"});
+  r = RunCommand({REDFLAGD_PATH, "--data-dir", dir.path() + "/data", "--grpc-listen", "127.0.0.1:0",
+                  "--http-listen", "0.0.0.0:0"});
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("http.listen: 0.0.0.0:0 is not a loopback address and tls.cert_file "
                           "is empty"),
@@ -610,10 +607,9 @@ TEST(SecurityStart, APlaintextRemoteListenerIsLoggedAndExposed) {
   TempDir other;
   auto local = DaemonProcess::Start(other.path() + "/data", FreePorts());
   ASSERT_TRUE(local.ok()) << local.status();
-  EXPECT_NE(
-      HttpGet((*local)->http_port(), "/metrics")
-          .body.find("redflag_security_plaintext_remote{listener=\"grpc\"} 0"),
-      std::string::npos);
+  EXPECT_NE(HttpGet((*local)->http_port(), "/metrics")
+                .body.find("redflag_security_plaintext_remote{listener=\"grpc\"} 0"),
+            std::string::npos);
 }
 
 }  // namespace
