@@ -427,6 +427,13 @@ TEST_F(SecurityEndToEnd, TheAuditLogNamesTheCertificatesPrincipal) {
   EXPECT_EQ(actors, (std::vector<std::string>{"model.publication jo.compliance.redflag.test",
                                               "customer.profile spiffe://redflag.test/inventory",
                                               "model.publication ops-admin on behalf of carol"}));
+  // The chain over records with principals is intact, checked over mutual TLS.
+  CommandResult verified =
+      RunCommand({REDFLAGCTL_PATH, "--addr", daemon_->grpc_address(), "--ca", Cert("ca.crt"),
+                  "--server-name", "localhost", "--cert", Cert("compliance.crt"), "--key",
+                  Cert("compliance.key"), "audit", "verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  EXPECT_NE(verified.output.find("audit log intact"), std::string::npos) << verified.output;
 }
 
 // redflagctl speaks mutual TLS with --ca/--cert/--key or $REDFLAG_TLS_*.
