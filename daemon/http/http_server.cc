@@ -1,6 +1,7 @@
 #include "daemon/http/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -157,11 +158,16 @@ struct HttpServer::Impl {
   }
 
   void Serve(const HttpRoute& route, const httplib::Request& req, httplib::Response& res) {
-    HttpCall call{.principal = PeerPrincipal(req), .body = req.body};
+    HttpCall call{.principal = PeerPrincipal(req),
+                  .body = req.body,
+                  .header = [&req](const std::string& name) {
+                    return req.get_header_value(name.c_str());
+                  }};
     if (authorizer != nullptr && authorizer->local_admin()) call.principal = "local";
     HttpReply reply = route.handle(call);
     res.status = reply.status;
-    res.set_content(std::move(reply.body), reply.content_type.c_str());
+    for (const auto& [name, value] : reply.headers) res.set_header(name.c_str(), value);
+    if (!reply.body.empty()) res.set_content(std::move(reply.body), reply.content_type.c_str());
   }
 };
 
@@ -205,9 +211,11 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const Options& o,
   server.set_payload_max_length(o.max_body_bytes);
   // httplib's default adds SO_REUSEPORT, which would let a second daemon bind
   // the same port and take half the requests: only SO_REUSEADDR here.
-  server.set_socket_options([](socket_t sock) {
+  auto listening = std::make_shared<socket_t>(INVALID_SOCKET);
+  server.set_socket_options([listening](socket_t sock) {
     const int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    *listening = sock;  // the last one made is the one bound
   });
   server.set_pre_routing_handler([&impl](const httplib::Request& req, httplib::Response& res) {
     return impl.Admit(req, res);
@@ -255,6 +263,11 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const Options& o,
     return absl::UnavailableError(
         absl::StrCat(o.config_key, " ", o.listen, ": cannot listen", why.empty() ? "" : ": ", why));
   }
+  // httplib listens with a backlog of 5: a burst of connections (probes
+  // among clients that stall) would overflow it, and the kernel would drop
+  // the handshakes it cannot queue for a second or more. Listening again on
+  // a bound socket raises the backlog.
+  if (*listening != INVALID_SOCKET) ::listen(*listening, SOMAXCONN);
   s->port_ = port;
   impl.listener = std::thread([&server] { server.listen_after_bind(); });
   // Until it runs, stop() would not reach it: a server destroyed right away

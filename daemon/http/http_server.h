@@ -21,12 +21,15 @@ class ServerTls;
 struct HttpCall {
   std::string principal;  // "local" without TLS; empty without a client certificate
   std::string body;
+  // A request header by name (any case); empty when absent.
+  std::function<std::string(const std::string& name)> header;
 };
 
 struct HttpReply {
   int status = 200;
   std::string content_type = "text/plain";
-  std::string body;
+  std::string body = {};
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 struct HttpRoute {
@@ -48,7 +51,7 @@ class HttpServer {
     // dropped after write_timeout.
     absl::Duration read_timeout = absl::Seconds(2);
     absl::Duration write_timeout = absl::Seconds(10);
-    size_t max_body_bytes = 64 << 10;
+    size_t max_body_bytes = 64 << 10;  // larger: 413
     ServerTls* tls = nullptr;  // null: plaintext
     bool require_client_certificate = false;
     // Null: no role table (the plaintext health listener, which serves only
