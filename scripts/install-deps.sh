@@ -9,8 +9,8 @@ packages=(
   # libraries
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler librocksdb-dev
   prometheus-cpp-dev libabsl-dev libgtest-dev libyaml-cpp-dev libssl-dev
-  # the HTTP(S) listener: /metrics, /healthz, /readyz
-  libcpp-httplib-dev
+  # the HTTP(S) listener (/metrics, /healthz, /readyz, remote-write) and snappy for remote-write
+  libcpp-httplib-dev libsnappy-dev
   # Unicode normalisation and transliteration of names for screening
   libicu-dev
   # independent peers for end-to-end tests: Python gRPC client, stock gRPC protocol files,

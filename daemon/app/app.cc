@@ -45,6 +45,8 @@
 #include "daemon/net/request_guard.h"
 #include "daemon/net/server_credentials.h"
 #include "daemon/net/stream_limiter.h"
+#include "daemon/remote_write/remote_write_metrics.h"
+#include "daemon/remote_write/remote_write_receiver.h"
 #include "daemon/retention/retention.h"
 #include "daemon/screening/customer_screening.h"
 #include "daemon/screening/party_lists.h"
@@ -495,10 +497,24 @@ absl::Status CheckSecurityStep(AppState& app) {
 }
 
 absl::Status StartHttpStep(AppState& app) {
+  OperatorEndpoints endpoints{.metrics = [&app] { return app.metrics->Render(); },
+                              .not_ready_reason = [&app] { return NotReadyReason(app); },
+                              .remote_write = nullptr};
+  if (app.config.remote_write.enabled) {
+    const RemoteWriteConfig& rw = app.config.remote_write;
+    app.remote_write = std::make_unique<RemoteWriteReceiver>(
+        RemoteWriteOptions{
+            .max_request_bytes = rw.max_request_bytes,
+            .collection_interval = rw.collection_interval,
+            .labels = {.cluster = rw.cluster_label, .default_cluster = rw.default_cluster}},
+        &app.config.limits, app.ledger.get());
+    RegisterRemoteWriteMetrics(*app.metrics, *app.remote_write);
+    endpoints.remote_write = [&app](const HttpCall& call) {
+      return app.remote_write->Handle(call);
+    };
+  }
   absl::StatusOr<HttpListeners> http =
-      StartHttpListeners(app.config, app.authorizer.get(), app.metrics.get(),
-                         {.metrics = [&app] { return app.metrics->Render(); },
-                          .not_ready_reason = [&app] { return NotReadyReason(app); }});
+      StartHttpListeners(app.config, app.authorizer.get(), app.metrics.get(), endpoints);
   if (!http.ok()) return http.status();
   app.http = std::make_unique<HttpListeners>(std::move(*http));
   log::Info("HTTP listening", {{"addr", app.config.http_listen},

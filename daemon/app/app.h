@@ -28,6 +28,7 @@ class AlertStore;
 class Metrics;
 class Authorizer;
 struct HttpListeners;
+class RemoteWriteReceiver;
 class TelemetryServiceImpl;
 class JobServiceImpl;
 class CustomerServiceImpl;
@@ -128,6 +129,7 @@ struct AppState {
   std::unique_ptr<Periodic> policy_watch;
   CallCounter calls;
   std::unique_ptr<grpc::Server> grpc_server;
+  std::unique_ptr<RemoteWriteReceiver> remote_write;  // before http, which calls it
   std::unique_ptr<HttpListeners> http;
   int grpc_port = 0;
   std::atomic<bool> serving{false};

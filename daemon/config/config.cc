@@ -42,27 +42,29 @@ std::string SetUint(const std::string& v, uint64_t lo, uint64_t hi, uint64_t* ou
 }
 
 // A size in bytes: a whole number with an optional KiB, MiB, GiB or TiB.
+std::string ParseBytes(const std::string& v, uint64_t lo, uint64_t hi, uint64_t* out) {
+  static const std::pair<const char*, uint64_t> kUnits[] = {
+      {"TiB", 1ull << 40}, {"GiB", 1ull << 30}, {"MiB", 1ull << 20}, {"KiB", 1ull << 10}};
+  absl::string_view number = v;
+  uint64_t unit = 1;
+  for (const auto& [suffix, size] : kUnits) {
+    if (absl::ConsumeSuffix(&number, suffix)) {
+      unit = size;
+      break;
+    }
+  }
+  uint64_t x = 0;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(number), &x) || x > hi / unit) {
+    return absl::StrCat("must be a size such as 1073741824, 512MiB or 1GiB, at most ", hi,
+                        " bytes, got '", v, "'");
+  }
+  if (x * unit < lo) return absl::StrCat("must be at least ", lo, " bytes, got '", v, "'");
+  *out = x * unit;
+  return "";
+}
+
 Setter Bytes(uint64_t Config::*field, uint64_t lo, uint64_t hi) {
-  return [=](const std::string& v, Config& c) -> std::string {
-    static const std::pair<const char*, uint64_t> kUnits[] = {
-        {"TiB", 1ull << 40}, {"GiB", 1ull << 30}, {"MiB", 1ull << 20}, {"KiB", 1ull << 10}};
-    absl::string_view number = v;
-    uint64_t unit = 1;
-    for (const auto& [suffix, size] : kUnits) {
-      if (absl::ConsumeSuffix(&number, suffix)) {
-        unit = size;
-        break;
-      }
-    }
-    uint64_t x = 0;
-    if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(number), &x) || x > hi / unit) {
-      return absl::StrCat("must be a size such as 1073741824, 512MiB or 1GiB, at most ", hi,
-                          " bytes, got '", v, "'");
-    }
-    if (x * unit < lo) return absl::StrCat("must be at least ", lo, " bytes, got '", v, "'");
-    c.*field = x * unit;
-    return "";
-  };
+  return [=](const std::string& v, Config& c) { return ParseBytes(v, lo, hi, &(c.*field)); };
 }
 
 template <typename T>
@@ -256,6 +258,32 @@ const std::vector<KeySpec>& Keys() {
       {"http.allow_insecure_remote", "incubating",
        "true: serve HTTP on a non-loopback address without TLS (/metrics unauthenticated)",
        [](const std::string& v, Config& c) { return ParseBool(v, &c.http_allow_insecure_remote); }},
+      {"remote_write.enabled", "incubating",
+       "true: POST /api/v1/write takes Prometheus remote-write (role telemetry)",
+       [](const std::string& v, Config& c) { return ParseBool(v, &c.remote_write.enabled); }},
+      {"remote_write.max_request_bytes", "incubating",
+       "largest remote-write request, uncompressed (and as sent); larger: 413",
+       [](const std::string& v, Config& c) {
+         return ParseBytes(v, 64 << 10, 256 << 20, &c.remote_write.max_request_bytes);
+       }},
+      {"remote_write.collection_interval", "incubating",
+       "what a series' first point covers: the sender's scrape interval",
+       [](const std::string& v, Config& c) {
+         return ParseDurationIn(v, absl::Seconds(1), absl::Minutes(10),
+                                &c.remote_write.collection_interval);
+       }},
+      {"remote_write.cluster_label", "incubating", "series label naming the cluster",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v.empty()) return "must not be empty";
+         c.remote_write.cluster_label = v;
+         return "";
+       }},
+      {"remote_write.default_cluster", "incubating", "cluster of series without that label",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v.empty()) return "must not be empty";
+         c.remote_write.default_cluster = v;
+         return "";
+       }},
       {"storage.data_dir", "stable", "RocksDB directory",
        [](const std::string& v, Config& c) -> std::string {
          if (v.empty()) return "must not be empty";

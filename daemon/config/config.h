@@ -166,6 +166,16 @@ struct SecurityConfig {
   std::string min_tls_version = "1.2";
 };
 
+// The Prometheus remote-write receiver (POST /api/v1/write on http.listen).
+struct RemoteWriteConfig {
+  bool enabled = true;
+  uint64_t max_request_bytes = 4 << 20;  // uncompressed, and the body as sent
+  // What a series' first point covers: the sender's scrape interval.
+  absl::Duration collection_interval = absl::Seconds(30);
+  std::string cluster_label = "cluster";  // the series label naming the cluster
+  std::string default_cluster = "default";
+};
+
 struct Config {
   std::string grpc_listen = "127.0.0.1:50051";
   SecurityConfig security;
@@ -196,6 +206,7 @@ struct Config {
   // reaching only the endpoints open to anyone.
   bool http_require_client_certificate = false;
   bool http_allow_insecure_remote = false;
+  RemoteWriteConfig remote_write;
   std::string data_dir = "./var/data";
   Durability durability = Durability::kFsync;
   absl::Duration wal_sync_interval = absl::Milliseconds(100);

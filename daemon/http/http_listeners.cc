@@ -78,6 +78,10 @@ absl::StatusOr<HttpListeners> StartHttpListeners(const Config& config, const Aut
                       return HttpReply{.content_type = "text/plain; version=0.0.4; charset=utf-8",
                                        .body = m()};
                     }});
+  if (endpoints.remote_write) {
+    routes.push_back({"POST", "/api/v1/write", endpoints.remote_write});
+    main.max_body_bytes = std::max(main.max_body_bytes, config.remote_write.max_request_bytes);
+  }
   absl::StatusOr<std::unique_ptr<HttpServer>> s = HttpServer::Start(main, std::move(routes));
   if (!s.ok()) return s.status();
   out.main = std::move(*s);

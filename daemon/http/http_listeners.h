@@ -1,6 +1,6 @@
 // The operator's HTTP endpoints as the config asks for them: /metrics,
-// /healthz and /readyz on http.listen (HTTPS with the tls.* files when they
-// are set, each request judged by the authorization policy), and optionally
+// /healthz, /readyz and the remote-write receiver /api/v1/write on http.listen (HTTPS with the
+// tls.* files when they are set, each request judged by the authorization policy), and optionally
 // /healthz and /readyz alone on a plaintext http.health_listen for probes
 // that carry no certificate.
 #pragma once
@@ -29,6 +29,8 @@ struct OperatorEndpoints {
   std::function<std::string()> metrics;  // the text exposition
   // Empty string = ready; otherwise the reason it is not.
   std::function<std::string()> not_ready_reason;
+  // POST /api/v1/write (Prometheus remote-write); none when empty.
+  std::function<HttpReply(const HttpCall&)> remote_write;
 };
 
 // Without TLS, http.listen must be a loopback address unless

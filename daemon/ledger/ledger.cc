@@ -257,6 +257,7 @@ void Ledger::CommitGroup(std::vector<Op*>& group) {
         stats_.samples_accepted += op->outcome.accepted;
         stats_.samples_duplicate += op->outcome.duplicate;
         stats_.samples_clamped += op->outcome.clamped;
+        stats_.samples_gaps += op->outcome.gaps;
       } else if (op->status.code() == absl::StatusCode::kUnavailable) {
         ++stats_.batches_failed;
         stats_.samples_rejected += n;

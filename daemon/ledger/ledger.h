@@ -56,6 +56,11 @@ struct BatchOutcome {
   uint32_t accepted = 0;
   uint32_t duplicate = 0;
   uint32_t clamped = 0;
+  // Continued samples after a gap over max_sample_window (not assumed busy).
+  uint32_t gaps = 0;
+  // Continued samples outside their job's lifetime, not counted (among
+  // `duplicate`, which every sample not counted is).
+  uint32_t outside_job = 0;
 };
 
 struct RegisterOutcome {
@@ -69,6 +74,7 @@ struct LedgerStats {
   std::atomic<uint64_t> samples_duplicate{0};
   std::atomic<uint64_t> samples_rejected{0};
   std::atomic<uint64_t> samples_clamped{0};
+  std::atomic<uint64_t> samples_gaps{0};
   std::atomic<uint64_t> batches_accepted{0};
   std::atomic<uint64_t> batches_rejected{0};
   std::atomic<uint64_t> batches_failed{0};
@@ -213,6 +219,7 @@ class Ledger {
 
   Store& store_;
   const LedgerOptions options_;
+  const int64_t max_window_ms_ = absl::ToInt64Milliseconds(options_.limits.max_sample_window);
   LedgerStats stats_;
 
   // Lock order: state_mu_, then index_mu_.

@@ -75,7 +75,9 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
   struct Checked {
     WindowState* window;  // null for a duplicate
     Window fitted;
+    Window derived;  // before fitting: a continued window's derivation
     bool clamped;
+    bool gap;  // continued after a gap over max_sample_window
   };
   std::vector<Checked> checked(static_cast<size_t>(n));
   auto reject = [&](absl::Status s) { op.status = std::move(s); };
@@ -116,8 +118,25 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
       ws.scratch_end = ws.last_end;
     }
     Window w{s.window_start_unix_ms(), s.window_end_unix_ms()};
+    bool gap = false;
+    if (s.continues_previous() && ws.scratch_end != kNoWindow && ws.scratch_end < w.end_ms) {
+      if (w.end_ms - ws.scratch_end <= max_window_ms_) {
+        w.start_ms = ws.scratch_end;
+      } else {
+        gap = true;  // not assumed busy: the window given for a first point
+      }
+    }
+    const Window derived = w;
     const Fit fit = detectors::FitToJob(job.start_ms, job.end_ms, w);
 
+    if (s.continues_previous() &&
+        (s.seq() <= src.last_seq || fit == Fit::kBeforeStart || fit == Fit::kAfterEnd)) {
+      // A point of a scraped gauge: an older one is a resend, and one outside
+      // the job's lifetime adds nothing. Neither is counted.
+      if (s.seq() > src.last_seq) ++op.outcome.outside_job;
+      checked[static_cast<size_t>(i)] = {nullptr, w, w, false, false};
+      continue;
+    }
     if (s.seq() <= src.last_seq) {
       // Seen before: a replay must lie within what this source already
       // delivered for the job; otherwise the source reset its sequence.
@@ -128,7 +147,7 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
                          s.source_id(), "' watermark ", src.last_seq,
                          " but the window is new: a restarted source must use a new source_id")));
       }
-      checked[static_cast<size_t>(i)] = {nullptr, w, false};
+      checked[static_cast<size_t>(i)] = {nullptr, w, w, false, false};
       continue;
     }
     if (fit == Fit::kBeforeStart) {
@@ -164,7 +183,7 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
       return reject(absl::OutOfRangeError(
           absl::StrCat("samples[", i, "]: job '", s.job_id(), "' totals would overflow")));
     }
-    checked[static_cast<size_t>(i)] = {&ws, w, fit == Fit::kClamped};
+    checked[static_cast<size_t>(i)] = {&ws, w, derived, fit == Fit::kClamped, gap};
   }
 
   // Pass 2: apply, and finish the ledger record with what the replay needs
@@ -178,6 +197,8 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
     }
     const Checked& c = checked[static_cast<size_t>(i)];
     if (c.window == nullptr) {
+      // (Continued points outside their job are recorded as duplicates too:
+      // the replay skips both.)
       ++op.outcome.duplicate;
       out.WriteTag(ledger::LedgerRecord::kDuplicatesFieldNumber << 3 | 0);
       out.WriteVarint32(static_cast<uint32_t>(i));
@@ -190,6 +211,16 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
                          r.job->day_deltas.For(detectors::DayOfWindowEnd(c.fitted.end_ms)));
     MarkApplied(*r.job, *r.source, s.seq(), *c.window, c.fitted.end_ms);
     ++op.outcome.accepted;
+    if (c.gap) ++op.outcome.gaps;
+    if (s.continues_previous()) {
+      ledger::LedgerRecord::Clamp continued;
+      continued.set_index(static_cast<uint32_t>(i));
+      continued.set_start_unix_ms(c.derived.start_ms);
+      continued.set_end_unix_ms(c.derived.end_ms);
+      out.WriteTag(ledger::LedgerRecord::kContinuedFieldNumber << 3 | 2);
+      out.WriteVarint32(static_cast<uint32_t>(continued.ByteSizeLong()));
+      continued.SerializeWithCachedSizes(&out);
+    }
     if (c.clamped) {
       ++op.outcome.clamped;
       ledger::LedgerRecord::Clamp clamp;

@@ -122,6 +122,9 @@ absl::Status Ledger::ReplayRecord(absl::string_view key, absl::string_view value
   for (uint32_t i : record.duplicates()) {
     if (i < duplicate.size()) duplicate[i] = true;
   }
+  for (const auto& c : record.continued()) {
+    if (c.index() < window.size()) window[c.index()] = {c.start_unix_ms(), c.end_unix_ms()};
+  }
   for (const auto& c : record.clamped()) {
     if (c.index() < clamped.size()) {
       clamped[c.index()] = true;

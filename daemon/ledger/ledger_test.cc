@@ -188,6 +188,49 @@ TEST_F(LedgerTest, WindowsAreFittedToTheJobLifetime) {
   EXPECT_EQ(ledger_->GetJob("j1")->totals().clamped_samples(), 2u);
 }
 
+// Points of a scraped gauge: each window runs from the previous point of the
+// same source and job; the first covers the window given (one collection
+// interval), as does a point after a gap longer than max_sample_window (1 h),
+// which is counted. A resent point is a duplicate; a restart replays the
+// derived windows exactly.
+TEST_F(LedgerTest, ContinuedPointsCoverTheTimeSinceThePreviousPoint) {
+  ASSERT_TRUE(ledger_->RegisterJob(Job("j1")).ok());
+  constexpr int64_t kInterval = 30'000;
+  auto point = [&](uint64_t at_s) {
+    const int64_t at = kT0 + static_cast<int64_t>(at_s) * 1000;
+    v1::Sample s = Sample("gpu-0", static_cast<uint64_t>(at), "j1", at - kInterval, at, 1);
+    s.set_continues_previous(true);
+    return s;
+  };
+  auto out = ledger_->Ingest(Batch({point(100), point(115), point(145)}));
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->accepted, 3u);
+  EXPECT_EQ(AcceleratorMs("j1"), 30'000u + 15'000u + 30'000u);
+  // The same request again (a sender's retry) counts nothing.
+  out = ledger_->Ingest(Batch({point(100), point(115), point(145)}));
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->duplicate, 3u);
+  EXPECT_EQ(AcceleratorMs("j1"), 75'000u);
+  // Two hours of silence are not assumed busy.
+  out = ledger_->Ingest(Batch({point(145 + 7200), point(145 + 7210)}));
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->gaps, 1u);
+  EXPECT_EQ(AcceleratorMs("j1"), 75'000u + 30'000u + 10'000u);
+  EXPECT_EQ(ledger_->stats().samples_gaps.load(), 1u);
+  Reopen();  // from the checkpoint and the records after it
+  EXPECT_EQ(AcceleratorMs("j1"), 115'000u);
+  out = ledger_->Ingest(Batch({point(145 + 7220)}));
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(AcceleratorMs("j1"), 125'000u);  // after the restart it goes on from the last point
+  // Points after the job's end add nothing and refuse nothing else.
+  ASSERT_TRUE(ledger_->EndJob("j1", kT0 + (145 + 7225) * 1000).ok());
+  out = ledger_->Ingest(Batch({point(145 + 7230), point(145 + 7260)}));
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->accepted, 1u);  // clamped to the end: 5 s
+  EXPECT_EQ(out->outside_job, 1u);
+  EXPECT_EQ(AcceleratorMs("j1"), 130'000u);
+}
+
 TEST_F(LedgerTest, RegisterJobIsIdempotentAndRefusesAConflictingSpec) {
   auto first = ledger_->RegisterJob(Job("j1"));
   ASSERT_TRUE(first.ok());

@@ -185,6 +185,12 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
                                  "Accepted samples whose window was cut to the job's lifetime");
     AddSample(clamped, s.samples_clamped.load());
     out.push_back(std::move(clamped));
+    auto gaps = CounterFamily("redflag_ingest_samples_gap_total",
+                              "Continued samples (scraped gauges) after a gap over "
+                              "ingest.max_sample_window: counted from the point alone, not "
+                              "assumed busy");
+    AddSample(gaps, s.samples_gaps.load());
+    out.push_back(std::move(gaps));
 
     auto batches = CounterFamily("redflag_ingest_batches_total",
                                  "Sample batches by result: accepted, rejected (bad input, "

@@ -12,6 +12,7 @@
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <snappy.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@
 #include "redflag/v1/audit.grpc.pb.h"
 #include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
+#include "remote_write/remote_write.pb.h"
 #include "tests/integration/daemon_process.h"
 
 namespace redflag::testing {
@@ -266,6 +268,55 @@ TEST_F(SecurityEndToEnd, StalledHandshakesDoNotStarveTheHttpsListener) {
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     EXPECT_NE(read(fd, &byte, 1), -1) << "still open 10 s later";
     close(fd);
+  }
+}
+
+// Remote-write is telemetry: the node agents' role, over mutual TLS; the
+// refusal comes before the body is read.
+TEST_F(SecurityEndToEnd, RemoteWriteIsForTheTelemetryRoleOnly) {
+  remote_write::WriteRequest r;
+  remote_write::TimeSeries* ts = r.add_timeseries();
+  for (const auto& [n, v] : std::vector<std::pair<std::string, std::string>>{
+           {"UUID", "GPU-1"}, {"__name__", "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE"}}) {
+    remote_write::Label* l = ts->add_labels();
+    l->set_name(n);
+    l->set_value(v);
+  }
+  remote_write::Sample* s = ts->add_samples();
+  s->set_timestamp(absl::ToUnixMillis(absl::Now()) - 60'000);
+  s->set_value(0.5);
+  std::string raw = r.SerializeAsString(), body;
+  snappy::Compress(raw.data(), raw.size(), &body);
+  const std::string file = dir_.path() + "/write.bin";
+  std::ofstream(file, std::ios::binary) << body;
+  auto post = [&](const std::string& client) {
+    std::vector<std::string> argv = {"/usr/bin/curl",
+                                     "-sS",
+                                     "--max-time",
+                                     "5",
+                                     "--cacert",
+                                     Cert("ca.crt"),
+                                     "-o",
+                                     "/dev/null",
+                                     "-w",
+                                     "%{http_code}",
+                                     "-H",
+                                     "Content-Encoding: snappy",
+                                     "-H",
+                                     "Content-Type: application/x-protobuf",
+                                     "-H",
+                                     "X-Prometheus-Remote-Write-Version: 0.1.0",
+                                     "--data-binary",
+                                     "@" + file};
+    if (!client.empty()) {
+      argv.insert(argv.end(), {"--cert", Cert(client + ".crt"), "--key", Cert(client + ".key")});
+    }
+    argv.push_back(absl::StrCat("https://localhost:", daemon_->http_port(), "/api/v1/write"));
+    return RunCommand(argv).output;
+  };
+  EXPECT_EQ(post("telemetry"), "204");
+  for (const char* client : {"analyst", "monitoring", "compliance", ""}) {
+    EXPECT_EQ(post(client), "403") << (*client ? client : "no certificate");
   }
 }
 

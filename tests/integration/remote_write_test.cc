@@ -1,0 +1,268 @@
+// Prometheus remote-write into the real redflagd: dcgm-exporter-shaped
+// series, snappy-compressed as Prometheus sends them, counted exactly once
+// per point through the ledger; every malformed request refused with its
+// status and nothing applied. (Debian's Prometheus as the sender:
+// tests/e2e/test_remote_write.py.)
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <snappy.h>
+
+#include <cmath>
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "redflag/v1/jobs.grpc.pb.h"
+#include "remote_write/remote_write.pb.h"
+#include "tests/integration/daemon_process.h"
+
+namespace redflag::testing {
+namespace {
+
+constexpr int64_t kSecond = 1000;
+
+struct Point {
+  int64_t unix_ms;
+  double value;
+};
+
+class RemoteWriteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto d = DaemonProcess::Start(dir_.path() + "/data", FreePorts(),
+                                  {"-o", "remote_write.collection_interval=15s"});
+    ASSERT_TRUE(d.ok()) << d.status();
+    daemon_ = std::move(*d);
+    t0_ = (absl::ToUnixMillis(absl::Now()) / kSecond - 3600) * kSecond;
+  }
+
+  void RegisterSlurmJob(const std::string& slurm_id, uint32_t gpus) {
+    v1::RegisterJobRequest req;
+    v1::JobSpec* j = req.mutable_job();
+    j->set_job_id("slurm/gpu-east/" + slurm_id);
+    j->set_customer_id("acct-7");
+    j->set_scheduler("slurm");
+    j->set_accelerator_model("NVIDIA H100 80GB HBM3");
+    j->set_accelerator_count(gpus);
+    j->set_start_unix_ms(t0_);
+    grpc::ClientContext ctx;
+    v1::RegisterJobResponse resp;
+    grpc::Status s = v1::JobService::NewStub(daemon_->channel())->RegisterJob(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  v1::Job GetJob(const std::string& id) {
+    v1::GetJobRequest req;
+    req.set_job_id(id);
+    grpc::ClientContext ctx;
+    v1::Job job;
+    grpc::Status s = v1::JobService::NewStub(daemon_->channel())->GetJob(&ctx, req, &job);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return job;
+  }
+
+  // One series as dcgm-exporter writes it (labels sorted, as the spec wants).
+  static void AddSeries(remote_write::WriteRequest& r, const std::string& metric,
+                        const std::string& uuid, const std::string& hpc_job,
+                        const std::vector<Point>& points) {
+    remote_write::TimeSeries* ts = r.add_timeseries();
+    std::vector<std::pair<std::string, std::string>> labels = {
+        {"DCGM_FI_DRIVER_VERSION", "535.129.03"},
+        {"Hostname", "gpu-node-3"},
+        {"UUID", uuid},
+        {"__name__", metric},
+        {"cluster", "gpu-east"},
+        {"device", "nvidia0"},
+        {"gpu", "0"},
+        {"modelName", "NVIDIA H100 80GB HBM3"}};
+    if (!hpc_job.empty()) labels.emplace_back("hpc_job", hpc_job);
+    labels.emplace_back("job", "dcgm");
+    std::sort(labels.begin(), labels.end());
+    for (const auto& [n, v] : labels) {
+      remote_write::Label* l = ts->add_labels();
+      l->set_name(n);
+      l->set_value(v);
+    }
+    for (const Point& p : points) {
+      remote_write::Sample* s = ts->add_samples();
+      s->set_timestamp(p.unix_ms);
+      s->set_value(p.value);
+    }
+  }
+
+  static std::string Compress(const remote_write::WriteRequest& r) {
+    std::string raw = r.SerializeAsString(), out;
+    snappy::Compress(raw.data(), raw.size(), &out);
+    return out;
+  }
+
+  httplib::Result Post(const std::string& body,
+                       httplib::Headers headers = {{"Content-Encoding", "snappy"},
+                                                   {"X-Prometheus-Remote-Write-Version", "0.1.0"}},
+                       const std::string& type = "application/x-protobuf") {
+    httplib::Client c("127.0.0.1", daemon_->http_port());
+    return c.Post("/api/v1/write", headers, body, type.c_str());
+  }
+
+  std::string Metrics() { return HttpGet(daemon_->http_port(), "/metrics").body; }
+
+  TempDir dir_;
+  std::unique_ptr<DaemonProcess> daemon_;
+  int64_t t0_ = 0;
+};
+
+// Two GPUs of one Slurm job, three scrapes each: every point covers the time
+// since the previous one (the first, one collection interval: 15 s), and the
+// tensor activity is their time-weighted mean. The same request again
+// counts nothing.
+TEST_F(RemoteWriteTest, DcgmPointsOfASlurmJobAreCountedExactlyOnce) {
+  RegisterSlurmJob("4242", 2);
+  const int64_t a = t0_ + 60 * kSecond;
+  remote_write::WriteRequest r;
+  AddSeries(r, "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", "GPU-aaaa", "4242",
+            {{a, 0.5}, {a + 15 * kSecond, 0.25}, {a + 45 * kSecond, 1.0}});
+  AddSeries(r, "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", "GPU-bbbb", "4242",
+            {{a + 5 * kSecond, 0.0}, {a + 20 * kSecond, 0.5}});
+  AddSeries(r, "DCGM_FI_PROF_SM_ACTIVE", "GPU-aaaa", "4242",
+            {{a, 0.75}, {a + 15 * kSecond, 0.5}, {a + 45 * kSecond, 1.0}});
+  AddSeries(r, "DCGM_FI_DEV_POWER_USAGE", "GPU-aaaa", "4242", {{a, 300}});  // not read
+  httplib::Result res = Post(Compress(r));
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 204) << res->body;
+  // GPU a: 15 + 15 + 30 s; GPU b: 15 + 15 s (its first point found it idle:
+  // tensor 0, but the GPU was allocated: the point is counted with activity 0).
+  v1::Job job = GetJob("slurm/gpu-east/4242");
+  EXPECT_EQ(job.totals().accelerator_ms(), static_cast<uint64_t>((60 + 30) * kSecond));
+  EXPECT_EQ(job.totals().samples(), 5u);
+  // Resent (a timeout on the sender's side): acknowledged, nothing counted twice.
+  res = Post(Compress(r));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204);
+  EXPECT_EQ(GetJob("slurm/gpu-east/4242").totals().accelerator_ms(), job.totals().accelerator_ms());
+  const std::string m = Metrics();
+  EXPECT_NE(m.find("redflag_remote_write_samples_total{result=\"accepted\"} 5"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("redflag_remote_write_samples_total{result=\"duplicate\"} 5"),
+            std::string::npos);
+  EXPECT_NE(m.find("redflag_remote_write_series_ignored_total 2"), std::string::npos);
+  EXPECT_NE(m.find("redflag_http_requests_total{code=\"204\",route=\"POST /api/v1/write\"} 2"),
+            std::string::npos);
+}
+
+// Busy GPU time whose job redflagd does not know is not lost: it is counted
+// as unattributed, per cluster.
+TEST_F(RemoteWriteTest, BusyTimeOfAnUnknownJobIsUnattributed) {
+  const int64_t a = t0_ + 60 * kSecond;
+  remote_write::WriteRequest r;
+  AddSeries(r, "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", "GPU-cccc", "9999", {{a, 0.8}, {a + 15000, 0.9}});
+  AddSeries(r, "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", "GPU-dddd", "", {{a, 0.0}});  // idle, no job
+  httplib::Result res = Post(Compress(r));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204) << res->body;
+  const std::string m = Metrics();
+  EXPECT_NE(
+      m.find(
+          "redflag_remote_write_unattributed_accelerator_seconds_total{cluster=\"gpu-east\"} 30"),
+      std::string::npos)
+      << m;
+  EXPECT_NE(m.find("redflag_remote_write_samples_total{result=\"unattributed\"} 2"),
+            std::string::npos);
+}
+
+// A stale marker ends a series: the time until it is not busy, and a series
+// that comes back goes on from the marker.
+TEST_F(RemoteWriteTest, AStaleMarkerEndsTheSeries) {
+  RegisterSlurmJob("77", 1);
+  const int64_t a = t0_ + 60 * kSecond;
+  double stale;
+  const uint64_t bits = 0x7ff0000000000002ULL;
+  std::memcpy(&stale, &bits, sizeof(stale));
+  remote_write::WriteRequest r;
+  AddSeries(r, "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", "GPU-eeee", "77",
+            {{a, 0.5}, {a + 15000, stale}, {a + 600000, 0.5}});
+  httplib::Result res = Post(Compress(r));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204) << res->body;
+  // 15 s; nothing for the time until the marker; and the point after the
+  // series came back covers one collection interval (15 s), not the ten
+  // minutes it was gone.
+  EXPECT_EQ(GetJob("slurm/gpu-east/77").totals().accelerator_ms(),
+            static_cast<uint64_t>(15 * kSecond + 15 * kSecond));
+  EXPECT_NE(Metrics().find("redflag_remote_write_samples_total{result=\"stale\"} 1"),
+            std::string::npos);
+  res = Post(Compress(r));  // resent: nothing counted twice
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204) << res->body;
+  EXPECT_EQ(GetJob("slurm/gpu-east/77").totals().accelerator_ms(),
+            static_cast<uint64_t>(30 * kSecond));
+}
+
+// Requests that can never succeed get their status and change nothing.
+TEST_F(RemoteWriteTest, MalformedRequestsAreRefusedWithTheirStatusAndApplyNothing) {
+  RegisterSlurmJob("5", 1);
+  const int64_t a = t0_ + 60 * kSecond;
+  auto good = [&](double v, const std::string& uuid = "GPU-ffff") {
+    remote_write::WriteRequest r;
+    AddSeries(r, "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", uuid, "5", {{a, v}});
+    return r;
+  };
+  const std::string body = Compress(good(0.5));
+  struct Case {
+    const char* what;
+    httplib::Result result;
+    int status;
+    const char* says;
+  };
+  std::string lie = body;
+  lie[0] = static_cast<char>(0x7f);  // a stated length unlike the data
+  std::string huge;
+  snappy::Compress(std::string(5 << 20, 'x').data(), 5 << 20, &huge);
+  remote_write::WriteRequest unsorted = good(0.5);
+  std::swap(*unsorted.mutable_timeseries(0)->mutable_labels(0),
+            *unsorted.mutable_timeseries(0)->mutable_labels(1));
+  remote_write::WriteRequest twice = good(0.5);
+  *twice.mutable_timeseries(0)->add_labels() = twice.timeseries(0).labels(0);
+  std::sort(twice.mutable_timeseries(0)->mutable_labels()->begin(),
+            twice.mutable_timeseries(0)->mutable_labels()->end(),
+            [](const auto& x, const auto& y) { return x.name() < y.name(); });
+  remote_write::WriteRequest no_uuid = good(0.5);
+  no_uuid.mutable_timeseries(0)->mutable_labels()->DeleteSubrange(2, 1);  // UUID
+  std::string not_proto;
+  snappy::Compress("\xff\xff\xff\xff", 4, &not_proto);
+  Case cases[] = {
+      {"content type",
+       Post(body, {{"Content-Encoding", "snappy"}, {"X-Prometheus-Remote-Write-Version", "0.1.0"}},
+            "application/json"),
+       415, "Content-Type: must be application/x-protobuf"},
+      {"encoding",
+       Post(body, {{"Content-Encoding", "zstd"}, {"X-Prometheus-Remote-Write-Version", "0.1.0"}}),
+       415, "Content-Encoding: must be snappy"},
+      {"version 2",
+       Post(body, {{"Content-Encoding", "snappy"}, {"X-Prometheus-Remote-Write-Version", "2.0.0"}}),
+       415, "is not 0.1.0"},
+      {"bad snappy", Post("this is not snappy"), 400, "snappy"},
+      {"length lie", Post(lie), 400, "snappy"},
+      {"oversized", Post(huge), 413, "remote_write.max_request_bytes"},
+      {"not protobuf", Post(not_proto), 400, "invalid protobuf"},
+      {"NaN", Post(Compress(good(std::numeric_limits<double>::quiet_NaN()))), 400, "outside 0-1"},
+      {"Inf", Post(Compress(good(std::numeric_limits<double>::infinity()))), 400, "outside 0-1"},
+      {"negative", Post(Compress(good(-0.1))), 400, "outside 0-1"},
+      {"over 1", Post(Compress(good(1.5))), 400, "outside 0-1"},
+      {"unsorted labels", Post(Compress(unsorted)), 400, "labels must be sorted by name"},
+      {"duplicate labels", Post(Compress(twice)), 400, "the name appears twice"},
+      {"no UUID", Post(Compress(no_uuid)), 400, "no UUID label"},
+  };
+  for (Case& c : cases) {
+    ASSERT_TRUE(c.result) << c.what;
+    EXPECT_EQ(c.result->status, c.status) << c.what << ": " << c.result->body;
+    EXPECT_NE(c.result->body.find(c.says), std::string::npos) << c.what << ": " << c.result->body;
+  }
+  EXPECT_EQ(GetJob("slurm/gpu-east/5").totals().samples(), 0u);
+  // The good request still goes through.
+  httplib::Result ok = Post(body);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 204) << ok->body;
+  EXPECT_EQ(GetJob("slurm/gpu-east/5").totals().samples(), 1u);
+}
+
+}  // namespace
+}  // namespace redflag::testing
