@@ -24,6 +24,8 @@ cp "$TMPDIR/certs/server.key" "$TMPDIR/tls/tls.key"
 cp "$TMPDIR/certs/ca.crt" "$TMPDIR/tls/ca.crt"
 cp "$TMPDIR/certs/monitoring.crt" "$TMPDIR/tls/prometheus.crt"
 cp "$TMPDIR/certs/monitoring.key" "$TMPDIR/tls/prometheus.key"
+cp "$TMPDIR/certs/telemetry.crt" "$TMPDIR/tls/telemetry.crt"
+cp "$TMPDIR/certs/telemetry.key" "$TMPDIR/tls/telemetry.key"
 
 sed -e "s|/etc/prometheus/redflagd/|$TMPDIR/tls/|" -e "s|- redflagd.rules.yml|- $prom/redflagd.rules.yml|" \
   prometheus.yml > "$TMPDIR/prometheus.yml"
