@@ -6,6 +6,7 @@
 # its registration waits in the spool until the next hook sends it; with
 # REDFLAG_FAIL_CLOSED=1 the prolog fails instead. A job without an account is
 # not registered; one refused for its content is reported, not retried.
+# The node hook writes and clears dcgm-exporter's GPU-to-job mapping files.
 # Usage: slurm_test.sh REDFLAGD REDFLAGCTL
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -127,4 +128,23 @@ env "${slurm_job[@]}" SLURM_JOB_ID=4400 bash "$prolog" 2> "$tmp/err" || fail "pr
   --key "$tmp/certs/analyst.key" --server-name localhost jobs get slurm/gpu1/4400 > "$tmp/got" ||
   fail "job registered over mTLS not found: $(cat "$tmp/got")"
 grep -qF '"customer_id": "acct-9001"' "$tmp/got" || fail "registered over mTLS: $(cat "$tmp/got")"
-echo "slurm hooks: ok (plaintext and mutual TLS)"
+
+# The node hook writes dcgm-exporter's HPC job mapping: one file per GPU index,
+# a line per job; a shared GPU lists both jobs; a job's end removes its lines.
+mapping="$tmp/job-mapping"
+gpu_hook="$repo/deploy/slurm/redflag-gpu-mapping.sh"
+export REDFLAG_DCGM_JOB_MAPPING_DIR="$mapping"
+SLURM_JOB_ID=4242 SLURM_JOB_GPUS=0,3 bash "$gpu_hook" start || fail "gpu mapping start"
+SLURM_JOB_ID=4243 SLURM_JOB_GPUS=3 bash "$gpu_hook" start || fail "gpu mapping start (shared)"
+SLURM_JOB_ID=4243 SLURM_JOB_GPUS=3 bash "$gpu_hook" start || fail "gpu mapping start again"
+[ "$(cat "$mapping/0")" = 4242 ] || fail "GPU 0 mapping: $(cat "$mapping/0")"
+[ "$(cat "$mapping/3")" = "$(printf '4242\n4243')" ] || fail "GPU 3 mapping: $(cat "$mapping/3")"
+SLURM_JOB_ID=4242 SLURM_JOB_GPUS=0,3 bash "$gpu_hook" end || fail "gpu mapping end"
+[ ! -e "$mapping/0" ] || fail "GPU 0 still mapped after its job ended"
+[ "$(cat "$mapping/3")" = 4243 ] || fail "GPU 3 mapping after one end: $(cat "$mapping/3")"
+SLURM_JOB_ID='4242; rm -rf /' SLURM_JOB_GPUS=1 bash "$gpu_hook" start 2> /dev/null ||
+  fail "a bad job id must not fail the job"
+[ ! -e "$mapping/1" ] || fail "a bad job id was written"
+SLURM_JOB_ID=4244 SLURM_JOB_GPUS=../x bash "$gpu_hook" start 2> /dev/null || fail "bad GPU index"
+[ ! -e "$tmp/x" ] || fail "a GPU index escaped the mapping folder"
+echo "slurm hooks: ok (plaintext and mutual TLS, GPU job mapping)"
