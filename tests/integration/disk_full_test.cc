@@ -2,6 +2,8 @@
 // the real redflagd with its data dir on a small tmpfs mounted for the test.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
+#include <snappy.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -17,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "redflag/v1/jobs.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
+#include "remote_write/remote_write.pb.h"
 #include "tests/integration/daemon_process.h"
 
 namespace redflag::testing {
@@ -257,6 +260,79 @@ TEST_F(DiskFullTest, AStartOnAFullDiskServesReadsAndWritesResumeWhenSpaceReturns
   EXPECT_EQ(GetJob().totals().samples(), 200u);
   daemon_->Signal(SIGTERM);
   EXPECT_EQ(daemon_->Wait(), 0);
+}
+
+// Prometheus' remote-write while the disk is nearly full: asked to retry
+// (503 with Retry-After, never 429, on which Prometheus drops the batch),
+// then, once space is back, the same request is counted exactly once.
+TEST_F(DiskFullTest, RemoteWriteIsAskedToRetryWhileSpaceIsLowAndCountsExactlyAfter) {
+  v1::RegisterJobRequest reg;
+  v1::JobSpec* j = reg.mutable_job();
+  j->set_job_id("slurm/default/77");
+  j->set_customer_id("acct-1");
+  j->set_accelerator_model("NVIDIA H100 80GB HBM3");
+  j->set_accelerator_count(1);
+  j->set_start_unix_ms(t0_);
+  grpc::ClientContext ctx;
+  v1::RegisterJobResponse resp;
+  ASSERT_TRUE(jobs_->RegisterJob(&ctx, reg, &resp).ok());
+  remote_write::WriteRequest r;
+  remote_write::TimeSeries* ts = r.add_timeseries();
+  for (const auto& [n, v] : std::vector<std::pair<std::string, std::string>>{
+           {"UUID", "GPU-77"},
+           {"__name__", "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE"},
+           {"hpc_job", "77"}}) {
+    remote_write::Label* l = ts->add_labels();
+    l->set_name(n);
+    l->set_value(v);
+  }
+  for (int64_t at : {t0_ + 60'000, t0_ + 75'000}) {
+    remote_write::Sample* sample = ts->add_samples();
+    sample->set_timestamp(at);
+    sample->set_value(0.5);
+  }
+  std::string raw = r.SerializeAsString(), body;
+  snappy::Compress(raw.data(), raw.size(), &body);
+  auto post = [&] {
+    httplib::Client c("127.0.0.1", daemon_->http_port());
+    return c.Post("/api/v1/write",
+                  {{"Content-Encoding", "snappy"}, {"X-Prometheus-Remote-Write-Version", "0.1.0"}},
+                  body, "application/x-protobuf");
+  };
+  auto ms = [&] {
+    grpc::ClientContext get_ctx;
+    v1::GetJobRequest get;
+    get.set_job_id("slurm/default/77");
+    v1::Job job;
+    EXPECT_TRUE(jobs_->GetJob(&get_ctx, get, &job).ok());
+    return job.totals().accelerator_ms();
+  };
+
+  Fill(mount_, filler_, kMinFree / 4);
+  for (int i = 0; i < 200 && HttpGet(daemon_->http_port(), "/readyz").status != 503; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  httplib::Result refused = post();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503) << refused->body;
+  EXPECT_EQ(refused->get_header_value("Retry-After"), "5");
+  EXPECT_NE(refused->body.find("disk space low"), std::string::npos) << refused->body;
+  EXPECT_EQ(ms(), 0u);
+
+  ASSERT_EQ(unlink(filler_.c_str()), 0);
+  for (int i = 0; i < 300 && HttpGet(daemon_->http_port(), "/readyz").status != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  httplib::Result ok = post();
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 204) << ok->body;
+  // The first point covers one collection interval (30 s), the second the
+  // 15 s since the first.
+  EXPECT_EQ(ms(), 45'000u);
+  ok = post();  // and once more: nothing counted twice
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 204);
+  EXPECT_EQ(ms(), 45'000u);
 }
 
 }  // namespace
