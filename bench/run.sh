@@ -9,7 +9,10 @@
 #   CPU time per sample (both cores are shared with the load generator).
 # Then screening speed against the CSL test file and the shipped OFAC list, on one core, and the time
 # to build a quarterly report over all of it.
-# Prints closing lines: ingest: N samples/s at batch 1000 (R% of null sink), p99 ack X ms
+# Then Prometheus remote-write of dcgm-shaped series into redflagd and into
+# Prometheus' own receiver.
+# Prints closing lines: ingest: N samples/s at batch 1000 (R% of null sink), p99 ack X ms,
+# remote_write: N samples/s (R x Prometheus receiver), p99 X ms
 # and screening: N screenings/s ..., p99 X us
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -140,6 +143,29 @@ echo "ingestion over mutual TLS: $mtls samples/s, p99 ack $mtls_p99 ms, \
 $(/usr/bin/python3 -c "print(round($mtls / $gc, 2))") of plaintext"
 ratio=$(/usr/bin/python3 -c "print(round(100 * $gc / $null))")
 echo "ingest: $gc samples/s at batch 1000 ($ratio% of null sink), p99 ack $p99 ms"
+
+# Prometheus remote-write: 100,000 GPUs' dcgm-shaped series, 500 per request,
+# from 8 senders, into redflagd (each point counted through the ledger for its
+# Slurm job), then into Prometheus' own receiver, for the ratio.
+rm -rf "$out/data"
+start_daemon group_commit 1h
+reg=$("$build/bench/redflag_remote_write_gen" --grpc 127.0.0.1:$port --gpus 100000 --register)
+echo "remote_write: registered $(field "$reg" registered) Slurm jobs in $(field "$reg" seconds) s"
+rw=$("$build/bench/redflag_remote_write_gen" --port $http --gpus 100000 --seconds "$seconds")
+echo "remote_write result (redflagd): $rw"
+stop_daemon
+prom_port=9562
+printf 'global:\n  scrape_interval: 1m\n' > "$out/prometheus.yml"
+prometheus --config.file="$out/prometheus.yml" --storage.tsdb.path="$out/tsdb" \
+  --web.listen-address=127.0.0.1:$prom_port --web.enable-remote-write-receiver \
+  > "$out/prometheus.log" 2>&1 &
+prom=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$prom_port/-/ready" > /dev/null && break; sleep 0.1; done
+pr=$("$build/bench/redflag_remote_write_gen" --port $prom_port --gpus 100000 --seconds "$seconds")
+echo "remote_write result (Prometheus receiver): $pr"
+kill $prom; wait $prom 2>/dev/null || true
+echo "remote_write: $(field "$rw" samples_per_s) samples/s" \
+  "($(/usr/bin/python3 -c "print(round($(field "$rw" samples_per_s) / max(1, $(field "$pr" samples_per_s)), 2))") x Prometheus receiver), p99 $(field "$rw" p99_ms) ms"
 
 # Restricted-party screening on one core against the whole CSL file shipped
 # for tests (every name and alias, the same with one letter changed, and
