@@ -6,7 +6,8 @@
 // Prometheus' own receiver (--web.enable-remote-write-receiver) for the ratio.
 // With --register it first registers the Slurm jobs the GPUs belong to
 // (slurm/bench/<n>, 8 GPUs each) over gRPC. With --retry every request is
-// sent until it gets a 2xx (the crash test's load).
+// sent until it gets a 2xx, or a 4xx that retrying cannot help (the crash
+// test's load).
 // Prints one JSON line.
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
@@ -176,7 +177,11 @@ int main(int argc, char** argv) {
               break;
             }
             ++failures;
-            if (!o.retry) break;
+            // As Prometheus: 5xx and a refused connection are retried, other 4xx never.
+            if (!o.retry || (res && res->status / 100 == 4)) {
+              if (res && failures == 1) std::cerr << "remote_write_gen: " << res->body;
+              break;
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
           }
         }

@@ -9,6 +9,8 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "redflag/v1/jobs.grpc.pb.h"
@@ -262,6 +264,63 @@ TEST_F(RemoteWriteTest, MalformedRequestsAreRefusedWithTheirStatusAndApplyNothin
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 204) << ok->body;
   EXPECT_EQ(GetJob("slurm/gpu-east/5").totals().samples(), 1u);
+}
+
+// SIGKILL ten times while the bench generator remote-writes (retrying each
+// request until it gets a 2xx, as Prometheus does on 5xx and on a refused
+// connection): every point is counted once, none lost, none twice.
+TEST(RemoteWriteCrash, TenSigkillsDuringRemoteWriteLoseNothingAndCountNothingTwice) {
+  TempDir dir;
+  const std::string data = dir.path() + "/data";
+  const std::pair<int, int> ports = FreePorts();
+  constexpr int kGpus = 2000, kRounds = 600, kKills = 10;
+  // Far enough back that the 600 rounds (2.5 hours of event time) end in the past.
+  const int64_t base_ms = (absl::ToUnixMillis(absl::Now()) / 1000 - 6 * 3600) * 1000;
+  auto d = DaemonProcess::Start(data, ports);
+  ASSERT_TRUE(d.ok()) << d.status();
+  CommandResult reg =
+      RunCommand({REMOTE_WRITE_GEN_PATH, "--grpc", (*d)->grpc_address(), "--gpus",
+                  absl::StrCat(kGpus), "--base-ms", absl::StrCat(base_ms), "--register"});
+  ASSERT_EQ(reg.exit_code, 0) << reg.output;
+  CommandResult load;
+  std::atomic<bool> generating{true};
+  std::thread generator([&] {
+    load = RunCommand({REMOTE_WRITE_GEN_PATH, "--port", absl::StrCat(ports.second), "--gpus",
+                       absl::StrCat(kGpus), "--series-per-request", "500", "--senders", "4",
+                       "--rounds", absl::StrCat(kRounds), "--base-ms", absl::StrCat(base_ms),
+                       "--retry"});
+    generating = false;
+  });
+  std::mt19937 rng(20261202);
+  std::uniform_int_distribution<int> delay_ms(150, 600);
+  for (int kill = 0; kill < kKills; ++kill) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+    // Every kill lands in traffic (a faster machine would need more rounds).
+    EXPECT_TRUE(generating) << "the generator finished before kill " << kill;
+    (*d)->Signal(SIGKILL);
+    (*d)->Wait();
+    d = DaemonProcess::Start(
+        data, ports,
+        {"-o", kill % 2 == 0 ? "storage.durability=group_commit" : "storage.durability=fsync"});
+    ASSERT_TRUE(d.ok()) << d.status();
+  }
+  generator.join();
+  ASSERT_EQ(load.exit_code, 0) << load.output;
+  EXPECT_NE(load.output.find(absl::StrCat("\"samples\": ", kGpus * kRounds)), std::string::npos)
+      << load.output;
+  // Each GPU: its first point covers one collection interval (30 s), each
+  // later one the 15 s since the one before.
+  uint64_t total_ms = 0;
+  auto stub = v1::JobService::NewStub((*d)->channel());
+  for (int j = 0; j < kGpus / 8; ++j) {
+    v1::GetJobRequest req;
+    req.set_job_id(absl::StrCat("slurm/bench/", j));
+    grpc::ClientContext ctx;
+    v1::Job job;
+    ASSERT_TRUE(stub->GetJob(&ctx, req, &job).ok()) << j;
+    total_ms += job.totals().accelerator_ms();
+  }
+  EXPECT_EQ(total_ms, static_cast<uint64_t>(kGpus) * (30'000 + (kRounds - 1) * 15'000));
 }
 
 }  // namespace
