@@ -61,11 +61,13 @@ class StoreDamageTest : public ::testing::Test {
     ASSERT_EQ(daemon_->Wait(), 0);
     daemon_.reset();
   }
-  HttpResponse WaitNotReady() {
+  // Until /readyz says 503, and (when given) gives this reason: several
+  // reasons may come one after the other as the daemon finds the damage.
+  HttpResponse WaitNotReady(const std::string& reason = "") {
     HttpResponse r;
     for (int i = 0; i < 300; ++i) {
       r = HttpGet(daemon_->http_port(), "/readyz");
-      if (r.status == 503) break;
+      if (r.status == 503 && r.body.find(reason) != std::string::npos) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return r;
@@ -156,7 +158,7 @@ TEST_F(StoreDamageTest, DamagedPerDayTotalsStopCheckpointsNotIngestion) {
     grpc::Status st = telemetry->Ingest(&ctx, batch, &ack);
     EXPECT_TRUE(st.ok()) << st.error_message();
     if (i == 0) {
-      HttpResponse ready = WaitNotReady();
+      HttpResponse ready = WaitNotReady("checkpoints stopped");
       EXPECT_NE(ready.body.find("checkpoints stopped: domain job_days unreadable"),
                 std::string::npos)
           << ready.body;
