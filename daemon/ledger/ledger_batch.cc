@@ -21,6 +21,23 @@ using ledger_internal::SourceSlot;
 using ledger_internal::WindowKey;
 using ledger_internal::WindowState;
 
+namespace {
+
+// Appends to a ledger record the window the committer settled on for sample
+// `index` (a LedgerRecord.Clamp in repeated field `field`), for the replay.
+void AppendWindow(int field, int index, const Window& w,
+                  google::protobuf::io::CodedOutputStream& out) {
+  ledger::LedgerRecord::Clamp entry;
+  entry.set_index(static_cast<uint32_t>(index));
+  entry.set_start_unix_ms(w.start_ms);
+  entry.set_end_unix_ms(w.end_ms);
+  out.WriteTag(static_cast<uint32_t>(field) << 3 | 2);
+  out.WriteVarint32(static_cast<uint32_t>(entry.ByteSizeLong()));
+  entry.SerializeWithCachedSizes(&out);
+}
+
+}  // namespace
+
 absl::Status Ledger::Prepare(Op& op) {
   const auto& samples = op.batch->samples();
   const int n = samples.size();
@@ -213,23 +230,11 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
     ++op.outcome.accepted;
     if (c.gap) ++op.outcome.gaps;
     if (s.continues_previous()) {
-      ledger::LedgerRecord::Clamp continued;
-      continued.set_index(static_cast<uint32_t>(i));
-      continued.set_start_unix_ms(c.derived.start_ms);
-      continued.set_end_unix_ms(c.derived.end_ms);
-      out.WriteTag(ledger::LedgerRecord::kContinuedFieldNumber << 3 | 2);
-      out.WriteVarint32(static_cast<uint32_t>(continued.ByteSizeLong()));
-      continued.SerializeWithCachedSizes(&out);
+      AppendWindow(ledger::LedgerRecord::kContinuedFieldNumber, i, c.derived, out);
     }
     if (c.clamped) {
       ++op.outcome.clamped;
-      ledger::LedgerRecord::Clamp clamp;
-      clamp.set_index(static_cast<uint32_t>(i));
-      clamp.set_start_unix_ms(c.fitted.start_ms);
-      clamp.set_end_unix_ms(c.fitted.end_ms);
-      out.WriteTag(ledger::LedgerRecord::kClampedFieldNumber << 3 | 2);
-      out.WriteVarint32(static_cast<uint32_t>(clamp.ByteSizeLong()));
-      clamp.SerializeWithCachedSizes(&out);
+      AppendWindow(ledger::LedgerRecord::kClampedFieldNumber, i, c.fitted, out);
     }
   }
   out.Trim();

@@ -45,10 +45,6 @@ std::string SourceId(const GpuSeries& g, const std::string& job_id) {
   return id;
 }
 
-struct JobInfo {
-  bool usable = false;  // registered, with accelerators
-};
-
 }  // namespace
 
 std::map<std::string, uint64_t> RemoteWriteReceiver::UnattributedMs() const {
@@ -83,19 +79,20 @@ HttpReply RemoteWriteReceiver::Handle(const HttpCall& call) {
   }
   const int64_t interval_ms = absl::ToInt64Milliseconds(options_.collection_interval);
   v1::SampleBatch batch;
-  absl::flat_hash_map<std::string, JobInfo> jobs;
+  // Per job named in the request: registered, with accelerators.
+  absl::flat_hash_map<std::string, bool> usable_jobs;
   std::map<std::string, uint64_t> unattributed;  // this request's, counted once it is durable
   uint64_t stale = 0, unattributed_points = 0;
   std::vector<std::pair<std::string, std::optional<int64_t>>> pending_ended;
   for (const GpuSeries& g : readings->series) {
     std::string job_id;
     if (!g.hpc_job.empty()) job_id = absl::StrCat("slurm/", g.cluster, "/", g.hpc_job);
-    auto [it, added] = jobs.try_emplace(job_id);
+    auto [it, added] = usable_jobs.try_emplace(job_id, false);
     if (added && !job_id.empty()) {
       absl::StatusOr<v1::Job> job = ledger_->GetJob(job_id);
-      it->second.usable = job.ok() && job->spec().accelerator_count() > 0;
+      it->second = job.ok() && job->spec().accelerator_count() > 0;
     }
-    if (!it->second.usable) {
+    if (!it->second) {
       for (const GpuPoint& p : g.points) {
         if (!p.busy) continue;
         unattributed[g.cluster] += static_cast<uint64_t>(interval_ms);

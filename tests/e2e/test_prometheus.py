@@ -16,23 +16,17 @@ Run: /usr/bin/python3 tests/e2e/test_prometheus.py REDFLAGD REDFLAGCTL
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 import urllib.parse
 import urllib.request
 
+from peers import free_port, http_get, wait_until
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REDFLAGD = REDFLAGCTL = None  # from argv
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class PrometheusEndToEnd(unittest.TestCase):
@@ -78,24 +72,11 @@ scrape_configs:
             p.wait(timeout=30)
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
-    @staticmethod
-    def get(url):
-        try:
-            with urllib.request.urlopen(url, timeout=5) as r:
-                return r.read().decode()
-        except OSError:
-            return None
+    get = staticmethod(http_get)
 
     @classmethod
     def wait_for(cls, done, what, seconds=90):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            value = done()
-            if value:
-                return value
-            time.sleep(0.5)
-        raise AssertionError(f"timed out waiting for {what}; "
-                             f"logs in {cls.tmp}")
+        return wait_until(done, what, cls.tmp, seconds)
 
     def query(self, promql):
         body = self.get(f"http://127.0.0.1:{self.prom_port}/api/v1/query?"

@@ -12,13 +12,14 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
 import urllib.request
+
+from peers import start_redflagd
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GRPC_PROTO = "/usr/share/grpc-proto"
@@ -63,37 +64,13 @@ def import_stubs():
                              access=access_pb2, access_grpc=access_pb2_grpc))
 
 
-def start_redflagd(cls, extra_args):
-    """Starts redflagd on free loopback ports with its data in cls.tmp, and
-    waits until it serves: sets cls.grpc_port, cls.http_port, cls.log, cls.proc."""
-    cls.grpc_port, cls.http_port = free_port(), free_port()
-    cls.log = open(os.path.join(cls.tmp, "redflagd.log"), "w")
-    cls.proc = subprocess.Popen(
-        [REDFLAGD, "--data-dir", os.path.join(cls.tmp, "data"),
-         "--grpc-listen", f"127.0.0.1:{cls.grpc_port}",
-         "--http-listen", f"127.0.0.1:{cls.http_port}",
-         "--port-file", os.path.join(cls.tmp, "ports.json")] + extra_args,
-        stdout=cls.log, stderr=cls.log)
-    deadline = time.time() + 30
-    while not os.path.exists(os.path.join(cls.tmp, "ports.json")):
-        if time.time() > deadline or cls.proc.poll() is not None:
-            raise RuntimeError("redflagd did not start; see " + cls.log.name)
-        time.sleep(0.02)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class PythonClientTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="redflag-e2e-")
         generate_stubs(os.path.join(cls.tmp, "stubs"))
         import_stubs()
-        start_redflagd(cls, ["-o", "screening.csl_file=" + os.path.join(
+        start_redflagd(cls, REDFLAGD, ["-o", "screening.csl_file=" + os.path.join(
             REPO, "tests/data/screening/csl_sample_2025-06-25/consolidated.csv")])
         cls.channel = grpc.insecure_channel(f"127.0.0.1:{cls.grpc_port}")
 
@@ -273,7 +250,7 @@ class PythonClientMutualTlsTest(unittest.TestCase):
         policy = os.path.join(cls.tmp, "policy.json")
         with open(policy, "w") as f:
             json.dump(cls.POLICY, f)
-        start_redflagd(cls, ["-o", "tls.cert_file=" + os.path.join(certs, "server.crt"),
+        start_redflagd(cls, REDFLAGD, ["-o", "tls.cert_file=" + os.path.join(certs, "server.crt"),
                              "-o", "tls.key_file=" + os.path.join(certs, "server.key"),
                              "-o", "tls.client_ca_file=" + os.path.join(certs, "ca.crt"),
                              "-o", "security.policy_file=" + policy])

@@ -17,7 +17,6 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ import time
 import unittest
 import urllib.parse
 import urllib.request
+
+from peers import free_port, http_get, start_redflagd, wait_until
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REDFLAGD = REDFLAGCTL = None  # from argv
@@ -68,20 +69,6 @@ class Exporter(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as r:
-            return r.read().decode()
-    except OSError:
-        return None
-
-
 class RemoteWriteEndToEnd(unittest.TestCase):
     POLICY = {"name": "rw", "allow_rules": [
         {"name": "agents", "source": {"principals": ["spiffe://redflag.test/telemetry"]},
@@ -97,24 +84,13 @@ class RemoteWriteEndToEnd(unittest.TestCase):
         policy = os.path.join(cls.tmp, "policy.json")
         with open(policy, "w") as f:
             json.dump(cls.POLICY, f)
-        cls.grpc_port, cls.http_port, cls.prom_port = free_port(), free_port(), free_port()
-        cls.daemon_log = open(os.path.join(cls.tmp, "redflagd.log"), "w")
-        cls.daemon = subprocess.Popen(
-            [REDFLAGD, "--data-dir", os.path.join(cls.tmp, "data"),
-             "--grpc-listen", f"127.0.0.1:{cls.grpc_port}",
-             "--http-listen", f"127.0.0.1:{cls.http_port}",
-             "--port-file", os.path.join(cls.tmp, "ports.json"),
-             "-o", "remote_write.collection_interval=1s",
-             "-o", "tls.cert_file=" + os.path.join(certs, "server.crt"),
-             "-o", "tls.key_file=" + os.path.join(certs, "server.key"),
-             "-o", "tls.client_ca_file=" + os.path.join(certs, "ca.crt"),
-             "-o", "security.policy_file=" + policy],
-            stdout=cls.daemon_log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while not os.path.exists(os.path.join(cls.tmp, "ports.json")):
-            if time.time() > deadline or cls.daemon.poll() is not None:
-                raise RuntimeError("redflagd did not start; see " + cls.daemon_log.name)
-            time.sleep(0.05)
+        cls.prom_port = free_port()
+        start_redflagd(cls, REDFLAGD, [
+            "-o", "remote_write.collection_interval=1s",
+            "-o", "tls.cert_file=" + os.path.join(certs, "server.crt"),
+            "-o", "tls.key_file=" + os.path.join(certs, "server.key"),
+            "-o", "tls.client_ca_file=" + os.path.join(certs, "ca.crt"),
+            "-o", "security.policy_file=" + policy])
         cls.exporter = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Exporter)
         threading.Thread(target=cls.exporter.serve_forever, daemon=True).start()
         cls.prom = None
@@ -124,9 +100,9 @@ class RemoteWriteEndToEnd(unittest.TestCase):
         if cls.prom is not None:
             cls.prom.terminate()
             cls.prom.wait(timeout=30)
-        cls.daemon.terminate()
-        cls.daemon.wait(timeout=30)
-        cls.daemon_log.close()
+        cls.proc.terminate()
+        cls.proc.wait(timeout=30)
+        cls.log.close()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def ctl(self, client, *args):
@@ -139,16 +115,10 @@ class RemoteWriteEndToEnd(unittest.TestCase):
         return r.stdout
 
     def wait_for(self, done, what, seconds=60):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            value = done()
-            if value:
-                return value
-            time.sleep(0.5)
-        raise AssertionError(f"timed out waiting for {what}; logs in {self.tmp}")
+        return wait_until(done, what, self.tmp, seconds)
 
     def prom_query(self, promql):
-        body = get(f"http://127.0.0.1:{self.prom_port}/api/v1/query?"
+        body = http_get(f"http://127.0.0.1:{self.prom_port}/api/v1/query?"
                    + urllib.parse.urlencode({"query": promql}))
         self.assertIsNotNone(body, promql)
         return json.loads(body)["data"]["result"]
@@ -193,7 +163,7 @@ remote_write:
              f"--storage.tsdb.path={os.path.join(self.tmp, 'tsdb')}",
              f"--web.listen-address=127.0.0.1:{self.prom_port}"],
             stdout=prom_log, stderr=subprocess.STDOUT)
-        self.wait_for(lambda: get(f"http://127.0.0.1:{self.prom_port}/-/ready"), "Prometheus")
+        self.wait_for(lambda: http_get(f"http://127.0.0.1:{self.prom_port}/-/ready"), "Prometheus")
         # Eight scrapes or so, then the exporter goes away: Prometheus writes
         # stale markers and the series end.
         self.wait_for(lambda: len(self.prom_query(

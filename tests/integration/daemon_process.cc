@@ -241,6 +241,36 @@ HttpResponse HttpGet(int port, const std::string& path, absl::Duration timeout) 
   return r;
 }
 
+std::vector<int> StalledConnections(int port, int n, const std::string& partial) {
+  std::vector<int> fds;
+  for (int i = 0; i < n; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    const bool sent = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+                      (i % 2 == 0 || write(fd, partial.data(), partial.size()) ==
+                                         static_cast<ssize_t>(partial.size()));
+    if (!sent) {
+      close(fd);
+      for (int open : fds) close(open);
+      return {};
+    }
+    fds.push_back(fd);
+  }
+  return fds;
+}
+
+bool ClosedByServerWithin(int fd, absl::Duration timeout) {
+  const timeval tv = absl::ToTimeval(timeout);
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  char byte;
+  const ssize_t n = read(fd, &byte, 1);
+  close(fd);
+  return n != -1;
+}
+
 HttpsResponse HttpsGet(int port, const std::string& path, const std::string& ca,
                        const std::string& cert, const std::string& key) {
   TempDir tmp;

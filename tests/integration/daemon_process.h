@@ -84,6 +84,14 @@ struct HttpResponse {
 HttpResponse HttpGet(int port, const std::string& path,
                      absl::Duration timeout = absl::InfiniteDuration());
 
+// `n` connections to a loopback port that never finish what they start, as
+// slow or hostile clients would: every other one sends `partial` first, the
+// rest nothing. Empty if a connection could not be made.
+std::vector<int> StalledConnections(int port, int n, const std::string& partial);
+// Whether the server closed the connection within `timeout` (the read ends);
+// closes it either way.
+bool ClosedByServerWithin(int fd, absl::Duration timeout);
+
 // An HTTPS GET to localhost by curl, trusting `ca`, with the client
 // certificate `cert`/`key` when not empty. Status 0 when no answer came (a
 // failed handshake): `error` then holds curl's message.

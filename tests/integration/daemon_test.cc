@@ -360,20 +360,9 @@ TEST_F(DaemonTest, HttpPathsMatchExactly) {
 
 TEST_F(DaemonTest, HealthProbesAnswerWithinASecondWhileOtherClientsStallTheirConnections) {
   // Clients that connect and send nothing, or half a request, and wait.
-  std::vector<int> stalled;
-  for (int i = 0; i < 12; ++i) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(daemon_->http_port()));
-    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-    if (i % 2 == 1) {
-      const std::string half = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
-      ASSERT_EQ(write(fd, half.data(), half.size()), static_cast<ssize_t>(half.size()));
-    }
-    stalled.push_back(fd);
-  }
+  const std::vector<int> stalled =
+      StalledConnections(daemon_->http_port(), 12, "GET /metrics HTTP/1.1\r\nHost: x\r\n");
+  ASSERT_EQ(stalled.size(), 12u);
   // A probe's default timeout (Kubernetes: 1 s) is met, again and again.
   for (int i = 0; i < 10; ++i) {
     HttpResponse ready = HttpGet(daemon_->http_port(), "/readyz", absl::Seconds(1));
@@ -382,13 +371,8 @@ TEST_F(DaemonTest, HealthProbesAnswerWithinASecondWhileOtherClientsStallTheirCon
     EXPECT_EQ(live.status, 200) << "probe " << i;
   }
   // The stalled connections are closed once http.read_timeout has passed.
-  char byte;
   for (int fd : stalled) {
-    const timeval tv{10, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    const ssize_t n = read(fd, &byte, 1);
-    EXPECT_NE(n, -1) << "still open 10 s later";
-    close(fd);
+    EXPECT_TRUE(ClosedByServerWithin(fd, absl::Seconds(10))) << "still open 10 s later";
   }
 }
 

@@ -244,30 +244,16 @@ TEST_F(SecurityEndToEnd, TheHealthListenerServesProbesInPlaintextAndNothingElse)
 // Clients that connect and never finish the TLS handshake hold a thread no
 // longer than http.read_timeout; probes are answered meanwhile.
 TEST_F(SecurityEndToEnd, StalledHandshakesDoNotStarveTheHttpsListener) {
-  std::vector<int> stalled;
-  for (int i = 0; i < 12; ++i) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(daemon_->http_port()));
-    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-    if (i % 2 == 1) {  // the start of a ClientHello record, then nothing
-      const char hello[] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
-      ASSERT_EQ(write(fd, hello, sizeof(hello)), static_cast<ssize_t>(sizeof(hello)));
-    }
-    stalled.push_back(fd);
-  }
+  // Every other one sends the start of a ClientHello record, then nothing.
+  const std::vector<int> stalled =
+      StalledConnections(daemon_->http_port(), 12, std::string("\x16\x03\x01\x02\x00\x01", 6));
+  ASSERT_EQ(stalled.size(), 12u);
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(Https("/readyz", "").status, 200) << "probe " << i;
     EXPECT_EQ(Https("/metrics", "monitoring").status, 200) << "scrape " << i;
   }
-  char byte;
   for (int fd : stalled) {
-    const timeval tv{10, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    EXPECT_NE(read(fd, &byte, 1), -1) << "still open 10 s later";
-    close(fd);
+    EXPECT_TRUE(ClosedByServerWithin(fd, absl::Seconds(10))) << "still open 10 s later";
   }
 }
 
