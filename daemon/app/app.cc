@@ -453,6 +453,9 @@ absl::Status StartGrpcStep(AppState& app) {
     return absl::UnavailableError(absl::StrCat("grpc.listen ", app.config.grpc_listen,
                                                ": cannot listen", why.empty() ? "" : ": ", why));
   }
+  // gRPC's health service starts with the server as a whole SERVING: not
+  // until every start-up step is done (ServeStep).
+  app.grpc_server->GetHealthCheckService()->SetServingStatus(false);
   log::Info("gRPC listening",
             {{"addr", app.config.grpc_listen}, {"port", absl::StrCat(app.grpc_port)}});
   return absl::OkStatus();
@@ -529,8 +532,10 @@ absl::Status StartHttpStep(AppState& app) {
 
 absl::Status ServeStep(AppState& app) {
   auto* health = app.grpc_server->GetHealthCheckService();
-  health->SetServingStatus(true);
+  // Each service first: a client that saw the server as a whole serving finds
+  // every service serving too.
   for (const char* name : kServiceNames) health->SetServingStatus(name, true);
+  health->SetServingStatus(true);
   app.serving = true;
   if (!app.options.port_file.empty()) {
     std::string tmp = app.options.port_file + ".tmp";
