@@ -7,10 +7,21 @@
 #include <array>
 #include <cstdint>
 
+#include "absl/strings/string_view.h"
 #include "redflag/v1/jobs.pb.h"
 #include "redflag/v1/telemetry.pb.h"
 
 namespace redflag::detectors {
+
+// A holding account: busy accelerator time that maps to no job (remote
+// write's unattributed time, per cluster), counted exactly once like a job's
+// but no customer's, so the ledger's SnapshotJobs (every figure, rule and
+// report) leaves it out. The public API cannot name one (validation refuses
+// the prefix).
+inline constexpr absl::string_view kHoldingAccountPrefix = "unattributed/";
+inline bool IsHoldingAccount(absl::string_view job_id) {
+  return job_id.substr(0, kHoldingAccountPrefix.size()) == kHoldingAccountPrefix;
+}
 
 // A half-open event-time window [start_ms, end_ms) in Unix milliseconds.
 struct Window {

@@ -47,6 +47,7 @@
 #include "daemon/net/stream_limiter.h"
 #include "daemon/remote_write/remote_write_metrics.h"
 #include "daemon/remote_write/remote_write_receiver.h"
+#include "daemon/remote_write/unattributed_alerts.h"
 #include "daemon/retention/retention.h"
 #include "daemon/screening/customer_screening.h"
 #include "daemon/screening/party_lists.h"
@@ -505,13 +506,45 @@ absl::Status StartHttpStep(AppState& app) {
                               .remote_write = nullptr};
   if (app.config.remote_write.enabled) {
     const RemoteWriteConfig& rw = app.config.remote_write;
+    // A pod job's end goes on record as an EndJob call's does, in the name
+    // of whoever sent the facts that ended it.
+    auto audit_end = [&app](const v1::Job& job, const std::string& principal,
+                            const std::string& why) {
+      std::unique_ptr<WriteBatch> wb = app.store->NewBatch();
+      absl::StatusOr<v1::AuditRecord> r = app.audit->Write(
+          *wb,
+          {absl::StrCat(principal.empty() ? "anonymous" : principal, " (kube-state-metrics)"),
+           "job.ended",
+           absl::StrCat("job/", job.spec().job_id()),
+           {{"end_unix_ms", absl::StrCat(job.end_unix_ms())},
+            {"customer_id", job.spec().customer_id()},
+            {"accelerator_ms", absl::StrCat(job.totals().accelerator_ms())},
+            {"why", why}}},
+          absl::Now());
+      if (!r.ok()) {
+        log::Error("a pod job's end is not in the audit log",
+                   {{"job_id", job.spec().job_id()}, {"error", std::string(r.status().message())}});
+      }
+    };
     app.remote_write = std::make_unique<RemoteWriteReceiver>(
         RemoteWriteOptions{
             .max_request_bytes = rw.max_request_bytes,
             .collection_interval = rw.collection_interval,
-            .labels = {.cluster = rw.cluster_label, .default_cluster = rw.default_cluster}},
-        &app.config.limits, app.ledger.get());
+            .labels = {.cluster = rw.cluster_label, .default_cluster = rw.default_cluster},
+            .kube_labels = {.cluster = rw.cluster_label,
+                            .default_cluster = rw.default_cluster,
+                            .customer = KubeStateLabelName(rw.customer_label)},
+            .pod_gone_after = rw.pod_gone_after},
+        &app.config.limits, app.ledger.get(), audit_end);
     RegisterRemoteWriteMetrics(*app.metrics, *app.remote_write);
+    app.unattributed_alerts = std::make_unique<UnattributedAlerts>(
+        *app.remote_write, *app.ledger, *app.alerts,
+        detectors::UnattributedPolicy{
+            .alert_ms =
+                static_cast<uint64_t>(absl::ToInt64Milliseconds(rw.unattributed_alert_time)),
+            .min_ms = static_cast<uint64_t>(absl::ToInt64Milliseconds(rw.unattributed_alert_min)),
+            .share = rw.unattributed_alert_share},
+        app.config.compute.evaluation_interval);
     endpoints.remote_write = [&app](const HttpCall& call) {
       return app.remote_write->Handle(call);
     };
@@ -604,6 +637,7 @@ void Teardown(AppState& app) {
   }
   app.http.reset();
   log::Debug("HTTP stopped");
+  app.unattributed_alerts.reset();
   app.compute_pass.reset();  // stops the timer before the detectors go
   app.retention.reset();
   app.compute_alerts.reset();

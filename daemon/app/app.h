@@ -29,6 +29,7 @@ class Metrics;
 class Authorizer;
 struct HttpListeners;
 class RemoteWriteReceiver;
+class UnattributedAlerts;
 class TelemetryServiceImpl;
 class JobServiceImpl;
 class CustomerServiceImpl;
@@ -130,6 +131,7 @@ struct AppState {
   CallCounter calls;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<RemoteWriteReceiver> remote_write;  // before http, which calls it
+  std::unique_ptr<UnattributedAlerts> unattributed_alerts;
   std::unique_ptr<HttpListeners> http;
   int grpc_port = 0;
   std::atomic<bool> serving{false};

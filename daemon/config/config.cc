@@ -284,6 +284,34 @@ const std::vector<KeySpec>& Keys() {
          c.remote_write.default_cluster = v;
          return "";
        }},
+      {"remote_write.customer_label", "incubating",
+       "Kubernetes namespace label naming the customer (kube-state-metrics allowlist)",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v.empty()) return "must not be empty";
+         c.remote_write.customer_label = v;
+         return "";
+       }},
+      {"remote_write.pod_gone_after", "incubating",
+       "a pod kube-state-metrics stops reporting for this long has ended",
+       [](const std::string& v, Config& c) {
+         return ParseDurationIn(v, absl::Seconds(10), absl::Hours(24),
+                                &c.remote_write.pod_gone_after);
+       }},
+      {"remote_write.unattributed_alert_time", "incubating",
+       "unattributed accelerator time of a cluster that raises unattributed_compute",
+       [](const std::string& v, Config& c) {
+         return ParseDurationIn(v, absl::Seconds(1), absl::Hours(24 * 365 * 10),
+                                &c.remote_write.unattributed_alert_time);
+       }},
+      {"remote_write.unattributed_alert_min", "incubating",
+       "least unattributed accelerator time the share rule raises on",
+       [](const std::string& v, Config& c) {
+         return ParseDurationIn(v, absl::Seconds(1), absl::Hours(24 * 365 * 10),
+                                &c.remote_write.unattributed_alert_min);
+       }},
+      {"remote_write.unattributed_alert_share", "incubating",
+       "share of a cluster's accelerator time, unattributed, that raises unattributed_compute",
+       Fraction(&Config::remote_write, &RemoteWriteConfig::unattributed_alert_share, 0, 1)},
       {"storage.data_dir", "stable", "RocksDB directory",
        [](const std::string& v, Config& c) -> std::string {
          if (v.empty()) return "must not be empty";

@@ -174,6 +174,18 @@ struct RemoteWriteConfig {
   absl::Duration collection_interval = absl::Seconds(30);
   std::string cluster_label = "cluster";  // the series label naming the cluster
   std::string default_cluster = "default";
+  // Kubernetes (kube-state-metrics): the namespace label naming the customer,
+  // and how long kube-state-metrics of a cluster goes on without a pod
+  // before its job ends.
+  std::string customer_label = "redflag.io/customer";
+  absl::Duration pod_gone_after = absl::Minutes(2);
+  // The unattributed_compute finding: a cluster's busy accelerator time that
+  // maps to no job, from unattributed_alert_time on, or from
+  // unattributed_alert_min on when it is at least unattributed_alert_share
+  // of the cluster's accelerator time.
+  absl::Duration unattributed_alert_time = absl::Hours(8);
+  absl::Duration unattributed_alert_min = absl::Hours(1);
+  double unattributed_alert_share = 0.02;
 };
 
 struct Config {

@@ -372,8 +372,9 @@ std::vector<Ledger::JobSnapshot> Ledger::SnapshotJobs() const {
   std::lock_guard<std::mutex> lock(state_mu_);
   std::vector<JobSnapshot> out;
   out.reserve(job_order_.size());
-  for (const auto& [id, slot] : job_order_)
-    out.push_back({&slot->spec, slot->end_ms, slot->totals});
+  for (const auto& [id, slot] : job_order_) {
+    if (!detectors::IsHoldingAccount(id)) out.push_back({&slot->spec, slot->end_ms, slot->totals});
+  }
   return out;
 }
 

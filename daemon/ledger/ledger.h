@@ -102,8 +102,8 @@ class Ledger {
 
   // Reads see only committed state.
   absl::StatusOr<v1::Job> GetJob(const std::string& job_id) const;
-  // Every job's declaration and totals, copied in one short hold of the state
-  // lock: what periodic evaluation over all jobs needs, without building
+  // Every job's declaration and totals (holding accounts aside), copied in
+  // one short hold of the state lock: what periodic evaluation over all jobs needs, without building
   // messages. `spec` points into the ledger (jobs are never removed; specs
   // never change) and stays valid while the ledger lives.
   struct JobSnapshot {

@@ -51,10 +51,8 @@ absl::StatusOr<GpuReadings> ReadGpuSeries(const remote_write::WriteRequest& requ
     for (const Known& k : kKnown) {
       if (metric == k.name) known = &k;
     }
-    if (known == nullptr) {
-      ++out.ignored_series;
-      continue;
-    }
+    if (known == nullptr) continue;
+    ++out.series_read;
     const std::string where = absl::StrCat("timeseries[", i, "] (", metric, ")");
     GpuSeries g;
     g.uuid = Label(ts, "UUID");

@@ -35,7 +35,7 @@ struct GpuSeries {
 
 struct GpuReadings {
   std::vector<GpuSeries> series;
-  uint64_t ignored_series = 0;  // not a series redflagd reads
+  uint64_t series_read = 0;  // dcgm-exporter series used
   uint64_t stale_markers = 0;
 };
 

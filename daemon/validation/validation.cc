@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "detectors/accounting.h"
 
 namespace redflag {
 namespace {
@@ -113,8 +114,23 @@ absl::Status ValidateId(absl::string_view field, absl::string_view id) {
   return CheckId(std::string(field), id);
 }
 
+namespace {
+
+// A job id of the public API: not a holding account's.
+absl::Status CheckJobId(const Field& field, absl::string_view id, HoldingAccounts holding) {
+  if (absl::Status s = CheckId(field, id); !s.ok()) return s;
+  if (holding == HoldingAccounts::kRefused && detectors::IsHoldingAccount(id)) {
+    return Invalid(field,
+                   absl::StrCat("'", id, "': ids beginning '", detectors::kHoldingAccountPrefix,
+                                "' are redflagd's own (unattributed accelerator time)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ValidateSampleBatch(const v1::SampleBatch& batch, const IngestLimits& limits,
-                                 absl::Time now) {
+                                 absl::Time now, HoldingAccounts holding) {
   const int n = batch.samples_size();
   if (n == 0) return Invalid("samples", "the batch has no samples");
   if (static_cast<uint32_t>(n) > limits.max_batch_samples) {
@@ -129,7 +145,7 @@ absl::Status ValidateSampleBatch(const v1::SampleBatch& batch, const IngestLimit
     auto f = [i](absl::string_view name) { return Field(i, name); };
     if (absl::Status st = CheckId(f("source_id"), s.source_id()); !st.ok()) return st;
     if (s.seq() == 0) return Invalid(f("seq"), "must be at least 1");
-    if (absl::Status st = CheckId(f("job_id"), s.job_id()); !st.ok()) return st;
+    if (absl::Status st = CheckJobId(f("job_id"), s.job_id(), holding); !st.ok()) return st;
     if (absl::Status st =
             CheckEventTime(f("window_start_unix_ms"), s.window_start_unix_ms(), times);
         !st.ok()) {
@@ -183,7 +199,10 @@ absl::Status ValidateSampleBatch(const v1::SampleBatch& batch, const IngestLimit
 }
 
 absl::Status ValidateJobSpec(const v1::JobSpec& spec, const IngestLimits& limits, absl::Time now) {
-  if (absl::Status s = ValidateId("job.job_id", spec.job_id()); !s.ok()) return s;
+  if (absl::Status s = CheckJobId("job.job_id", spec.job_id(), HoldingAccounts::kRefused);
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = ValidateId("job.customer_id", spec.customer_id()); !s.ok()) return s;
   for (const auto& [name, value] :
        {std::pair<const char*, const std::string*>{"job.cluster", &spec.cluster()},
@@ -239,7 +258,9 @@ absl::Status ValidateJobSpec(const v1::JobSpec& spec, const IngestLimits& limits
 
 absl::Status ValidateEndJob(const v1::EndJobRequest& req, const IngestLimits& limits,
                             absl::Time now) {
-  if (absl::Status s = ValidateId("job_id", req.job_id()); !s.ok()) return s;
+  if (absl::Status s = CheckJobId("job_id", req.job_id(), HoldingAccounts::kRefused); !s.ok()) {
+    return s;
+  }
   return CheckEventTime("end_unix_ms", req.end_unix_ms(), EventTimes(limits, now));
 }
 

@@ -22,8 +22,13 @@ namespace redflag {
 // An identifier: 1-256 bytes of printable ASCII without spaces.
 absl::Status ValidateId(absl::string_view field, absl::string_view id);
 
+// Whether samples may name a holding account (detectors/accounting.h): only
+// the remote-write receiver's, never a caller of the public API.
+enum class HoldingAccounts { kRefused, kAllowed };
+
 absl::Status ValidateSampleBatch(const v1::SampleBatch& batch, const IngestLimits& limits,
-                                 absl::Time now);
+                                 absl::Time now,
+                                 HoldingAccounts holding = HoldingAccounts::kRefused);
 
 absl::Status ValidateJobSpec(const v1::JobSpec& spec, const IngestLimits& limits, absl::Time now);
 
