@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -113,6 +114,16 @@ std::vector<UnattributedGpu> RemoteWriteReceiver::UnattributedGpus(const std::st
   });
   if (out.size() > limit) out.resize(limit);
   return out;
+}
+
+std::vector<std::string> RemoteWriteReceiver::UnattributedReasons(
+    const std::string& cluster) const {
+  std::set<std::string> reasons;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = unattributed_gpus_.find(cluster); it != unattributed_gpus_.end()) {
+    for (const auto& [uuid, gpu] : it->second) reasons.insert(gpu.reason);
+  }
+  return {reasons.begin(), reasons.end()};
 }
 
 absl::StatusOr<std::string> RemoteWriteReceiver::HoldingAccount(const std::string& cluster) {

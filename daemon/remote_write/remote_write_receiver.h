@@ -81,6 +81,8 @@ class RemoteWriteReceiver {
   std::map<std::string, uint64_t> UnattributedMs() const;
   // A cluster's unattributed GPUs seen since the start, most busy points first.
   std::vector<UnattributedGpu> UnattributedGpus(const std::string& cluster, size_t limit) const;
+  // Why a cluster's GPUs mapped to no job, each reason once, sorted.
+  std::vector<std::string> UnattributedReasons(const std::string& cluster) const;
 
   static constexpr size_t kMaxClusters = 64;         // named; the rest are "other"
   static constexpr size_t kMaxGpusPerCluster = 512;  // kept as evidence

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "daemon/ledger/ledger.h"
 #include "daemon/remote_write/remote_write_receiver.h"
 
@@ -38,7 +39,12 @@ absl::Status UnattributedAlerts::Evaluate(absl::Time now) {
     std::optional<detectors::UnattributedFinding> f = detectors::JudgeUnattributed(time, policy_);
     if (!f) continue;
     v1::Alert a = NewAlert("unattributed_compute", "cluster", cluster, "busy");
-    a.set_level(f->reason == "share" ? "share" : absl::StrCat("x", f->multiple));
+    // The rule's variant and why the GPUs map to no job: a new kind of cause
+    // (say, a namespace without the customer label) updates the alert and
+    // its evidence.
+    const std::vector<std::string> why = receiver_.UnattributedReasons(cluster);
+    a.set_level(absl::StrCat(f->reason == "share" ? "share" : absl::StrCat("x", f->multiple),
+                             why.empty() ? "" : "/", absl::StrJoin(why, ",")));
     a.set_severity(f->critical ? v1::SEVERITY_CRITICAL : v1::SEVERITY_HIGH);
     a.set_summary(absl::StrCat("cluster ", cluster, ": ", Hours(ms),
                                " accelerator-hours of busy GPU time map to no job (",

@@ -35,14 +35,14 @@ def wait_until(done, what, logs, seconds=90):
     raise AssertionError(f"timed out waiting for {what}; logs in {logs}")
 
 
-def start_redflagd(holder, redflagd, extra_args):
-    """Starts redflagd on free loopback ports with its data in holder.tmp, and
-    waits until it serves: sets holder.grpc_port, holder.http_port,
-    holder.log and holder.proc."""
+def start_redflagd(holder, redflagd, extra_args, data_dir=None):
+    """Starts redflagd on free loopback ports with its data in holder.tmp (or
+    data_dir), and waits until it serves: sets holder.grpc_port,
+    holder.http_port, holder.log and holder.proc."""
     holder.grpc_port, holder.http_port = free_port(), free_port()
     holder.log = open(os.path.join(holder.tmp, "redflagd.log"), "w")
     holder.proc = subprocess.Popen(
-        [redflagd, "--data-dir", os.path.join(holder.tmp, "data"),
+        [redflagd, "--data-dir", data_dir or os.path.join(holder.tmp, "data"),
          "--grpc-listen", f"127.0.0.1:{holder.grpc_port}",
          "--http-listen", f"127.0.0.1:{holder.http_port}",
          "--port-file", os.path.join(holder.tmp, "ports.json")] + extra_args,
