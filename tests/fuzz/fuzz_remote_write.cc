@@ -1,7 +1,7 @@
 // Fuzzes the remote-write decoder and what redflagd reads from a request:
 // any body is refused with a message or decoded into series whose labels
-// are sorted and unique, and the GPU points read from them have activity
-// ratios within 0-1. The first byte chooses whether the rest is sent as is
+// are sorted and unique, the GPU points read from them have activity
+// ratios within 0-1, and the kube-state-metrics facts name their pod. The first byte chooses whether the rest is sent as is
 // (snappy framing under attack) or compressed first (protobuf and labels
 // under attack).
 #include <snappy.h>
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "daemon/remote_write/gpu_readings.h"
+#include "daemon/remote_write/kube_state.h"
 #include "daemon/remote_write/write_request.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -32,6 +33,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (int i = 1; i < ts.labels_size(); ++i) {
       if (!(ts.labels(i - 1).name() < ts.labels(i).name())) __builtin_trap();
     }
+  }
+  auto kube = redflag::ReadKubeState(*request, {});
+  if (kube.ok()) {
+    for (const auto& f : kube->pods) {
+      if (f.uid.empty() || f.pod.empty() || f.k8s_namespace.empty()) __builtin_trap();
+    }
+  } else if (kube.status().message().empty()) {
+    __builtin_trap();
   }
   auto readings = redflag::ReadGpuSeries(*request, {});
   if (!readings.ok()) return 0;
