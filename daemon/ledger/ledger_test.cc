@@ -76,6 +76,19 @@ TEST_F(LedgerTest, CountsAcceleratorTimeOfAcceptedSamples) {
   EXPECT_EQ(AcceleratorMs("j1"), 8u * kMin + 4u * kMin);
 }
 
+// Unattributed time is counted like a job's, but is no customer's: every
+// figure built from SnapshotJobs leaves it out.
+TEST_F(LedgerTest, AHoldingAccountCountsButIsLeftOutOfSnapshots) {
+  ASSERT_TRUE(ledger_->RegisterJob(Job("j1")).ok());
+  ASSERT_TRUE(ledger_->RegisterJob(Job("unattributed/east", 1)).ok());
+  ASSERT_TRUE(
+      ledger_->Ingest(Batch({Sample("gpu-1", 1, "unattributed/east", kT0, kT0 + kMin, 1)})).ok());
+  EXPECT_EQ(AcceleratorMs("unattributed/east"), static_cast<uint64_t>(kMin));
+  std::vector<Ledger::JobSnapshot> jobs = ledger_->SnapshotJobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].spec->job_id(), "j1");
+}
+
 TEST_F(LedgerTest, ReplayedBatchIsAcknowledgedButNotCountedTwice) {
   ASSERT_TRUE(ledger_->RegisterJob(Job("j1")).ok());
   auto batch = Batch({Sample("src", 1, "j1", kT0, kT0 + kMin),

@@ -67,6 +67,16 @@ TEST(ValidateSampleBatch, RejectsEmptyOrMalformedIds) {
   ExpectRejected([](v1::Sample& s) { s.set_seq(0); }, "samples[0].seq");
 }
 
+TEST(ValidateSampleBatch, HoldingAccountsAreRedflagdsOwn) {
+  ExpectRejected([](v1::Sample& s) { s.set_job_id("unattributed/east"); }, "samples[0].job_id");
+  v1::SampleBatch b = GoodBatch();
+  b.mutable_samples(0)->set_job_id("unattributed/east");
+  EXPECT_TRUE(ValidateSampleBatch(b, IngestLimits(), kNow, HoldingAccounts::kAllowed).ok());
+  // Only the prefix is reserved.
+  b.mutable_samples(0)->set_job_id("k8s/unattributed/east");
+  EXPECT_TRUE(ValidateSampleBatch(b, IngestLimits(), kNow).ok());
+}
+
 TEST(ValidateSampleBatch, RejectsZeroInvertedTooLongFutureAndAncientWindows) {
   ExpectRejected([](v1::Sample& s) { s.set_window_end_unix_ms(s.window_start_unix_ms()); },
                  "samples[0].window_end_unix_ms");

@@ -52,6 +52,7 @@ class DaemonProcess {
   int WaitFor(std::chrono::milliseconds timeout);
 
   std::string grpc_address() const;
+  std::pair<int, int> ports() const { return ports_; }
   int http_port() const { return ports_.second; }
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   const std::string& log_path() const { return log_path_; }

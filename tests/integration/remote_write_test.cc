@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "redflag/v1/audit.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
+#include "redflag/v1/telemetry.grpc.pb.h"
 #include "remote_write/remote_write.pb.h"
 #include "tests/integration/daemon_process.h"
 
@@ -89,6 +91,82 @@ class RemoteWriteTest : public ::testing::Test {
       s->set_timestamp(p.unix_ms);
       s->set_value(p.value);
     }
+  }
+
+  // Any series: its labels (sorted here) and points.
+  static void AddLabelled(remote_write::WriteRequest& r,
+                          std::vector<std::pair<std::string, std::string>> labels,
+                          const std::vector<Point>& points) {
+    remote_write::TimeSeries* ts = r.add_timeseries();
+    labels.emplace_back("cluster", "gpu-east");
+    std::sort(labels.begin(), labels.end());
+    for (const auto& [n, v] : labels) {
+      remote_write::Label* l = ts->add_labels();
+      l->set_name(n);
+      l->set_value(v);
+    }
+    for (const Point& p : points) {
+      remote_write::Sample* s = ts->add_samples();
+      s->set_timestamp(p.unix_ms);
+      s->set_value(p.value);
+    }
+  }
+
+  // kube-state-metrics' series for namespace team-a (customer acme) and its
+  // pod train-0 (uid pod-1, one GPU, started at t0_), at `at`; `phase` and,
+  // when completed, the completion time.
+  void AddKubeState(remote_write::WriteRequest& r, int64_t at, const std::string& phase = "Running",
+                    int64_t completed_ms = 0) {
+    using Labels = std::vector<std::pair<std::string, std::string>>;
+    const Labels pod = {{"namespace", "team-a"}, {"pod", "train-0"}, {"uid", "pod-1"}};
+    auto with = [&](Labels extra) {
+      extra.insert(extra.end(), pod.begin(), pod.end());
+      return extra;
+    };
+    AddLabelled(r,
+                {{"__name__", "kube_namespace_labels"},
+                 {"label_redflag_io_customer", "acme"},
+                 {"namespace", "team-a"}},
+                {{at, 1}});
+    AddLabelled(r, with({{"__name__", "kube_pod_info"}, {"node", "gpu-node-4"}}), {{at, 1}});
+    AddLabelled(r, with({{"__name__", "kube_pod_labels"}, {"label_redflag_io_model", "m-9"}}),
+                {{at, 1}});
+    AddLabelled(r,
+                with({{"__name__", "kube_pod_container_resource_requests"},
+                      {"container", "trainer"},
+                      {"resource", "nvidia_com_gpu"},
+                      {"unit", "integer"}}),
+                {{at, 1}});
+    AddLabelled(r, with({{"__name__", "kube_pod_start_time"}}),
+                {{at, static_cast<double>(t0_ / 1000)}});
+    AddLabelled(r, with({{"__name__", "kube_pod_status_phase"}, {"phase", phase}}), {{at, 1}});
+    if (completed_ms != 0) {
+      AddLabelled(r, with({{"__name__", "kube_pod_completion_time"}}),
+                  {{at, static_cast<double>(completed_ms / 1000)}});
+    }
+  }
+
+  // The pod's GPU as dcgm-exporter --kubernetes labels it.
+  static void AddPodGpu(remote_write::WriteRequest& r, const std::vector<Point>& points) {
+    AddLabelled(r,
+                {{"__name__", "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE"},
+                 {"Hostname", "gpu-node-4"},
+                 {"UUID", "GPU-pod"},
+                 {"container", "trainer"},
+                 {"modelName", "NVIDIA H100 80GB HBM3"},
+                 {"namespace", "team-a"},
+                 {"pod", "train-0"}},
+                points);
+  }
+
+  void Restart() {
+    const std::pair<int, int> ports = daemon_->ports();
+    daemon_->Signal(SIGTERM);
+    daemon_->Wait();
+    auto d = DaemonProcess::Start(dir_.path() + "/data", ports,
+                                  {"-o", "remote_write.collection_interval=15s"});
+    ASSERT_TRUE(d.ok()) << d.status();
+    daemon_ = std::move(*d);
   }
 
   static std::string Compress(const remote_write::WriteRequest& r) {
@@ -170,6 +248,112 @@ TEST_F(RemoteWriteTest, BusyTimeOfAnUnknownJobIsUnattributed) {
             std::string::npos);
 }
 
+// A Kubernetes pod that requests a GPU is a job of its namespace's customer
+// from the first request that shows it; its GPU counts to it exactly, across
+// a restart (no kube-state-metrics series needed again), and its job ends at
+// the completion time kube-state-metrics reports, on record in the audit log.
+TEST_F(RemoteWriteTest, APodIsAJobOfItsNamespacesCustomerAcrossARestartUntilItCompletes) {
+  const int64_t a = t0_ + 60 * kSecond;
+  remote_write::WriteRequest first;
+  AddKubeState(first, a);
+  AddPodGpu(first, {{a, 0.5}, {a + 15 * kSecond, 0.5}});
+  httplib::Result res = Post(Compress(first));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204) << res->body;
+  v1::Job job = GetJob("k8s/gpu-east/pod-1");
+  EXPECT_EQ(job.spec().customer_id(), "acme");
+  EXPECT_EQ(job.spec().scheduler_job_id(), "team-a/train-0");
+  EXPECT_EQ(job.spec().model_id(), "m-9");
+  EXPECT_EQ(job.spec().accelerator_model(), "NVIDIA H100 80GB HBM3");
+  EXPECT_EQ(job.spec().accelerator_count(), 1u);
+  EXPECT_EQ(job.spec().start_unix_ms(), t0_);
+  EXPECT_EQ(job.totals().accelerator_ms(), static_cast<uint64_t>(30 * kSecond));
+
+  Restart();
+  remote_write::WriteRequest later;  // the GPU only: the pod is known from the ledger
+  AddPodGpu(later, {{a + 30 * kSecond, 0.5}, {a + 45 * kSecond, 0.5}});
+  res = Post(Compress(later));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204) << res->body;
+  EXPECT_EQ(GetJob("k8s/gpu-east/pod-1").totals().accelerator_ms(),
+            static_cast<uint64_t>(60 * kSecond));
+  EXPECT_EQ(Metrics().find("redflag_remote_write_unattributed_accelerator_seconds_total{"),
+            std::string::npos);
+
+  const int64_t done = a + 50 * kSecond;
+  remote_write::WriteRequest completed;
+  AddKubeState(completed, a + 60 * kSecond, "Succeeded", done);
+  for (int i = 0; i < 2; ++i) {  // pod ends are judged at most once a second
+    res = Post(Compress(completed));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 204) << res->body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  }
+  EXPECT_EQ(GetJob("k8s/gpu-east/pod-1").end_unix_ms(), done);
+  v1::ListAuditRequest req;
+  req.set_subject("job/k8s/gpu-east/pod-1");
+  grpc::ClientContext ctx;
+  v1::ListAuditResponse audit;
+  ASSERT_TRUE(v1::AuditService::NewStub(daemon_->channel())->ListAudit(&ctx, req, &audit).ok());
+  ASSERT_EQ(audit.records_size(), 1);
+  EXPECT_EQ(audit.records(0).action(), "job.ended");
+  EXPECT_EQ(audit.records(0).actor(), "local (kube-state-metrics)");
+}
+
+// The GPU of a pod in a namespace without the customer label is counted,
+// exactly, as the cluster's unattributed time, and named as why.
+TEST_F(RemoteWriteTest, APodInANamespaceWithoutTheCustomerLabelIsUnattributed) {
+  const int64_t a = t0_ + 60 * kSecond;
+  remote_write::WriteRequest r;
+  AddKubeState(r, a);
+  // __name__, cluster, the customer label, namespace: without the label.
+  ASSERT_EQ(r.timeseries(0).labels(2).name(), "label_redflag_io_customer");
+  r.mutable_timeseries(0)->mutable_labels()->DeleteSubrange(2, 1);
+  AddPodGpu(r, {{a, 0.5}, {a + 20 * kSecond, 0.5}});
+  httplib::Result res = Post(Compress(r));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204) << res->body;
+  const std::string m = Metrics();
+  EXPECT_NE(
+      m.find(
+          "redflag_remote_write_unattributed_accelerator_seconds_total{cluster=\"gpu-east\"} 35"),
+      std::string::npos)
+      << m;
+  EXPECT_NE(
+      m.find("redflag_remote_write_unattributed_points_total{reason=\"no_customer_label\"} 2"),
+      std::string::npos);
+}
+
+// No caller of the public API can register, feed or end a holding account
+// (where unattributed time is counted).
+TEST_F(RemoteWriteTest, ThePublicApiCannotNameAnUnattributedAccount) {
+  v1::RegisterJobRequest reg;
+  reg.mutable_job()->set_job_id("unattributed/gpu-east");
+  reg.mutable_job()->set_customer_id("acct-7");
+  reg.mutable_job()->set_accelerator_model("NVIDIA H100 80GB HBM3");
+  reg.mutable_job()->set_accelerator_count(1);
+  reg.mutable_job()->set_start_unix_ms(t0_);
+  grpc::ClientContext ctx;
+  v1::RegisterJobResponse resp;
+  grpc::Status s = v1::JobService::NewStub(daemon_->channel())->RegisterJob(&ctx, reg, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("job.job_id"), std::string::npos) << s.error_message();
+
+  v1::SampleBatch batch;
+  v1::Sample* sample = batch.add_samples();
+  sample->set_source_id("node-1");
+  sample->set_seq(1);
+  sample->set_job_id("unattributed/gpu-east");
+  sample->set_window_start_unix_ms(t0_);
+  sample->set_window_end_unix_ms(t0_ + 10'000);
+  sample->set_active_accelerators(1);
+  grpc::ClientContext ingest_ctx;
+  v1::BatchAck ack;
+  s = v1::TelemetryService::NewStub(daemon_->channel())->Ingest(&ingest_ctx, batch, &ack);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("samples[0].job_id"), std::string::npos) << s.error_message();
+}
+
 // A stale marker ends a series: the time until it is not busy, and a series
 // that comes back goes on from the marker.
 TEST_F(RemoteWriteTest, AStaleMarkerEndsTheSeries) {
@@ -230,6 +414,21 @@ TEST_F(RemoteWriteTest, MalformedRequestsAreRefusedWithTheirStatusAndApplyNothin
   no_uuid.mutable_timeseries(0)->mutable_labels()->DeleteSubrange(2, 1);  // UUID
   std::string not_proto;
   snappy::Compress("\xff\xff\xff\xff", 4, &not_proto);
+  // A good GPU point with a kube-state-metrics series that cannot be.
+  auto with_kube = [&](std::vector<std::pair<std::string, std::string>> labels, double v) {
+    remote_write::WriteRequest r = good(0.5);
+    AddLabelled(r, std::move(labels), {{a, v}});
+    return r;
+  };
+  const remote_write::WriteRequest pod_without_uid =
+      with_kube({{"__name__", "kube_pod_info"}, {"namespace", "n"}, {"pod", "p"}}, 1);
+  const remote_write::WriteRequest half_a_gpu =
+      with_kube({{"__name__", "kube_pod_container_resource_requests"},
+                 {"namespace", "n"},
+                 {"pod", "p"},
+                 {"resource", "nvidia_com_gpu"},
+                 {"uid", "u"}},
+                0.5);
   Case cases[] = {
       {"content type",
        Post(body, {{"Content-Encoding", "snappy"}, {"X-Prometheus-Remote-Write-Version", "0.1.0"}},
@@ -252,6 +451,8 @@ TEST_F(RemoteWriteTest, MalformedRequestsAreRefusedWithTheirStatusAndApplyNothin
       {"unsorted labels", Post(Compress(unsorted)), 400, "labels must be sorted by name"},
       {"duplicate labels", Post(Compress(twice)), 400, "the name appears twice"},
       {"no UUID", Post(Compress(no_uuid)), 400, "no UUID label"},
+      {"pod without uid", Post(Compress(pod_without_uid)), 400, "(kube_pod_info): no uid label"},
+      {"half a GPU", Post(Compress(half_a_gpu)), 400, "is not a whole number of GPUs"},
   };
   for (Case& c : cases) {
     ASSERT_TRUE(c.result) << c.what;
