@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 
 #include "absl/strings/string_view.h"
@@ -42,9 +43,15 @@ enum class Fit {
 // totals can only err towards less, never count time outside the job.
 Fit FitToJob(int64_t job_start_ms, int64_t job_end_ms, Window& w);
 
-// Accelerator-milliseconds of a window: active accelerators x its length.
-inline uint64_t AcceleratorMs(uint32_t active_accelerators, const Window& w) {
-  return static_cast<uint64_t>(active_accelerators) * static_cast<uint64_t>(w.length_ms());
+// Accelerator-milliseconds of a sample's window: active accelerators x its
+// length, x the share of an accelerator each is (rounded to the ms) when the
+// sample gives one.
+inline uint64_t AcceleratorMs(const redflag::v1::Sample& sample, const Window& w) {
+  const uint64_t whole =
+      static_cast<uint64_t>(sample.active_accelerators()) * static_cast<uint64_t>(w.length_ms());
+  if (!sample.has_accelerator_share()) return whole;
+  return static_cast<uint64_t>(
+      std::llround(static_cast<double>(whole) * sample.accelerator_share()));
 }
 
 // A job's running totals as plain numbers: the ledger keeps one per job in
@@ -78,7 +85,7 @@ Totals FromProto(const redflag::v1::JobTotals& p);
 // ledger calls it once per sample.
 inline void AddSample(const redflag::v1::Sample& sample, const Window& fitted,
                       redflag::v1::Precision job_precision, bool clamped, Totals& t) {
-  const uint64_t acc_ms = AcceleratorMs(sample.active_accelerators(), fitted);
+  const uint64_t acc_ms = AcceleratorMs(sample, fitted);
   if (t.samples == 0 || fitted.start_ms < t.first_window_start_ms) {
     t.first_window_start_ms = fitted.start_ms;
   }

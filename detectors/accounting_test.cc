@@ -65,6 +65,22 @@ TEST(AddSample, SumsEveryTotalByHand) {
   EXPECT_EQ(t.clamped_samples, 1u);
 }
 
+// A MIG slice counts as its share of a GPU: 3 of an H100's 7 compute
+// slices for 15 s is 6,428.57 accelerator-ms, rounded to 6,429.
+TEST(AddSample, AShareOfAnAcceleratorCountsAsThatShare) {
+  Totals t;
+  v1::Sample s;
+  s.set_active_accelerators(1);
+  s.set_accelerator_share(3.0 / 7);
+  s.set_tensor_active(0.5);
+  AddSample(s, Window{0, 15000}, v1::PRECISION_BF16, false, t);
+  EXPECT_EQ(t.accelerator_ms, 6429u);
+  EXPECT_EQ(t.tensor_measured_accelerator_ms, 6429u);
+  EXPECT_DOUBLE_EQ(t.tensor_active_accelerator_ms, 0.5 * 6429);
+  s.clear_accelerator_share();
+  EXPECT_EQ(AcceleratorMs(s, Window{0, 15000}), 15000u);
+}
+
 TEST(AddSample, OutOfOrderWindowsKeepFirstAndLast) {
   Totals t;
   v1::Sample s;

@@ -194,7 +194,7 @@ void Ledger::ApplyBatch(Op& op, WriteBatch& wb) {
       job.pending_ms = 0;
       job.pending_tokens = 0;
     }
-    job.pending_ms += detectors::AcceleratorMs(s.active_accelerators(), w);
+    job.pending_ms += detectors::AcceleratorMs(s, w);
     job.pending_tokens += s.tokens_processed();
     if (detectors::WouldOverflow(job.totals, job.pending_ms, job.pending_tokens)) {
       return reject(absl::OutOfRangeError(

@@ -5,6 +5,7 @@
 #include <map>
 #include <tuple>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/remote_write/write_request.h"
 
@@ -35,6 +36,24 @@ std::string Label(const remote_write::TimeSeries& s, const char* name) {
 }
 
 }  // namespace
+
+double MigShare(const std::string& profile, const std::string& model) {
+  if (profile.empty()) return 1;
+  // "<g>g.<memory>" or "<c>c.<g>g.<memory>", maybe with "+me" and the like.
+  absl::string_view rest = profile;
+  if (size_t dot = rest.find('.');
+      dot != absl::string_view::npos && dot > 0 && rest[dot - 1] == 'c') {
+    rest.remove_prefix(dot + 1);
+  }
+  const size_t g = rest.find('g');
+  int slices = 0;
+  if (g == absl::string_view::npos || g == 0 || !absl::SimpleAtoi(rest.substr(0, g), &slices)) {
+    return 1;
+  }
+  const int of = model.find("A30") != std::string::npos ? 4 : 7;
+  if (slices <= 0 || slices >= of) return 1;
+  return static_cast<double>(slices) / of;
+}
 
 absl::StatusOr<GpuReadings> ReadGpuSeries(const remote_write::WriteRequest& request,
                                           const GpuLabelNames& names) {

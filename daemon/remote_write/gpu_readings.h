@@ -33,6 +33,12 @@ struct GpuSeries {
   std::vector<GpuPoint> points;             // by time, one per timestamp
 };
 
+// The share of a whole GPU a MIG instance is: its compute slices (the "3g"
+// of "3g.40gb", or of the compute instance profile "1c.3g.40gb") out of the
+// GPU's (4 on an A30, 7 on the others with MIG). 1 for a whole GPU, and for
+// a profile not understood: unattributable time is never undercounted.
+double MigShare(const std::string& profile, const std::string& model);
+
 struct GpuReadings {
   std::vector<GpuSeries> series;
   uint64_t series_read = 0;  // dcgm-exporter series used

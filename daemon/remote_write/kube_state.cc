@@ -96,9 +96,14 @@ absl::StatusOr<KubeStateReadings> ReadKubeState(const remote_write::WriteRequest
     if (cluster.empty()) cluster = names.default_cluster;
     const std::string k8s_namespace = Label(ts, "namespace");
     if (k8s_namespace.empty()) return Missing(where, "namespace");
-    if (pod_metric != nullptr && pod_metric->kind == PodFact::Kind::kGpuRequest &&
-        LabelValue(ts, "resource") != names.gpu_resource) {
-      continue;  // a CPU or memory request: not read (and not counted as read)
+    if (pod_metric != nullptr && pod_metric->kind == PodFact::Kind::kGpuRequest) {
+      // GPUs, or MIG instances (nvidia.com/mig-3g.40gb): a CPU or memory
+      // request is not read (and not counted as read).
+      const absl::string_view resource = LabelValue(ts, "resource");
+      if (resource != names.gpu_resource &&
+          resource.substr(0, names.mig_resource_prefix.size()) != names.mig_resource_prefix) {
+        continue;
+      }
     }
     ++out.series_read;
     NamespaceFact ns;
@@ -115,6 +120,7 @@ absl::StatusOr<KubeStateReadings> ReadKubeState(const remote_write::WriteRequest
       if (pod.uid.empty()) return Missing(where, "uid");
       pod.node = Label(ts, "node");
       pod.container = Label(ts, "container");
+      pod.resource = Label(ts, "resource");
       pod.phase = Label(ts, "phase");
       if (pod.kind == PodFact::Kind::kPhase && pod.phase.empty()) return Missing(where, "phase");
       pod.declared = {.model = Label(ts, "label_redflag_io_model"),

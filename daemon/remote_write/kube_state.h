@@ -37,10 +37,11 @@ struct PodFact {
   int64_t unix_ms = 0;
   std::string node = {};         // kInfo
   PodDeclaration declared = {};  // kLabels
-  std::string container = {};    // kGpuRequest
-  uint32_t gpus = 0;             // kGpuRequest
-  int64_t time_ms = 0;           // kStartTime, kCompletionTime: the value, in ms
-  std::string phase = {};        // kPhase: the phase whose value is 1
+  std::string container = {};    // kGpuRequest, with the resource
+  std::string resource = {};
+  uint32_t gpus = 0;       // kGpuRequest
+  int64_t time_ms = 0;     // kStartTime, kCompletionTime: the value, in ms
+  std::string phase = {};  // kPhase: the phase whose value is 1
 };
 
 struct KubeStateReadings {
@@ -57,6 +58,7 @@ struct KubeLabelNames {
   // it (remote_write.kubernetes.customer_label, converted).
   std::string customer = "label_redflag_io_customer";
   std::string gpu_resource = "nvidia_com_gpu";
+  std::string mig_resource_prefix = "nvidia_com_mig_";  // nvidia.com/mig-<profile>
 };
 
 // kube-state-metrics' name for a Kubernetes label: "label_" and the name

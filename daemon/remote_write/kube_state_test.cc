@@ -98,6 +98,19 @@ TEST(KubeState, ReadsTheFactsOfAPodAndItsNamespace) {
   EXPECT_EQ(by_kind[PodFact::Kind::kPhase].phase, "Running");
 }
 
+TEST(KubeState, MigInstancesAreGpuRequests) {
+  remote_write::WriteRequest r;
+  auto mig = Pod("kube_pod_container_resource_requests");
+  mig["container"] = "trainer";
+  mig["resource"] = "nvidia_com_mig_3g_40gb";
+  Add(r, mig, {{kT, 2}});
+  auto k = ReadKubeState(r, {});
+  ASSERT_TRUE(k.ok());
+  ASSERT_EQ(k->pods.size(), 1u);
+  EXPECT_EQ(k->pods[0].gpus, 2u);
+  EXPECT_EQ(k->pods[0].resource, "nvidia_com_mig_3g_40gb");
+}
+
 TEST(KubeState, StaleMarkersAreCountedAndSayNothing) {
   remote_write::WriteRequest r;
   Add(r, Pod("kube_pod_info"), {{kT, 1}, {kT + 30'000, StaleMarker()}});

@@ -82,7 +82,7 @@ void PodTracker::Apply(const KubeStateReadings& readings) {
         pod->declared = f.declared;
         break;
       case PodFact::Kind::kGpuRequest:
-        pod->gpus_by_container[f.container] = f.gpus;
+        pod->gpus_by_container[absl::StrCat(f.container, "/", f.resource)] = f.gpus;
         break;
       case PodFact::Kind::kStartTime:
         pod->start_ms = f.time_ms;

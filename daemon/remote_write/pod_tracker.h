@@ -86,7 +86,7 @@ class PodTracker {
     std::string k8s_namespace, name, node;
     int64_t start_ms = 0, completion_ms = 0, terminal_ms = 0;
     std::string terminal_phase;
-    std::map<std::string, uint32_t> gpus_by_container;
+    std::map<std::string, uint32_t> gpus_by_container;  // "container/resource"
     PodDeclaration declared;
     int64_t last_seen_ms = 0;  // 0: restored, not yet seen since the start
     std::string job_id;        // once registered

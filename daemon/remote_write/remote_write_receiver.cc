@@ -314,6 +314,7 @@ HttpReply RemoteWriteReceiver::Handle(const HttpCall& call) {
       std::lock_guard<std::mutex> lock(mu_);
       if (auto e = ended_.find(source); e != ended_.end()) ended = e->second;
     }
+    const double share = g.mig_instance.empty() ? 1 : MigShare(g.mig_profile, g.model);
     uint64_t busy = 0;
     for (const GpuPoint& p : g.points) {
       v1::Sample* s = batch.add_samples();
@@ -323,6 +324,7 @@ HttpReply RemoteWriteReceiver::Handle(const HttpCall& call) {
       s->set_window_start_unix_ms(p.unix_ms - interval_ms);
       s->set_window_end_unix_ms(p.unix_ms);
       s->set_continues_previous(true);
+      if (share < 1) s->set_accelerator_share(share);
       if (p.stale) {
         // The series ended: its time since the last point is not busy time,
         // and the next point (if it comes back) starts afresh.

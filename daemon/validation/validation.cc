@@ -172,6 +172,11 @@ absl::Status ValidateSampleBatch(const v1::SampleBatch& batch, const IngestLimit
           absl::StrCat(s.active_accelerators(), " is more than ingest.max_accelerators_per_job (",
                        limits.max_accelerators_per_job, ")"));
     }
+    if (s.has_accelerator_share() && !(std::isfinite(s.accelerator_share()) &&
+                                       s.accelerator_share() > 0 && s.accelerator_share() <= 1)) {
+      return Invalid(f("accelerator_share"), absl::StrCat("must be more than 0 and at most 1, got ",
+                                                          Num(s.accelerator_share())));
+    }
     if (s.has_tensor_active()) {
       if (absl::Status st = CheckRatio(f("tensor_active"), s.tensor_active()); !st.ok()) return st;
     }

@@ -46,6 +46,17 @@ TEST(ValidateSampleBatch, RejectsNanInfNegativeAndOutOfRangeRatios) {
   }
 }
 
+TEST(ValidateSampleBatch, AnAcceleratorShareIsMoreThanNoneAndAtMostOne) {
+  for (double v : {std::numeric_limits<double>::quiet_NaN(),
+                   std::numeric_limits<double>::infinity(), 0.0, -0.5, 1.01}) {
+    ExpectRejected([v](v1::Sample& s) { s.set_accelerator_share(v); },
+                   "samples[0].accelerator_share");
+  }
+  v1::SampleBatch b = GoodBatch();
+  b.mutable_samples(0)->set_accelerator_share(3.0 / 7);
+  EXPECT_TRUE(ValidateSampleBatch(b, IngestLimits(), kNow).ok());
+}
+
 TEST(ValidateSampleBatch, RejectsBadReportedOperationsAndHugeCounters) {
   for (double v : {std::numeric_limits<double>::quiet_NaN(),
                    std::numeric_limits<double>::infinity(), -1.0, 1e31}) {

@@ -354,6 +354,29 @@ TEST_F(RemoteWriteTest, ThePublicApiCannotNameAnUnattributedAccount) {
   EXPECT_NE(s.error_message().find("samples[0].job_id"), std::string::npos) << s.error_message();
 }
 
+// A MIG instance counts as its share of the GPU (3g.40gb: 3 of an H100's 7
+// compute slices), each instance of one GPU a source of its own.
+TEST_F(RemoteWriteTest, AMigInstanceCountsAsItsShareOfTheGpu) {
+  RegisterSlurmJob("31", 2);
+  const int64_t a = t0_ + 60 * kSecond;
+  remote_write::WriteRequest r;
+  for (const char* instance : {"1", "2"}) {
+    AddLabelled(r,
+                {{"__name__", "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE"},
+                 {"GPU_I_ID", instance},
+                 {"GPU_I_PROFILE", "3g.40gb"},
+                 {"UUID", "GPU-mig"},
+                 {"hpc_job", "31"},
+                 {"modelName", "NVIDIA H100 80GB HBM3"}},
+                {{a, 0.5}, {a + 15 * kSecond, 0.5}});
+  }
+  httplib::Result res = Post(Compress(r));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204) << res->body;
+  // Each point: 15 s x 3/7 = 6,428.57 ms, rounded: 6,429; four points.
+  EXPECT_EQ(GetJob("slurm/gpu-east/31").totals().accelerator_ms(), 4u * 6429);
+}
+
 // A stale marker ends a series: the time until it is not busy, and a series
 // that comes back goes on from the marker.
 TEST_F(RemoteWriteTest, AStaleMarkerEndsTheSeries) {
