@@ -40,6 +40,8 @@ import time
 import unittest
 import urllib.parse
 
+import yaml
+
 from peers import free_port, http_get, start_redflagd, wait_until
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -231,7 +233,12 @@ class RemoteWriteEndToEnd(unittest.TestCase):
 
     def start_prometheus(self, name, targets, min_backoff="30ms"):
         """Prometheus scraping `targets` every second and remote-writing to
-        redflagd over mutual TLS, forwarding what redflagd reads; its port."""
+        redflagd over mutual TLS, forwarding what the shipped
+        deploy/prometheus/prometheus.yml forwards; its port."""
+        with open(os.path.join(REPO, "deploy/prometheus/prometheus.yml")) as f:
+            relabel = yaml.safe_load(f)["remote_write"][0]["write_relabel_configs"]
+        relabel = "".join("    " + line + "\n" for line in yaml.safe_dump(
+            {"write_relabel_configs": relabel}, width=1000).splitlines())
         port = free_port()
         c = self.certs
         scrapes = "".join(f"""  - job_name: {job}
@@ -255,11 +262,7 @@ scrape_configs:
       batch_send_deadline: 1s
       min_backoff: {min_backoff}
       max_backoff: 1s
-    write_relabel_configs:
-      - source_labels: [__name__]
-        regex: "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE|DCGM_FI_PROF_SM_ACTIVE|DCGM_FI_PROF_GR_ENGINE_ACTIVE|DCGM_FI_DEV_GPU_UTIL|kube_namespace_labels|kube_pod_info|kube_pod_labels|kube_pod_container_resource_requests|kube_pod_start_time|kube_pod_completion_time|kube_pod_status_phase"
-        action: keep
-""")
+{relabel}""")
         log = open(os.path.join(self.tmp, f"prometheus-{name}.log"), "w")
         prom = subprocess.Popen(
             ["prometheus", f"--config.file={config}",
@@ -383,6 +386,9 @@ scrape_configs:
             'redflag_remote_write_unattributed_points_total{reason="no_customer_label"}'), 0)
         self.assertGreater(self.metric(
             'redflag_remote_write_unattributed_points_total{reason="no_job_label"}'), 0)
+        # The shipped relabelling forwards only what redflagd reads (the CPU
+        # requests and the power draw stay behind).
+        self.assertEqual(self.metric("redflag_remote_write_series_ignored_total"), 0)
 
         def finding():
             alerts = json.loads(self.ctl("admin", "alerts", "list", "--json")).get("alerts", [])
