@@ -115,6 +115,13 @@ assert fetcher["securityContext"]["readOnlyRootFilesystem"] is True
 assert fetcher["securityContext"]["capabilities"]["drop"] == ["ALL"]
 data = docs[("ConfigMap", "redflagd-config")]["data"]
 open(os.environ["TMPDIR"] + "/configmap.yaml", "w").write(data["redflagd.yaml"])
+# Only the provider may set the namespace label pods' customers come from.
+label_policy = docs[("ValidatingAdmissionPolicy", "redflag-customer-label")]["spec"]
+label = yaml.safe_load(data["redflagd.yaml"])["remote_write"]["customer_label"]
+assert {"name": "label", "expression": f"'{label}'"} in label_policy["variables"], label
+assert label_policy["matchConstraints"]["resourceRules"][0]["resources"] == ["namespaces"]
+binding = docs[("ValidatingAdmissionPolicyBinding", "redflag-customer-label")]["spec"]
+assert binding["policyName"] == "redflag-customer-label" and binding["validationActions"] == ["Deny"]
 os.makedirs(os.environ["TMPDIR"] + "/config")
 open(os.environ["TMPDIR"] + "/config/policy.json", "w").write(data["policy.json"])
 # Prometheus' client certificate names a principal the policy gives monitoring.
