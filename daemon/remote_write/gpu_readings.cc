@@ -1,10 +1,10 @@
 #include "daemon/remote_write/gpu_readings.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <map>
-#include <tuple>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/remote_write/write_request.h"
@@ -58,11 +58,10 @@ double MigShare(const std::string& profile, const std::string& model) {
 absl::StatusOr<GpuReadings> ReadGpuSeries(const remote_write::WriteRequest& request,
                                           const GpuLabelNames& names) {
   GpuReadings out;
-  // The series of one GPU as one job saw it, whatever signal: its identity.
-  using Key = std::tuple<std::string, std::string, std::string, std::string, std::string,
-                         std::string, std::string>;
-  std::map<Key, size_t> index;
-  std::vector<std::map<int64_t, GpuPoint>> points;
+  // The series of one GPU as one job saw it, whatever signal, by its
+  // identity: cluster, UUID, MIG instance and the job labels.
+  absl::flat_hash_map<std::string, size_t> index;
+  std::string key;
   for (int i = 0; i < request.timeseries_size(); ++i) {
     const remote_write::TimeSeries& ts = request.timeseries(i);
     const absl::string_view metric = LabelValue(ts, "__name__");
@@ -72,46 +71,55 @@ absl::StatusOr<GpuReadings> ReadGpuSeries(const remote_write::WriteRequest& requ
     }
     if (known == nullptr) continue;
     ++out.series_read;
-    const std::string where = absl::StrCat("timeseries[", i, "] (", metric, ")");
-    GpuSeries g;
-    g.uuid = Label(ts, "UUID");
-    if (g.uuid.empty()) {
+    // Spelled out only for an error.
+    auto where = [&] { return absl::StrCat("timeseries[", i, "] (", metric, ")"); };
+    const absl::string_view uuid = LabelValue(ts, "UUID");
+    if (uuid.empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(where, ": no UUID label (dcgm-exporter writes the GPU's UUID)"));
+          absl::StrCat(where(), ": no UUID label (dcgm-exporter writes the GPU's UUID)"));
     }
-    g.mig_instance = Label(ts, "GPU_I_ID");
-    g.mig_profile = Label(ts, "GPU_I_PROFILE");
-    g.model = Label(ts, "modelName");
-    g.host = Label(ts, "Hostname");
-    if (g.host.empty()) g.host = Label(ts, "hostname");
-    g.cluster = Label(ts, names.cluster.c_str());
-    if (g.cluster.empty()) g.cluster = names.default_cluster;
-    g.hpc_job = Label(ts, "hpc_job");
-    g.k8s_namespace = Label(ts, "namespace");
-    g.pod = Label(ts, "pod");
-    g.pod_uid = Label(ts, "pod_uid");
-    Key key{g.cluster, g.uuid, g.mig_instance, g.hpc_job, g.k8s_namespace, g.pod, g.pod_uid};
+    absl::string_view cluster = LabelValue(ts, names.cluster);
+    if (cluster.empty()) cluster = names.default_cluster;
+    const absl::string_view mig = LabelValue(ts, "GPU_I_ID"), job = LabelValue(ts, "hpc_job"),
+                            ns = LabelValue(ts, "namespace"), pod = LabelValue(ts, "pod"),
+                            pod_uid = LabelValue(ts, "pod_uid");
+    key.clear();
+    absl::StrAppend(&key, cluster, "\n", uuid, "\n", mig, "\n", job, "\n", ns, "\n", pod, "\n",
+                    pod_uid);
     auto [it, added] = index.try_emplace(key, out.series.size());
     if (added) {
-      out.series.push_back(std::move(g));
-      points.emplace_back();
+      GpuSeries& g = out.series.emplace_back();
+      g.uuid = std::string(uuid);
+      g.mig_instance = std::string(mig);
+      g.mig_profile = Label(ts, "GPU_I_PROFILE");
+      g.model = Label(ts, "modelName");
+      g.host = Label(ts, "Hostname");
+      if (g.host.empty()) g.host = Label(ts, "hostname");
+      g.cluster = std::string(cluster);
+      g.hpc_job = std::string(job);
+      g.k8s_namespace = std::string(ns);
+      g.pod = std::string(pod);
+      g.pod_uid = std::string(pod_uid);
     }
-    std::map<int64_t, GpuPoint>& series_points = points[it->second];
+    std::vector<GpuPoint>& series_points = out.series[it->second].points;
     int64_t previous = 0;
     for (int j = 0; j < ts.samples_size(); ++j) {
       const remote_write::Sample& s = ts.samples(j);
-      const std::string at = absl::StrCat(where, ".samples[", j, "]");
+      auto at = [&] { return absl::StrCat(where(), ".samples[", j, "]"); };
       if (s.timestamp() <= 0) {
-        return absl::InvalidArgumentError(absl::StrCat(at, ".timestamp: ", s.timestamp(),
+        return absl::InvalidArgumentError(absl::StrCat(at(), ".timestamp: ", s.timestamp(),
                                                        " is not a time (milliseconds since 1970)"));
       }
       if (s.timestamp() <= previous) {
         return absl::InvalidArgumentError(absl::StrCat(
-            at, ".timestamp: ", s.timestamp(), " is not after the series' previous sample (",
+            at(), ".timestamp: ", s.timestamp(), " is not after the series' previous sample (",
             previous, "): samples must be in time order"));
       }
       previous = s.timestamp();
-      GpuPoint& p = series_points[s.timestamp()];
+      // The same GPU's other signals come at the same times: few points each.
+      auto at_time = std::find_if(series_points.rbegin(), series_points.rend(),
+                                  [&](const GpuPoint& p) { return p.unix_ms == s.timestamp(); });
+      GpuPoint& p = at_time != series_points.rend() ? *at_time : series_points.emplace_back();
       p.unix_ms = s.timestamp();
       if (IsStaleMarker(s.value())) {
         p.stale = true;
@@ -119,16 +127,17 @@ absl::StatusOr<GpuReadings> ReadGpuSeries(const remote_write::WriteRequest& requ
         continue;
       }
       if (!std::isfinite(s.value()) || s.value() < 0 || s.value() > known->max) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(at, ".value: ", s.value(), " is outside 0-", known->max, " for ", metric));
+        return absl::InvalidArgumentError(absl::StrCat(
+            at(), ".value: ", s.value(), " is outside 0-", known->max, " for ", metric));
       }
       if (known->signal == Signal::kTensor) p.tensor_active = s.value();
       if (known->signal == Signal::kSm) p.sm_active = s.value();
       p.busy = p.busy || s.value() > 0;
     }
   }
-  for (size_t i = 0; i < out.series.size(); ++i) {
-    for (auto& [unix_ms, p] : points[i]) out.series[i].points.push_back(p);
+  for (GpuSeries& g : out.series) {
+    std::sort(g.points.begin(), g.points.end(),
+              [](const GpuPoint& a, const GpuPoint& b) { return a.unix_ms < b.unix_ms; });
   }
   return out;
 }

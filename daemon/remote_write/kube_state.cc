@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/remote_write/write_request.h"
@@ -46,9 +47,9 @@ absl::Status Missing(const std::string& where, const char* label) {
 // Checks one sample's value for a pod fact and fills the fact from it;
 // false when the sample says nothing (a phase the pod is not in, a request
 // for another resource).
-absl::StatusOr<bool> FillValue(PodFact& f, double v, const std::string& at) {
+absl::StatusOr<bool> FillValue(PodFact& f, double v, absl::FunctionRef<std::string()> at) {
   auto bad = [&](absl::string_view want) {
-    return absl::InvalidArgumentError(absl::StrCat(at, ".value: ", v, " is not ", want));
+    return absl::InvalidArgumentError(absl::StrCat(at(), ".value: ", v, " is not ", want));
   };
   switch (f.kind) {
     case PodFact::Kind::kInfo:
@@ -91,11 +92,11 @@ absl::StatusOr<KubeStateReadings> ReadKubeState(const remote_write::WriteRequest
       if (metric == m.name) pod_metric = &m;
     }
     if (pod_metric == nullptr && metric != "kube_namespace_labels") continue;
-    const std::string where = absl::StrCat("timeseries[", i, "] (", metric, ")");
+    auto where = [&] { return absl::StrCat("timeseries[", i, "] (", metric, ")"); };
     std::string cluster = Label(ts, names.cluster);
     if (cluster.empty()) cluster = names.default_cluster;
     const std::string k8s_namespace = Label(ts, "namespace");
-    if (k8s_namespace.empty()) return Missing(where, "namespace");
+    if (k8s_namespace.empty()) return Missing(where(), "namespace");
     if (pod_metric != nullptr && pod_metric->kind == PodFact::Kind::kGpuRequest) {
       // GPUs, or MIG instances (nvidia.com/mig-3g.40gb): a CPU or memory
       // request is not read (and not counted as read).
@@ -115,14 +116,14 @@ absl::StatusOr<KubeStateReadings> ReadKubeState(const remote_write::WriteRequest
       pod.cluster = cluster;
       pod.k8s_namespace = k8s_namespace;
       pod.pod = Label(ts, "pod");
-      if (pod.pod.empty()) return Missing(where, "pod");
+      if (pod.pod.empty()) return Missing(where(), "pod");
       pod.uid = Label(ts, "uid");
-      if (pod.uid.empty()) return Missing(where, "uid");
+      if (pod.uid.empty()) return Missing(where(), "uid");
       pod.node = Label(ts, "node");
       pod.container = Label(ts, "container");
       pod.resource = Label(ts, "resource");
       pod.phase = Label(ts, "phase");
-      if (pod.kind == PodFact::Kind::kPhase && pod.phase.empty()) return Missing(where, "phase");
+      if (pod.kind == PodFact::Kind::kPhase && pod.phase.empty()) return Missing(where(), "phase");
       pod.declared = {.model = Label(ts, "label_redflag_io_model"),
                       .parent_model = Label(ts, "label_redflag_io_parent_model"),
                       .workload = Label(ts, "label_redflag_io_workload"),
@@ -132,10 +133,11 @@ absl::StatusOr<KubeStateReadings> ReadKubeState(const remote_write::WriteRequest
     int64_t previous = 0;
     for (int j = 0; j < ts.samples_size(); ++j) {
       const remote_write::Sample& s = ts.samples(j);
-      const std::string at = absl::StrCat(where, ".samples[", j, "]");
+      auto at = [&] { return absl::StrCat(where(), ".samples[", j, "]"); };
       if (s.timestamp() <= previous) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            at, ".timestamp: ", s.timestamp(), " is not a time after the series' previous sample"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(at(), ".timestamp: ", s.timestamp(),
+                         " is not a time after the series' previous sample"));
       }
       previous = s.timestamp();
       if (IsStaleMarker(s.value())) {
@@ -144,7 +146,7 @@ absl::StatusOr<KubeStateReadings> ReadKubeState(const remote_write::WriteRequest
       }
       if (pod_metric == nullptr) {
         if (s.value() != 1) {
-          return absl::InvalidArgumentError(absl::StrCat(at, ".value: ", s.value(), " is not 1"));
+          return absl::InvalidArgumentError(absl::StrCat(at(), ".value: ", s.value(), " is not 1"));
         }
         ns.unix_ms = s.timestamp();
         out.namespaces.push_back(ns);

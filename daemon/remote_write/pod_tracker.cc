@@ -121,6 +121,8 @@ PodLookup PodTracker::Lookup(const std::string& cluster, const std::string& uid,
     out.reason = "not_started";
   } else if (pod.completion_ms != 0 || pod.terminal_ms != 0) {
     out.reason = "pod_ended";
+  } else if (pod.refused) {
+    out.reason = "job_refused";
   } else {
     out.kind = PodLookup::Kind::kRegister;
     out.spec = PodJobSpec({.cluster = cluster,
@@ -156,6 +158,11 @@ void PodTracker::Registered(const std::string& cluster, const std::string& uid,
                             const std::string& job_id) {
   std::lock_guard<std::mutex> lock(mu_);
   if (auto it = pods_.find({cluster, uid}); it != pods_.end()) it->second.job_id = job_id;
+}
+
+void PodTracker::Refused(const std::string& cluster, const std::string& uid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = pods_.find({cluster, uid}); it != pods_.end()) it->second.refused = true;
 }
 
 std::vector<PodEnding> PodTracker::Sweep() {

@@ -69,6 +69,9 @@ class PodTracker {
                  const std::string& accelerator_model);
   // The job of a kRegister lookup is durable.
   void Registered(const std::string& cluster, const std::string& uid, const std::string& job_id);
+  // Its job was refused (say, a start older than ingest.max_event_age): the
+  // pod's GPU time is unattributed ("job_refused") without asking again.
+  void Refused(const std::string& cluster, const std::string& uid);
   // Pod jobs to end now (each is handed out until Ended is called for it),
   // and forgets pods gone without a running job. O(pods): call it about once
   // a second, not per request.
@@ -91,6 +94,7 @@ class PodTracker {
     int64_t last_seen_ms = 0;  // 0: restored, not yet seen since the start
     std::string job_id;        // once registered
     bool ending_done = false;
+    bool refused = false;  // its job spec was refused
   };
   struct Namespace {
     bool seen = false;

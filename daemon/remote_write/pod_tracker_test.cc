@@ -130,6 +130,16 @@ TEST(PodTracker, WhatCannotBeAJobSaysWhy) {
   EXPECT_EQ(t.Find("west", "team-a", "train-0", "", "H100").reason, "pod_unknown");
 }
 
+TEST(PodTracker, APodWhoseJobWasRefusedIsNotTriedAgain) {
+  PodTracker t(kOptions);
+  t.Apply(Report(kT));
+  ASSERT_EQ(t.Find("east", "team-a", "train-0", "", "H100").kind, PodLookup::Kind::kRegister);
+  t.Refused("east", "u-1");
+  PodLookup l = t.Find("east", "team-a", "train-0", "", "H100");
+  EXPECT_EQ(l.kind, PodLookup::Kind::kUnattributed);
+  EXPECT_EQ(l.reason, "job_refused");
+}
+
 TEST(PodTracker, AJobEndsAtItsCompletionTime) {
   PodTracker t(kOptions);
   t.Apply(Report(kT));

@@ -168,19 +168,20 @@ absl::StatusOr<RemoteWriteReceiver::Attribution> RemoteWriteReceiver::Attribute(
                              g.model.empty() ? "unknown" : g.model);
   if (pod.kind == PodLookup::Kind::kJob) return Attribution{.job_id = pod.job_id};
   if (pod.kind == PodLookup::Kind::kUnattributed) return Attribution{.reason = pod.reason};
+  const std::string job_id = pod.spec.job_id();
+  const std::string uid = job_id.substr(PodJobId(g.cluster, "").size());
   if (absl::Status s = ValidateJobSpec(pod.spec, *limits_, absl::Now()); !s.ok()) {
-    log::Warn("pod not registered as a job",
-              {{"job_id", pod.spec.job_id()}, {"error", std::string(s.message())}});
+    log::Warn("pod not registered as a job: its GPU time is unattributed",
+              {{"job_id", job_id}, {"error", std::string(s.message())}});
+    pods_.Refused(g.cluster, uid);  // logged once
     return Attribution{.reason = "job_refused"};
   }
   absl::StatusOr<RegisterOutcome> out = ledger_->RegisterJob(pod.spec);
-  std::string job_id = pod.spec.job_id();
   if (!out.ok() && out.status().code() != absl::StatusCode::kAlreadyExists) {
     return Retryable(out.status(), absl::StrCat("registering pod job ", job_id));
   }
   // Already there with another spec (another request registered it with the
   // GPUs or model it saw): that registration stands.
-  const std::string uid = job_id.substr(PodJobId(g.cluster, "").size());
   pods_.Registered(g.cluster, uid, job_id);
   if (out.ok() && out->created) {
     ++stats_.pod_jobs_registered;
@@ -265,17 +266,19 @@ void RemoteWriteReceiver::NoteUnattributed(const GpuSeries& g, const std::string
 }
 
 HttpReply RemoteWriteReceiver::Handle(const HttpCall& call) {
-  absl::StatusOr<remote_write::WriteRequest> request =
+  // The request and the batches made of it, freed at once.
+  google::protobuf::Arena arena;
+  absl::StatusOr<remote_write::WriteRequest*> request =
       DecodeWriteRequest({.content_type = call.header("Content-Type"),
                           .content_encoding = call.header("Content-Encoding"),
                           .version = call.header("X-Prometheus-Remote-Write-Version")},
-                         call.body, options_.max_request_bytes);
+                         call.body, options_.max_request_bytes, &arena);
   if (!request.ok()) {
     ++stats_.requests_rejected;
     return Refuse(request.status(), options_.retry_after_seconds);
   }
-  absl::StatusOr<GpuReadings> readings = ReadGpuSeries(*request, options_.labels);
-  absl::StatusOr<KubeStateReadings> kube = ReadKubeState(*request, options_.kube_labels);
+  absl::StatusOr<GpuReadings> readings = ReadGpuSeries(**request, options_.labels);
+  absl::StatusOr<KubeStateReadings> kube = ReadKubeState(**request, options_.kube_labels);
   for (const absl::Status& s : {readings.status(), kube.status()}) {
     if (!s.ok()) {
       ++stats_.requests_rejected;
@@ -287,7 +290,7 @@ HttpReply RemoteWriteReceiver::Handle(const HttpCall& call) {
   EndPods(call.principal);
 
   const int64_t interval_ms = absl::ToInt64Milliseconds(options_.collection_interval);
-  v1::SampleBatch batch;
+  v1::SampleBatch& batch = *google::protobuf::Arena::CreateMessage<v1::SampleBatch>(&arena);
   // Per job named in the request: registered, with accelerators.
   absl::flat_hash_map<std::string, bool> usable_jobs;
   uint64_t stale = 0, unattributed_points = 0;
@@ -357,27 +360,35 @@ HttpReply RemoteWriteReceiver::Handle(const HttpCall& call) {
       unattributed.emplace_back(&g, *to);
     }
   }
-  stats_.series_ignored += request->timeseries_size() - readings->series_read - kube->series_read;
+  stats_.series_ignored +=
+      (*request)->timeseries_size() - readings->series_read - kube->series_read;
   // In parts of at most ingest.max_batch_samples, every part checked before
   // any is applied: each is all-or-nothing and a resent part counts nothing
   // twice, so the request as a whole is exact even when a retry follows a
   // failure between parts.
   const int part = static_cast<int>(std::max<uint32_t>(1, limits_->max_batch_samples));
-  std::vector<v1::SampleBatch> pieces;
+  std::vector<v1::SampleBatch*> pieces;
   for (int from = 0; from < batch.samples_size(); from += part) {
-    v1::SampleBatch& piece = pieces.emplace_back();
-    for (int i = from; i < std::min(batch.samples_size(), from + part); ++i) {
-      *piece.add_samples() = std::move(*batch.mutable_samples(i));
+    if (from == 0 && batch.samples_size() <= part) {
+      pieces.push_back(&batch);  // the usual case: one part
+      break;
     }
+    v1::SampleBatch& piece =
+        *pieces.emplace_back(google::protobuf::Arena::CreateMessage<v1::SampleBatch>(&arena));
+    for (int i = from; i < std::min(batch.samples_size(), from + part); ++i) {
+      piece.add_samples()->Swap(batch.mutable_samples(i));
+    }
+  }
+  for (const v1::SampleBatch* piece : pieces) {
     if (absl::Status s =
-            ValidateSampleBatch(piece, *limits_, absl::Now(), HoldingAccounts::kAllowed);
+            ValidateSampleBatch(*piece, *limits_, absl::Now(), HoldingAccounts::kAllowed);
         !s.ok()) {
       ++stats_.requests_rejected;
       return Refuse(s, options_.retry_after_seconds);
     }
   }
-  for (const v1::SampleBatch& piece : pieces) {
-    absl::StatusOr<BatchOutcome> outcome = ledger_->Ingest(piece);
+  for (const v1::SampleBatch* piece : pieces) {
+    absl::StatusOr<BatchOutcome> outcome = ledger_->Ingest(*piece);
     if (!outcome.ok()) {
       ++stats_.requests_rejected;
       return Refuse(outcome.status(), options_.retry_after_seconds);

@@ -68,9 +68,10 @@ absl::Status CheckLabels(const remote_write::WriteRequest& r) {
 
 }  // namespace
 
-absl::StatusOr<remote_write::WriteRequest> DecodeWriteRequest(const RemoteWriteHeaders& headers,
-                                                              absl::string_view body,
-                                                              size_t max_uncompressed_bytes) {
+absl::StatusOr<remote_write::WriteRequest*> DecodeWriteRequest(const RemoteWriteHeaders& headers,
+                                                               absl::string_view body,
+                                                               size_t max_uncompressed_bytes,
+                                                               google::protobuf::Arena* arena) {
   if (absl::Status s = CheckHeaders(headers); !s.ok()) return s;
   size_t length = 0;
   if (!snappy::GetUncompressedLength(body.data(), body.size(), &length)) {
@@ -81,16 +82,19 @@ absl::StatusOr<remote_write::WriteRequest> DecodeWriteRequest(const RemoteWriteH
         "body: uncompressed length ", length, " bytes is over remote_write.max_request_bytes (",
         max_uncompressed_bytes, "); lower the sender's queue_config.max_samples_per_send"));
   }
-  std::string raw;
+  // A buffer per thread, kept: a request's hundreds of kilobytes are not
+  // allocated and freed each time.
+  thread_local std::string raw;
   if (!snappy::Uncompress(body.data(), body.size(), &raw) || raw.size() != length) {
     return absl::InvalidArgumentError(
         "body: corrupt snappy data (its stated length does not match what it holds)");
   }
-  remote_write::WriteRequest request;
-  if (!request.ParseFromString(raw)) {
+  if (raw.capacity() > 2 * max_uncompressed_bytes) raw.shrink_to_fit();
+  auto* request = google::protobuf::Arena::CreateMessage<remote_write::WriteRequest>(arena);
+  if (!request->ParseFromString(raw)) {
     return absl::InvalidArgumentError("body: not a remote-write WriteRequest (invalid protobuf)");
   }
-  if (absl::Status s = CheckLabels(request); !s.ok()) return s;
+  if (absl::Status s = CheckLabels(*request); !s.ok()) return s;
   return request;
 }
 

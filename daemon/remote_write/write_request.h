@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/arena.h"
 #include "remote_write/remote_write.pb.h"
 
 namespace redflag {
@@ -20,9 +21,12 @@ struct RemoteWriteHeaders {
   std::string content_type, content_encoding, version;
 };
 
-absl::StatusOr<remote_write::WriteRequest> DecodeWriteRequest(const RemoteWriteHeaders& headers,
-                                                              absl::string_view body,
-                                                              size_t max_uncompressed_bytes);
+// The request is parsed on `arena` (a request's thousands of labels are
+// freed at once) and lives as long as it.
+absl::StatusOr<remote_write::WriteRequest*> DecodeWriteRequest(const RemoteWriteHeaders& headers,
+                                                               absl::string_view body,
+                                                               size_t max_uncompressed_bytes,
+                                                               google::protobuf::Arena* arena);
 
 // The label `name` of a series ("" when absent): labels are sorted, so this
 // is a binary search.

@@ -1,9 +1,9 @@
 // Fuzzes the remote-write decoder and what redflagd reads from a request:
 // any body is refused with a message or decoded into series whose labels
 // are sorted and unique, the GPU points read from them have activity
-// ratios within 0-1, and the kube-state-metrics facts name their pod. The first byte chooses whether the rest is sent as is
-// (snappy framing under attack) or compressed first (protobuf and labels
-// under attack).
+// ratios within 0-1, and the kube-state-metrics facts name their pod. The first byte chooses
+// whether the rest is sent as is (snappy framing under attack) or compressed first (protobuf and
+// labels under attack).
 #include <snappy.h>
 
 #include <cstddef>
@@ -22,19 +22,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     snappy::Compress(body.data(), body.size(), &compressed);
     body.swap(compressed);
   }
+  google::protobuf::Arena arena;
   auto request = redflag::DecodeWriteRequest(
       {.content_type = "application/x-protobuf", .content_encoding = "snappy", .version = "0.1.0"},
-      body, 1 << 20);
+      body, 1 << 20, &arena);
   if (!request.ok()) {
     if (request.status().message().empty()) __builtin_trap();
     return 0;
   }
-  for (const auto& ts : request->timeseries()) {
+  for (const auto& ts : (*request)->timeseries()) {
     for (int i = 1; i < ts.labels_size(); ++i) {
       if (!(ts.labels(i - 1).name() < ts.labels(i).name())) __builtin_trap();
     }
   }
-  auto kube = redflag::ReadKubeState(*request, {});
+  auto kube = redflag::ReadKubeState(**request, {});
   if (kube.ok()) {
     for (const auto& f : kube->pods) {
       if (f.uid.empty() || f.pod.empty() || f.k8s_namespace.empty()) __builtin_trap();
@@ -42,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else if (kube.status().message().empty()) {
     __builtin_trap();
   }
-  auto readings = redflag::ReadGpuSeries(*request, {});
+  auto readings = redflag::ReadGpuSeries(**request, {});
   if (!readings.ok()) return 0;
   for (const auto& g : readings->series) {
     if (g.uuid.empty()) __builtin_trap();
