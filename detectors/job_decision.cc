@@ -1,0 +1,105 @@
+#include "detectors/job_decision.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace redflag::detectors {
+namespace {
+
+// A reason from a finding; lifted when an analyst resolved the finding with
+// the disposition that answers it.
+DecisionReason FromFinding(const CustomerFinding& f, Verdict verdict, const char* lifting) {
+  DecisionReason r{
+      .rule = f.rule, .verdict = verdict, .alert_id = f.alert_id, .evidence = f.evidence};
+  if (f.disposition == lifting) {
+    r.lifted = true;
+    r.lifted_by =
+        f.resolved_by.empty() ? f.disposition : absl::StrCat(f.disposition, " by ", f.resolved_by);
+  }
+  return r;
+}
+
+// The analyst's licence on record for a rule about this customer, if any.
+const CustomerFinding* Licence(const CustomerStanding& c, const std::string& rule) {
+  for (const CustomerFinding& f : c.findings) {
+    if (f.rule == rule && f.disposition == "licence_obtained") return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const char* VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kAllow:
+      return "ALLOW";
+    case Verdict::kReview:
+      return "REVIEW";
+    case Verdict::kDeny:
+      return "DENY";
+  }
+  return "ALLOW";
+}
+
+JobDecision DecideJob(const JobAsk& job, const CustomerStanding& customer,
+                      const DecisionPolicy& policy) {
+  JobDecision out;
+  auto& reasons = out.reasons;
+  if (!customer.has_profile && policy.no_profile != Verdict::kAllow) {
+    reasons.push_back({.rule = "no_customer_profile",
+                       .verdict = policy.no_profile,
+                       .evidence = absl::StrCat("customer ", job.customer_id,
+                                                " has no profile: nobody has screened it")});
+  }
+  for (const CustomerFinding& f : customer.findings) {
+    if (f.rule == "restricted_party" && f.score >= policy.block_score) {
+      reasons.push_back(FromFinding(f, Verdict::kDeny, "false_positive"));
+    } else if (f.rule == "listed_ownership" && f.level == "50_percent") {
+      reasons.push_back(FromFinding(f, Verdict::kDeny, "false_positive"));
+    } else if (f.rule == "listed_ownership" && f.level == "share_unknown") {
+      reasons.push_back(FromFinding(f, Verdict::kReview, "false_positive"));
+    } else if (f.rule == "kyc_anomaly" && f.score >= policy.kyc_review_score) {
+      reasons.push_back(FromFinding(f, Verdict::kReview, "false_positive"));
+    }
+  }
+  if (customer.adversary_linked && job.training) {
+    DecisionReason r{.rule = "adversary_linked_training",
+                     .verdict = policy.adversary_training,
+                     .evidence = absl::StrCat(customer.adversary_basis,
+                                              ": new training capacity is held back (R2)")};
+    if (const CustomerFinding* l = Licence(customer, r.rule)) {
+      r.alert_id = l->alert_id;
+      r.lifted = true;
+      r.lifted_by = absl::StrCat("licence_obtained by ", l->resolved_by);
+    }
+    reasons.push_back(std::move(r));
+  }
+  if (customer.adversary_linked && job.dedicated && job.advanced_accelerator &&
+      policy.dedicated_needs_licence) {
+    DecisionReason r{.rule = "dedicated_capacity_licence",
+                     .verdict = Verdict::kDeny,
+                     .evidence = absl::StrFormat(
+                         "%s: dedicated capacity of %u 3A090/4A090-class accelerators needs a "
+                         "licence (R3)",
+                         customer.adversary_basis, job.accelerators)};
+    if (const CustomerFinding* l = Licence(customer, r.rule)) {
+      r.alert_id = l->alert_id;
+      r.lifted = true;
+      r.lifted_by = absl::StrCat("licence_obtained by ", l->resolved_by);
+    }
+    reasons.push_back(std::move(r));
+  }
+  for (const DecisionReason& r : reasons) {
+    if (!r.lifted) out.verdict = std::max(out.verdict, r.verdict);
+  }
+  std::stable_sort(reasons.begin(), reasons.end(),
+                   [](const DecisionReason& a, const DecisionReason& b) {
+                     if (a.lifted != b.lifted) return !a.lifted;
+                     return a.verdict > b.verdict;
+                   });
+  return out;
+}
+
+}  // namespace redflag::detectors
