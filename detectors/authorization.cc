@@ -26,7 +26,8 @@ const std::map<std::string, std::vector<Role>, std::less<>>& Table() {
         {"/redflag.v1.TelemetryService/IngestStream", {R::kTelemetry}},
         {"/redflag.v1.JobService/RegisterJob", {R::kTelemetry}},
         {"/redflag.v1.JobService/EndJob", {R::kTelemetry}},
-        {"POST /api/v1/write", {R::kTelemetry}},  // Prometheus remote-write
+        {"POST /api/v1/write", {R::kTelemetry}},                    // Prometheus remote-write
+        {"/redflag.v1.DecisionService/CheckJob", {R::kTelemetry}},  // scheduler admission
         // Inventory: the provider's customer and access systems.
         {"/redflag.v1.CustomerService/UpsertCustomer", {R::kInventory}},
         {"/redflag.v1.AccessService/RecordAccess", {R::kInventory}},

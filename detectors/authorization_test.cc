@@ -11,6 +11,7 @@
 #include "redflag/v1/audit.pb.h"
 #include "redflag/v1/compute.pb.h"
 #include "redflag/v1/customers.pb.h"
+#include "redflag/v1/decisions.pb.h"
 #include "redflag/v1/egress.pb.h"
 #include "redflag/v1/inquiries.pb.h"
 #include "redflag/v1/jobs.pb.h"
@@ -42,18 +43,14 @@ v1::AuthorizationPolicy Policy() {
 // Every RPC of redflag.v1 has an entry: a new RPC without one fails here
 // (and is refused by the daemon until it gets one).
 TEST(Authorization, EveryRpcOfTheApiHasAnEntryInTheRoleTable) {
-  const google::protobuf::FileDescriptor* files[] = {v1::AccessEvent::descriptor()->file(),
-                                                     v1::Alert::descriptor()->file(),
-                                                     v1::ListAuditRequest::descriptor()->file(),
-                                                     v1::EstimateReport::descriptor()->file(),
-                                                     v1::Customer::descriptor()->file(),
-                                                     v1::EgressEvent::descriptor()->file(),
-                                                     v1::Inquiry::descriptor()->file(),
-                                                     v1::JobSpec::descriptor()->file(),
-                                                     v1::QuarterlyReport::descriptor()->file(),
-                                                     v1::ListInfo::descriptor()->file(),
-                                                     v1::CreateBackupRequest::descriptor()->file(),
-                                                     v1::SampleBatch::descriptor()->file()};
+  const google::protobuf::FileDescriptor* files[] = {
+      v1::AccessEvent::descriptor()->file(),      v1::Alert::descriptor()->file(),
+      v1::ListAuditRequest::descriptor()->file(), v1::EstimateReport::descriptor()->file(),
+      v1::Customer::descriptor()->file(),         v1::Decision::descriptor()->file(),
+      v1::EgressEvent::descriptor()->file(),      v1::Inquiry::descriptor()->file(),
+      v1::JobSpec::descriptor()->file(),          v1::QuarterlyReport::descriptor()->file(),
+      v1::ListInfo::descriptor()->file(),         v1::CreateBackupRequest::descriptor()->file(),
+      v1::SampleBatch::descriptor()->file()};
   size_t methods = 0;
   for (const google::protobuf::FileDescriptor* f : files) {
     for (int s = 0; s < f->service_count(); ++s) {
@@ -67,7 +64,7 @@ TEST(Authorization, EveryRpcOfTheApiHasAnEntryInTheRoleTable) {
       }
     }
   }
-  EXPECT_EQ(methods, 28u);
+  EXPECT_EQ(methods, 29u);
   EXPECT_EQ(RolesFor("/redflag.v1.JobService/DropAll"), nullptr);
 }
 

@@ -197,6 +197,20 @@ absl::StatusOr<v1::ListAlertsResponse> AlertStore::List(const v1::ListAlertsRequ
   return out;
 }
 
+absl::StatusOr<std::vector<v1::Alert>> AlertStore::About(absl::string_view rule,
+                                                         absl::string_view kind,
+                                                         absl::string_view id) {
+  std::vector<v1::Alert> out;
+  absl::Status s =
+      ScanMessages<v1::Alert>(store_, Domain::kAlerts, absl::StrCat(rule, "/", kind, "/", id, "/"),
+                              "", [&](absl::string_view, const v1::Alert& a) {
+                                out.push_back(a);
+                                return true;
+                              });
+  if (!s.ok()) return s;
+  return out;
+}
+
 absl::StatusOr<std::shared_ptr<AlertWatch>> AlertStore::Watch(const v1::AlertFilter& filter,
                                                               size_t capacity) {
   auto watch = std::make_shared<AlertWatch>(filter, capacity);

@@ -63,6 +63,10 @@ class AlertStore {
   // An analyst's step (validated request), recorded in the audit log.
   absl::StatusOr<v1::Alert> Act(const v1::AlertActionRequest& request, absl::Time now);
   absl::StatusOr<v1::ListAlertsResponse> List(const v1::ListAlertsRequest& request);
+  // Every alert of `rule` about one subject ("<rule>/<kind>/<id>/..."): a
+  // seek, not a scan of all alerts.
+  absl::StatusOr<std::vector<v1::Alert>> About(absl::string_view rule, absl::string_view kind,
+                                               absl::string_view id);
   // A watch that first holds every matching stored alert (EXISTING), then
   // every later change.
   absl::StatusOr<std::shared_ptr<AlertWatch>> Watch(const v1::AlertFilter& filter,

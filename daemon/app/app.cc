@@ -32,6 +32,7 @@
 #include "daemon/customers/customer_registry.h"
 #include "daemon/customers/kyc_anomalies.h"
 #include "daemon/customers/structuring.h"
+#include "daemon/decisions/job_decisions.h"
 #include "daemon/egress/weight_egress.h"
 #include "daemon/http/http_listeners.h"
 #include "daemon/inquiries/inquiry_store.h"
@@ -296,6 +297,22 @@ absl::Status StartCustomerRulesStep(AppState& app) {
   app.access = std::make_unique<AccessLog>(*app.store, app.config.durability == Durability::kFsync,
                                            *app.customers, *app.alerts, app.country_policy,
                                            app.config.policy);
+  app.decisions = std::make_unique<JobDecisions>(
+      *app.customers, *app.alerts, app.country_policy, app.catalog,
+      JobDecisionOptions{.policy = {.block_score = app.config.decisions.block_score,
+                                    .kyc_review_score = app.config.decisions.kyc_review_score,
+                                    .adversary_training =
+                                        app.config.decisions.adversary_training == "deny" ||
+                                                (app.config.decisions.adversary_training.empty() &&
+                                                 profile.adversary_linked_training)
+                                            ? detectors::Verdict::kDeny
+                                            : detectors::Verdict::kReview,
+                                    .no_profile = app.config.decisions.no_profile_denies
+                                                      ? detectors::Verdict::kDeny
+                                                      : detectors::Verdict::kReview},
+                         .policy_profile = profile.Label(),
+                         .cache_for = app.config.decisions.cache_for,
+                         .max_ownership_depth = app.config.policy.max_ownership_depth});
   return absl::OkStatus();
 }
 
@@ -397,7 +414,8 @@ absl::Status StartGrpcStep(AppState& app) {
                      .backups = app.backups.get(),
                      .streams = app.streams.get(),
                      .shutting_down = &app.shutting_down,
-                     .authorizer = app.authorizer.get()};
+                     .authorizer = app.authorizer.get(),
+                     .decisions = app.decisions.get()};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
   app.customer_service = std::make_unique<CustomerServiceImpl>(ctx);
@@ -410,6 +428,7 @@ absl::Status StartGrpcStep(AppState& app) {
   app.egress_service = std::make_unique<EgressServiceImpl>(ctx);
   app.report_service = std::make_unique<ReportServiceImpl>(ctx);
   app.storage_service = std::make_unique<StorageServiceImpl>(ctx);
+  app.decision_service = std::make_unique<DecisionServiceImpl>(ctx);
 
   InstallProtobufLogHandler();
   grpc::EnableDefaultHealthCheckService(true);
@@ -445,6 +464,7 @@ absl::Status StartGrpcStep(AppState& app) {
   builder.RegisterService(app.audit_service.get());
   builder.RegisterService(app.inquiry_service.get());
   builder.RegisterService(app.egress_service.get());
+  builder.RegisterService(app.decision_service.get());
   builder.RegisterService(app.report_service.get());
   builder.RegisterService(app.storage_service.get());
   app.grpc_server = builder.BuildAndStart();

@@ -29,6 +29,8 @@ class Metrics;
 class Authorizer;
 struct HttpListeners;
 class RemoteWriteReceiver;
+class JobDecisions;
+class DecisionServiceImpl;
 class UnattributedAlerts;
 class TelemetryServiceImpl;
 class JobServiceImpl;
@@ -109,6 +111,7 @@ struct AppState {
   std::unique_ptr<KycAnomalies> kyc;
   std::unique_ptr<WeightEgress> egress;
   std::unique_ptr<AccessLog> access;
+  std::unique_ptr<JobDecisions> decisions;  // DecisionService's facts
   std::unique_ptr<QuarterlyReports> reports;
   std::unique_ptr<Retention> retention;
   std::unique_ptr<TelemetryServiceImpl> telemetry_service;
@@ -123,6 +126,7 @@ struct AppState {
   std::unique_ptr<EgressServiceImpl> egress_service;
   std::unique_ptr<ReportServiceImpl> report_service;
   std::unique_ptr<StorageServiceImpl> storage_service;
+  std::unique_ptr<DecisionServiceImpl> decision_service;
   std::unique_ptr<StreamLimiter> streams;
   std::unique_ptr<Authorizer> authorizer;
   // Re-reads the authorization policy when it changes; declared after it, so

@@ -312,6 +312,29 @@ const std::vector<KeySpec>& Keys() {
       {"remote_write.unattributed_alert_share", "incubating",
        "share of a cluster's accelerator time, unattributed, that raises unattributed_compute",
        Fraction(&Config::remote_write, &RemoteWriteConfig::unattributed_alert_share, 0, 1)},
+      {"decisions.block_score", "incubating",
+       "a restricted-party hit scoring at least this denies a job",
+       Fraction(&Config::decisions, &DecisionsConfig::block_score, 0.5, 1)},
+      {"decisions.kyc_review_score", "incubating",
+       "a kyc_anomaly score that holds a job for review",
+       Fraction(&Config::decisions, &DecisionsConfig::kyc_review_score, 0, 1000)},
+      {"decisions.adversary_training", "incubating",
+       "deny or review an adversary-linked party's training (empty: by the policy profile)",
+       [](const std::string& v, Config& c) -> std::string {
+         if (!v.empty() && v != "deny" && v != "review") return "must be deny, review or empty";
+         c.decisions.adversary_training = v;
+         return "";
+       }},
+      {"decisions.no_profile", "incubating", "a customer without a profile: review or deny",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v != "review" && v != "deny") return "must be review or deny";
+         c.decisions.no_profile_denies = v == "deny";
+         return "";
+       }},
+      {"decisions.cache_for", "incubating", "how long a scheduler may reuse a decision",
+       [](const std::string& v, Config& c) {
+         return ParseDurationIn(v, absl::Seconds(0), absl::Hours(1), &c.decisions.cache_for);
+       }},
       {"storage.data_dir", "stable", "RocksDB directory",
        [](const std::string& v, Config& c) -> std::string {
          if (v.empty()) return "must not be empty";

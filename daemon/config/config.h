@@ -188,6 +188,17 @@ struct RemoteWriteConfig {
   double unattributed_alert_share = 0.02;
 };
 
+// DecisionService (detectors/job_decision.h).
+struct DecisionsConfig {
+  double block_score = 0.95;    // a restricted-party hit scoring at least this: DENY
+  double kyc_review_score = 6;  // kyc_anomaly at least this: REVIEW
+  // R2 for an adversary-linked party's training: "deny", "review", or ""
+  // (by the profile: deny when it has adversary_linked_training on).
+  std::string adversary_training;
+  bool no_profile_denies = false;  // a customer without a profile: DENY, not REVIEW
+  absl::Duration cache_for = absl::Seconds(60);
+};
+
 struct Config {
   std::string grpc_listen = "127.0.0.1:50051";
   SecurityConfig security;
@@ -219,6 +230,7 @@ struct Config {
   bool http_require_client_certificate = false;
   bool http_allow_insecure_remote = false;
   RemoteWriteConfig remote_write;
+  DecisionsConfig decisions;
   std::string data_dir = "./var/data";
   Durability durability = Durability::kFsync;
   absl::Duration wal_sync_interval = absl::Milliseconds(100);

@@ -12,6 +12,7 @@
 #include "daemon/compute/compute_view.h"
 #include "daemon/config/config.h"
 #include "daemon/customers/customer_registry.h"
+#include "daemon/decisions/job_decisions.h"
 #include "daemon/egress/weight_egress.h"
 #include "daemon/inquiries/inquiry_store.h"
 #include "daemon/ledger/ledger.h"
@@ -27,6 +28,7 @@
 #include "redflag/v1/audit.grpc.pb.h"
 #include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
+#include "redflag/v1/decisions.grpc.pb.h"
 #include "redflag/v1/egress.grpc.pb.h"
 #include "redflag/v1/inquiries.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
@@ -98,6 +100,7 @@ struct ServiceContext {
   // Set when the daemon begins to shut down, to end long-lived watches.
   const std::atomic<bool>* shutting_down;
   const Authorizer* authorizer;
+  JobDecisions* decisions = nullptr;
 };
 
 template <typename Fn>
@@ -224,6 +227,15 @@ class EgressServiceImpl final : public v1::EgressService::Service {
   explicit EgressServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
   grpc::Status RecordEgress(grpc::ServerContext*, const v1::RecordEgressRequest*,
                             v1::RecordEgressResponse*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+class DecisionServiceImpl final : public v1::DecisionService::Service {
+ public:
+  explicit DecisionServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status CheckJob(grpc::ServerContext*, const v1::CheckJobRequest*, v1::Decision*) override;
 
  private:
   ServiceContext ctx_;

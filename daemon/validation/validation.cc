@@ -261,6 +261,23 @@ absl::Status ValidateJobSpec(const v1::JobSpec& spec, const IngestLimits& limits
   return absl::OkStatus();
 }
 
+absl::Status ValidateCheckJob(const v1::CheckJobRequest& req, const IngestLimits& limits) {
+  if (absl::Status s = ValidateId("customer_id", req.customer_id()); !s.ok()) return s;
+  if (req.accelerator_model().empty()) {
+    return Invalid("accelerator_model", "is required (as the scheduler or DCGM reports it)");
+  }
+  if (req.accelerator_count() == 0 || req.accelerator_count() > limits.max_accelerators_per_job) {
+    return Invalid(
+        "accelerator_count",
+        absl::StrCat("must be between 1 and ingest.max_accelerators_per_job (",
+                     limits.max_accelerators_per_job, "), got ", req.accelerator_count()));
+  }
+  if (!v1::WorkloadKind_IsValid(req.workload())) {
+    return Invalid("workload", absl::StrCat("unknown value ", req.workload()));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateEndJob(const v1::EndJobRequest& req, const IngestLimits& limits,
                             absl::Time now) {
   if (absl::Status s = CheckJobId("job_id", req.job_id(), HoldingAccounts::kRefused); !s.ok()) {

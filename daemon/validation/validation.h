@@ -11,6 +11,7 @@
 #include "redflag/v1/alerts.pb.h"
 #include "redflag/v1/compute.pb.h"
 #include "redflag/v1/customers.pb.h"
+#include "redflag/v1/decisions.pb.h"
 #include "redflag/v1/egress.pb.h"
 #include "redflag/v1/inquiries.pb.h"
 #include "redflag/v1/jobs.pb.h"
@@ -29,6 +30,8 @@ enum class HoldingAccounts { kRefused, kAllowed };
 absl::Status ValidateSampleBatch(const v1::SampleBatch& batch, const IngestLimits& limits,
                                  absl::Time now,
                                  HoldingAccounts holding = HoldingAccounts::kRefused);
+
+absl::Status ValidateCheckJob(const v1::CheckJobRequest& req, const IngestLimits& limits);
 
 absl::Status ValidateJobSpec(const v1::JobSpec& spec, const IngestLimits& limits, absl::Time now);
 

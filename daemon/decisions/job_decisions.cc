@@ -1,0 +1,152 @@
+#include "daemon/decisions/job_decisions.h"
+
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "daemon/alerts/alert_store.h"
+#include "daemon/customers/adversary_training.h"
+#include "daemon/customers/customer_registry.h"
+#include "detectors/adversary_link.h"
+#include "detectors/ownership.h"
+
+namespace redflag {
+namespace {
+
+// The rules whose customer-level alerts the decision reads.
+constexpr const char* kRules[] = {"restricted_party", "listed_ownership", "kyc_anomaly",
+                                  "adversary_linked_training", "dedicated_capacity_licence"};
+
+// Bits of each v1::Precision's operands, for the total processing performance.
+constexpr int kBits[] = {0, 64, 32, 32, 16, 16, 8, 8};
+
+std::string Disposition(v1::Disposition d) {
+  switch (d) {
+    case v1::DISPOSITION_FALSE_POSITIVE:
+      return "false_positive";
+    case v1::DISPOSITION_LICENCE_OBTAINED:
+      return "licence_obtained";
+    case v1::DISPOSITION_TRUE_POSITIVE:
+      return "true_positive";
+    case v1::DISPOSITION_NO_ACTION_REQUIRED:
+      return "no_action_required";
+    default:
+      return "other";
+  }
+}
+
+double EvidenceNumber(const v1::Alert& a, absl::string_view name) {
+  for (const v1::Evidence& e : a.evidence()) {
+    double v = 0;
+    if (e.name() == name && absl::SimpleAtod(e.value(), &v)) return v;
+  }
+  return 0;
+}
+
+v1::Verdict ToProto(detectors::Verdict v) {
+  switch (v) {
+    case detectors::Verdict::kAllow:
+      return v1::VERDICT_ALLOW;
+    case detectors::Verdict::kReview:
+      return v1::VERDICT_REVIEW;
+    case detectors::Verdict::kDeny:
+      return v1::VERDICT_DENY;
+  }
+  return v1::VERDICT_UNSPECIFIED;
+}
+
+}  // namespace
+
+bool IsAdvancedComputing(const detectors::Accelerator& accelerator) {
+  double tpp = 0;
+  for (size_t p = 1; p < accelerator.peak.size() && p < std::size(kBits); ++p) {
+    tpp = std::max(tpp, accelerator.peak[p] / 1e12 * kBits[p]);
+  }
+  return tpp >= 4800;
+}
+
+absl::StatusOr<detectors::CustomerStanding> JobDecisions::Standing(const std::string& customer_id,
+                                                                   absl::Time now) {
+  detectors::CustomerStanding out;
+  absl::StatusOr<v1::Customer> customer = customers_.Get(customer_id);
+  if (customer.ok()) {
+    out.has_profile = true;
+    // The ownership chain, read as far as it goes (each link one read).
+    std::map<std::string, v1::CustomerProfile> seen;
+    auto profile_of = [&](const std::string& id) -> const v1::CustomerProfile* {
+      auto it = seen.find(id);
+      if (it == seen.end()) {
+        absl::StatusOr<v1::Customer> c = customers_.Get(id);
+        if (!c.ok()) return nullptr;
+        it = seen.emplace(id, c->profile()).first;
+      }
+      return &it->second;
+    };
+    const detectors::UltimateParent parent = detectors::FindUltimateParent(
+        customer->profile(), profile_of, options_.max_ownership_depth);
+    const std::vector<detectors::AdversaryLink> links = detectors::FindAdversaryLinks(
+        customer->profile(), parent, *countries_, absl::ToCivilDay(now, absl::UTCTimeZone()));
+    if (!links.empty()) {
+      out.adversary_linked = true;
+      out.adversary_basis =
+          absl::StrCat(links[0].basis, " ", links[0].country, " (", links[0].entity, ")");
+    }
+  } else if (customer.status().code() != absl::StatusCode::kNotFound) {
+    return customer.status();
+  }
+  for (const char* rule : kRules) {
+    absl::StatusOr<std::vector<v1::Alert>> alerts = alerts_.About(rule, "customer", customer_id);
+    if (!alerts.ok()) return alerts.status();
+    for (const v1::Alert& a : *alerts) {
+      detectors::CustomerFinding f{.rule = a.rule(),
+                                   .alert_id = a.alert_id(),
+                                   .level = a.level(),
+                                   .score = EvidenceNumber(a, "score"),
+                                   .evidence = a.summary()};
+      if (a.state() == v1::ALERT_STATE_RESOLVED) {
+        f.disposition = Disposition(a.disposition());
+        f.resolved_by = a.assignee();
+      }
+      out.findings.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Decision> JobDecisions::Check(const v1::CheckJobRequest& request,
+                                                 absl::Time now) {
+  absl::StatusOr<detectors::CustomerStanding> standing = Standing(request.customer_id(), now);
+  if (!standing.ok()) return standing.status();
+  const detectors::Resolution model = catalog_->Resolve(request.accelerator_model());
+  const detectors::JobAsk ask{
+      .customer_id = request.customer_id(),
+      .accelerators = request.accelerator_count(),
+      .dedicated = request.dedicated(),
+      // A name the catalog does not know is bounded by its fastest entry.
+      .advanced_accelerator = model.fastest == nullptr || IsAdvancedComputing(*model.fastest),
+      .training = IsTraining(request.workload())};
+  const detectors::JobDecision d = detectors::DecideJob(ask, *standing, options_.policy);
+  v1::Decision out;
+  out.set_verdict(ToProto(d.verdict));
+  for (const detectors::DecisionReason& r : d.reasons) {
+    v1::DecisionReason* p = out.add_reasons();
+    p->set_rule(r.rule);
+    p->set_verdict(ToProto(r.verdict));
+    p->set_alert_id(r.alert_id);
+    p->set_evidence(r.evidence);
+    p->set_lifted(r.lifted);
+    p->set_lifted_by(r.lifted_by);
+  }
+  out.set_policy_profile(options_.policy_profile);
+  out.set_cache_until_unix_ms(absl::ToUnixMillis(now + options_.cache_for));
+  if (d.reasons.empty() || d.reasons[0].lifted) {
+    out.set_summary(absl::StrCat(detectors::VerdictName(d.verdict), ": nothing holds back ",
+                                 request.customer_id()));
+  } else {
+    out.set_summary(absl::StrCat(detectors::VerdictName(d.verdict), " (", d.reasons[0].rule,
+                                 "): ", d.reasons[0].evidence));
+  }
+  return out;
+}
+
+}  // namespace redflag

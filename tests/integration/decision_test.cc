@@ -1,0 +1,164 @@
+// DecisionService.CheckJob through the real daemon: the decision a scheduler
+// gets for a clear customer, an adversary-linked one (shared and dedicated
+// capacity, training and inference), a listed party before and after an
+// analyst clears the hit, and a customer nobody profiled; every DENY and
+// REVIEW in the audit log with who asked.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "absl/time/clock.h"
+#include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/audit.grpc.pb.h"
+#include "redflag/v1/decisions.grpc.pb.h"
+#include "tests/integration/daemon_process.h"
+
+namespace redflag::testing {
+namespace {
+
+class DecisionEndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto d = DaemonProcess::Start(
+        dir_.path() + "/data", FreePorts(),
+        {"-o",
+         "screening.csl_file=" REDFLAG_SOURCE_DIR "/tests/data/screening/csl_2023-11-30/csl.csv",
+         "-o", "screening.min_kept_fraction=0"});
+    ASSERT_TRUE(d.ok()) << d.status();
+    daemon_ = std::move(*d);
+  }
+
+  void Customer(const std::string& id, const std::string& name, const std::string& hq) {
+    v1::CustomerProfile p;
+    p.set_customer_id(id);
+    p.set_legal_name(name);
+    p.set_headquarters_country(hq);
+    grpc::Status s = UpsertCustomer(*daemon_, p);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
+  v1::Decision Check(const std::string& customer, bool dedicated = false,
+                     v1::WorkloadKind workload = v1::WORKLOAD_KIND_PRETRAINING) {
+    v1::CheckJobRequest req;
+    req.set_customer_id(customer);
+    req.set_accelerator_model("NVIDIA H100 80GB HBM3");
+    req.set_accelerator_count(512);
+    req.set_dedicated(dedicated);
+    req.set_cluster("gpu-east");
+    req.set_scheduler("slurm");
+    req.set_scheduler_job_id("4242");
+    req.set_workload(workload);
+    grpc::ClientContext ctx;
+    v1::Decision d;
+    grpc::Status s = v1::DecisionService::NewStub(daemon_->channel())->CheckJob(&ctx, req, &d);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return d;
+  }
+
+  std::vector<v1::AuditRecord> Decisions(const std::string& customer) {
+    v1::ListAuditRequest req;
+    req.set_subject("customer/" + customer);
+    grpc::ClientContext ctx;
+    v1::ListAuditResponse resp;
+    EXPECT_TRUE(v1::AuditService::NewStub(daemon_->channel())->ListAudit(&ctx, req, &resp).ok());
+    std::vector<v1::AuditRecord> out;
+    for (const v1::AuditRecord& r : resp.records()) {
+      if (r.action() == "decision.job") out.push_back(r);
+    }
+    return out;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<DaemonProcess> daemon_;
+};
+
+TEST_F(DecisionEndToEnd, AClearCustomerIsAllowedAndNothingIsRecorded) {
+  Customer("acme", "Acme AI Labs Inc", "US");
+  v1::Decision d = Check("acme", /*dedicated=*/true);
+  EXPECT_EQ(d.verdict(), v1::VERDICT_ALLOW);
+  EXPECT_EQ(d.reasons_size(), 0);
+  EXPECT_EQ(d.policy_profile(), "may_2025_guidance@2025-05-13");
+  EXPECT_GT(d.cache_until_unix_ms(), absl::ToUnixMillis(absl::Now()));
+  EXPECT_TRUE(Decisions("acme").empty());
+}
+
+TEST_F(DecisionEndToEnd, AnAdversaryLinkedPartyIsDeniedTrainingAndDedicatedCapacityNeedsALicence) {
+  Customer("dragon", "Dragon Compute Co", "CN");
+  v1::Decision shared = Check("dragon");
+  EXPECT_EQ(shared.verdict(), v1::VERDICT_DENY);
+  ASSERT_EQ(shared.reasons_size(), 1);
+  EXPECT_EQ(shared.reasons(0).rule(), "adversary_linked_training");
+  EXPECT_NE(shared.reasons(0).evidence().find("CN"), std::string::npos)
+      << shared.reasons(0).evidence();
+  EXPECT_NE(shared.summary().find("DENY (adversary_linked_training)"), std::string::npos)
+      << shared.summary();
+  v1::Decision dedicated = Check("dragon", /*dedicated=*/true);
+  ASSERT_EQ(dedicated.reasons_size(), 2);
+  EXPECT_EQ(dedicated.reasons(1).rule(), "dedicated_capacity_licence");
+  EXPECT_NE(dedicated.reasons(1).evidence().find("licence"), std::string::npos);
+  // Serving a model is not new training capacity; dedicated H100s still are controlled.
+  EXPECT_EQ(Check("dragon", false, v1::WORKLOAD_KIND_INFERENCE).verdict(), v1::VERDICT_ALLOW);
+  EXPECT_EQ(Check("dragon", true, v1::WORKLOAD_KIND_INFERENCE).verdict(), v1::VERDICT_DENY);
+  // Each refusal is on record with who asked.
+  std::vector<v1::AuditRecord> records = Decisions("dragon");
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].actor(), "local");
+  bool verdict = false, scheduler = false;
+  for (const v1::AuditDetail& d : records[0].details()) {
+    verdict = verdict || (d.name() == "verdict" && d.value() == "VERDICT_DENY");
+    scheduler = scheduler || (d.name() == "scheduler_job_id" && d.value() == "4242");
+  }
+  EXPECT_TRUE(verdict && scheduler);
+}
+
+TEST_F(DecisionEndToEnd, AListedPartyIsDeniedUntilAnAnalystClearsTheHit) {
+  Customer("rose", "Rosoboroneksport OAO", "AE");
+  v1::Decision d;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  do {
+    d = Check("rose");
+  } while (d.verdict() != v1::VERDICT_DENY && absl::Now() < deadline);
+  ASSERT_EQ(d.verdict(), v1::VERDICT_DENY) << d.summary();
+  ASSERT_GE(d.reasons_size(), 1);
+  EXPECT_EQ(d.reasons(0).rule(), "restricted_party");
+  const std::string alert_id = d.reasons(0).alert_id();
+  EXPECT_EQ(alert_id.rfind("restricted_party/customer/rose/", 0), 0u) << alert_id;
+  // An analyst finds it is another party of the same name.
+  v1::AlertActionRequest act;
+  act.set_alert_id(alert_id);
+  act.set_action(v1::ALERT_ACTION_RESOLVE);
+  act.set_actor("alice");
+  act.set_disposition(v1::DISPOSITION_FALSE_POSITIVE);
+  act.set_comment("another company of that name, Dubai trade licence checked");
+  grpc::ClientContext ctx;
+  v1::Alert resolved;
+  grpc::Status s = v1::AlertService::NewStub(daemon_->channel())->ActOnAlert(&ctx, act, &resolved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  d = Check("rose");
+  EXPECT_EQ(d.verdict(), v1::VERDICT_ALLOW) << d.summary();
+  ASSERT_GE(d.reasons_size(), 1);
+  EXPECT_TRUE(d.reasons(0).lifted());
+  EXPECT_NE(d.reasons(0).lifted_by().find("false_positive"), std::string::npos);
+}
+
+TEST_F(DecisionEndToEnd, ACustomerNobodyProfiledIsHeldForReview) {
+  v1::Decision d = Check("ghost");
+  EXPECT_EQ(d.verdict(), v1::VERDICT_REVIEW);
+  ASSERT_EQ(d.reasons_size(), 1);
+  EXPECT_EQ(d.reasons(0).rule(), "no_customer_profile");
+  EXPECT_EQ(Decisions("ghost").size(), 1u);
+}
+
+TEST_F(DecisionEndToEnd, ABadRequestNamesTheField) {
+  v1::CheckJobRequest req;
+  req.set_customer_id("acme");
+  req.set_accelerator_model("NVIDIA H100 80GB HBM3");
+  grpc::ClientContext ctx;
+  v1::Decision d;
+  grpc::Status s = v1::DecisionService::NewStub(daemon_->channel())->CheckJob(&ctx, req, &d);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("accelerator_count"), std::string::npos) << s.error_message();
+}
+
+}  // namespace
+}  // namespace redflag::testing
