@@ -10,9 +10,11 @@
 # Then screening speed against the CSL test file and the shipped OFAC list, on one core, and the time
 # to build a quarterly report over all of it.
 # Then Prometheus remote-write of dcgm-shaped series into redflagd and into
-# Prometheus' own receiver.
+# Prometheus' own receiver, and DecisionService.CheckJob with the customers and
+# the findings of the every-detector run.
 # Prints closing lines: ingest: N samples/s at batch 1000 (R% of null sink), p99 ack X ms,
-# remote_write: N samples/s (R x Prometheus receiver), p99 X ms
+# remote_write: N samples/s (R x Prometheus receiver), p99 X ms,
+# decide: N checks/s, p99 X us
 # and screening: N screenings/s ..., p99 X us
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -120,6 +122,9 @@ start_daemon group_commit 1s -o policy.profile=custom \
   -o screening.csl_file=tests/data/screening/csl_2023-11-30/csl.csv
 run all-detectors 1000
 with_all=$(field "$last" samples_per_s)
+# Schedulers asking whether jobs may start, with those customers and findings.
+decide=$("$build/bench/redflag_decide_bench" --addr 127.0.0.1:$port --customers "$customers" \
+  --seconds "$seconds")
 stop_daemon
 
 start_daemon fsync 1h  # the same data: the fleet goes on reporting after a restart
@@ -143,6 +148,8 @@ echo "ingestion over mutual TLS: $mtls samples/s, p99 ack $mtls_p99 ms, \
 $(/usr/bin/python3 -c "print(round($mtls / $gc, 2))") of plaintext"
 ratio=$(/usr/bin/python3 -c "print(round(100 * $gc / $null))")
 echo "ingest: $gc samples/s at batch 1000 ($ratio% of null sink), p99 ack $p99 ms"
+echo "decide result: $decide"
+echo "decide: $(field "$decide" checks_per_s) checks/s, p99 $(field "$decide" p99_us) us"
 
 # Prometheus remote-write: 100,000 GPUs' dcgm-shaped series, 500 per request,
 # from 8 senders, into redflagd (each point counted through the ledger for its
