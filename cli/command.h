@@ -54,6 +54,7 @@ int Audit(const Cli& cli, const std::vector<std::string>& args);
 int Report(const Cli& cli, const std::vector<std::string>& args);
 // `jobs ...` (job_commands.cc).
 int Jobs(const Cli& cli, const std::vector<std::string>& args);
+int Decide(const Cli& cli, const std::vector<std::string>& args);
 // `inquiries ...` (inquiry_commands.cc).
 int Inquiries(const Cli& cli, const std::vector<std::string>& args);
 

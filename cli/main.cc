@@ -46,6 +46,10 @@ commands:
   jobs register FILE.json|-         register a job (a JobSpec as JSON); the
                                     same spec again is fine (scheduler hooks)
   jobs end JOB_ID [--at TIME]       record its end (RFC 3339; default now)
+  decide job --customer ID --model NAME --count N [--dedicated] [--workload KIND]
+             [--cluster NAME] [--scheduler NAME --scheduler-job-id ID] [--json]
+                                    what a scheduler would be told: ALLOW, REVIEW
+                                    or DENY with every reason (exit 0, 4, 5)
   report --quarter 2026Q3|current [--format json|csv|html] [--out FILE] [--chart N]
                                     the quarter's compliance report, from
                                     point-in-time data (docs/reports.md)
@@ -574,6 +578,7 @@ int main(int argc, char** argv) {
   if (cmd == "health") return Health(cli, args);
   if (cmd == "replay") return Replay(cli, args);
   if (cmd == "jobs") return redflag::cli::Jobs(cli, args);
+  if (cmd == "decide") return redflag::cli::Decide(cli, args);
   if (cmd == "report") return redflag::cli::Report(cli, args);
   if (cmd == "customers") return Customers(cli, args);
   if (cmd == "alerts") return redflag::cli::Alerts(cli, args);

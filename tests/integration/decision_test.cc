@@ -141,6 +141,32 @@ TEST_F(DecisionEndToEnd, AListedPartyIsDeniedUntilAnAnalystClearsTheHit) {
   EXPECT_NE(d.reasons(0).lifted_by().find("false_positive"), std::string::npos);
 }
 
+// What a person at the terminal is told, and the verdict as the exit code.
+TEST_F(DecisionEndToEnd, RedflagctlPrintsTheVerdictAndEveryReason) {
+  Customer("dragon", "Dragon Compute Co", "CN");
+  CommandResult r = RunCommand({REDFLAGCTL_PATH, "--addr", daemon_->grpc_address(), "decide", "job",
+                                "--customer", "dragon", "--model", "NVIDIA H100 80GB HBM3",
+                                "--count", "512", "--dedicated", "--workload", "pretraining"});
+  EXPECT_EQ(r.exit_code, 5) << r.output;
+  EXPECT_NE(r.output.find("DENY  customer dragon: 512 x NVIDIA H100 80GB HBM3, dedicated"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("  DENY    adversary_linked_training: headquarters CN"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("  DENY    dedicated_capacity_licence: "), std::string::npos);
+  EXPECT_NE(r.output.find("policy may_2025_guidance@2025-05-13"), std::string::npos);
+  Customer("acme", "Acme AI Labs Inc", "US");
+  r = RunCommand({REDFLAGCTL_PATH, "--addr", daemon_->grpc_address(), "decide", "job", "--customer",
+                  "acme", "--model", "NVIDIA H100 80GB HBM3", "--count", "8", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"verdict\": \"VERDICT_ALLOW\""), std::string::npos) << r.output;
+  r = RunCommand({REDFLAGCTL_PATH, "--addr", daemon_->grpc_address(), "decide", "job", "--customer",
+                  "acme", "--model", "H100", "--count", "8", "--workload", "mining"});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--workload: unknown kind 'mining'"), std::string::npos) << r.output;
+}
+
 TEST_F(DecisionEndToEnd, ACustomerNobodyProfiledIsHeldForReview) {
   v1::Decision d = Check("ghost");
   EXPECT_EQ(d.verdict(), v1::VERDICT_REVIEW);

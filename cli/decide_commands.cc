@@ -1,0 +1,101 @@
+// redflagctl decide job: ask DecisionService.CheckJob what a scheduler would
+// be told, and print the verdict with every reason (or the Decision as JSON).
+// The exit code is the verdict, for scripts: 0 ALLOW, 4 REVIEW, 5 DENY.
+#include <iostream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "cli/command.h"
+#include "redflag/v1/decisions.grpc.pb.h"
+
+namespace redflag::cli {
+namespace {
+
+const char* Word(v1::Verdict v) {
+  switch (v) {
+    case v1::VERDICT_ALLOW:
+      return "ALLOW";
+    case v1::VERDICT_REVIEW:
+      return "REVIEW";
+    case v1::VERDICT_DENY:
+      return "DENY";
+    default:
+      return "?";
+  }
+}
+
+std::string Format(const v1::CheckJobRequest& req, const v1::Decision& d) {
+  std::string out = absl::StrFormat("%s  customer %s: %u x %s%s\n", Word(d.verdict()),
+                                    req.customer_id(), req.accelerator_count(),
+                                    req.accelerator_model(), req.dedicated() ? ", dedicated" : "");
+  for (const v1::DecisionReason& r : d.reasons()) {
+    absl::StrAppendFormat(&out, "  %-7s %s: %s\n", r.lifted() ? "lifted" : Word(r.verdict()),
+                          r.rule(), r.evidence());
+    if (!r.alert_id().empty()) absl::StrAppend(&out, "          alert ", r.alert_id(), "\n");
+    if (r.lifted()) absl::StrAppend(&out, "          lifted by ", r.lifted_by(), "\n");
+  }
+  if (d.reasons_size() == 0) absl::StrAppend(&out, "  no reason holds it back\n");
+  absl::StrAppend(&out, "policy ", d.policy_profile(), "; the answer holds until ",
+                  absl::FormatTime(absl::RFC3339_sec, absl::FromUnixMillis(d.cache_until_unix_ms()),
+                                   absl::UTCTimeZone()),
+                  "\n");
+  return out;
+}
+
+}  // namespace
+
+int Decide(const Cli& cli, const std::vector<std::string>& args) {
+  constexpr const char* kWhat =
+      "decide job --customer ID --model NAME --count N [--dedicated] [--workload KIND] "
+      "[--cluster NAME] [--scheduler NAME --scheduler-job-id ID] [--json]";
+  if (args.empty() || args[0] != "job") return Usage(kWhat);
+  v1::CheckJobRequest req;
+  bool json = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const bool has_value = i + 1 < args.size();
+    if (a == "--dedicated") {
+      req.set_dedicated(true);
+    } else if (a == "--json") {
+      json = true;
+    } else if (a == "--customer" && has_value) {
+      req.set_customer_id(args[++i]);
+    } else if (a == "--model" && has_value) {
+      req.set_accelerator_model(args[++i]);
+    } else if (a == "--count" && has_value) {
+      uint32_t n = 0;
+      if (!absl::SimpleAtoi(args[++i], &n)) return Usage("--count needs a number");
+      req.set_accelerator_count(n);
+    } else if (a == "--workload" && has_value) {
+      v1::WorkloadKind kind;
+      if (!v1::WorkloadKind_Parse(absl::StrCat("WORKLOAD_KIND_", absl::AsciiStrToUpper(args[++i])),
+                                  &kind)) {
+        return Usage(absl::StrCat("--workload: unknown kind '", args[i], "'"));
+      }
+      req.set_workload(kind);
+    } else if (a == "--cluster" && has_value) {
+      req.set_cluster(args[++i]);
+    } else if (a == "--scheduler" && has_value) {
+      req.set_scheduler(args[++i]);
+    } else if (a == "--scheduler-job-id" && has_value) {
+      req.set_scheduler_job_id(args[++i]);
+    } else {
+      return Usage(absl::StrCat("decide job: unknown argument '", a, "'"));
+    }
+  }
+  v1::Decision d;
+  grpc::Status s =
+      v1::DecisionService::NewStub(cli.channel)->CheckJob(cli.Context().get(), req, &d);
+  if (!s.ok()) return Fail(s, "decide job");
+  if (json) {
+    PrintJson(d);
+  } else {
+    std::cout << Format(req, d);
+  }
+  return d.verdict() == v1::VERDICT_DENY ? 5 : d.verdict() == v1::VERDICT_REVIEW ? 4 : 0;
+}
+
+}  // namespace redflag::cli
