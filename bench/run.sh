@@ -122,7 +122,10 @@ start_daemon group_commit 1s -o policy.profile=custom \
   -o screening.csl_file=tests/data/screening/csl_2023-11-30/csl.csv
 run all-detectors 1000
 with_all=$(field "$last" samples_per_s)
-# Schedulers asking whether jobs may start, with those customers and findings.
+stop_daemon
+# Schedulers asking whether jobs may start, with those customers and the
+# findings that run stored (evaluation at its default pace).
+start_daemon group_commit 10s -o screening.csl_file=tests/data/screening/csl_2023-11-30/csl.csv
 decide=$("$build/bench/redflag_decide_bench" --addr 127.0.0.1:$port --customers "$customers" \
   --seconds "$seconds")
 stop_daemon
