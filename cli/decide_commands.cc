@@ -14,18 +14,8 @@
 namespace redflag::cli {
 namespace {
 
-const char* Word(v1::Verdict v) {
-  switch (v) {
-    case v1::VERDICT_ALLOW:
-      return "ALLOW";
-    case v1::VERDICT_REVIEW:
-      return "REVIEW";
-    case v1::VERDICT_DENY:
-      return "DENY";
-    default:
-      return "?";
-  }
-}
+// "DENY" of VERDICT_DENY.
+std::string Word(v1::Verdict v) { return v1::Verdict_Name(v).substr(sizeof("VERDICT_") - 1); }
 
 std::string Format(const v1::CheckJobRequest& req, const v1::Decision& d) {
   std::string out = absl::StrFormat("%s  customer %s: %u x %s%s\n", Word(d.verdict()),

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
@@ -23,13 +22,6 @@ constexpr Known kKnown[] = {{"DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", Signal::kTensor,
                             {"DCGM_FI_PROF_SM_ACTIVE", Signal::kSm, 1},
                             {"DCGM_FI_PROF_GR_ENGINE_ACTIVE", Signal::kGrEngine, 1},
                             {"DCGM_FI_DEV_GPU_UTIL", Signal::kGpuUtil, 100}};
-
-// Prometheus' stale marker: one NaN among many.
-bool IsStaleMarker(double v) {
-  uint64_t bits;
-  std::memcpy(&bits, &v, sizeof(bits));
-  return bits == 0x7ff0000000000002ULL;
-}
 
 std::string Label(const remote_write::TimeSeries& s, const char* name) {
   return std::string(LabelValue(s, name));

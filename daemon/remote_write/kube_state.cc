@@ -1,7 +1,6 @@
 #include "daemon/remote_write/kube_state.h"
 
 #include <cmath>
-#include <cstring>
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
@@ -10,12 +9,6 @@
 
 namespace redflag {
 namespace {
-
-bool IsStaleMarker(double v) {
-  uint64_t bits;
-  std::memcpy(&bits, &v, sizeof(bits));
-  return bits == 0x7ff0000000000002ULL;
-}
 
 enum class Metric { kNone, kNamespaceLabels, kPod };
 

@@ -3,6 +3,7 @@
 #include <snappy.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -106,6 +107,12 @@ absl::string_view LabelValue(const remote_write::TimeSeries& series, absl::strin
                              });
   return it != labels.end() && it->name() == name ? absl::string_view(it->value())
                                                   : absl::string_view();
+}
+
+bool IsStaleMarker(double value) {
+  uint64_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  return bits == 0x7ff0000000000002ULL;
 }
 
 }  // namespace redflag

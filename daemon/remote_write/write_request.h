@@ -32,4 +32,7 @@ absl::StatusOr<remote_write::WriteRequest*> DecodeWriteRequest(const RemoteWrite
 // is a binary search.
 absl::string_view LabelValue(const remote_write::TimeSeries& series, absl::string_view name);
 
+// Prometheus' stale marker (the series ended): one NaN among many.
+bool IsStaleMarker(double value);
+
 }  // namespace redflag

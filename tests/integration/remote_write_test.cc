@@ -68,29 +68,17 @@ class RemoteWriteTest : public ::testing::Test {
   static void AddSeries(remote_write::WriteRequest& r, const std::string& metric,
                         const std::string& uuid, const std::string& hpc_job,
                         const std::vector<Point>& points) {
-    remote_write::TimeSeries* ts = r.add_timeseries();
     std::vector<std::pair<std::string, std::string>> labels = {
         {"DCGM_FI_DRIVER_VERSION", "535.129.03"},
         {"Hostname", "gpu-node-3"},
         {"UUID", uuid},
         {"__name__", metric},
-        {"cluster", "gpu-east"},
         {"device", "nvidia0"},
         {"gpu", "0"},
+        {"job", "dcgm"},
         {"modelName", "NVIDIA H100 80GB HBM3"}};
     if (!hpc_job.empty()) labels.emplace_back("hpc_job", hpc_job);
-    labels.emplace_back("job", "dcgm");
-    std::sort(labels.begin(), labels.end());
-    for (const auto& [n, v] : labels) {
-      remote_write::Label* l = ts->add_labels();
-      l->set_name(n);
-      l->set_value(v);
-    }
-    for (const Point& p : points) {
-      remote_write::Sample* s = ts->add_samples();
-      s->set_timestamp(p.unix_ms);
-      s->set_value(p.value);
-    }
+    AddLabelled(r, std::move(labels), points);
   }
 
   // Any series: its labels (sorted here) and points.
