@@ -1,6 +1,10 @@
 // redflagctl decide job: ask DecisionService.CheckJob what a scheduler would
 // be told, and print the verdict with every reason (or the Decision as JSON).
 // The exit code is the verdict, for scripts: 0 ALLOW, 4 REVIEW, 5 DENY.
+// --brief prints one line for callers without a JSON parser (the Slurm
+// job_submit.lua): "VERDICT SECONDS SUMMARY", SECONDS the answer may be
+// cached for, SUMMARY without control characters.
+#include <algorithm>
 #include <iostream>
 
 #include "absl/strings/ascii.h"
@@ -35,15 +39,24 @@ std::string Format(const v1::CheckJobRequest& req, const v1::Decision& d) {
   return out;
 }
 
+std::string Brief(const v1::Decision& d, absl::Time now) {
+  const int64_t ttl = std::max<int64_t>(
+      0, absl::ToInt64Seconds(absl::FromUnixMillis(d.cache_until_unix_ms()) - now));
+  std::string summary = d.summary();
+  std::replace_if(
+      summary.begin(), summary.end(), [](char c) { return absl::ascii_iscntrl(c); }, ' ');
+  return absl::StrCat(Word(d.verdict()), " ", ttl, " ", summary, "\n");
+}
+
 }  // namespace
 
 int Decide(const Cli& cli, const std::vector<std::string>& args) {
   constexpr const char* kWhat =
       "decide job --customer ID --model NAME --count N [--dedicated] [--workload KIND] "
-      "[--cluster NAME] [--scheduler NAME --scheduler-job-id ID] [--json]";
+      "[--cluster NAME] [--scheduler NAME --scheduler-job-id ID] [--json|--brief]";
   if (args.empty() || args[0] != "job") return Usage(kWhat);
   v1::CheckJobRequest req;
-  bool json = false;
+  bool json = false, brief = false;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     const bool has_value = i + 1 < args.size();
@@ -51,6 +64,8 @@ int Decide(const Cli& cli, const std::vector<std::string>& args) {
       req.set_dedicated(true);
     } else if (a == "--json") {
       json = true;
+    } else if (a == "--brief") {
+      brief = true;
     } else if (a == "--customer" && has_value) {
       req.set_customer_id(args[++i]);
     } else if (a == "--model" && has_value) {
@@ -82,6 +97,8 @@ int Decide(const Cli& cli, const std::vector<std::string>& args) {
   if (!s.ok()) return Fail(s, "decide job");
   if (json) {
     PrintJson(d);
+  } else if (brief) {
+    std::cout << Brief(d, absl::Now());
   } else {
     std::cout << Format(req, d);
   }

@@ -47,9 +47,10 @@ commands:
                                     same spec again is fine (scheduler hooks)
   jobs end JOB_ID [--at TIME]       record its end (RFC 3339; default now)
   decide job --customer ID --model NAME --count N [--dedicated] [--workload KIND]
-             [--cluster NAME] [--scheduler NAME --scheduler-job-id ID] [--json]
+             [--cluster NAME] [--scheduler NAME --scheduler-job-id ID] [--json|--brief]
                                     what a scheduler would be told: ALLOW, REVIEW
-                                    or DENY with every reason (exit 0, 4, 5)
+                                    or DENY with every reason (exit 0, 4, 5);
+                                    --brief: one line "VERDICT TTL_SECONDS SUMMARY"
   report --quarter 2026Q3|current [--format json|csv|html] [--out FILE] [--chart N]
                                     the quarter's compliance report, from
                                     point-in-time data (docs/reports.md)

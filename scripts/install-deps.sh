@@ -18,6 +18,8 @@ packages=(
   python3 python3-grpcio python3-protobuf python3-yaml grpc-proto prometheus prometheus-alertmanager curl
   # a browser to render the HTML report in its test
   chromium
+  # a real Slurm for the scheduler hooks and job_submit.lua (slurm-wlm-basic-plugins has it)
+  slurm-wlm slurmctld slurmd munge
 )
 
 missing=()

@@ -4,7 +4,8 @@
 #
 # From Slurm: SLURM_JOB_ID, SLURM_CLUSTER_NAME, SLURM_JOB_ACCOUNT (the tenant:
 # redflagd's customer_id), SLURM_JOB_PARTITION, SLURM_JOB_NUM_NODES,
-# SLURM_JOB_GPUS (GPU indices of a node), SLURM_JOB_START_TIME (Unix s), and
+# SLURM_JOB_GPUS (GPU indices of a node; else the job's JOB_GRES from
+# scontrol, else REDFLAG_GPUS_PER_NODE), SLURM_JOB_START_TIME (Unix s), and
 # SLURM_JOB_COMMENT, from which a tenant's `sbatch --comment` declares what the
 # job trains: "redflag: model=ID parent=ID workload=pretraining|fine_tuning|...
 # precision=bf16|fp8|... parameters=N". Settings: redflagd-slurm.env.
@@ -25,13 +26,23 @@ partition=${partition%%,*}
 var="REDFLAG_ACCELERATOR_${partition//[^A-Za-z0-9_]/_}"
 accelerator=${!var:-${REDFLAG_ACCELERATOR:-}}
 nodes=${SLURM_JOB_NUM_NODES:-1}
+# GPUs of the whole job, from the controller: "JOB_GRES=gpu:32" or
+# "gpu:h100:32,nic:1" (slurmctld gives its prolog no SLURM_JOB_GPUS).
+job_gres_gpus() {
+  local gres item n=0
+  gres=$(timeout 10 "${REDFLAG_SCONTROL:-scontrol}" show job -d "$SLURM_JOB_ID" 2> /dev/null |
+    sed -n 's/.*JOB_GRES=\([^ ]*\).*/\1/p') || return 1
+  for item in ${gres//,/ }; do
+    [[ "$item" =~ ^gpu(:[^:\(]+)?:([0-9]+) ]] && n=$((n + BASH_REMATCH[2]))
+  done
+  [ "$n" -gt 0 ] && echo "$n"
+}
 if [ -n "${SLURM_JOB_GPUS:-}" ]; then
   IFS=, read -ra gpus <<< "$SLURM_JOB_GPUS"
-  per_node=${#gpus[@]}
-else
-  per_node=${REDFLAG_GPUS_PER_NODE:-0}
+  count=$((nodes * ${#gpus[@]}))
+elif ! count=$(job_gres_gpus); then
+  count=$((nodes * ${REDFLAG_GPUS_PER_NODE:-0}))
 fi
-count=$((nodes * per_node))
 start_ms=$(( ${SLURM_JOB_START_TIME:-$(date +%s)} * 1000 ))
 
 # The tenant's declaration, if any.
