@@ -7,6 +7,7 @@
 # - a customer without a profile is held for review, and its owner cannot
 #   release it (an administrator can);
 # - a job without GPUs is not asked about; one without an account is refused;
+#   an update that gives a refused customer's job GPUs is refused too;
 # - redflagd stopped or hanging: a cached answer still holds, otherwise the
 #   job follows REDFLAG_FAIL_CLOSED (accepted with 0, refused with 1).
 # Skips (exit 77) only where Slurm cannot start here, saying why.
@@ -166,6 +167,17 @@ if submit -A acct-cn --gpus=1 -o /dev/null --wrap true; then fail "--gpus got ar
 submit -A acct-cn -o /dev/null --wrap true > /dev/null || fail "a CPU-only job was refused: $(cat "$tmp/err")"
 if submit --gres=gpu:1 -o /dev/null --wrap true; then fail "a GPU job without an account was accepted"; fi
 grep -q "needs an account" "$tmp/err" || fail "no-account refusal: $(cat "$tmp/err")"
+
+# Asking for GPUs by an update after a CPU-only submission: refused the same.
+out=$(submit -H -A acct-cn -o /dev/null --wrap true) || fail "held CPU-only job: $(cat "$tmp/err")"
+id=${out##* }
+refusals() { grep -c "redflagd: refused a job of account acct-cn" "$tmp/log/slurmctld.log"; }
+before=$(refusals)
+if scontrol update jobid="$id" TresPerNode=gres:gpu:2 2> "$tmp/err"; then
+  fail "an update gave GPUs to a refused customer's job: $(scontrol show job "$id" | grep -i tres)"
+fi
+[ "$(refusals)" -gt "$before" ] || fail "the update was not refused by redflagd: $(cat "$tmp/err")"
+scancel "$id"
 
 # No profile: accepted but held; its owner cannot release it, root can.
 out=$(cd "$tmp" && timeout 60 runuser -u nobody -- sbatch -A acct-new --gres=gpu:1 -o /dev/null \
