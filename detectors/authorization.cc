@@ -28,6 +28,7 @@ const std::map<std::string, std::vector<Role>, std::less<>>& Table() {
         {"/redflag.v1.JobService/EndJob", {R::kTelemetry}},
         {"POST /api/v1/write", {R::kTelemetry}},                    // Prometheus remote-write
         {"/redflag.v1.DecisionService/CheckJob", {R::kTelemetry}},  // scheduler admission
+        {"POST /admission/v1/pods/*", {R::kTelemetry}},             // the Kubernetes API server
         // Inventory: the provider's customer and access systems.
         {"/redflag.v1.CustomerService/UpsertCustomer", {R::kInventory}},
         {"/redflag.v1.AccessService/RecordAccess", {R::kInventory}},

@@ -93,6 +93,15 @@ absl::StatusOr<uint32_t> Containers(const Struct& spec, const char* list, const 
   return total;
 }
 
+std::map<std::string, std::string> Strings(const Struct* s) {
+  std::map<std::string, std::string> out;
+  if (s == nullptr) return out;
+  for (const auto& [k, v] : s->fields()) {
+    if (v.kind_case() == Value::kStringValue) out[k] = v.string_value();
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<PodAdmission> ParseAdmissionReview(absl::string_view json,
@@ -123,11 +132,13 @@ absl::StatusOr<PodAdmission> ParseAdmissionReview(absl::string_view json,
   if (!out.is_pod) return out;
   const Struct* object = Object(*request, "object");
   if (object == nullptr) return absl::InvalidArgumentError("request.object: missing");
-  if (out.name.empty()) {
-    if (const Struct* meta = Object(*object, "metadata")) out.name = Text(*meta, "name");
+  if (const Struct* meta = Object(*object, "metadata")) {
+    if (out.name.empty()) out.name = Text(*meta, "name");
+    out.labels = Strings(Object(*meta, "labels"));
   }
   const Struct* spec = Object(*object, "spec");
   if (spec == nullptr) return absl::InvalidArgumentError("request.object.spec: missing");
+  out.node_selector = Strings(Object(*spec, "nodeSelector"));
   absl::StatusOr<uint32_t> running =
       Containers(*spec, "containers", "request.object.spec", gpu_resources, true);
   if (!running.ok()) return running.status();
@@ -139,7 +150,8 @@ absl::StatusOr<PodAdmission> ParseAdmissionReview(absl::string_view json,
 }
 
 std::string AdmissionResponse(const std::string& uid, bool allowed, int code,
-                              const std::string& message) {
+                              const std::string& message,
+                              const std::vector<std::string>& warnings) {
   Struct review;
   (*review.mutable_fields())["apiVersion"].set_string_value("admission.k8s.io/v1");
   (*review.mutable_fields())["kind"].set_string_value("AdmissionReview");
@@ -150,6 +162,10 @@ std::string AdmissionResponse(const std::string& uid, bool allowed, int code,
     Struct* status = (*response->mutable_fields())["status"].mutable_struct_value();
     (*status->mutable_fields())["code"].set_number_value(code);
     (*status->mutable_fields())["message"].set_string_value(message);
+  }
+  if (!warnings.empty()) {
+    auto* list = (*response->mutable_fields())["warnings"].mutable_list_value();
+    for (const std::string& w : warnings) list->add_values()->set_string_value(w);
   }
   std::string out;
   (void)google::protobuf::util::MessageToJsonString(review, &out);

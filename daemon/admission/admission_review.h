@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct PodAdmission {
   // containers (init containers run before them: their largest counts if
   // more).
   uint32_t gpus = 0;
+  // The pod's labels (redflag.io/workload, ...) and nodeSelector (the GPU
+  // product a node pool is chosen by), string values only.
+  std::map<std::string, std::string> labels = {}, node_selector = {};
 };
 
 // `gpu_resources`: the resource names that are GPUs ("nvidia.com/gpu", and
@@ -32,8 +36,10 @@ absl::StatusOr<PodAdmission> ParseAdmissionReview(absl::string_view json,
                                                   const std::vector<std::string>& gpu_resources);
 
 // The response: `uid` echoed, allowed or not, and when not, the status code
-// and message the API server shows the user.
+// and message the API server shows the user; warnings (kubectl prints them)
+// either way.
 std::string AdmissionResponse(const std::string& uid, bool allowed, int code,
-                              const std::string& message);
+                              const std::string& message,
+                              const std::vector<std::string>& warnings = {});
 
 }  // namespace redflag

@@ -41,6 +41,23 @@ TEST(AdmissionReview, ReadsAGpuPodsRequestsAcrossContainers) {
   EXPECT_EQ(a->gpus, 6u);
 }
 
+TEST(AdmissionReview, ReadsThePodsLabelsAndNodeSelector) {
+  auto a = ParseAdmissionReview(
+      R"({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+          "request": {"uid": "u1", "kind": {"group": "", "version": "v1", "kind": "Pod"},
+            "namespace": "team-a", "operation": "CREATE",
+            "object": {"metadata": {"generateName": "train-",
+                                    "labels": {"redflag.io/workload": "fine_tuning", "n": 3}},
+              "spec": {"nodeSelector": {"nvidia.com/gpu.product": "NVIDIA-H100-80GB-HBM3"},
+                       "containers": [{"name": "c"}]}}}})",
+      kGpus);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->labels,
+            (std::map<std::string, std::string>{{"redflag.io/workload", "fine_tuning"}}));
+  EXPECT_EQ(a->node_selector.at("nvidia.com/gpu.product"), "NVIDIA-H100-80GB-HBM3");
+  EXPECT_EQ(a->name, "");  // generateName: the API server names it after admission
+}
+
 TEST(AdmissionReview, MigInstancesAndInitContainersCount) {
   auto a = ParseAdmissionReview(
       Review(

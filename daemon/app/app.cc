@@ -18,6 +18,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "daemon/admission/admission_metrics.h"
+#include "daemon/admission/pod_admissions.h"
 #include "daemon/alerts/alert_store.h"
 #include "daemon/audit/audit_log.h"
 #include "daemon/audit/in_force.h"
@@ -298,7 +300,7 @@ absl::Status StartCustomerRulesStep(AppState& app) {
                                            *app.customers, *app.alerts, app.country_policy,
                                            app.config.policy);
   app.decisions = std::make_unique<JobDecisions>(
-      *app.customers, *app.alerts, app.country_policy, app.catalog,
+      *app.customers, *app.alerts, *app.audit, *app.store, app.country_policy, app.catalog,
       JobDecisionOptions{.policy = {.block_score = app.config.decisions.block_score,
                                     .kyc_review_score = app.config.decisions.kyc_review_score,
                                     .adversary_training =
@@ -523,7 +525,8 @@ absl::Status CheckSecurityStep(AppState& app) {
 absl::Status StartHttpStep(AppState& app) {
   OperatorEndpoints endpoints{.metrics = [&app] { return app.metrics->Render(); },
                               .not_ready_reason = [&app] { return NotReadyReason(app); },
-                              .remote_write = nullptr};
+                              .remote_write = nullptr,
+                              .admission = nullptr};
   if (app.config.remote_write.enabled) {
     const RemoteWriteConfig& rw = app.config.remote_write;
     // A pod job's end goes on record as an EndJob call's does, in the name
@@ -568,6 +571,22 @@ absl::Status StartHttpStep(AppState& app) {
     endpoints.remote_write = [&app](const HttpCall& call) {
       return app.remote_write->Handle(call);
     };
+    if (app.config.admission.enabled) {
+      const AdmissionConfig& ad = app.config.admission;
+      app.pod_admissions = std::make_unique<PodAdmissions>(
+          PodAdmissionOptions{.gpu_resources = ad.gpu_resources,
+                              .customer_label = rw.customer_label,
+                              .accelerator_label = ad.accelerator_label,
+                              .default_accelerator = ad.default_accelerator,
+                              .dedicated_clusters = ad.dedicated_clusters,
+                              .review_allows = ad.review_allows,
+                              .unknown_namespace_allows = ad.unknown_namespace_allows},
+          *app.decisions, app.remote_write->pods(), app.config.limits);
+      RegisterAdmissionMetrics(*app.metrics, *app.pod_admissions);
+      endpoints.admission = [&app](const HttpCall& call) {
+        return app.pod_admissions->Handle(call, absl::Now());
+      };
+    }
   }
   absl::StatusOr<HttpListeners> http =
       StartHttpListeners(app.config, app.authorizer.get(), app.metrics.get(), endpoints);

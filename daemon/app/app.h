@@ -29,6 +29,7 @@ class Metrics;
 class Authorizer;
 struct HttpListeners;
 class RemoteWriteReceiver;
+class PodAdmissions;
 class JobDecisions;
 class DecisionServiceImpl;
 class UnattributedAlerts;
@@ -135,6 +136,7 @@ struct AppState {
   CallCounter calls;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<RemoteWriteReceiver> remote_write;  // before http, which calls it
+  std::unique_ptr<PodAdmissions> pod_admissions;      // likewise
   std::unique_ptr<UnattributedAlerts> unattributed_alerts;
   std::unique_ptr<HttpListeners> http;
   int grpc_port = 0;

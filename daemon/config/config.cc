@@ -335,6 +335,49 @@ const std::vector<KeySpec>& Keys() {
        [](const std::string& v, Config& c) {
          return ParseDurationIn(v, absl::Seconds(0), absl::Hours(1), &c.decisions.cache_for);
        }},
+      {"admission.enabled", "incubating",
+       "true: POST /admission/v1/pods/<cluster> answers Kubernetes (with remote_write)",
+       [](const std::string& v, Config& c) { return ParseBool(v, &c.admission.enabled); }},
+      {"admission.gpu_resources", "incubating",
+       "comma-separated pod resources that are GPUs; a name ending in '-' is a prefix",
+       [](const std::string& v, Config& c) -> std::string {
+         c.admission.gpu_resources = absl::StrSplit(v, ',', absl::SkipWhitespace());
+         if (c.admission.gpu_resources.empty()) return "must name at least one resource";
+         return "";
+       }},
+      {"admission.accelerator_label", "incubating",
+       "the nodeSelector key naming a pod's GPU product",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v.empty()) return "must not be empty";
+         c.admission.accelerator_label = v;
+         return "";
+       }},
+      {"admission.default_accelerator", "incubating",
+       "the GPU of pods whose nodeSelector names none (empty: the catalog's fastest)",
+       [](const std::string& v, Config& c) -> std::string {
+         c.admission.default_accelerator = v;
+         return "";
+       }},
+      {"admission.dedicated_clusters", "incubating",
+       "comma-separated clusters reserved for one customer each (R3: dedicated capacity)",
+       [](const std::string& v, Config& c) -> std::string {
+         c.admission.dedicated_clusters = absl::StrSplit(v, ',', absl::SkipWhitespace());
+         return "";
+       }},
+      {"admission.on_review", "incubating",
+       "a REVIEW answer: deny the pod, or allow it with a warning",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v != "deny" && v != "allow") return "must be deny or allow";
+         c.admission.review_allows = v == "allow";
+         return "";
+       }},
+      {"admission.unknown_namespace", "incubating",
+       "a GPU pod whose namespace names no customer (yet): deny or allow with a warning",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v != "deny" && v != "allow") return "must be deny or allow";
+         c.admission.unknown_namespace_allows = v == "allow";
+         return "";
+       }},
       {"storage.data_dir", "stable", "RocksDB directory",
        [](const std::string& v, Config& c) -> std::string {
          if (v.empty()) return "must not be empty";

@@ -199,6 +199,18 @@ struct DecisionsConfig {
   absl::Duration cache_for = absl::Seconds(60);
 };
 
+// The Kubernetes admission webhook (daemon/admission/pod_admissions.h), served
+// with remote_write (which knows the namespaces' customers).
+struct AdmissionConfig {
+  bool enabled = true;
+  std::vector<std::string> gpu_resources = {"nvidia.com/gpu", "nvidia.com/mig-"};
+  std::string accelerator_label = "nvidia.com/gpu.product";
+  std::string default_accelerator;
+  std::vector<std::string> dedicated_clusters;
+  bool review_allows = false;
+  bool unknown_namespace_allows = false;
+};
+
 struct Config {
   std::string grpc_listen = "127.0.0.1:50051";
   SecurityConfig security;
@@ -231,6 +243,7 @@ struct Config {
   bool http_allow_insecure_remote = false;
   RemoteWriteConfig remote_write;
   DecisionsConfig decisions;
+  AdmissionConfig admission;
   std::string data_dir = "./var/data";
   Durability durability = Durability::kFsync;
   absl::Duration wal_sync_interval = absl::Milliseconds(100);

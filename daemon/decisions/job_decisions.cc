@@ -4,7 +4,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "daemon/alerts/alert_store.h"
+#include "daemon/audit/audit_log.h"
 #include "daemon/customers/adversary_training.h"
 #include "daemon/customers/customer_registry.h"
 #include "detectors/adversary_link.h"
@@ -114,7 +116,37 @@ absl::StatusOr<detectors::CustomerStanding> JobDecisions::Standing(const std::st
 }
 
 absl::StatusOr<v1::Decision> JobDecisions::Check(const v1::CheckJobRequest& request,
-                                                 absl::Time now) {
+                                                 const std::string& asked_by, absl::Time now) {
+  absl::StatusOr<v1::Decision> d = Preview(request, now);
+  if (!d.ok() || d->verdict() == v1::VERDICT_ALLOW) return d;
+  std::vector<std::string> rules;
+  for (const v1::DecisionReason& r : d->reasons()) {
+    if (!r.lifted()) rules.push_back(r.rule());
+  }
+  std::unique_ptr<WriteBatch> wb = store_.NewBatch();
+  absl::StatusOr<v1::AuditRecord> rec = audit_.Write(
+      *wb,
+      {asked_by,
+       "decision.job",
+       absl::StrCat("customer/", request.customer_id()),
+       {{"verdict", v1::Verdict_Name(d->verdict())},
+        {"reasons", absl::StrJoin(rules, ",")},
+        {"scheduler", request.scheduler()},
+        {"scheduler_job_id", request.scheduler_job_id()},
+        {"cluster", request.cluster()},
+        {"accelerators",
+         absl::StrCat(request.accelerator_count(), " x ", request.accelerator_model())},
+        {"dedicated", request.dedicated() ? "yes" : "no"}}},
+      now);
+  if (!rec.ok()) {
+    return absl::UnavailableError(absl::StrCat("the decision could not be put on record (",
+                                               rec.status().message(), "); retry"));
+  }
+  return d;
+}
+
+absl::StatusOr<v1::Decision> JobDecisions::Preview(const v1::CheckJobRequest& request,
+                                                   absl::Time now) {
   absl::StatusOr<detectors::CustomerStanding> standing = Standing(request.customer_id(), now);
   if (!standing.ok()) return standing.status();
   const detectors::Resolution model = catalog_->Resolve(request.accelerator_model());

@@ -1,7 +1,8 @@
 // DecisionService.CheckJob's facts: the customer's profile and ultimate
 // parent (is it headquartered or owned in D:5 or Macau today?), its stored
 // findings with their dispositions, and whether the accelerator is of the
-// 3A090/4A090 class; then detectors/job_decision.h judges them.
+// 3A090/4A090 class; then detectors/job_decision.h judges them. Every DENY
+// and REVIEW is put on record (audit `decision.job`) before it is answered.
 #pragma once
 
 #include <memory>
@@ -17,7 +18,9 @@
 namespace redflag {
 
 class AlertStore;
+class AuditLog;
 class CustomerRegistry;
+class Store;
 
 // 3A090.a: total processing performance (peak dense operations per second in
 // tera-operations x the operation's bit length) of at least 4800. (3A090.b's
@@ -33,16 +36,23 @@ struct JobDecisionOptions {
 
 class JobDecisions {
  public:
-  JobDecisions(CustomerRegistry& customers, AlertStore& alerts,
+  JobDecisions(CustomerRegistry& customers, AlertStore& alerts, AuditLog& audit, Store& store,
                std::shared_ptr<const detectors::CountryPolicy> countries,
                std::shared_ptr<const detectors::Catalog> catalog, JobDecisionOptions options)
       : customers_(customers),
         alerts_(alerts),
+        audit_(audit),
+        store_(store),
         countries_(std::move(countries)),
         catalog_(std::move(catalog)),
         options_(std::move(options)) {}
 
-  absl::StatusOr<v1::Decision> Check(const v1::CheckJobRequest& request, absl::Time now);
+  // The decision, a DENY or REVIEW recorded with `asked_by` (the caller's
+  // principal, and through what) first; UNAVAILABLE when it cannot be.
+  absl::StatusOr<v1::Decision> Check(const v1::CheckJobRequest& request,
+                                     const std::string& asked_by, absl::Time now);
+  // The decision without a record (a dry run).
+  absl::StatusOr<v1::Decision> Preview(const v1::CheckJobRequest& request, absl::Time now);
 
  private:
   absl::StatusOr<detectors::CustomerStanding> Standing(const std::string& customer_id,
@@ -50,6 +60,8 @@ class JobDecisions {
 
   CustomerRegistry& customers_;
   AlertStore& alerts_;
+  AuditLog& audit_;
+  Store& store_;
   const std::shared_ptr<const detectors::CountryPolicy> countries_;
   const std::shared_ptr<const detectors::Catalog> catalog_;
   const JobDecisionOptions options_;

@@ -82,6 +82,11 @@ absl::StatusOr<HttpListeners> StartHttpListeners(const Config& config, const Aut
     routes.push_back({"POST", "/api/v1/write", endpoints.remote_write});
     main.max_body_bytes = std::max(main.max_body_bytes, config.remote_write.max_request_bytes);
   }
+  if (endpoints.admission) {
+    // An AdmissionReview carries the whole pod; the API server sends at most 3 MiB.
+    routes.push_back({"POST", "/admission/v1/pods/*", endpoints.admission});
+    main.max_body_bytes = std::max<size_t>(main.max_body_bytes, 4 << 20);
+  }
   absl::StatusOr<std::unique_ptr<HttpServer>> s = HttpServer::Start(main, std::move(routes));
   if (!s.ok()) return s.status();
   out.main = std::move(*s);

@@ -1,5 +1,6 @@
 // The operator's HTTP endpoints as the config asks for them: /metrics,
-// /healthz, /readyz and the remote-write receiver /api/v1/write on http.listen (HTTPS with the
+// /healthz, /readyz, the remote-write receiver /api/v1/write and the Kubernetes
+// admission webhook /admission/v1/pods/<cluster> on http.listen (HTTPS with the
 // tls.* files when they are set, each request judged by the authorization policy), and optionally
 // /healthz and /readyz alone on a plaintext http.health_listen for probes
 // that carry no certificate.
@@ -31,6 +32,8 @@ struct OperatorEndpoints {
   std::function<std::string()> not_ready_reason;
   // POST /api/v1/write (Prometheus remote-write); none when empty.
   std::function<HttpReply(const HttpCall&)> remote_write;
+  // POST /admission/v1/pods/<cluster> (Kubernetes admission); none when empty.
+  std::function<HttpReply(const HttpCall&)> admission;
 };
 
 // Without TLS, http.listen must be a loopback address unless

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -78,12 +79,41 @@ std::string PeerPrincipal(const httplib::Request& req) {
   return principal;
 }
 
-std::string ExactPattern(const std::string& path) {
+constexpr absl::string_view kAnySegment = "/*";
+
+bool IsSegment(absl::string_view s) {
+  if (s.empty() || s.size() > 63 || !absl::ascii_isalnum(static_cast<unsigned char>(s[0]))) {
+    return false;
+  }
+  for (char c : s) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Whether a route's path matches a request's, and the segment it matched.
+bool PathMatches(const std::string& route, const std::string& path, std::string* segment) {
+  if (!absl::EndsWith(route, kAnySegment)) return route == path;
+  const absl::string_view prefix =
+      absl::string_view(route).substr(0, route.size() - kAnySegment.size() + 1);
+  if (!absl::StartsWith(path, prefix) ||
+      !IsSegment(absl::string_view(path).substr(prefix.size()))) {
+    return false;
+  }
+  if (segment != nullptr) *segment = path.substr(prefix.size());
+  return true;
+}
+
+std::string PathPattern(const std::string& path) {
+  const bool any = absl::EndsWith(path, kAnySegment);
   std::string out;
-  for (char c : path) {
+  for (char c : any ? path.substr(0, path.size() - 1) : path) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '/') out.push_back('\\');
     out.push_back(c);
   }
+  if (any) out += "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
   return out;
 }
 
@@ -116,7 +146,7 @@ struct HttpServer::Impl {
   const HttpRoute* Find(const std::string& method, const std::string& path, bool* path_known) {
     *path_known = false;
     for (const HttpRoute& r : routes) {
-      if (r.path != path) continue;
+      if (!PathMatches(r.path, path, nullptr)) continue;
       *path_known = true;
       if (r.method == method) return &r;
     }
@@ -133,7 +163,7 @@ struct HttpServer::Impl {
       if (path_known) {
         std::vector<std::string> allowed;
         for (const HttpRoute& r : routes) {
-          if (r.path == req.path) allowed.push_back(r.method);
+          if (PathMatches(r.path, req.path, nullptr)) allowed.push_back(r.method);
         }
         res.status = 405;
         res.set_header("Allow", absl::StrJoin(allowed, ", "));
@@ -158,11 +188,11 @@ struct HttpServer::Impl {
   }
 
   void Serve(const HttpRoute& route, const httplib::Request& req, httplib::Response& res) {
-    HttpCall call{.principal = PeerPrincipal(req),
-                  .body = req.body,
-                  .header = [&req](const std::string& name) {
-                    return req.get_header_value(name.c_str());
-                  }};
+    HttpCall call{
+        .principal = PeerPrincipal(req),
+        .body = req.body,
+        .header = [&req](const std::string& name) { return req.get_header_value(name.c_str()); }};
+    PathMatches(route.path, req.path, &call.segment);
     if (authorizer != nullptr && authorizer->local_admin()) call.principal = "local";
     HttpReply reply = route.handle(call);
     res.status = reply.status;
@@ -246,9 +276,9 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const Options& o,
       impl.Serve(r, req, res);
     };
     if (r.method == "GET") {
-      server.Get(ExactPattern(r.path), serve);
+      server.Get(PathPattern(r.path), serve);
     } else {
-      server.Post(ExactPattern(r.path), serve);
+      server.Post(PathPattern(r.path), serve);
     }
   }
   bool bound = false;

@@ -1,4 +1,5 @@
-// The daemon's HTTP listener (cpp-httplib): exact-path routes, each with its
+// The daemon's HTTP listener (cpp-httplib): exact-path routes (or a path and
+// one segment), each with its
 // entry in the role table (detectors/authorization.h) checked before the body
 // is read; TLS from ServerTls, the caller's principal from its client
 // certificate. Connections are served a thread each, one request per
@@ -21,6 +22,10 @@ class ServerTls;
 struct HttpCall {
   std::string principal;  // "local" without TLS; empty without a client certificate
   std::string body;
+  // What a route ending in "/*" matched there: one segment of letters,
+  // digits, '.', '_' and '-', at most 63, starting with a letter or digit
+  // (a cluster's name).
+  std::string segment = {};
   // A request header by name (any case); empty when absent.
   std::function<std::string(const std::string& name)> header;
 };
@@ -34,7 +39,9 @@ struct HttpReply {
 
 struct HttpRoute {
   std::string method;  // GET or POST
-  std::string path;    // matched exactly
+  // Matched exactly; a trailing "/*" matches one segment (HttpCall::segment),
+  // and the role table's entry is the path as written ("POST /a/b/*").
+  std::string path;
   std::function<HttpReply(const HttpCall&)> handle;
 };
 
@@ -52,7 +59,7 @@ class HttpServer {
     absl::Duration read_timeout = absl::Seconds(2);
     absl::Duration write_timeout = absl::Seconds(10);
     size_t max_body_bytes = 64 << 10;  // larger: 413
-    ServerTls* tls = nullptr;  // null: plaintext
+    ServerTls* tls = nullptr;          // null: plaintext
     bool require_client_certificate = false;
     // Null: no role table (the plaintext health listener, which serves only
     // open endpoints). Otherwise every route must have an entry.

@@ -219,4 +219,12 @@ PodTracker::Counts PodTracker::counts() const {
   return c;
 }
 
+std::optional<std::string> PodTracker::NamespaceCustomer(const std::string& cluster,
+                                                         const std::string& k8s_namespace) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto ns = namespaces_.find({cluster, k8s_namespace});
+  if (ns == namespaces_.end() || !ns->second.seen) return std::nullopt;
+  return ns->second.customer;
+}
+
 }  // namespace redflag

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,12 @@ class PodTracker {
     uint64_t untracked = 0;  // pods not tracked for want of room
   };
   Counts counts() const;
+
+  // A namespace's customer label as kube-state-metrics last reported it
+  // (admission reads it): nullopt while the namespace is unknown, "" when it
+  // has no customer label.
+  std::optional<std::string> NamespaceCustomer(const std::string& cluster,
+                                               const std::string& k8s_namespace) const;
 
  private:
   struct Pod {

@@ -73,6 +73,7 @@ class RemoteWriteReceiver {
   };
   const Stats& stats() const { return stats_; }
   PodTracker::Counts pod_counts() const { return pods_.counts(); }
+  const PodTracker& pods() const { return pods_; }
   size_t series_tracked() const;
   // Unattributed busy points by reason (a bounded set).
   std::map<std::string, uint64_t> UnattributedPoints() const;

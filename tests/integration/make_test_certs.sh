@@ -32,6 +32,7 @@ cert analyst alice "DNS:alice.analysts.redflag.test" 2
 cert compliance jo "DNS:jo.compliance.redflag.test" 2
 cert monitoring prometheus "DNS:prometheus.redflag.test" 2
 cert admin ops-admin "" 2
+cert apiserver kube-apiserver "DNS:kube-apiserver.redflag.test" 2
 cert nobody nobody "URI:spiffe://redflag.test/nobody" 2
 cert expired gpu-agent "URI:spiffe://redflag.test/telemetry" -1
 cert foreign gpu-agent "URI:spiffe://redflag.test/telemetry" 2 other-ca
