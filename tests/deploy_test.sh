@@ -131,6 +131,75 @@ assert any(client["dnsNames"][0] in r["source"]["principals"] and r["roles"] == 
            for r in policy["allow_rules"])
 PY
 
+# The admission webhook: a structural check of each manifest against the
+# fields the API server takes (no schema validator is packaged for Debian 12),
+# and its ties to the rest of the kit.
+/usr/bin/python3 - "$repo/deploy/kubernetes" <<'PY'
+import json, os, re, sys, yaml
+d = sys.argv[1]
+a = os.path.join(d, "admission")
+k = yaml.safe_load(open(os.path.join(a, "kustomization.yaml")))
+assert set(k["resources"]) == {f for f in os.listdir(a) if f.endswith(".yaml")} - {"kustomization.yaml"}
+ns = k["namespace"]
+docs = {}
+for f in k["resources"]:
+    for doc in yaml.safe_load_all(open(os.path.join(a, f))):
+        docs[(doc["kind"], doc["metadata"]["name"])] = doc
+def only(obj, allowed, where):
+    extra = set(obj) - set(allowed)
+    assert not extra, f"{where}: unknown fields {sorted(extra)}"
+[vwc] = [v for (kind, _), v in docs.items() if kind == "ValidatingWebhookConfiguration"]
+assert vwc["apiVersion"] == "admissionregistration.k8s.io/v1"
+only(vwc, ["apiVersion", "kind", "metadata", "webhooks"], "ValidatingWebhookConfiguration")
+assert "namespace" not in vwc["metadata"], "the configuration is cluster-scoped"
+for w in vwc["webhooks"]:
+    where = "webhooks[" + w["name"] + "]"
+    only(w, ["name", "clientConfig", "rules", "failurePolicy", "matchPolicy", "namespaceSelector",
+             "objectSelector", "sideEffects", "timeoutSeconds", "admissionReviewVersions",
+             "matchConditions"], where)
+    assert re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+){2,}", w["name"]), where + ": name must be fully qualified"
+    assert w["admissionReviewVersions"] == ["v1"], where
+    assert w["sideEffects"] == "None", where
+    assert w["failurePolicy"] in ("Fail", "Ignore"), where
+    assert w["matchPolicy"] in ("Exact", "Equivalent"), where
+    assert isinstance(w["timeoutSeconds"], int) and 1 <= w["timeoutSeconds"] <= 30, where
+    cc = w["clientConfig"]
+    only(cc, ["service", "url", "caBundle"], where + ".clientConfig")
+    svc = cc["service"]
+    only(svc, ["namespace", "name", "path", "port"], where + ".clientConfig.service")
+    assert svc["namespace"] == ns and re.fullmatch(r"/admission/v1/pods/[A-Za-z0-9][A-Za-z0-9._-]{0,62}", svc["path"]), svc
+    for r in w["rules"]:
+        only(r, ["apiGroups", "apiVersions", "operations", "resources", "scope"], where + ".rules")
+        assert r["apiGroups"] == [""] and r["resources"] == ["pods"] and r["operations"] == ["CREATE"], r
+    sel = w["namespaceSelector"]["matchExpressions"]
+    for e in sel:
+        only(e, ["key", "operator", "values"], where + ".namespaceSelector")
+    assert any(e["key"] == "kubernetes.io/metadata.name" and e["operator"] == "NotIn" and ns in e["values"]
+               for e in sel), "redflagd's own namespace must never wait for redflagd"
+    for c in w.get("matchConditions", []):
+        only(c, ["name", "expression"], where + ".matchConditions")
+        assert "nvidia.com/gpu" in c["expression"], c
+    # The Service exists, in the namespace, on the StatefulSet's HTTPS port.
+    service = docs[("Service", svc["name"])]
+    port = [p for p in service["spec"]["ports"] if p["port"] == svc["port"]][0]
+    sts = yaml.safe_load(open(os.path.join(d, "statefulset.yaml")))
+    names = {p["name"] for p in sts["spec"]["template"]["spec"]["containers"][0]["ports"]}
+    assert port["targetPort"] in names, port
+    # cert-manager injects the CA of the server certificate, which names the Service.
+    cns, cname = vwc["metadata"]["annotations"]["cert-manager.io/inject-ca-from"].split("/")
+    assert cns == ns
+    server = [doc for doc in yaml.safe_load_all(open(os.path.join(d, "certificate.yaml")))
+              if doc["metadata"]["name"] == cname][0]
+    assert f"{svc['name']}.{ns}.svc" in server["spec"]["dnsNames"], server["spec"]["dnsNames"]
+# The API server's client certificate is a principal the policy gives telemetry.
+client = docs[("Certificate", "redflagd-apiserver-client")]["spec"]
+assert client["usages"] == ["client auth"]
+config = yaml.safe_load(open(os.path.join(d, "configmap.yaml")))["data"]
+policy = json.loads(config["policy.json"])
+assert any(client["dnsNames"][0] in r["source"]["principals"] and r["roles"] == ["telemetry"]
+           for r in policy["allow_rules"]), "the API server would be refused"
+PY
+
 # The systemd units verify, with the installed paths mapped to the tree.
 units="$TMPDIR/units"
 mkdir -p "$units"
