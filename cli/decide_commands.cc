@@ -1,5 +1,6 @@
-// redflagctl decide job: ask DecisionService.CheckJob what a scheduler would
-// be told, and print the verdict with every reason (or the Decision as JSON).
+// redflagctl decide job|egress: ask DecisionService.CheckJob what a scheduler
+// would be told, or EgressService.CheckEgress whether a copy of weights may
+// go, and print the verdict with every reason (or the Decision as JSON).
 // The exit code is the verdict, for scripts: 0 ALLOW, 4 REVIEW, 5 DENY.
 // --brief prints one line for callers without a JSON parser (the Slurm
 // job_submit.lua): "VERDICT SECONDS SUMMARY", SECONDS the answer may be
@@ -14,6 +15,7 @@
 #include "absl/time/time.h"
 #include "cli/command.h"
 #include "redflag/v1/decisions.grpc.pb.h"
+#include "redflag/v1/egress.grpc.pb.h"
 
 namespace redflag::cli {
 namespace {
@@ -21,10 +23,9 @@ namespace {
 // "DENY" of VERDICT_DENY.
 std::string Word(v1::Verdict v) { return v1::Verdict_Name(v).substr(sizeof("VERDICT_") - 1); }
 
-std::string Format(const v1::CheckJobRequest& req, const v1::Decision& d) {
-  std::string out = absl::StrFormat("%s  customer %s: %u x %s%s\n", Word(d.verdict()),
-                                    req.customer_id(), req.accelerator_count(),
-                                    req.accelerator_model(), req.dedicated() ? ", dedicated" : "");
+// The verdict after `what` was asked, then each reason.
+std::string Format(const std::string& what, const v1::Decision& d) {
+  std::string out = absl::StrCat(Word(d.verdict()), "  ", what, "\n");
   for (const v1::DecisionReason& r : d.reasons()) {
     absl::StrAppendFormat(&out, "  %-7s %s: %s\n", r.lifted() ? "lifted" : Word(r.verdict()),
                           r.rule(), r.evidence());
@@ -48,12 +49,66 @@ std::string Brief(const v1::Decision& d, absl::Time now) {
   return absl::StrCat(Word(d.verdict()), " ", ttl, " ", summary, "\n");
 }
 
+// Prints `d` as asked and returns the verdict's exit code.
+int Print(const v1::Decision& d, const std::string& what, bool json, bool brief) {
+  if (json) {
+    PrintJson(d);
+  } else if (brief) {
+    std::cout << Brief(d, absl::Now());
+  } else {
+    std::cout << Format(what, d);
+  }
+  return d.verdict() == v1::VERDICT_DENY ? 5 : d.verdict() == v1::VERDICT_REVIEW ? 4 : 0;
+}
+
+int DecideEgress(const Cli& cli, const std::vector<std::string>& args) {
+  v1::CheckEgressRequest req;
+  bool json = false, brief = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const bool has_value = i + 1 < args.size();
+    if (a == "--json") {
+      json = true;
+    } else if (a == "--brief") {
+      brief = true;
+    } else if (a == "--model" && has_value) {
+      req.set_model_id(args[++i]);
+    } else if (a == "--checkpoint" && has_value) {
+      req.set_checkpoint(args[++i]);
+    } else if (a == "--country" && has_value) {
+      req.set_destination_country(args[++i]);
+    } else if (a == "--region" && has_value) {
+      req.set_destination_region(args[++i]);
+    } else if (a == "--customer" && has_value) {
+      req.set_customer_id(args[++i]);
+    } else if (a == "--principal" && has_value) {
+      req.set_principal(args[++i]);
+    } else {
+      return Usage(absl::StrCat("decide egress: unknown argument '", a, "'"));
+    }
+  }
+  v1::Decision d;
+  grpc::Status s =
+      v1::EgressService::NewStub(cli.channel)->CheckEgress(cli.Context().get(), req, &d);
+  if (!s.ok()) return Fail(s, "decide egress");
+  return Print(
+      d,
+      absl::StrCat("model ", req.model_id(),
+                   req.checkpoint().empty() ? "" : absl::StrCat(" (", req.checkpoint(), ")"),
+                   " to ", req.destination_country(), req.destination_region().empty() ? "" : " ",
+                   req.destination_region()),
+      json, brief);
+}
+
 }  // namespace
 
 int Decide(const Cli& cli, const std::vector<std::string>& args) {
   constexpr const char* kWhat =
       "decide job --customer ID --model NAME --count N [--dedicated] [--workload KIND] "
-      "[--cluster NAME] [--scheduler NAME --scheduler-job-id ID] [--json|--brief]";
+      "[--cluster NAME] [--scheduler NAME --scheduler-job-id ID] [--json|--brief], or "
+      "decide egress --model ID --country CC [--region NAME] [--checkpoint NAME] "
+      "[--customer ID] [--principal NAME] [--json|--brief]";
+  if (!args.empty() && args[0] == "egress") return DecideEgress(cli, args);
   if (args.empty() || args[0] != "job") return Usage(kWhat);
   v1::CheckJobRequest req;
   bool json = false, brief = false;
@@ -95,14 +150,10 @@ int Decide(const Cli& cli, const std::vector<std::string>& args) {
   grpc::Status s =
       v1::DecisionService::NewStub(cli.channel)->CheckJob(cli.Context().get(), req, &d);
   if (!s.ok()) return Fail(s, "decide job");
-  if (json) {
-    PrintJson(d);
-  } else if (brief) {
-    std::cout << Brief(d, absl::Now());
-  } else {
-    std::cout << Format(req, d);
-  }
-  return d.verdict() == v1::VERDICT_DENY ? 5 : d.verdict() == v1::VERDICT_REVIEW ? 4 : 0;
+  return Print(d,
+               absl::StrFormat("customer %s: %u x %s%s", req.customer_id(), req.accelerator_count(),
+                               req.accelerator_model(), req.dedicated() ? ", dedicated" : ""),
+               json, brief);
 }
 
 }  // namespace redflag::cli

@@ -51,6 +51,9 @@ commands:
                                     what a scheduler would be told: ALLOW, REVIEW
                                     or DENY with every reason (exit 0, 4, 5);
                                     --brief: one line "VERDICT TTL_SECONDS SUMMARY"
+  decide egress --model ID --country CC [--region NAME] [--checkpoint NAME]
+             [--customer ID] [--principal NAME] [--json|--brief]
+                                    may these weights be copied there? (exit 0, 4, 5)
   report --quarter 2026Q3|current [--format json|csv|html] [--out FILE] [--chart N]
                                     the quarter's compliance report, from
                                     point-in-time data (docs/reports.md)

@@ -33,6 +33,7 @@ const std::map<std::string, std::vector<Role>, std::less<>>& Table() {
         {"/redflag.v1.CustomerService/UpsertCustomer", {R::kInventory}},
         {"/redflag.v1.AccessService/RecordAccess", {R::kInventory}},
         {"/redflag.v1.EgressService/RecordEgress", {R::kInventory}},
+        {"/redflag.v1.EgressService/CheckEgress", {R::kInventory}},  // copy tools, before a copy
         // Analysts read and work alerts and inquiries.
         {"/redflag.v1.AlertService/ListAlerts", {R::kAnalyst}},
         {"/redflag.v1.AlertService/WatchAlerts", {R::kAnalyst}},

@@ -64,7 +64,7 @@ TEST(Authorization, EveryRpcOfTheApiHasAnEntryInTheRoleTable) {
       }
     }
   }
-  EXPECT_EQ(methods, 29u);
+  EXPECT_EQ(methods, 30u);
   EXPECT_EQ(RolesFor("/redflag.v1.JobService/DropAll"), nullptr);
 }
 

@@ -35,6 +35,7 @@
 #include "daemon/customers/kyc_anomalies.h"
 #include "daemon/customers/structuring.h"
 #include "daemon/decisions/job_decisions.h"
+#include "daemon/egress/egress_decisions.h"
 #include "daemon/egress/weight_egress.h"
 #include "daemon/http/http_listeners.h"
 #include "daemon/inquiries/inquiry_store.h"
@@ -280,6 +281,15 @@ absl::Status StartCustomerRulesStep(AppState& app) {
       {"metrics", [x = app.compute_export.get()](const ComputeEvaluation& e, absl::Time now) {
          return x->Evaluate(e, now);
        }});
+  app.egress_decisions = std::make_unique<EgressDecisions>(
+      *app.compute, *app.models, *app.inquiries, *app.audit, *app.store, app.country_policy,
+      EgressDecisionOptions{.level = app.config.policy.rf28_level,
+                            .policy_profile = profile.Label(),
+                            .cache_for = app.config.decisions.cache_for});
+  detectors.push_back({"egress_decisions", [e = app.egress_decisions.get()](
+                                               const ComputeEvaluation& eval, absl::Time now) {
+                         return e->Update(eval, now);
+                       }});
   if (app.red_flag_28) {
     detectors.push_back(
         {"rf28", [r = app.red_flag_28.get()](const ComputeEvaluation& e, absl::Time now) {
@@ -417,7 +427,8 @@ absl::Status StartGrpcStep(AppState& app) {
                      .streams = app.streams.get(),
                      .shutting_down = &app.shutting_down,
                      .authorizer = app.authorizer.get(),
-                     .decisions = app.decisions.get()};
+                     .decisions = app.decisions.get(),
+                     .egress_decisions = app.egress_decisions.get()};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
   app.customer_service = std::make_unique<CustomerServiceImpl>(ctx);

@@ -31,6 +31,7 @@ struct HttpListeners;
 class RemoteWriteReceiver;
 class PodAdmissions;
 class JobDecisions;
+class EgressDecisions;
 class DecisionServiceImpl;
 class UnattributedAlerts;
 class TelemetryServiceImpl;
@@ -100,6 +101,7 @@ struct AppState {
   std::unique_ptr<ComputeView> compute;
   std::unique_ptr<ComputeAlerts> compute_alerts;
   std::unique_ptr<ComputeExport> compute_export;
+  std::unique_ptr<EgressDecisions> egress_decisions;  // before compute_pass, which updates it
   std::unique_ptr<ComputePass> compute_pass;
   std::shared_ptr<const detectors::CountryPolicy> country_policy;
   std::string country_groups_sha256;

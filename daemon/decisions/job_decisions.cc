@@ -9,6 +9,7 @@
 #include "daemon/audit/audit_log.h"
 #include "daemon/customers/adversary_training.h"
 #include "daemon/customers/customer_registry.h"
+#include "daemon/decisions/decision_proto.h"
 #include "detectors/adversary_link.h"
 #include "detectors/ownership.h"
 
@@ -43,18 +44,6 @@ double EvidenceNumber(const v1::Alert& a, absl::string_view name) {
     if (e.name() == name && absl::SimpleAtod(e.value(), &v)) return v;
   }
   return 0;
-}
-
-v1::Verdict ToProto(detectors::Verdict v) {
-  switch (v) {
-    case detectors::Verdict::kAllow:
-      return v1::VERDICT_ALLOW;
-    case detectors::Verdict::kReview:
-      return v1::VERDICT_REVIEW;
-    case detectors::Verdict::kDeny:
-      return v1::VERDICT_DENY;
-  }
-  return v1::VERDICT_UNSPECIFIED;
 }
 
 }  // namespace
@@ -158,25 +147,10 @@ absl::StatusOr<v1::Decision> JobDecisions::Preview(const v1::CheckJobRequest& re
       .advanced_accelerator = model.fastest == nullptr || IsAdvancedComputing(*model.fastest),
       .training = IsTraining(request.workload())};
   const detectors::JobDecision d = detectors::DecideJob(ask, *standing, options_.policy);
-  v1::Decision out;
-  out.set_verdict(ToProto(d.verdict));
-  for (const detectors::DecisionReason& r : d.reasons) {
-    v1::DecisionReason* p = out.add_reasons();
-    p->set_rule(r.rule);
-    p->set_verdict(ToProto(r.verdict));
-    p->set_alert_id(r.alert_id);
-    p->set_evidence(r.evidence);
-    p->set_lifted(r.lifted);
-    p->set_lifted_by(r.lifted_by);
-  }
-  out.set_policy_profile(options_.policy_profile);
-  out.set_cache_until_unix_ms(absl::ToUnixMillis(now + options_.cache_for));
+  v1::Decision out = ToDecision(d, options_.policy_profile, now + options_.cache_for);
   if (d.reasons.empty() || d.reasons[0].lifted) {
     out.set_summary(absl::StrCat(detectors::VerdictName(d.verdict), ": nothing holds back ",
                                  request.customer_id()));
-  } else {
-    out.set_summary(absl::StrCat(detectors::VerdictName(d.verdict), " (", d.reasons[0].rule,
-                                 "): ", d.reasons[0].evidence));
   }
   return out;
 }

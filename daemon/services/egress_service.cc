@@ -19,4 +19,17 @@ grpc::Status EgressServiceImpl::RecordEgress(grpc::ServerContext* context,
                  });
 }
 
+grpc::Status EgressServiceImpl::CheckEgress(grpc::ServerContext* context,
+                                            const v1::CheckEgressRequest* req, v1::Decision* resp) {
+  return Counted(
+      ctx_, context, "/redflag.v1.EgressService/CheckEgress", *req, [&]() -> absl::Status {
+        if (absl::Status s = ValidateCheckEgress(*req); !s.ok()) return s;
+        absl::StatusOr<v1::Decision> d =
+            ctx_.egress_decisions->Check(*req, AuditActor(ctx_, *context, ""), ctx_.now());
+        if (!d.ok()) return d.status();
+        *resp = std::move(*d);
+        return absl::OkStatus();
+      });
+}
+
 }  // namespace redflag

@@ -13,6 +13,7 @@
 #include "daemon/config/config.h"
 #include "daemon/customers/customer_registry.h"
 #include "daemon/decisions/job_decisions.h"
+#include "daemon/egress/egress_decisions.h"
 #include "daemon/egress/weight_egress.h"
 #include "daemon/inquiries/inquiry_store.h"
 #include "daemon/ledger/ledger.h"
@@ -101,6 +102,7 @@ struct ServiceContext {
   const std::atomic<bool>* shutting_down;
   const Authorizer* authorizer;
   JobDecisions* decisions = nullptr;
+  EgressDecisions* egress_decisions = nullptr;
 };
 
 template <typename Fn>
@@ -227,6 +229,8 @@ class EgressServiceImpl final : public v1::EgressService::Service {
   explicit EgressServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
   grpc::Status RecordEgress(grpc::ServerContext*, const v1::RecordEgressRequest*,
                             v1::RecordEgressResponse*) override;
+  grpc::Status CheckEgress(grpc::ServerContext*, const v1::CheckEgressRequest*,
+                           v1::Decision*) override;
 
  private:
   ServiceContext ctx_;

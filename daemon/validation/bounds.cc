@@ -54,7 +54,12 @@ const std::map<std::string, size_t>& StringOverrides() {
                           "EgressEvent.event_id",
                           "AlertActionRequest.actor",
                           "AlertActionRequest.assignee",
-                          "AdvanceInquiryRequest.actor"}) {
+                          "AdvanceInquiryRequest.actor",
+                          "CheckJobRequest.customer_id",
+                          "CheckEgressRequest.model_id",
+                          "CheckEgressRequest.customer_id",
+                          "CheckEgressRequest.destination_region",
+                          "CheckEgressRequest.principal"}) {
       (*m)[absl::StrCat("redflag.v1.", f)] = 256;
     }
     return m;

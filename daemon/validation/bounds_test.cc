@@ -12,6 +12,7 @@
 #include "redflag/v1/audit.pb.h"
 #include "redflag/v1/compute.pb.h"
 #include "redflag/v1/customers.pb.h"
+#include "redflag/v1/decisions.pb.h"
 #include "redflag/v1/egress.pb.h"
 #include "redflag/v1/inquiries.pb.h"
 #include "redflag/v1/jobs.pb.h"
@@ -78,7 +79,7 @@ TEST(Bounds, TheDocumentedTableIsTheOneInForce) {
         v1::ListAlertsRequest::descriptor()->file(), v1::GetEstimateRequest::descriptor()->file(),
         v1::ScreenRequest::descriptor()->file(), v1::RecordAccessRequest::descriptor()->file(),
         v1::ListAuditRequest::descriptor()->file(), v1::AdvanceInquiryRequest::descriptor()->file(),
-        v1::RecordEgressRequest::descriptor()->file(),
+        v1::RecordEgressRequest::descriptor()->file(), v1::CheckJobRequest::descriptor()->file(),
         v1::GetQuarterlyReportRequest::descriptor()->file(),
         v1::CreateBackupRequest::descriptor()->file()}) {
     for (int s = 0; s < f->service_count(); ++s) {

@@ -278,6 +278,23 @@ absl::Status ValidateCheckJob(const v1::CheckJobRequest& req, const IngestLimits
   return absl::OkStatus();
 }
 
+absl::Status ValidateCheckEgress(const v1::CheckEgressRequest& req) {
+  if (absl::Status s = CheckId("model_id", req.model_id()); !s.ok()) return s;
+  if (absl::Status s = CheckCountry("destination_country", req.destination_country(), true);
+      !s.ok()) {
+    return s;
+  }
+  if (!req.customer_id().empty()) {
+    if (absl::Status s = CheckId("customer_id", req.customer_id()); !s.ok()) return s;
+  }
+  for (auto [name, value, max] : {std::tuple{"checkpoint", &req.checkpoint(), 1024},
+                                  std::tuple{"destination_region", &req.destination_region(), 256},
+                                  std::tuple{"principal", &req.principal(), 256}}) {
+    if (absl::Status s = CheckText(name, *value, max); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateEndJob(const v1::EndJobRequest& req, const IngestLimits& limits,
                             absl::Time now) {
   if (absl::Status s = CheckJobId("job_id", req.job_id(), HoldingAccounts::kRefused); !s.ok()) {

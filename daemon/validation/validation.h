@@ -32,6 +32,7 @@ absl::Status ValidateSampleBatch(const v1::SampleBatch& batch, const IngestLimit
                                  HoldingAccounts holding = HoldingAccounts::kRefused);
 
 absl::Status ValidateCheckJob(const v1::CheckJobRequest& req, const IngestLimits& limits);
+absl::Status ValidateCheckEgress(const v1::CheckEgressRequest& req);
 
 absl::Status ValidateJobSpec(const v1::JobSpec& spec, const IngestLimits& limits, absl::Time now);
 

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/audit.grpc.pb.h"
 #include "redflag/v1/egress.grpc.pb.h"
 #include "tests/integration/daemon_process.h"
 
@@ -270,6 +271,116 @@ TEST(RedFlag28EndToEnd, PreAlertFromTheProjectedOperationsOfARunningLineage) {
   EXPECT_NE(rf28[kAlert].summary().find("is projected to reach 1.5"), std::string::npos)
       << rf28[kAlert].summary();
   EXPECT_NE(ctl({"inquiries", "show", kAlert}).exit_code, 0);  // a pre-alert opens none
+}
+
+// EgressService.CheckEgress before a copy: frontier-1 at the 4E091 level
+// (likely), weights not published, copied to the UAE: denied while its Red
+// Flag 28 inquiry is open and asked, the reason naming the inquiry; allowed to
+// the United Kingdom; allowed to the UAE once the customer's answer is
+// "export under licence", naming who recorded it. Each refusal is on record.
+TEST(RedFlag28EndToEnd, CheckEgressDeniesTheCopyUntilTheInquiryHasALicenceAnswer) {
+  TempDir dir;
+  auto d =
+      DaemonProcess::Start(dir.path() + "/data", FreePorts(),
+                           {"-o", "compute.evaluation_interval=200ms", "-o",
+                            "policy.profile=ai_diffusion_2025", "-o", "policy.rf28_level=2e25"});
+  ASSERT_TRUE(d.ok()) << d.status();
+  auto ctl = [&](std::vector<std::string> a) {
+    a.insert(a.begin(), {REDFLAGCTL_PATH, "--addr", (*d)->grpc_address()});
+    return RunCommand(a);
+  };
+  ReplayFrontierForASingaporeCustomer(**d, dir.path());
+  for (int i = 0; i < 100 && !ListAlertsById(**d, "rf28").contains(kAlert); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(ListAlertsById(**d, "rf28").contains(kAlert));
+  auto check = [&](const std::string& country) {
+    v1::CheckEgressRequest req;
+    req.set_model_id("frontier-1");
+    req.set_checkpoint("step-540000");
+    req.set_destination_country(country);
+    req.set_destination_region("customer bucket");
+    req.set_principal("acct-9001/ops");
+    req.set_customer_id("acct-9001");
+    grpc::ClientContext ctx;
+    v1::Decision out;
+    grpc::Status s = v1::EgressService::NewStub((*d)->channel())->CheckEgress(&ctx, req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  };
+
+  v1::Decision denied = check("AE");
+  EXPECT_EQ(denied.verdict(), v1::VERDICT_DENY);
+  ASSERT_EQ(denied.reasons_size(), 1);
+  EXPECT_EQ(denied.reasons(0).rule(), "controlled_weights_egress");
+  EXPECT_EQ(denied.reasons(0).alert_id(), kAlert);
+  EXPECT_NE(denied.reasons(0).evidence().find(
+                "its weights are not published, AE customer bucket is outside the AI "
+                "authorization destinations, and Red Flag 28 inquiry " +
+                kAlert + " is open, without a licence answer"),
+            std::string::npos)
+      << denied.reasons(0).evidence();
+  EXPECT_EQ(denied.policy_profile(), "ai_diffusion_2025@2025-01-15");
+  v1::Decision uk = check("GB");
+  EXPECT_EQ(uk.verdict(), v1::VERDICT_ALLOW);
+  EXPECT_EQ(uk.reasons(0).rule(), "destination_authorized");
+
+  // Asked, not answered: still denied; redflagctl says so with exit code 5.
+  ASSERT_EQ(ctl({"inquiries", "ask", kAlert, "--actor", "ana"}).exit_code, 0);
+  CommandResult asked =
+      ctl({"decide", "egress", "--model", "frontier-1", "--country", "AE", "--region", "bucket"});
+  EXPECT_EQ(asked.exit_code, 5) << asked.output;
+  EXPECT_NE(asked.output.find("DENY  model frontier-1 to AE bucket"), std::string::npos)
+      << asked.output;
+  EXPECT_NE(asked.output.find("is customer_asked, without a licence answer"), std::string::npos)
+      << asked.output;
+
+  ASSERT_EQ(ctl({"inquiries", "answer", kAlert, "--actor", "ana", "--intent",
+                 "export_under_licence", "-m", "licence D555"})
+                .exit_code,
+            0);
+  v1::Decision allowed = check("AE");
+  EXPECT_EQ(allowed.verdict(), v1::VERDICT_ALLOW);
+  ASSERT_EQ(allowed.reasons_size(), 1);
+  EXPECT_EQ(allowed.reasons(0).rule(), "licence_answer");
+  EXPECT_TRUE(allowed.reasons(0).lifted());
+  // The step's actor as recorded: the caller, on behalf of the analyst it named.
+  EXPECT_EQ(allowed.reasons(0).lifted_by(), "export_under_licence by local on behalf of ana");
+  EXPECT_EQ(allowed.reasons(0).evidence(),
+            "Red Flag 28 inquiry " + kAlert + " answered: export under licence (licence D555)");
+
+  // A question that is not one is refused naming the field.
+  for (const auto& [model, country, field] :
+       std::vector<std::array<std::string, 3>>{{"", "AE", "model_id"},
+                                               {"frontier-1", "", "destination_country"},
+                                               {"frontier-1", "Narnia", "destination_country"}}) {
+    v1::CheckEgressRequest bad;
+    bad.set_model_id(model);
+    bad.set_destination_country(country);
+    grpc::ClientContext c;
+    v1::Decision ignored;
+    grpc::Status s = v1::EgressService::NewStub((*d)->channel())->CheckEgress(&c, bad, &ignored);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << field;
+    EXPECT_EQ(s.error_message().rfind(field, 0), 0u) << s.error_message();
+  }
+
+  // Both refusals on record, with who asked and the copy.
+  v1::ListAuditRequest req;
+  req.set_subject("model/frontier-1");
+  grpc::ClientContext ctx;
+  v1::ListAuditResponse audit;
+  ASSERT_TRUE(v1::AuditService::NewStub((*d)->channel())->ListAudit(&ctx, req, &audit).ok());
+  std::vector<v1::AuditRecord> records;
+  for (const v1::AuditRecord& r : audit.records()) {
+    if (r.action() == "decision.egress") records.push_back(r);
+  }
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].actor(), "local");
+  bool names_the_copy = false;
+  for (const v1::AuditDetail& detail : records[0].details()) {
+    names_the_copy |= detail.name() == "destination" && detail.value() == "AE customer bucket";
+  }
+  EXPECT_TRUE(names_the_copy);
 }
 
 }  // namespace
