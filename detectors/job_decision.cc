@@ -21,12 +21,27 @@ DecisionReason FromFinding(const CustomerFinding& f, Verdict verdict, const char
   return r;
 }
 
-// The analyst's licence on record for a rule about this customer, if any.
-const CustomerFinding* Licence(const CustomerStanding& c, const std::string& rule) {
+// The customer-level finding of a rule: the one an analyst resolved as
+// licence obtained if there is one, else any (null when none).
+const CustomerFinding* Finding(const CustomerStanding& c, const std::string& rule) {
+  const CustomerFinding* any = nullptr;
   for (const CustomerFinding& f : c.findings) {
-    if (f.rule == rule && f.disposition == "licence_obtained") return &f;
+    if (f.rule != rule) continue;
+    if (f.disposition == "licence_obtained") return &f;
+    if (any == nullptr) any = &f;
   }
-  return nullptr;
+  return any;
+}
+
+// Names the finding behind `r`, and lifts `r` when it records a licence.
+void ApplyLicence(const CustomerStanding& c, DecisionReason& r) {
+  const CustomerFinding* f = Finding(c, r.rule);
+  if (f == nullptr) return;
+  r.alert_id = f->alert_id;
+  if (f->disposition == "licence_obtained") {
+    r.lifted = true;
+    r.lifted_by = absl::StrCat("licence_obtained by ", f->resolved_by);
+  }
 }
 
 }  // namespace
@@ -69,11 +84,7 @@ JobDecision DecideJob(const JobAsk& job, const CustomerStanding& customer,
                      .verdict = policy.adversary_training,
                      .evidence = absl::StrCat(customer.adversary_basis,
                                               ": new training capacity is held back (R2)")};
-    if (const CustomerFinding* l = Licence(customer, r.rule)) {
-      r.alert_id = l->alert_id;
-      r.lifted = true;
-      r.lifted_by = absl::StrCat("licence_obtained by ", l->resolved_by);
-    }
+    ApplyLicence(customer, r);
     reasons.push_back(std::move(r));
   }
   if (customer.adversary_linked && job.dedicated && job.advanced_accelerator &&
@@ -84,11 +95,7 @@ JobDecision DecideJob(const JobAsk& job, const CustomerStanding& customer,
                          "%s: dedicated capacity of %u 3A090/4A090-class accelerators needs a "
                          "licence (R3)",
                          customer.adversary_basis, job.accelerators)};
-    if (const CustomerFinding* l = Licence(customer, r.rule)) {
-      r.alert_id = l->alert_id;
-      r.lifted = true;
-      r.lifted_by = absl::StrCat("licence_obtained by ", l->resolved_by);
-    }
+    ApplyLicence(customer, r);
     reasons.push_back(std::move(r));
   }
   for (const DecisionReason& r : reasons) {

@@ -155,6 +155,12 @@ done
 for _ in $(seq 50); do job "$id" | grep -q '"end_unix_ms": "[1-9]' && break; sleep 0.2; done
 job "$id" | grep -q '"end_unix_ms": "[1-9]' || fail "the epilog did not end job $id: $(job "$id")"
 
+grep -qF '"dedicated": true' <<< "$got" && fail "a shared job was registered as dedicated: $got"
+# --exclusive: its nodes are the customer's alone, registered as dedicated (R3).
+out=$(submit --wait -A acct-ok --exclusive --gres=gpu:8 -o /dev/null --wrap true) ||
+  fail "the exclusive job did not run: $(cat "$tmp/err")"
+job "${out##* }" | grep -qF '"dedicated": true' || fail "an exclusive job is not dedicated: $(job "${out##* }")"
+
 # D:5-headquartered: refused, and the user reads why.
 if submit -A acct-cn --gres=gpu:2 -o /dev/null --wrap true; then
   fail "the CN-headquartered customer's job was accepted"

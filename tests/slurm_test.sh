@@ -57,6 +57,11 @@ for want in '"customer_id": "acct-9001"' '"accelerator_model": "NVIDIA H100 80GB
   grep -qF "$want" <<< "$got" || fail "registered job lacks $want: $got"
 done
 env "${slurm_job[@]}" bash "$prolog" 2> "$tmp/err" || fail "prolog again (requeue): $(cat "$tmp/err")"
+grep -qF '"dedicated": false' <<< "$got" || fail "a shared partition's job is dedicated: $got"
+# A partition of REDFLAG_DEDICATED_PARTITIONS holds dedicated capacity (R3).
+env "${slurm_job[@]}" SLURM_JOB_ID=4250 REDFLAG_DEDICATED_PARTITIONS="b200-metal,h100-sxm" \
+  bash "$prolog" 2> "$tmp/err" || fail "prolog (dedicated): $(cat "$tmp/err")"
+job slurm/gpu1/4250 | grep -qF '"dedicated": true' || fail "not dedicated: $(job slurm/gpu1/4250)"
 env "${slurm_job[@]}" bash "$epilog" 2> "$tmp/err" || fail "epilog: $(cat "$tmp/err")"
 job slurm/gpu1/4242 | grep -qF '"end_unix_ms": "1790899200000"' || fail "job not ended: $(job slurm/gpu1/4242)"
 

@@ -50,6 +50,7 @@ absl::StatusOr<AuditEntry> ApplyAlertAction(const v1::AlertActionRequest& req, i
       set_state(v1::ALERT_STATE_RESOLVED);
       a.set_disposition(req.disposition());
       a.set_resolution_comment(req.comment());
+      a.set_resolved_by(req.actor());
       entry.details.emplace_back("disposition", Lower(v1::Disposition_Name(req.disposition()),
                                                       sizeof("DISPOSITION_") - 1));
       break;
@@ -58,6 +59,7 @@ absl::StatusOr<AuditEntry> ApplyAlertAction(const v1::AlertActionRequest& req, i
       set_state(v1::ALERT_STATE_OPEN);
       a.set_disposition(v1::DISPOSITION_UNSPECIFIED);
       a.set_resolution_comment("");
+      a.clear_resolved_by();
       break;
     case v1::ALERT_ACTION_SUPPRESS:
       a.set_suppressed_until_unix_ms(req.suppress_until_unix_ms());
@@ -78,6 +80,7 @@ void CarryWorkflow(const v1::Alert& stored, v1::Alert& redetected) {
   redetected.set_assignee(stored.assignee());
   redetected.set_disposition(stored.disposition());
   redetected.set_resolution_comment(stored.resolution_comment());
+  redetected.set_resolved_by(stored.resolved_by());
   redetected.set_suppressed_until_unix_ms(stored.suppressed_until_unix_ms());
   redetected.set_state_changed_unix_ms(stored.state_changed_unix_ms());
 }

@@ -32,6 +32,7 @@
 #include "daemon/config/policy_profile.h"
 #include "daemon/customers/adversary_training.h"
 #include "daemon/customers/customer_registry.h"
+#include "daemon/customers/dedicated_capacity_alerts.h"
 #include "daemon/customers/kyc_anomalies.h"
 #include "daemon/customers/structuring.h"
 #include "daemon/decisions/job_decisions.h"
@@ -259,6 +260,10 @@ absl::Status StartCustomerRulesStep(AppState& app) {
       *app.ledger, *app.customers, *app.alerts, app.country_policy,
       app.config.policy.max_ownership_depth, profile.adversary_linked_training);
   app.adversary_training->Start(app.config.compute.evaluation_interval);
+  app.dedicated_capacity = std::make_unique<DedicatedCapacityAlerts>(
+      *app.ledger, *app.customers, *app.alerts, app.country_policy, app.catalog,
+      app.config.policy.max_ownership_depth);
+  app.dedicated_capacity->Start(app.config.compute.evaluation_interval);
   if (profile.rf28) {
     app.red_flag_28 =
         std::make_unique<RedFlag28>(*app.compute, *app.models, *app.customers, *app.alerts,
@@ -692,6 +697,7 @@ void Teardown(AppState& app) {
   app.retention.reset();
   app.compute_alerts.reset();
   app.adversary_training.reset();
+  app.dedicated_capacity.reset();
   app.red_flag_28.reset();
   app.structuring.reset();
   app.kyc.reset();

@@ -43,6 +43,7 @@ class ComputeView;
 class ComputeAlerts;
 class PartyLists;
 class AdversaryTraining;
+class DedicatedCapacityAlerts;
 class AccessLog;
 class AccessServiceImpl;
 class AuditLog;
@@ -109,6 +110,7 @@ struct AppState {
   std::unique_ptr<PartyLists> lists;
   std::unique_ptr<CustomerScreening> screening;
   std::unique_ptr<AdversaryTraining> adversary_training;
+  std::unique_ptr<DedicatedCapacityAlerts> dedicated_capacity;
   std::unique_ptr<RedFlag28> red_flag_28;
   std::unique_ptr<Structuring> structuring;
   std::unique_ptr<KycAnomalies> kyc;

@@ -11,6 +11,7 @@
 #include "daemon/customers/customer_registry.h"
 #include "daemon/decisions/decision_proto.h"
 #include "detectors/adversary_link.h"
+#include "detectors/dedicated_capacity.h"
 #include "detectors/ownership.h"
 
 namespace redflag {
@@ -19,9 +20,6 @@ namespace {
 // The rules whose customer-level alerts the decision reads.
 constexpr const char* kRules[] = {"restricted_party", "listed_ownership", "kyc_anomaly",
                                   "adversary_linked_training", "dedicated_capacity_licence"};
-
-// Bits of each v1::Precision's operands, for the total processing performance.
-constexpr int kBits[] = {0, 64, 32, 32, 16, 16, 8, 8};
 
 std::string Disposition(v1::Disposition d) {
   switch (d) {
@@ -47,14 +45,6 @@ double EvidenceNumber(const v1::Alert& a, absl::string_view name) {
 }
 
 }  // namespace
-
-bool IsAdvancedComputing(const detectors::Accelerator& accelerator) {
-  double tpp = 0;
-  for (size_t p = 1; p < accelerator.peak.size() && p < std::size(kBits); ++p) {
-    tpp = std::max(tpp, accelerator.peak[p] / 1e12 * kBits[p]);
-  }
-  return tpp >= 4800;
-}
 
 absl::StatusOr<detectors::CustomerStanding> JobDecisions::Standing(const std::string& customer_id,
                                                                    absl::Time now) {
@@ -96,7 +86,7 @@ absl::StatusOr<detectors::CustomerStanding> JobDecisions::Standing(const std::st
                                    .evidence = a.summary()};
       if (a.state() == v1::ALERT_STATE_RESOLVED) {
         f.disposition = Disposition(a.disposition());
-        f.resolved_by = a.assignee();
+        f.resolved_by = a.resolved_by();
       }
       out.findings.push_back(std::move(f));
     }
@@ -138,14 +128,12 @@ absl::StatusOr<v1::Decision> JobDecisions::Preview(const v1::CheckJobRequest& re
                                                    absl::Time now) {
   absl::StatusOr<detectors::CustomerStanding> standing = Standing(request.customer_id(), now);
   if (!standing.ok()) return standing.status();
-  const detectors::Resolution model = catalog_->Resolve(request.accelerator_model());
-  const detectors::JobAsk ask{
-      .customer_id = request.customer_id(),
-      .accelerators = request.accelerator_count(),
-      .dedicated = request.dedicated(),
-      // A name the catalog does not know is bounded by its fastest entry.
-      .advanced_accelerator = model.fastest == nullptr || IsAdvancedComputing(*model.fastest),
-      .training = IsTraining(request.workload())};
+  const detectors::JobAsk ask{.customer_id = request.customer_id(),
+                              .accelerators = request.accelerator_count(),
+                              .dedicated = request.dedicated(),
+                              .advanced_accelerator = detectors::IsAdvancedComputing(
+                                  *catalog_, request.accelerator_model()),
+                              .training = IsTraining(request.workload())};
   const detectors::JobDecision d = detectors::DecideJob(ask, *standing, options_.policy);
   v1::Decision out = ToDecision(d, options_.policy_profile, now + options_.cache_for);
   if (d.reasons.empty() || d.reasons[0].lifted) {

@@ -22,11 +22,6 @@ class AuditLog;
 class CustomerRegistry;
 class Store;
 
-// 3A090.a: total processing performance (peak dense operations per second in
-// tera-operations x the operation's bit length) of at least 4800. (3A090.b's
-// performance density needs the die area, which the catalog does not hold.)
-bool IsAdvancedComputing(const detectors::Accelerator& accelerator);
-
 struct JobDecisionOptions {
   detectors::DecisionPolicy policy;
   std::string policy_profile;  // "name@version"

@@ -26,12 +26,13 @@ partition=${partition%%,*}
 var="REDFLAG_ACCELERATOR_${partition//[^A-Za-z0-9_]/_}"
 accelerator=${!var:-${REDFLAG_ACCELERATOR:-}}
 nodes=${SLURM_JOB_NUM_NODES:-1}
-# GPUs of the whole job, from the controller: "JOB_GRES=gpu:32" or
-# "gpu:h100:32,nic:1" (slurmctld gives its prolog no SLURM_JOB_GPUS).
+# What the controller knows of the job (slurmctld gives its prolog no
+# SLURM_JOB_GPUS): its GPUs, "JOB_GRES=gpu:32" or "gpu:h100:32,nic:1", and
+# whether it has its nodes to itself.
+job_info=$(timeout 10 "${REDFLAG_SCONTROL:-scontrol}" show job -d "$SLURM_JOB_ID" 2> /dev/null)
 job_gres_gpus() {
   local gres item n=0
-  gres=$(timeout 10 "${REDFLAG_SCONTROL:-scontrol}" show job -d "$SLURM_JOB_ID" 2> /dev/null |
-    sed -n 's/.*JOB_GRES=\([^ ]*\).*/\1/p') || return 1
+  gres=$(sed -n 's/.*JOB_GRES=\([^ ]*\).*/\1/p' <<< "$job_info")
   for item in ${gres//,/ }; do
     [[ "$item" =~ ^gpu(:[^:\(]+)?:([0-9]+) ]] && n=$((n + BASH_REMATCH[2]))
   done
@@ -43,6 +44,17 @@ if [ -n "${SLURM_JOB_GPUS:-}" ]; then
 elif ! count=$(job_gres_gpus); then
   count=$((nodes * ${REDFLAG_GPUS_PER_NODE:-0}))
 fi
+# Dedicated (R3): --exclusive, a reservation, or a partition of
+# REDFLAG_DEDICATED_PARTITIONS (bare metal, a cluster reserved for one customer).
+dedicated=false
+if [[ "$job_info" =~ OverSubscribe=NO([[:space:]]|$) ]] ||
+  [[ "$job_info" =~ Reservation=[^[:space:]]+ && ! "$job_info" =~ Reservation=\(null\) ]]; then
+  dedicated=true
+fi
+dedicated_partitions=${REDFLAG_DEDICATED_PARTITIONS:-}
+for p in ${dedicated_partitions//,/ }; do
+  [ "$p" = "$partition" ] && dedicated=true
+done
 start_ms=$(( ${SLURM_JOB_START_TIME:-$(date +%s)} * 1000 ))
 
 # The tenant's declaration, if any.
@@ -60,7 +72,7 @@ spec+=", \"scheduler\": \"slurm\", \"scheduler_job_id\": \"$(json_escape "$SLURM
 spec+=", \"cluster\": \"$(json_escape "${SLURM_CLUSTER_NAME:-${REDFLAG_CLUSTER:-default}}")\""
 spec+=", \"region\": \"$(json_escape "${REDFLAG_REGION:-}")\""
 spec+=", \"accelerator_model\": \"$(json_escape "$accelerator")\", \"accelerator_count\": $count"
-spec+=", \"start_unix_ms\": \"$start_ms\""
+spec+=", \"start_unix_ms\": \"$start_ms\", \"dedicated\": $dedicated"
 [ -n "${decl[model]:-}" ] && spec+=", \"model_id\": \"$(json_escape "${decl[model]}")\""
 [ -n "${decl[parent]:-}" ] && spec+=", \"parent_model_id\": \"$(json_escape "${decl[parent]}")\""
 [ -n "${decl[workload]:-}" ] && spec+=", \"workload\": \"WORKLOAD_KIND_$(upper "${decl[workload]}")\""

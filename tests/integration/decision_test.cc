@@ -6,11 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
+#include <tuple>
 
 #include "absl/time/clock.h"
 #include "redflag/v1/alerts.grpc.pb.h"
 #include "redflag/v1/audit.grpc.pb.h"
 #include "redflag/v1/decisions.grpc.pb.h"
+#include "redflag/v1/jobs.grpc.pb.h"
 #include "tests/integration/daemon_process.h"
 
 namespace redflag::testing {
@@ -184,6 +187,90 @@ TEST_F(DecisionEndToEnd, ABadRequestNamesTheField) {
   grpc::Status s = v1::DecisionService::NewStub(daemon_->channel())->CheckJob(&ctx, req, &d);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("accelerator_count"), std::string::npos) << s.error_message();
+}
+
+// R3 as an alert of its own: a CN-headquartered customer's job registered as
+// dedicated H100 capacity raises dedicated_capacity_licence (its shared job
+// and a dedicated job of lesser accelerators do not count); resolved as
+// licence obtained, CheckJob lifts the reason and names who resolved it.
+TEST(DedicatedCapacityEndToEnd, AnAlertOfItsOwnWhoseLicenceLiftsTheReason) {
+  TempDir dir;
+  auto d = DaemonProcess::Start(dir.path() + "/data", FreePorts(),
+                                {"-o", "compute.evaluation_interval=200ms"});
+  ASSERT_TRUE(d.ok()) << d.status();
+  v1::CustomerProfile p;
+  p.set_customer_id("dragon");
+  p.set_legal_name("Dragon Compute Co");
+  p.set_headquarters_country("CN");
+  ASSERT_TRUE(UpsertCustomer(**d, p).ok());
+  const int64_t start = absl::ToUnixMillis(absl::Now() - absl::Hours(1));
+  for (const auto& [id, model, dedicated] : std::vector<std::tuple<std::string, std::string, bool>>{
+           {"slurm/gpu1/1", "NVIDIA H100 80GB HBM3", true},
+           {"slurm/gpu1/2", "NVIDIA H100 80GB HBM3", false},
+           {"slurm/gpu1/3", "NVIDIA L4", true}}) {
+    v1::RegisterJobRequest req;
+    v1::JobSpec* j = req.mutable_job();
+    j->set_job_id(id);
+    j->set_customer_id("dragon");
+    j->set_scheduler("slurm");
+    j->set_accelerator_model(model);
+    j->set_accelerator_count(64);
+    j->set_start_unix_ms(start);
+    j->set_workload(v1::WORKLOAD_KIND_INFERENCE);
+    j->set_dedicated(dedicated);
+    grpc::ClientContext ctx;
+    v1::RegisterJobResponse resp;
+    grpc::Status s = v1::JobService::NewStub((*d)->channel())->RegisterJob(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  const std::string id = "dedicated_capacity_licence/customer/dragon/CN";
+  for (int i = 0; i < 100 && !ListAlertsById(**d, "dedicated_capacity_licence").contains(id); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::map<std::string, v1::Alert> alerts = ListAlertsById(**d, "dedicated_capacity_licence");
+  ASSERT_EQ(alerts.size(), 1u);
+  const v1::Alert& a = alerts[id];
+  EXPECT_EQ(a.severity(), v1::SEVERITY_CRITICAL);
+  EXPECT_EQ(a.customer_id(), "dragon");
+  EXPECT_NE(a.summary().find("holds dedicated capacity of 64 3A090/4A090-class accelerators"),
+            std::string::npos)
+      << a.summary();
+  std::map<std::string, std::string> evidence;
+  for (const v1::Evidence& e : a.evidence()) evidence[e.name()] = e.value();
+  EXPECT_EQ(evidence["job_ids"], "slurm/gpu1/1");
+
+  auto check = [&] {
+    v1::CheckJobRequest req;
+    req.set_customer_id("dragon");
+    req.set_accelerator_model("NVIDIA H100 80GB HBM3");
+    req.set_accelerator_count(64);
+    req.set_dedicated(true);
+    req.set_workload(v1::WORKLOAD_KIND_INFERENCE);
+    grpc::ClientContext ctx;
+    v1::Decision out;
+    EXPECT_TRUE(v1::DecisionService::NewStub((*d)->channel())->CheckJob(&ctx, req, &out).ok());
+    return out;
+  };
+  v1::Decision before = check();
+  EXPECT_EQ(before.verdict(), v1::VERDICT_DENY);
+  ASSERT_EQ(before.reasons_size(), 1);
+  EXPECT_EQ(before.reasons(0).alert_id(), id);
+
+  v1::AlertActionRequest act;
+  act.set_alert_id(id);
+  act.set_action(v1::ALERT_ACTION_RESOLVE);
+  act.set_actor("alice");
+  act.set_disposition(v1::DISPOSITION_LICENCE_OBTAINED);
+  act.set_comment("licence D1234567 granted 2026-11-30");
+  grpc::ClientContext ctx;
+  v1::Alert resolved;
+  ASSERT_TRUE(v1::AlertService::NewStub((*d)->channel())->ActOnAlert(&ctx, act, &resolved).ok());
+  EXPECT_EQ(resolved.resolved_by(), "local on behalf of alice");
+  v1::Decision after = check();
+  EXPECT_EQ(after.verdict(), v1::VERDICT_ALLOW) << after.summary();
+  ASSERT_EQ(after.reasons_size(), 1);
+  EXPECT_TRUE(after.reasons(0).lifted());
+  EXPECT_EQ(after.reasons(0).lifted_by(), "licence_obtained by local on behalf of alice");
 }
 
 }  // namespace
