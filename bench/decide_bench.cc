@@ -2,6 +2,12 @@
 // them headquartered in D:5, with the findings the detectors raised) from
 // several threads for a while, as schedulers admitting jobs would, and prints
 // checks per second, latency percentiles and the verdicts as one JSON line.
+// Closed loop by default (each thread asks again as soon as it is answered:
+// the most the daemon answers, and the latency when it is saturated). With
+// --rate R, open loop: R checks/s in all, each sent at its scheduled time and
+// timed from that time, so an answer that comes late delays no later send
+// and a send that starts late counts against the latency (no coordinated
+// omission).
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -20,7 +26,7 @@
 int main(int argc, char** argv) {
   std::string addr = "127.0.0.1:50051";
   int customers = 10000, threads = 4;
-  double seconds = 5;
+  double seconds = 5, rate = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
     if (a == "--addr") {
@@ -31,6 +37,8 @@ int main(int argc, char** argv) {
       (void)absl::SimpleAtoi(v, &threads);
     } else if (a == "--seconds") {
       (void)absl::SimpleAtod(v, &seconds);
+    } else if (a == "--rate") {
+      (void)absl::SimpleAtod(v, &rate);
     } else {
       std::cerr << "decide_bench: unknown flag " << a << "\n";
       return 2;
@@ -39,7 +47,7 @@ int main(int argc, char** argv) {
   auto channel = grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> failures{0};
-  std::vector<std::vector<double>> latencies(threads);
+  std::vector<std::vector<double>> latencies(threads), denied(threads);
   std::vector<std::array<uint64_t, 4>> verdicts(threads, {0, 0, 0, 0});
   std::vector<std::thread> workers;
   const auto start = std::chrono::steady_clock::now();
@@ -48,6 +56,10 @@ int main(int argc, char** argv) {
       auto stub = redflag::v1::DecisionService::NewStub(channel);
       std::mt19937 rng(static_cast<uint32_t>(t) + 1);
       std::uniform_int_distribution<int> pick(0, customers - 1);
+      // Open loop: this thread's share of the rate, its sends evenly spaced.
+      const auto gap = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(rate > 0 ? threads / rate : 0));
+      auto due = start + gap * t / threads;
       while (!stop) {
         const int c = pick(rng);
         redflag::v1::CheckJobRequest req;
@@ -59,7 +71,12 @@ int main(int argc, char** argv) {
         req.set_scheduler_job_id(absl::StrCat(c));
         redflag::v1::Decision d;
         grpc::ClientContext ctx;
-        const auto t0 = std::chrono::steady_clock::now();
+        auto t0 = std::chrono::steady_clock::now();
+        if (rate > 0) {
+          std::this_thread::sleep_until(due);
+          t0 = due;
+          due += gap;
+        }
         grpc::Status s = stub->CheckJob(&ctx, req, &d);
         latencies[t].push_back(
             std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
@@ -69,6 +86,8 @@ int main(int argc, char** argv) {
           continue;
         }
         ++verdicts[t][static_cast<size_t>(std::clamp(static_cast<int>(d.verdict()), 0, 3))];
+        // A refusal is written to the audit log first: its latency apart.
+        if (d.verdict() != redflag::v1::VERDICT_ALLOW) denied[t].push_back(latencies[t].back());
       }
     });
   }
@@ -77,20 +96,24 @@ int main(int argc, char** argv) {
   for (auto& w : workers) w.join();
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::vector<double> all;
+  std::vector<double> all, refused;
   std::array<uint64_t, 4> v{0, 0, 0, 0};
   for (int t = 0; t < threads; ++t) {
     all.insert(all.end(), latencies[t].begin(), latencies[t].end());
+    refused.insert(refused.end(), denied[t].begin(), denied[t].end());
     for (size_t k = 0; k < 4; ++k) v[k] += verdicts[t][k];
   }
   std::sort(all.begin(), all.end());
-  auto at = [&](double q) {
-    return all.empty() ? 0 : all[std::min(all.size() - 1, static_cast<size_t>(all.size() * q))];
+  std::sort(refused.begin(), refused.end());
+  auto quantile = [](const std::vector<double>& v, double q) {
+    return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(v.size() * q))];
   };
+  auto at = [&](double q) { return quantile(all, q); };
   std::cout << absl::StrFormat(
       "{\"checks\": %d, \"checks_per_s\": %.0f, \"p50_us\": %.1f, \"p99_us\": %.1f, "
+      "\"p999_us\": %.1f, \"refused_p99_us\": %.1f, "
       "\"allow\": %d, \"review\": %d, \"deny\": %d, \"failures\": %d}\n",
-      all.size(), static_cast<double>(all.size()) / elapsed, at(0.5), at(0.99), v[1], v[2], v[3],
-      failures.load());
+      all.size(), static_cast<double>(all.size()) / elapsed, at(0.5), at(0.99), at(0.999),
+      quantile(refused, 0.99), v[1], v[2], v[3], failures.load());
   return failures.load() == 0 ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 
+#include "absl/synchronization/mutex.h"
 #include "daemon/app/app.h"
 #include "daemon/config/config.h"
 #include "daemon/version.h"
@@ -39,6 +40,9 @@ int main(int argc, char** argv) {
   // such message and keep later ones resident in each thread's arena; a fixed
   // threshold hands every large buffer back to the kernel when it is freed.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  // Debian's abseil tracks every absl::Mutex gRPC takes in a lock graph to
+  // find deadlocks; that is a debugging aid, and costs each call.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   redflag::Options options;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

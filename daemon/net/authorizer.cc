@@ -39,7 +39,7 @@ absl::StatusOr<v1::AuthorizationPolicy> ReadPolicy(const std::string& file) {
 
 }  // namespace
 
-std::string PrincipalOf(const grpc::ServerContext& call) {
+std::string PrincipalOf(const grpc::ServerContextBase& call) {
   std::shared_ptr<const grpc::AuthContext> auth = call.auth_context();
   if (auth == nullptr || !auth->IsPeerAuthenticated()) return "";
   for (const char* name : {GRPC_PEER_SPIFFE_ID_PROPERTY_NAME, GRPC_PEER_URI_PROPERTY_NAME,
@@ -96,7 +96,7 @@ absl::Status Authorizer::Reload() {
   return absl::OkStatus();
 }
 
-std::string Authorizer::Principal(const grpc::ServerContext& call) const {
+std::string Authorizer::Principal(const grpc::ServerContextBase& call) const {
   return local_admin() ? "local" : PrincipalOf(call);
 }
 
@@ -111,7 +111,7 @@ bool Authorizer::Delegates(const std::string& principal) const {
   return std::find(g.roles.begin(), g.roles.end(), detectors::Role::kAdmin) != g.roles.end();
 }
 
-absl::Status Authorizer::Check(const grpc::ServerContext& call, absl::string_view method,
+absl::Status Authorizer::Check(const grpc::ServerContextBase& call, absl::string_view method,
                                std::string* principal) const {
   *principal = local_admin() ? "" : PrincipalOf(call);
   return CheckPrincipal(principal, method);

@@ -24,7 +24,7 @@ class Metrics;
 // The call's principal from its TLS peer: the SPIFFE ID, else the first URI
 // SAN, else the first DNS SAN, else the subject CN; empty without a verified
 // client certificate.
-std::string PrincipalOf(const grpc::ServerContext& call);
+std::string PrincipalOf(const grpc::ServerContextBase& call);
 
 class Authorizer {
  public:
@@ -37,14 +37,14 @@ class Authorizer {
   // OK, or PERMISSION_DENIED naming the principal, the method and the role
   // that would allow it (counted by method and role). `principal` is set to
   // who made the call.
-  absl::Status Check(const grpc::ServerContext& call, absl::string_view method,
+  absl::Status Check(const grpc::ServerContextBase& call, absl::string_view method,
                      std::string* principal) const;
   // The same for a principal read elsewhere (an HTTP request's client
   // certificate; empty without one). In local-admin mode it becomes "local".
   absl::Status CheckPrincipal(std::string* principal, absl::string_view method) const;
 
   // Who made the call: "local" without TLS, else PrincipalOf(call).
-  std::string Principal(const grpc::ServerContext& call) const;
+  std::string Principal(const grpc::ServerContextBase& call) const;
   // Whether the principal may act on behalf of someone it names (a typed
   // --actor): the local administrator and principals with role admin.
   bool Delegates(const std::string& principal) const;

@@ -55,23 +55,23 @@ inline std::string ShortMethod(absl::string_view method) {
 // Who the audit log names for this call: the authenticated principal; a name
 // the caller typed (`--actor`) only as "<principal> on behalf of <name>", and
 // only where the principal may delegate (Authorizer::Delegates).
-std::string AuditActor(const ServiceContext& ctx, const grpc::ServerContext& call,
+std::string AuditActor(const ServiceContext& ctx, const grpc::ServerContextBase& call,
                        absl::string_view typed);
 
 // Whether the caller may call `method` (daemon/net/authorizer.h), every call.
-absl::Status Authorized(const ServiceContext& ctx, const grpc::ServerContext& call,
+absl::Status Authorized(const ServiceContext& ctx, const grpc::ServerContextBase& call,
                         absl::string_view method);
 
 // Runs a handler body if the caller may, and counts the finished call by
 // method and code. `method`: the full name, "/redflag.v1.JobService/GetJob".
 template <typename Fn>
-grpc::Status Counted(const ServiceContext& ctx, grpc::ServerContext* call, absl::string_view method,
-                     Fn fn);
+grpc::Status Counted(const ServiceContext& ctx, grpc::ServerContextBase* call,
+                     absl::string_view method, Fn fn);
 
 // The same, once the request is within its bounds (daemon/validation/bounds.h).
 template <typename Fn>
-grpc::Status Counted(const ServiceContext& ctx, grpc::ServerContext* call, absl::string_view method,
-                     const google::protobuf::Message& request, Fn fn) {
+grpc::Status Counted(const ServiceContext& ctx, grpc::ServerContextBase* call,
+                     absl::string_view method, const google::protobuf::Message& request, Fn fn) {
   return Counted(ctx, call, method, [&]() -> absl::Status {
     if (absl::Status s = CheckBounds(request); !s.ok()) return s;
     return fn();
@@ -106,8 +106,8 @@ struct ServiceContext {
 };
 
 template <typename Fn>
-grpc::Status Counted(const ServiceContext& ctx, grpc::ServerContext* call, absl::string_view method,
-                     Fn fn) {
+grpc::Status Counted(const ServiceContext& ctx, grpc::ServerContextBase* call,
+                     absl::string_view method, Fn fn) {
   absl::Status allowed = Authorized(ctx, *call, method);
   grpc::Status st = ToGrpc(allowed.ok() ? fn() : allowed);
   ctx.metrics->CountRpc(ShortMethod(method), st.error_code());
@@ -236,10 +236,14 @@ class EgressServiceImpl final : public v1::EgressService::Service {
   ServiceContext ctx_;
 };
 
-class DecisionServiceImpl final : public v1::DecisionService::Service {
+// The callback API: a scheduler's question is answered on the thread that
+// read it, without the synchronous server's hand-off to a worker thread
+// (the admission path's latency is what schedulers wait on).
+class DecisionServiceImpl final : public v1::DecisionService::CallbackService {
  public:
   explicit DecisionServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
-  grpc::Status CheckJob(grpc::ServerContext*, const v1::CheckJobRequest*, v1::Decision*) override;
+  grpc::ServerUnaryReactor* CheckJob(grpc::CallbackServerContext*, const v1::CheckJobRequest*,
+                                     v1::Decision*) override;
 
  private:
   ServiceContext ctx_;

@@ -10,7 +10,7 @@ grpc::Status ToGrpc(const absl::Status& s) {
   return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
 }
 
-std::string AuditActor(const ServiceContext& ctx, const grpc::ServerContext& call,
+std::string AuditActor(const ServiceContext& ctx, const grpc::ServerContextBase& call,
                        absl::string_view typed) {
   const std::string principal = ctx.authorizer->Principal(call);
   if (typed.empty() || typed == principal || !ctx.authorizer->Delegates(principal)) {
@@ -19,7 +19,7 @@ std::string AuditActor(const ServiceContext& ctx, const grpc::ServerContext& cal
   return absl::StrCat(principal, " on behalf of ", typed);
 }
 
-absl::Status Authorized(const ServiceContext& ctx, const grpc::ServerContext& call,
+absl::Status Authorized(const ServiceContext& ctx, const grpc::ServerContextBase& call,
                         absl::string_view method) {
   std::string principal;
   return ctx.authorizer->Check(call, method, &principal);

@@ -485,6 +485,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,
   // Recovers by itself from a background flush or compaction that ran out of
   // space, once there is room again.
   db.sst_file_manager.reset(rocksdb::NewSstFileManager(rocksdb::Env::Default()));
+  // Compactions run below the threads that answer calls (flushes, which
+  // writes may wait on, keep their priority).
+  rocksdb::Env::Default()->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW);
 
   // Open every column family on disk (a newer build may have added some) plus ours.
   std::vector<std::string> names;

@@ -4,14 +4,15 @@
 
 #include "absl/time/clock.h"
 #include "daemon/log/log.h"
+#include "daemon/util/background_thread.h"
 
 namespace redflag {
-
 Periodic::Periodic(std::string name, absl::Duration interval,
                    std::function<absl::Status(absl::Time)> task, absl::Duration first) {
   if (first == absl::InfiniteDuration()) first = interval;
   thread_ = std::thread([this, name = std::move(name), interval, first, task = std::move(task)] {
     pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+    RunInBackground();
     std::unique_lock<std::mutex> lock(mu_);
     absl::Duration wait = first;
     while (!cv_.wait_for(lock, absl::ToChronoMilliseconds(wait), [&] { return stop_; })) {

@@ -1,6 +1,6 @@
 // Runs a task every interval on a thread of its own until destroyed, for the
-// detectors that evaluate on a timer. A failed run is logged; the next one
-// runs on time.
+// detectors that evaluate on a timer, below the threads that answer calls
+// (background_thread.h). A failed run is logged; the next one runs on time.
 #pragma once
 
 #include <condition_variable>
