@@ -147,7 +147,26 @@ local function declared_workload(comment)
   return nil
 end
 
-local cache = {} -- key -> {verdict, summary, until_s}
+-- key -> {verdict, summary, until_s}; bounded, so that many accounts and
+-- GPU counts cannot grow slurmctld without end.
+local cache, cached, max_cached = {}, 0, 4096
+local function remember(key, entry, now)
+  if cache[key] == nil and cached >= max_cached then
+    for k, e in pairs(cache) do
+      if e.until_s <= now then
+        cache[k] = nil
+        cached = cached - 1
+      end
+    end
+    if cached >= max_cached then
+      cache, cached = {}, 0
+    end
+  end
+  if cache[key] == nil then
+    cached = cached + 1
+  end
+  cache[key] = entry
+end
 
 -- Asks redflagd. Returns verdict ("ALLOW", "REVIEW", "DENY"), the one-line
 -- summary, and the seconds it may be cached; or nil and why it could not ask
@@ -247,7 +266,7 @@ local function check(job_desc, account, partition, count, kind, hold)
       end
       return slurm.SUCCESS
     end
-    cache[key] = { verdict = verdict, summary = summary, until_s = now + ttl_or_refused }
+    remember(key, { verdict = verdict, summary = summary, until_s = now + ttl_or_refused }, now)
   end
 
   if verdict == "DENY" or (verdict == "REVIEW" and on_review == "deny") then
