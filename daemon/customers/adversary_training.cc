@@ -72,16 +72,10 @@ void AdversaryTraining::Start(absl::Duration interval) {
 }
 
 absl::Status AdversaryTraining::EvaluateOnce(absl::Time now) {
-  std::map<std::string, v1::CustomerProfile> profiles;
-  absl::Status s = customers_.ForEach([&](const v1::Customer& c) {
-    profiles[c.profile().customer_id()] = c.profile();
-    return true;
-  });
-  if (!s.ok()) return s;
-  auto profile_of = [&](const std::string& id) -> const v1::CustomerProfile* {
-    auto it = profiles.find(id);
-    return it == profiles.end() ? nullptr : &it->second;
-  };
+  absl::StatusOr<CustomerRegistry::Profiles> all = customers_.AllProfiles();
+  if (!all.ok()) return all.status();
+  const std::map<std::string, v1::CustomerProfile>& profiles = all->by_id;
+  auto profile_of = [&](const std::string& id) { return all->Find(id); };
   std::map<std::string, detectors::UltimateParent> parents;  // per customer, once
   for (const auto& [id, profile] : profiles) {
     detectors::UltimateParent& parent = parents[id] =

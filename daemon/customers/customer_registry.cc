@@ -160,4 +160,14 @@ absl::Status CustomerRegistry::ForEach(const std::function<bool(const v1::Custom
       [&](absl::string_view, const v1::Customer& c) { return fn(c); });
 }
 
+absl::StatusOr<CustomerRegistry::Profiles> CustomerRegistry::AllProfiles() {
+  Profiles out;
+  absl::Status s = ForEach([&](const v1::Customer& c) {
+    out.by_id[c.profile().customer_id()] = c.profile();
+    return true;
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 }  // namespace redflag

@@ -46,6 +46,16 @@ class CustomerRegistry {
   // The same from the profiles as they stood at `as_of_unix_ms` (the kept
   // versions), for reports on a past date.
   absl::StatusOr<std::map<std::string, std::string>> UltimateParentsAsOf(int64_t as_of_unix_ms);
+  // Every current profile by customer_id, and a lookup of one (null if
+  // none), as ownership walks take it.
+  struct Profiles {
+    std::map<std::string, v1::CustomerProfile> by_id;
+    const v1::CustomerProfile* Find(const std::string& customer_id) const {
+      auto it = by_id.find(customer_id);
+      return it == by_id.end() ? nullptr : &it->second;
+    }
+  };
+  absl::StatusOr<Profiles> AllProfiles();
   // Visits every customer in customer_id order until `fn` returns false.
   // `fn` must not write to the store (the scan may hold it).
   absl::Status ForEach(const std::function<bool(const v1::Customer&)>& fn);

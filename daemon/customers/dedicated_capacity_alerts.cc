@@ -44,16 +44,9 @@ absl::Status DedicatedCapacityAlerts::EvaluateOnce(absl::Time now) {
     if (job.spec->dedicated()) by_customer[job.spec->customer_id()].push_back(&job);
   }
   if (by_customer.empty()) return absl::OkStatus();
-  std::map<std::string, v1::CustomerProfile> profiles;
-  absl::Status s = customers_.ForEach([&](const v1::Customer& c) {
-    profiles[c.profile().customer_id()] = c.profile();
-    return true;
-  });
-  if (!s.ok()) return s;
-  auto profile_of = [&](const std::string& id) -> const v1::CustomerProfile* {
-    auto it = profiles.find(id);
-    return it == profiles.end() ? nullptr : &it->second;
-  };
+  absl::StatusOr<CustomerRegistry::Profiles> all = customers_.AllProfiles();
+  if (!all.ok()) return all.status();
+  auto profile_of = [&](const std::string& id) { return all->Find(id); };
   for (const auto& [customer_id, its_jobs] : by_customer) {
     const v1::CustomerProfile* customer = profile_of(customer_id);
     if (customer == nullptr) continue;

@@ -18,6 +18,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "redflag/v1/alerts.grpc.pb.h"
+#include "redflag/v1/audit.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
 
 namespace redflag::testing {
@@ -308,6 +309,21 @@ std::map<std::string, v1::Alert> ListAlertsById(DaemonProcess& d, const std::str
     for (const v1::Alert& a : page.alerts()) out[a.alert_id()] = a;
     req.set_page_token(page.next_page_token());
   } while (!req.page_token().empty());
+  return out;
+}
+
+std::vector<v1::AuditRecord> AuditRecordsOf(DaemonProcess& d, const std::string& subject,
+                                            const std::string& action) {
+  v1::ListAuditRequest req;
+  req.set_subject(subject);
+  grpc::ClientContext ctx;
+  v1::ListAuditResponse resp;
+  grpc::Status s = v1::AuditService::NewStub(d.channel())->ListAudit(&ctx, req, &resp);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  std::vector<v1::AuditRecord> out;
+  for (const v1::AuditRecord& r : resp.records()) {
+    if (r.action() == action) out.push_back(r);
+  }
   return out;
 }
 

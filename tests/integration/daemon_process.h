@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "redflag/v1/alerts.pb.h"
+#include "redflag/v1/audit.pb.h"
 #include "redflag/v1/customers.pb.h"
 
 namespace redflag::testing {
@@ -107,6 +108,11 @@ HttpsResponse HttpsGet(int port, const std::string& path, const std::string& ca,
 // Every stored alert of `rule` (any rule when empty), suppressed ones too, by
 // alert_id, through AlertService.
 std::map<std::string, v1::Alert> ListAlertsById(DaemonProcess& d, const std::string& rule = "");
+
+// The audit records about `subject` ("customer/acme") whose action is
+// `action` ("decision.job"), oldest first, through AuditService.
+std::vector<v1::AuditRecord> AuditRecordsOf(DaemonProcess& d, const std::string& subject,
+                                            const std::string& action);
 
 // CustomerService.UpsertCustomer.
 grpc::Status UpsertCustomer(DaemonProcess& d, const v1::CustomerProfile& profile);

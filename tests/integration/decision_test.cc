@@ -59,16 +59,7 @@ class DecisionEndToEnd : public ::testing::Test {
   }
 
   std::vector<v1::AuditRecord> Decisions(const std::string& customer) {
-    v1::ListAuditRequest req;
-    req.set_subject("customer/" + customer);
-    grpc::ClientContext ctx;
-    v1::ListAuditResponse resp;
-    EXPECT_TRUE(v1::AuditService::NewStub(daemon_->channel())->ListAudit(&ctx, req, &resp).ok());
-    std::vector<v1::AuditRecord> out;
-    for (const v1::AuditRecord& r : resp.records()) {
-      if (r.action() == "decision.job") out.push_back(r);
-    }
-    return out;
+    return AuditRecordsOf(*daemon_, "customer/" + customer, "decision.job");
   }
 
   TempDir dir_;

@@ -365,15 +365,7 @@ TEST(RedFlag28EndToEnd, CheckEgressDeniesTheCopyUntilTheInquiryHasALicenceAnswer
   }
 
   // Both refusals on record, with who asked and the copy.
-  v1::ListAuditRequest req;
-  req.set_subject("model/frontier-1");
-  grpc::ClientContext ctx;
-  v1::ListAuditResponse audit;
-  ASSERT_TRUE(v1::AuditService::NewStub((*d)->channel())->ListAudit(&ctx, req, &audit).ok());
-  std::vector<v1::AuditRecord> records;
-  for (const v1::AuditRecord& r : audit.records()) {
-    if (r.action() == "decision.egress") records.push_back(r);
-  }
+  std::vector<v1::AuditRecord> records = AuditRecordsOf(**d, "model/frontier-1", "decision.egress");
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0].actor(), "local");
   bool names_the_copy = false;
