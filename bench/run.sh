@@ -126,6 +126,10 @@ stop_daemon
 # Schedulers asking whether jobs may start, with those customers and the
 # findings that run stored (evaluation at its default pace).
 start_daemon group_commit 10s -o screening.csl_file=tests/data/screening/csl_2023-11-30/csl.csv
+# A warm-up, not counted: the daemon has just started (every customer screened
+# against the list, the standings not yet read), which a fleet's daemon is once.
+"$build/bench/redflag_decide_bench" --addr 127.0.0.1:$port --customers "$customers" \
+  --seconds "$seconds" > /dev/null
 decide=$("$build/bench/redflag_decide_bench" --addr 127.0.0.1:$port --customers "$customers" \
   --seconds "$seconds")
 # The same at a set pace (open loop, each check timed from when it was due):
@@ -133,6 +137,9 @@ decide=$("$build/bench/redflag_decide_bench" --addr 127.0.0.1:$port --customers 
 # admits, against the saturated figure above.
 decide_open=$("$build/bench/redflag_decide_bench" --addr 127.0.0.1:$port --customers "$customers" \
   --seconds "$seconds" --rate 2000)
+# The floor: the same calls refused at validation, i.e. less the decision.
+decide_floor=$("$build/bench/redflag_decide_bench" --addr 127.0.0.1:$port --customers "$customers" \
+  --seconds "$seconds" --floor 1)
 stop_daemon
 
 start_daemon fsync 1h  # the same data: the fleet goes on reporting after a restart
@@ -159,6 +166,7 @@ echo "ingest: $gc samples/s at batch 1000 ($ratio% of null sink), p99 ack $p99 m
 echo "decide result: $decide"
 echo "decide result (2000/s offered): $decide_open"
 echo "decide at 2000 checks/s offered: p50 $(field "$decide_open" p50_us) us, p99 $(field "$decide_open" p99_us) us, p99.9 $(field "$decide_open" p999_us) us"
+echo "decide floor (the same calls refused at validation, 4 threads): $(field "$decide_floor" checks_per_s) calls/s, p50 $(field "$decide_floor" p50_us) us, p99 $(field "$decide_floor" p99_us) us"
 echo "decide: $(field "$decide" checks_per_s) checks/s, p99 $(field "$decide" p99_us) us"
 
 # Prometheus remote-write: 100,000 GPUs' dcgm-shaped series, 500 per request,

@@ -81,6 +81,7 @@ absl::StatusOr<v1::AlertEvent::Kind> AlertStore::Put(const v1::Alert& detected) 
                     {"severity", v1::Severity_Name(alert.severity())},
                     {"summary", alert.summary()}}};
   if (absl::Status s = WriteLocked(*wb, entry); !s.ok()) return s;
+  for (const auto& listener : listeners_) listener(alert);
   if (fresh) ++raised_[{alert.rule(), alert.severity()}];
   TallyLocked(alert);
   TrackSuppressionLocked(alert);
@@ -102,10 +103,16 @@ absl::StatusOr<v1::Alert> AlertStore::Act(const v1::AlertActionRequest& req, abs
   std::unique_ptr<WriteBatch> wb = store_.NewBatch();
   wb->Put(Domain::kAlerts, alert.alert_id(), alert.SerializeAsString());
   if (absl::Status s = WriteLocked(*wb, *entry); !s.ok()) return s;
+  for (const auto& listener : listeners_) listener(alert);
   TallyLocked(alert);
   TrackSuppressionLocked(alert);
   Notify(v1::AlertEvent::KIND_UPDATED, alert);
   return alert;
+}
+
+void AlertStore::AddChangeListener(std::function<void(const v1::Alert&)> listener) {
+  std::lock_guard<std::mutex> lock(mu_);
+  listeners_.push_back(std::move(listener));
 }
 
 void AlertStore::TallyLocked(const v1::Alert& a) {

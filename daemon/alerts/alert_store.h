@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -91,6 +92,9 @@ class AlertStore {
     auto operator<=>(const Count&) const = default;
   };
   absl::StatusOr<std::map<Count, uint64_t>> Counts(absl::Time now);
+  // Called with every alert written, after the write, in the writer's
+  // thread. Added before the store is shared; it must not call back here.
+  void AddChangeListener(std::function<void(const v1::Alert&)> listener);
 
  private:
   // Writes the batch, with its audit record when there is an audit log.
@@ -103,6 +107,7 @@ class AlertStore {
   AuditLog* const audit_;
   std::string policy_profile_;
   mutable std::mutex mu_;
+  std::vector<std::function<void(const v1::Alert&)>> listeners_;
   std::vector<std::shared_ptr<AlertWatch>> watches_;
   // What Counts needs of every stored alert, once read (nullopt before).
   struct Tally {

@@ -573,7 +573,8 @@ absl::Status StartHttpStep(AppState& app) {
             .kube_labels = {.cluster = rw.cluster_label,
                             .default_cluster = rw.default_cluster,
                             .customer = KubeStateLabelName(rw.customer_label)},
-            .pod_gone_after = rw.pod_gone_after},
+            .pod_gone_after = rw.pod_gone_after,
+            .dedicated_clusters = app.config.admission.dedicated_clusters},
         &app.config.limits, app.ledger.get(), audit_end);
     RegisterRemoteWriteMetrics(*app.metrics, *app.remote_write);
     app.unattributed_alerts = std::make_unique<UnattributedAlerts>(

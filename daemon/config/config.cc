@@ -359,7 +359,8 @@ const std::vector<KeySpec>& Keys() {
          return "";
        }},
       {"admission.dedicated_clusters", "incubating",
-       "comma-separated clusters reserved for one customer each (R3: dedicated capacity)",
+       "comma-separated clusters reserved for one customer each (R3: dedicated capacity, at "
+       "admission and for the jobs of their pods)",
        [](const std::string& v, Config& c) -> std::string {
          c.admission.dedicated_clusters = absl::StrSplit(v, ',', absl::SkipWhitespace());
          return "";

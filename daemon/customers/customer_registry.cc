@@ -79,7 +79,13 @@ absl::StatusOr<CustomerRegistry::Upserted> CustomerRegistry::Upsert(
     return s;
   }
   out.changed = true;
+  for (const auto& listener : listeners_) listener(profile.customer_id());
   return out;
+}
+
+void CustomerRegistry::AddChangeListener(std::function<void(const std::string&)> listener) {
+  std::lock_guard<std::mutex> lock(mu_);
+  listeners_.push_back(std::move(listener));
 }
 
 absl::StatusOr<v1::Customer> CustomerRegistry::Get(const std::string& customer_id) {

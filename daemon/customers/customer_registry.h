@@ -59,12 +59,16 @@ class CustomerRegistry {
   // Visits every customer in customer_id order until `fn` returns false.
   // `fn` must not write to the store (the scan may hold it).
   absl::Status ForEach(const std::function<bool(const v1::Customer&)>& fn);
+  // Called with the customer_id of every profile changed, after the write,
+  // in the writer's thread. Added before the registry is shared.
+  void AddChangeListener(std::function<void(const std::string&)> listener);
 
  private:
   Store& store_;
   const bool sync_;
   AuditLog* audit_ = nullptr;
   std::mutex mu_;  // serialises read-modify-write of versions
+  std::vector<std::function<void(const std::string&)>> listeners_;
 };
 
 }  // namespace redflag

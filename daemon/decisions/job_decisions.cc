@@ -46,8 +46,38 @@ double EvidenceNumber(const v1::Alert& a, absl::string_view name) {
 
 }  // namespace
 
+JobDecisions::JobDecisions(CustomerRegistry& customers, AlertStore& alerts, AuditLog& audit,
+                           Store& store, std::shared_ptr<const detectors::CountryPolicy> countries,
+                           std::shared_ptr<const detectors::Catalog> catalog,
+                           JobDecisionOptions options)
+    : customers_(customers),
+      alerts_(alerts),
+      audit_(audit),
+      store_(store),
+      countries_(std::move(countries)),
+      catalog_(std::move(catalog)),
+      options_(std::move(options)),
+      cache_(std::make_shared<StandingCache>(options_.cached_customers)) {
+  alerts_.AddChangeListener([cache = cache_](const v1::Alert& a) {
+    if (a.subject_kind() == "customer") cache->Forget(a.subject_id());
+  });
+  customers_.AddChangeListener([cache = cache_](const std::string&) { cache->ForgetAll(); });
+}
+
 absl::StatusOr<detectors::CustomerStanding> JobDecisions::Standing(const std::string& customer_id,
                                                                    absl::Time now) {
+  const absl::CivilDay day = absl::ToCivilDay(now, absl::UTCTimeZone());
+  if (std::optional<detectors::CustomerStanding> kept = cache_->Find(customer_id, day)) {
+    return *std::move(kept);
+  }
+  const StandingCache::Ticket ticket = cache_->Begin(customer_id);
+  absl::StatusOr<detectors::CustomerStanding> read = ReadStanding(customer_id, day);
+  if (read.ok()) cache_->Keep(customer_id, ticket, day, *read);
+  return read;
+}
+
+absl::StatusOr<detectors::CustomerStanding> JobDecisions::ReadStanding(
+    const std::string& customer_id, absl::CivilDay day) {
   detectors::CustomerStanding out;
   absl::StatusOr<v1::Customer> customer = customers_.Get(customer_id);
   if (customer.ok()) {
@@ -65,8 +95,8 @@ absl::StatusOr<detectors::CustomerStanding> JobDecisions::Standing(const std::st
     };
     const detectors::UltimateParent parent = detectors::FindUltimateParent(
         customer->profile(), profile_of, options_.max_ownership_depth);
-    const std::vector<detectors::AdversaryLink> links = detectors::FindAdversaryLinks(
-        customer->profile(), parent, *countries_, absl::ToCivilDay(now, absl::UTCTimeZone()));
+    const std::vector<detectors::AdversaryLink> links =
+        detectors::FindAdversaryLinks(customer->profile(), parent, *countries_, day);
     if (!links.empty()) {
       out.adversary_linked = true;
       out.adversary_basis =

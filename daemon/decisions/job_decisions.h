@@ -3,13 +3,17 @@
 // findings with their dispositions, and whether the accelerator is of the
 // 3A090/4A090 class; then detectors/job_decision.h judges them. Every DENY
 // and REVIEW is put on record (audit `decision.job`) before it is answered.
+// The standing is kept between checks until a write changes what it was read
+// from (daemon/decisions/standing_cache.h).
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "daemon/decisions/standing_cache.h"
 #include "detectors/catalog.h"
 #include "detectors/country_policy.h"
 #include "detectors/job_decision.h"
@@ -27,20 +31,14 @@ struct JobDecisionOptions {
   std::string policy_profile;  // "name@version"
   absl::Duration cache_for = absl::Seconds(60);
   int max_ownership_depth = 64;
+  size_t cached_customers = 65536;
 };
 
 class JobDecisions {
  public:
   JobDecisions(CustomerRegistry& customers, AlertStore& alerts, AuditLog& audit, Store& store,
                std::shared_ptr<const detectors::CountryPolicy> countries,
-               std::shared_ptr<const detectors::Catalog> catalog, JobDecisionOptions options)
-      : customers_(customers),
-        alerts_(alerts),
-        audit_(audit),
-        store_(store),
-        countries_(std::move(countries)),
-        catalog_(std::move(catalog)),
-        options_(std::move(options)) {}
+               std::shared_ptr<const detectors::Catalog> catalog, JobDecisionOptions options);
 
   // The decision, a DENY or REVIEW recorded with `asked_by` (the caller's
   // principal, and through what) first; UNAVAILABLE when it cannot be.
@@ -52,6 +50,8 @@ class JobDecisions {
  private:
   absl::StatusOr<detectors::CustomerStanding> Standing(const std::string& customer_id,
                                                        absl::Time now);
+  absl::StatusOr<detectors::CustomerStanding> ReadStanding(const std::string& customer_id,
+                                                           absl::CivilDay day);
 
   CustomerRegistry& customers_;
   AlertStore& alerts_;
@@ -60,6 +60,8 @@ class JobDecisions {
   const std::shared_ptr<const detectors::CountryPolicy> countries_;
   const std::shared_ptr<const detectors::Catalog> catalog_;
   const JobDecisionOptions options_;
+  // Shared with the registries' change listeners, which may outlive this.
+  const std::shared_ptr<StandingCache> cache_;
 };
 
 }  // namespace redflag

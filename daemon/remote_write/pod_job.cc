@@ -31,6 +31,7 @@ v1::JobSpec PodJobSpec(const PodIdentity& pod, const PodDeclaration& declared,
   spec.set_accelerator_model(pod.accelerator_model);
   spec.set_accelerator_count(pod.gpus);
   spec.set_start_unix_ms(pod.start_unix_ms);
+  spec.set_dedicated(pod.dedicated);
   spec.set_model_id(declared.model);
   if (declared.parent_model != declared.model) spec.set_parent_model_id(declared.parent_model);
   if (!declared.parent_model.empty() && declared.parent_model == declared.model) {

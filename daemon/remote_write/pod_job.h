@@ -20,6 +20,7 @@ struct PodIdentity {
               accelerator_model = {};
   uint32_t gpus = 0;
   int64_t start_unix_ms = 0;
+  bool dedicated = false;  // the cluster is reserved for one customer
 };
 
 constexpr char kKubernetesScheduler[] = "kubernetes";

@@ -132,7 +132,10 @@ PodLookup PodTracker::Lookup(const std::string& cluster, const std::string& uid,
                            .customer = ns->second.customer,
                            .accelerator_model = accelerator_model,
                            .gpus = gpus,
-                           .start_unix_ms = pod.start_ms},
+                           .start_unix_ms = pod.start_ms,
+                           .dedicated = std::find(options_.dedicated_clusters.begin(),
+                                                  options_.dedicated_clusters.end(),
+                                                  cluster) != options_.dedicated_clusters.end()},
                           pod.declared, &out.refused_declarations);
   }
   return out;

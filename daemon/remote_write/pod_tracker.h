@@ -28,6 +28,9 @@ struct PodTrackerOptions {
   absl::Duration collection_interval = absl::Seconds(30);
   size_t max_pods = 200'000;
   size_t max_namespaces = 50'000;
+  // Clusters reserved for one customer each: their pods' jobs are dedicated
+  // capacity (admission.dedicated_clusters).
+  std::vector<std::string> dedicated_clusters = {};
 };
 
 // What a GPU series' pod labels lead to.

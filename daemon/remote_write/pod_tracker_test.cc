@@ -85,6 +85,19 @@ TEST(PodTracker, APodRequestingGpusIsAJobOfItsNamespacesCustomer) {
   EXPECT_EQ(t.counts().jobs_running, 1u);
 }
 
+TEST(PodTracker, APodOfAReservedClusterIsDedicatedCapacity) {
+  PodTracker shared(kOptions);
+  shared.Apply(Report(kT));
+  EXPECT_FALSE(shared.Find("east", "team-a", "train-0", "", "H100").spec.dedicated());
+  PodTrackerOptions o = kOptions;
+  o.dedicated_clusters = {"west", "east"};
+  PodTracker reserved(o);
+  reserved.Apply(Report(kT));
+  PodLookup l = reserved.Find("east", "team-a", "train-0", "", "H100");
+  ASSERT_EQ(l.kind, PodLookup::Kind::kRegister) << l.reason;
+  EXPECT_TRUE(l.spec.dedicated());
+}
+
 TEST(PodTracker, ABadDeclarationIsLeftOutNotTheJob) {
   PodTracker t(kOptions);
   KubeStateReadings r = Report(kT);

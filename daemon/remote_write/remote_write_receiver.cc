@@ -71,7 +71,8 @@ RemoteWriteReceiver::RemoteWriteReceiver(RemoteWriteOptions options, const Inges
       ledger_(ledger),
       on_job_ended_(std::move(on_job_ended)),
       pods_({.gone_after = options_.pod_gone_after,
-             .collection_interval = options_.collection_interval}) {
+             .collection_interval = options_.collection_interval,
+             .dedicated_clusters = options_.dedicated_clusters}) {
   std::vector<const v1::JobSpec*> running;
   for (const Ledger::JobSnapshot& j : ledger_->SnapshotJobs()) {
     if (j.end_unix_ms == 0 && j.spec->scheduler() == kKubernetesScheduler)

@@ -41,6 +41,7 @@ struct RemoteWriteOptions {
   GpuLabelNames labels;
   KubeLabelNames kube_labels;
   absl::Duration pod_gone_after = absl::Minutes(2);
+  std::vector<std::string> dedicated_clusters = {};  // see PodTrackerOptions
   // Seconds a sender is asked to wait after a 503.
   int retry_after_seconds = 5;
 };
