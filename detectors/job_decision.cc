@@ -77,6 +77,9 @@ JobDecision DecideJob(const JobAsk& job, const CustomerStanding& customer,
       reasons.push_back(FromFinding(f, Verdict::kReview, "false_positive"));
     } else if (f.rule == "kyc_anomaly" && f.score >= policy.kyc_review_score) {
       reasons.push_back(FromFinding(f, Verdict::kReview, "false_positive"));
+    } else if (f.rule == "ownership_unresolved") {
+      // A cycle or a chain past the depth: who controls the customer is unknown.
+      reasons.push_back(FromFinding(f, Verdict::kReview, "false_positive"));
     }
   }
   if (customer.adversary_linked && job.training) {

@@ -77,6 +77,23 @@ TEST(DecideJob, ListedOwnershipOfHalfIsDeniedUnknownSharesAreReviewed) {
   EXPECT_EQ(d.reasons[0].rule, "listed_ownership");
 }
 
+TEST(DecideJob, AnOwnershipChainNobodyCouldResolveIsReviewed) {
+  CustomerFinding cycle{.rule = "ownership_unresolved",
+                        .alert_id = "ownership_unresolved/customer/acct-1/cycle",
+                        .level = "cycle",
+                        .evidence = "the ownership chain leads back to itself"};
+  JobDecision d = DecideJob(Training(), Profiled({cycle}), kMay2025);
+  EXPECT_EQ(d.verdict, Verdict::kReview);
+  ASSERT_EQ(d.reasons.size(), 1u);
+  EXPECT_EQ(d.reasons[0].alert_id, cycle.alert_id);
+  // Established by an analyst to be no control question after all.
+  cycle.disposition = "false_positive";
+  cycle.resolved_by = "bob";
+  d = DecideJob(Training(), Profiled({cycle}), kMay2025);
+  EXPECT_EQ(d.verdict, Verdict::kAllow);
+  EXPECT_EQ(d.reasons[0].lifted_by, "false_positive by bob");
+}
+
 TEST(DecideJob, AnAdversaryLinkedPartysTrainingIsDeniedOrReviewedByProfile) {
   JobDecision d = DecideJob(Training(), Adversary(), kMay2025);
   EXPECT_EQ(d.verdict, Verdict::kDeny);

@@ -18,8 +18,9 @@ namespace redflag {
 namespace {
 
 // The rules whose customer-level alerts the decision reads.
-constexpr const char* kRules[] = {"restricted_party", "listed_ownership", "kyc_anomaly",
-                                  "adversary_linked_training", "dedicated_capacity_licence"};
+constexpr const char* kRules[] = {
+    "restricted_party",     "listed_ownership",          "kyc_anomaly",
+    "ownership_unresolved", "adversary_linked_training", "dedicated_capacity_licence"};
 
 std::string Disposition(v1::Disposition d) {
   switch (d) {

@@ -160,6 +160,19 @@ TEST_F(JobDecisionsTest, AFindingAndItsDispositionChangeTheAnswerAtOnce) {
   EXPECT_EQ(Ask("acme"), v1::VERDICT_ALLOW);
 }
 
+TEST_F(JobDecisionsTest, AnUnresolvedOwnershipChainIsHeldForReview) {
+  Profile("loop", "US");
+  v1::Alert a;
+  a.set_alert_id("ownership_unresolved/customer/loop/cycle");
+  a.set_rule("ownership_unresolved");
+  a.set_subject_kind("customer");
+  a.set_subject_id("loop");
+  a.set_customer_id("loop");
+  a.set_level("cycle");
+  ASSERT_TRUE(alerts_->Put(a).ok());
+  EXPECT_EQ(Ask("loop"), v1::VERDICT_REVIEW);
+}
+
 TEST_F(JobDecisionsTest, AProfileRegisteredAfterAnUnknownCustomerWasAskedIsRead) {
   EXPECT_EQ(Ask("late"), v1::VERDICT_REVIEW);  // no profile: policy
   Profile("late", "MO");
