@@ -64,6 +64,40 @@ v1::Alert OwnershipUnresolved(const v1::CustomerProfile& customer,
   return a;
 }
 
+// R2 at the customer: where an analyst records the licence that lets
+// DecisionService.CheckJob admit its training (one per linked customer,
+// whether or not it trains here yet).
+v1::Alert AdversaryLinkedCustomer(const v1::CustomerProfile& customer,
+                                  const detectors::UltimateParent& parent,
+                                  const std::vector<detectors::AdversaryLink>& links) {
+  const detectors::AdversaryLink& first = links.front();
+  v1::Alert a =
+      NewAlert("adversary_linked_training", "customer", customer.customer_id(), first.country);
+  a.set_customer_id(customer.customer_id());
+  a.set_level(first.country);
+  a.set_severity(v1::SEVERITY_HIGH);
+  a.set_summary(absl::StrCat(
+      "customer ", customer.customer_id(), " (", customer.legal_name(), "), whose ", first.basis,
+      " (", first.entity, ") is in ", first.country, ", ",
+      first.row->group == "macau" ? "Macau" : "Country Group D:5",
+      ": new training capacity is held back (R2); resolve this alert as licence_obtained once a "
+      "licence covers its training"));
+  std::vector<std::string> described;
+  for (const detectors::AdversaryLink& l : links) {
+    described.push_back(absl::StrCat(l.basis, ": ", l.entity, " (", l.country, ")"));
+  }
+  AddEvidence(a, "links", absl::StrJoin(described, "; "));
+  AddEvidence(a, "country_group", detectors::CountryPolicy::Describe(*first.row));
+  AddEvidence(a, "ownership_path", parent.PathText());
+  AddEvidence(a, "basis",
+              "15 CFR 742.6(a)(6)(iii)(A); BIS guidance of May 2025 on training for parties "
+              "headquartered in D:5 or Macau");
+  AddEvidence(a, "lifted_by",
+              "resolving this alert as licence_obtained lets DecisionService.CheckJob admit "
+              "training for the customer");
+  return a;
+}
+
 }  // namespace
 
 void AdversaryTraining::Start(absl::Duration interval) {
@@ -80,6 +114,15 @@ absl::Status AdversaryTraining::EvaluateOnce(absl::Time now) {
   for (const auto& [id, profile] : profiles) {
     detectors::UltimateParent& parent = parents[id] =
         detectors::FindUltimateParent(profile, profile_of, max_ownership_depth_);
+    const std::vector<detectors::AdversaryLink> links =
+        detectors::FindAdversaryLinks(profile, parent, *policy_, Day(absl::ToUnixMillis(now)));
+    if (!links.empty()) {
+      if (absl::Status r =
+              recorder_.Record(AdversaryLinkedCustomer(profile, parent, links), now, true);
+          !r.ok()) {
+        return r;
+      }
+    }
     if (!parent.cycle && !parent.truncated) continue;
     if (absl::Status r =
             recorder_.Record(OwnershipUnresolved(profile, parent, max_ownership_depth_), now, true);

@@ -3,7 +3,9 @@
 // Country Group D:5 or Macau on a day the job ran, is a high alert (BIS
 // guidance of May 2025). Evaluated on a timer over every job, with the
 // current profiles (what is known now about who the customer is) and the
-// country groups as of the job's own dates.
+// country groups as of the job's own dates. Each customer linked today has
+// an alert of its own too, under every profile: where a licence for its
+// training is recorded (licence_obtained lifts CheckJob's R2 reason).
 #pragma once
 
 #include <memory>

@@ -69,8 +69,14 @@ TEST_F(AdversaryTrainingTest, AnyTrainingForAD5CustomerIsHighAtAnySize) {
   Job("no-profile", "unknown", kJan15);
   ASSERT_TRUE(rule_->EvaluateOnce(absl::FromUnixMillis(kJan15 + kDay)).ok());
   std::map<std::string, v1::Alert> alerts = Alerts();
-  ASSERT_EQ(alerts.size(), 1u);
-  const v1::Alert& a = alerts.begin()->second;
+  // The job's, and the customer's own, where a licence for its training is
+  // recorded (us-lab and the job without a profile have none).
+  ASSERT_EQ(alerts.size(), 2u);
+  const v1::Alert& customer = alerts.at("adversary_linked_training/customer/cn-lab/CN");
+  EXPECT_EQ(customer.severity(), v1::SEVERITY_HIGH);
+  EXPECT_NE(customer.summary().find("new training capacity is held back (R2)"), std::string::npos)
+      << customer.summary();
+  const v1::Alert& a = alerts.at("adversary_linked_training/job/tiny-ft/CN");
   EXPECT_EQ(a.alert_id(), "adversary_linked_training/job/tiny-ft/CN");
   EXPECT_EQ(a.severity(), v1::SEVERITY_HIGH);
   EXPECT_EQ(a.customer_id(), "cn-lab");
@@ -123,9 +129,14 @@ TEST_F(AdversaryTrainingTest, AParentFoundThroughOtherCustomersProfilesCounts) {
   Job("j", "acme-us", kJan15, v1::WORKLOAD_KIND_UNSPECIFIED);
   ASSERT_TRUE(rule_->EvaluateOnce(absl::FromUnixMillis(kJan15 + kDay)).ok());
   std::map<std::string, v1::Alert> alerts = Alerts();
-  ASSERT_EQ(alerts.size(), 1u);
+  // The job's; the subsidiary's and the parent's own as customers.
+  ASSERT_EQ(alerts.size(), 3u);
+  EXPECT_TRUE(alerts.contains("adversary_linked_training/customer/dragon/CN"));
+  EXPECT_TRUE(alerts.contains("adversary_linked_training/customer/acme-us/CN"));
   std::map<std::string, std::string> evidence;
-  for (const v1::Evidence& e : alerts.begin()->second.evidence()) evidence[e.name()] = e.value();
+  for (const v1::Evidence& e : alerts.at("adversary_linked_training/job/j/CN").evidence()) {
+    evidence[e.name()] = e.value();
+  }
   EXPECT_EQ(
       evidence["ownership_path"],
       "Acme US Inc (US) <- 100% Acme Europe BV (NL) <- 100% Acme Japan KK (JP) <- 100% Dragon "
@@ -159,7 +170,8 @@ TEST_F(AdversaryTrainingTest, ADeepChainStillReachesItsD5ParentWithinTheConfigur
   ASSERT_TRUE(rule_->EvaluateOnce(absl::FromUnixMillis(kJan15 + kDay)).ok());
   std::map<std::string, v1::Alert> alerts = Alerts();
   ASSERT_TRUE(alerts.contains("adversary_linked_training/job/deep17-ft/CN")) << alerts.size();
-  EXPECT_EQ(alerts.size(), 1u);
+  EXPECT_TRUE(alerts.contains("adversary_linked_training/customer/deep17/CN"));
+  EXPECT_EQ(alerts.size(), 2u);
 }
 
 TEST_F(AdversaryTrainingTest, AChainDeeperThanTheLimitIsAFindingWithItsPath) {

@@ -173,6 +173,38 @@ TEST_F(JobDecisionsTest, AnUnresolvedOwnershipChainIsHeldForReview) {
   EXPECT_EQ(Ask("loop"), v1::VERDICT_REVIEW);
 }
 
+TEST_F(JobDecisionsTest, ALicenceRecordedOnTheCustomersR2AlertAdmitsItsTraining) {
+  Profile("dragon", "CN");
+  EXPECT_EQ(Ask("dragon"), v1::VERDICT_DENY);
+  // As rule adversary_linked_training raises it for a linked customer.
+  v1::Alert a;
+  a.set_alert_id("adversary_linked_training/customer/dragon/CN");
+  a.set_rule("adversary_linked_training");
+  a.set_subject_kind("customer");
+  a.set_subject_id("dragon");
+  a.set_customer_id("dragon");
+  a.set_level("CN");
+  ASSERT_TRUE(alerts_->Put(a).ok());
+  EXPECT_EQ(Ask("dragon"), v1::VERDICT_DENY);
+  v1::AlertActionRequest resolve;
+  resolve.set_alert_id(a.alert_id());
+  resolve.set_action(v1::ALERT_ACTION_RESOLVE);
+  resolve.set_actor("carol");
+  resolve.set_disposition(v1::DISPOSITION_LICENCE_OBTAINED);
+  ASSERT_TRUE(alerts_->Act(resolve, kNow).ok());
+  v1::CheckJobRequest r;
+  r.set_customer_id("dragon");
+  r.set_accelerator_model("NVIDIA H100 80GB HBM3");
+  r.set_accelerator_count(8);
+  absl::StatusOr<v1::Decision> d = decisions_->Check(r, "test", kNow);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->verdict(), v1::VERDICT_ALLOW);
+  ASSERT_EQ(d->reasons_size(), 1);
+  EXPECT_TRUE(d->reasons(0).lifted());
+  EXPECT_EQ(d->reasons(0).alert_id(), a.alert_id());
+  EXPECT_EQ(d->reasons(0).lifted_by(), "licence_obtained by carol");
+}
+
 TEST_F(JobDecisionsTest, AProfileRegisteredAfterAnUnknownCustomerWasAskedIsRead) {
   EXPECT_EQ(Ask("late"), v1::VERDICT_REVIEW);  // no profile: policy
   Profile("late", "MO");

@@ -111,7 +111,10 @@ TEST_F(CustomerRulesEndToEnd, AdversaryLinkedTrainingAsOfEachJobsDates) {
   for (const auto& [id, a] : alerts) ids.insert(id);
   EXPECT_EQ(ids, (std::set<std::string>{"adversary_linked_training/job/acme-ft/CN",
                                         "adversary_linked_training/job/kh-january/KH",
-                                        "adversary_linked_training/job/sentinel-job/RU"}));
+                                        "adversary_linked_training/job/sentinel-job/RU",
+                                        // linked today, where their licences are recorded
+                                        "adversary_linked_training/customer/acme-us/CN",
+                                        "adversary_linked_training/customer/sentinel/RU"}));
   const v1::Alert& acme_alert = alerts["adversary_linked_training/job/acme-ft/CN"];
   EXPECT_EQ(acme_alert.severity(), v1::SEVERITY_HIGH);
   EXPECT_EQ(acme_alert.customer_id(), "acme-us");
@@ -172,7 +175,8 @@ TEST_F(CustomerRulesEndToEnd, OwnershipDeeperThanTheWalkOrCyclicIsAFinding) {
                                                "ownership_unresolved/customer/deep-100/depth"}));
   std::set<std::string> adversary;
   for (const auto& [id, a] : Alerts("adversary_linked_training")) adversary.insert(id);
-  EXPECT_EQ(adversary, (std::set<std::string>{"adversary_linked_training/job/deep-17-ft/CN"}));
+  EXPECT_EQ(adversary, (std::set<std::string>{"adversary_linked_training/job/deep-17-ft/CN",
+                                              "adversary_linked_training/customer/deep-17/CN"}));
   CommandResult shown = RunCommand(
       {REDFLAGCTL_PATH, "--addr", daemon_->grpc_address(), "customers", "show", "deep-100"});
   EXPECT_NE(shown.output.find("ownership_unresolved"), std::string::npos) << shown.output;
