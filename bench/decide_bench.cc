@@ -49,7 +49,6 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  auto channel = grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> failures{0};
   std::vector<std::vector<double>> latencies(threads), denied(threads);
@@ -58,7 +57,12 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
-      auto stub = redflag::v1::DecisionService::NewStub(channel);
+      // A connection per thread, as separate schedulers have (channels with
+      // the same arguments would share one).
+      grpc::ChannelArguments args;
+      args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+      auto stub = redflag::v1::DecisionService::NewStub(
+          grpc::CreateCustomChannel(addr, grpc::InsecureChannelCredentials(), args));
       // Sends wake on time (the default 50 us timer slack would count as
       // the daemon's latency).
       prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
