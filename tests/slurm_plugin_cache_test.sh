@@ -12,11 +12,11 @@ fi
 plugin="$(cd "$(dirname "$0")/.." && pwd)/deploy/slurm/job_submit.lua"
 tmp=$(mktemp -d /tmp/redflag-lua-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-cat > "$tmp/redflagctl" <<STUB
+cat > "$tmp/redflagctl" <<STANDIN
 #!/bin/sh
 echo "\$*" >> "$tmp/asked"
 echo "ALLOW 60 nothing holds back the customer"
-STUB
+STANDIN
 chmod +x "$tmp/redflagctl"
 printf 'REDFLAGCTL=%s\nREDFLAG_ACCELERATOR=NVIDIA H100 80GB HBM3\n' "$tmp/redflagctl" > "$tmp/slurm.env"
 cat > "$tmp/harness.lua" <<'LUA'

@@ -3,7 +3,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "daemon/customers/adversary_evidence.h"
 #include "detectors/adversary_link.h"
 #include "detectors/ownership.h"
 
@@ -77,18 +77,10 @@ v1::Alert AdversaryLinkedCustomer(const v1::CustomerProfile& customer,
   a.set_level(first.country);
   a.set_severity(v1::SEVERITY_HIGH);
   a.set_summary(absl::StrCat(
-      "customer ", customer.customer_id(), " (", customer.legal_name(), "), whose ", first.basis,
-      " (", first.entity, ") is in ", first.country, ", ",
-      first.row->group == "macau" ? "Macau" : "Country Group D:5",
+      "customer ", customer.customer_id(), " (", customer.legal_name(), "), ", LinkClause(first),
       ": new training capacity is held back (R2); resolve this alert as licence_obtained once a "
       "licence covers its training"));
-  std::vector<std::string> described;
-  for (const detectors::AdversaryLink& l : links) {
-    described.push_back(absl::StrCat(l.basis, ": ", l.entity, " (", l.country, ")"));
-  }
-  AddEvidence(a, "links", absl::StrJoin(described, "; "));
-  AddEvidence(a, "country_group", detectors::CountryPolicy::Describe(*first.row));
-  AddEvidence(a, "ownership_path", parent.PathText());
+  AddLinkEvidence(a, links, parent);
   AddEvidence(a, "basis",
               "15 CFR 742.6(a)(6)(iii)(A); BIS guidance of May 2025 on training for parties "
               "headquartered in D:5 or Macau");
@@ -153,17 +145,9 @@ absl::Status AdversaryTraining::EvaluateOnce(absl::Time now) {
     a.set_severity(v1::SEVERITY_HIGH);
     a.set_summary(
         absl::StrCat("job ", spec.job_id(), " trains", spec.model_id().empty() ? "" : " model ",
-                     spec.model_id(), " for customer ", spec.customer_id(), ", whose ", first.basis,
-                     " (", first.entity, ") is in ", first.country, ", ",
-                     first.row->group == "macau" ? "Macau" : "Country Group D:5",
+                     spec.model_id(), " for customer ", spec.customer_id(), ", ", LinkClause(first),
                      ": adversary-linked training at any size; hold new capacity and escalate"));
-    std::vector<std::string> described;
-    for (const detectors::AdversaryLink& l : links) {
-      described.push_back(absl::StrCat(l.basis, ": ", l.entity, " (", l.country, ")"));
-    }
-    AddEvidence(a, "links", absl::StrJoin(described, "; "));
-    AddEvidence(a, "country_group", detectors::CountryPolicy::Describe(*first.row));
-    AddEvidence(a, "ownership_path", parent->second.PathText());
+    AddLinkEvidence(a, links, parent->second);
     AddEvidence(a, "customer", absl::StrCat(customer->legal_name(), " (", spec.customer_id(), ")"));
     AddEvidence(a, "workload", v1::WorkloadKind_Name(spec.workload()));
     AddEvidence(a, "model_id", spec.model_id());

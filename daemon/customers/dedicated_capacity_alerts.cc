@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "daemon/customers/adversary_evidence.h"
 #include "detectors/adversary_link.h"
 #include "detectors/dedicated_capacity.h"
 #include "detectors/ownership.h"
@@ -78,19 +79,11 @@ absl::Status DedicatedCapacityAlerts::EvaluateOnce(absl::Time now) {
     a.set_level(first.country);
     a.set_severity(v1::SEVERITY_CRITICAL);
     a.set_summary(absl::StrCat(
-        "customer ", customer_id, " (", customer->legal_name(), "), whose ", first.basis, " (",
-        first.entity, ") is in ", first.country, ", ",
-        first.row->group == "macau" ? "Macau" : "Country Group D:5",
+        "customer ", customer_id, " (", customer->legal_name(), "), ", LinkClause(first),
         ", holds dedicated capacity of ", needs->accelerators,
         " 3A090/4A090-class accelerators: a licence is required (R3); obtain one or release the "
         "capacity"));
-    std::vector<std::string> described;
-    for (const detectors::AdversaryLink& l : links) {
-      described.push_back(absl::StrCat(l.basis, ": ", l.entity, " (", l.country, ")"));
-    }
-    AddEvidence(a, "links", absl::StrJoin(described, "; "));
-    AddEvidence(a, "country_group", detectors::CountryPolicy::Describe(*first.row));
-    AddEvidence(a, "ownership_path", parent.PathText());
+    AddLinkEvidence(a, links, parent);
     AddEvidence(a, "accelerators", absl::StrCat(needs->accelerators));
     AddEvidence(a, "jobs", absl::StrCat(needs->job_ids.size()));
     std::vector<std::string> shown(

@@ -65,16 +65,16 @@ JobDecisions::JobDecisions(CustomerRegistry& customers, AlertStore& alerts, Audi
   customers_.AddChangeListener([cache = cache_](const std::string&) { cache->ForgetAll(); });
 }
 
-absl::StatusOr<detectors::CustomerStanding> JobDecisions::Standing(const std::string& customer_id,
-                                                                   absl::Time now) {
+absl::StatusOr<StandingCache::Kept> JobDecisions::Standing(const std::string& customer_id,
+                                                           absl::Time now) {
   const absl::CivilDay day = absl::ToCivilDay(now, absl::UTCTimeZone());
-  if (std::optional<detectors::CustomerStanding> kept = cache_->Find(customer_id, day)) {
-    return *std::move(kept);
-  }
+  if (StandingCache::Kept kept = cache_->Find(customer_id, day)) return kept;
   const StandingCache::Ticket ticket = cache_->Begin(customer_id);
   absl::StatusOr<detectors::CustomerStanding> read = ReadStanding(customer_id, day);
-  if (read.ok()) cache_->Keep(customer_id, ticket, day, *read);
-  return read;
+  if (!read.ok()) return read.status();
+  auto kept = std::make_shared<const detectors::CustomerStanding>(*std::move(read));
+  cache_->Keep(customer_id, ticket, day, kept);
+  return kept;
 }
 
 absl::StatusOr<detectors::CustomerStanding> JobDecisions::ReadStanding(
@@ -157,7 +157,7 @@ absl::StatusOr<v1::Decision> JobDecisions::Check(const v1::CheckJobRequest& requ
 
 absl::StatusOr<v1::Decision> JobDecisions::Preview(const v1::CheckJobRequest& request,
                                                    absl::Time now) {
-  absl::StatusOr<detectors::CustomerStanding> standing = Standing(request.customer_id(), now);
+  absl::StatusOr<StandingCache::Kept> standing = Standing(request.customer_id(), now);
   if (!standing.ok()) return standing.status();
   const detectors::JobAsk ask{.customer_id = request.customer_id(),
                               .accelerators = request.accelerator_count(),
@@ -165,7 +165,7 @@ absl::StatusOr<v1::Decision> JobDecisions::Preview(const v1::CheckJobRequest& re
                               .advanced_accelerator = detectors::IsAdvancedComputing(
                                   *catalog_, request.accelerator_model()),
                               .training = IsTraining(request.workload())};
-  const detectors::JobDecision d = detectors::DecideJob(ask, *standing, options_.policy);
+  const detectors::JobDecision d = detectors::DecideJob(ask, **standing, options_.policy);
   v1::Decision out = ToDecision(d, options_.policy_profile, now + options_.cache_for);
   if (d.reasons.empty() || d.reasons[0].lifted) {
     out.set_summary(absl::StrCat(detectors::VerdictName(d.verdict), ": nothing holds back ",

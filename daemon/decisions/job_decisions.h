@@ -48,8 +48,7 @@ class JobDecisions {
   absl::StatusOr<v1::Decision> Preview(const v1::CheckJobRequest& request, absl::Time now);
 
  private:
-  absl::StatusOr<detectors::CustomerStanding> Standing(const std::string& customer_id,
-                                                       absl::Time now);
+  absl::StatusOr<StandingCache::Kept> Standing(const std::string& customer_id, absl::Time now);
   absl::StatusOr<detectors::CustomerStanding> ReadStanding(const std::string& customer_id,
                                                            absl::CivilDay day);
 

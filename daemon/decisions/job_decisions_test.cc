@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "daemon/alerts/alert_recorder.h"
 #include "daemon/alerts/alert_store.h"
 #include "daemon/audit/audit_log.h"
 #include "daemon/customers/customer_registry.h"
@@ -18,23 +19,23 @@ namespace {
 const absl::CivilDay kDay(2026, 9, 1);
 const absl::Time kNow = absl::FromCivil(kDay, absl::UTCTimeZone()) + absl::Hours(12);
 
-detectors::CustomerStanding Linked(bool linked) {
+StandingCache::Kept Linked(bool linked) {
   detectors::CustomerStanding s;
   s.has_profile = true;
   s.adversary_linked = linked;
-  return s;
+  return std::make_shared<const detectors::CustomerStanding>(s);
 }
 
 TEST(StandingCache, KeepsWhatWasReadUntilTheCustomerIsForgotten) {
   StandingCache cache(10);
-  EXPECT_FALSE(cache.Find("acme", kDay).has_value());
+  EXPECT_EQ(cache.Find("acme", kDay), nullptr);
   cache.Keep("acme", cache.Begin("acme"), kDay, Linked(true));
-  ASSERT_TRUE(cache.Find("acme", kDay).has_value());
+  ASSERT_NE(cache.Find("acme", kDay), nullptr);
   EXPECT_TRUE(cache.Find("acme", kDay)->adversary_linked);
   cache.Forget("other");
-  EXPECT_TRUE(cache.Find("acme", kDay).has_value());
+  EXPECT_NE(cache.Find("acme", kDay), nullptr);
   cache.Forget("acme");
-  EXPECT_FALSE(cache.Find("acme", kDay).has_value());
+  EXPECT_EQ(cache.Find("acme", kDay), nullptr);
 }
 
 TEST(StandingCache, AReadThatRacedAWriteIsNotKept) {
@@ -44,33 +45,33 @@ TEST(StandingCache, AReadThatRacedAWriteIsNotKept) {
   StandingCache::Ticket t = cache.Begin("acme");
   cache.Forget("acme");
   cache.Keep("acme", t, kDay, Linked(false));
-  EXPECT_FALSE(cache.Find("acme", kDay).has_value());
+  EXPECT_EQ(cache.Find("acme", kDay), nullptr);
   // A profile written meanwhile (any customer's) does the same.
   t = cache.Begin("acme");
   cache.ForgetAll();
   cache.Keep("acme", t, kDay, Linked(false));
-  EXPECT_FALSE(cache.Find("acme", kDay).has_value());
+  EXPECT_EQ(cache.Find("acme", kDay), nullptr);
   // Two reads, one before and one after the write: only the later is kept.
   StandingCache::Ticket before = cache.Begin("acme");
   cache.Forget("acme");
   StandingCache::Ticket after = cache.Begin("acme");
   cache.Keep("acme", after, kDay, Linked(true));
   cache.Keep("acme", before, kDay, Linked(false));
-  ASSERT_TRUE(cache.Find("acme", kDay).has_value());
+  ASSERT_NE(cache.Find("acme", kDay), nullptr);
   EXPECT_TRUE(cache.Find("acme", kDay)->adversary_linked);
 }
 
 TEST(StandingCache, HoldsForOneDayAndStartsAgainWhenFull) {
   StandingCache cache(2);
   cache.Keep("a", cache.Begin("a"), kDay, Linked(true));
-  EXPECT_FALSE(cache.Find("a", kDay + 1).has_value());  // the country groups are dated
+  EXPECT_EQ(cache.Find("a", kDay + 1), nullptr);  // the country groups are dated
   cache.Keep("b", cache.Begin("b"), kDay, Linked(true));
   EXPECT_EQ(cache.size(), 2u);
   StandingCache::Ticket c = cache.Begin("c");  // no room: emptied
   EXPECT_EQ(cache.size(), 1u);
-  EXPECT_FALSE(cache.Find("a", kDay).has_value());
+  EXPECT_EQ(cache.Find("a", kDay), nullptr);
   cache.Keep("c", c, kDay, Linked(false));
-  EXPECT_TRUE(cache.Find("c", kDay).has_value());
+  EXPECT_NE(cache.Find("c", kDay), nullptr);
 }
 
 std::shared_ptr<const detectors::Catalog> ShippedCatalog() {
@@ -110,14 +111,36 @@ class JobDecisionsTest : public ::testing::Test {
     ASSERT_TRUE(customers_.Upsert(p, absl::ToUnixMillis(kNow)).ok());
   }
 
-  v1::Verdict Ask(const std::string& customer) {
+  absl::StatusOr<v1::Decision> Decide(const std::string& customer) {
     v1::CheckJobRequest r;
     r.set_customer_id(customer);
     r.set_accelerator_model("NVIDIA H100 80GB HBM3");
     r.set_accelerator_count(8);
-    absl::StatusOr<v1::Decision> d = decisions_->Check(r, "test", kNow);
+    return decisions_->Check(r, "test", kNow);
+  }
+  v1::Verdict Ask(const std::string& customer) {
+    absl::StatusOr<v1::Decision> d = Decide(customer);
     EXPECT_TRUE(d.ok()) << d.status();
     return d.ok() ? d->verdict() : v1::VERDICT_UNSPECIFIED;
+  }
+
+  // A customer-level alert, as the rule raises it.
+  std::string Raise(const std::string& rule, const std::string& customer, const std::string& level,
+                    const std::string& score = "") {
+    v1::Alert a = NewAlert(rule, "customer", customer, level);
+    a.set_customer_id(customer);
+    a.set_level(level);
+    if (!score.empty()) AddEvidence(a, "score", score);
+    EXPECT_TRUE(alerts_->Put(a).ok());
+    return a.alert_id();
+  }
+  void Resolve(const std::string& alert_id, const std::string& actor, v1::Disposition d) {
+    v1::AlertActionRequest resolve;
+    resolve.set_alert_id(alert_id);
+    resolve.set_action(v1::ALERT_ACTION_RESOLVE);
+    resolve.set_actor(actor);
+    resolve.set_disposition(d);
+    ASSERT_TRUE(alerts_->Act(resolve, kNow).ok());
   }
 
   MemoryStore store_;
@@ -139,37 +162,15 @@ TEST_F(JobDecisionsTest, AParentsNewHeadquartersChangesItsSubsidiarysAnswer) {
 TEST_F(JobDecisionsTest, AFindingAndItsDispositionChangeTheAnswerAtOnce) {
   Profile("acme", "US");
   EXPECT_EQ(Ask("acme"), v1::VERDICT_ALLOW);
-  v1::Alert a;
-  a.set_alert_id("kyc_anomaly/customer/acme/strong");
-  a.set_rule("kyc_anomaly");
-  a.set_subject_kind("customer");
-  a.set_subject_id("acme");
-  a.set_customer_id("acme");
-  a.set_level("strong");
-  v1::Evidence* e = a.add_evidence();
-  e->set_name("score");
-  e->set_value("7");
-  ASSERT_TRUE(alerts_->Put(a).ok());
+  const std::string kyc = Raise("kyc_anomaly", "acme", "strong", "7");
   EXPECT_EQ(Ask("acme"), v1::VERDICT_REVIEW);
-  v1::AlertActionRequest resolve;
-  resolve.set_alert_id(a.alert_id());
-  resolve.set_action(v1::ALERT_ACTION_RESOLVE);
-  resolve.set_actor("analyst");
-  resolve.set_disposition(v1::DISPOSITION_FALSE_POSITIVE);
-  ASSERT_TRUE(alerts_->Act(resolve, kNow).ok());
+  Resolve(kyc, "analyst", v1::DISPOSITION_FALSE_POSITIVE);
   EXPECT_EQ(Ask("acme"), v1::VERDICT_ALLOW);
 }
 
 TEST_F(JobDecisionsTest, AnUnresolvedOwnershipChainIsHeldForReview) {
   Profile("loop", "US");
-  v1::Alert a;
-  a.set_alert_id("ownership_unresolved/customer/loop/cycle");
-  a.set_rule("ownership_unresolved");
-  a.set_subject_kind("customer");
-  a.set_subject_id("loop");
-  a.set_customer_id("loop");
-  a.set_level("cycle");
-  ASSERT_TRUE(alerts_->Put(a).ok());
+  Raise("ownership_unresolved", "loop", "cycle");
   EXPECT_EQ(Ask("loop"), v1::VERDICT_REVIEW);
 }
 
@@ -177,31 +178,15 @@ TEST_F(JobDecisionsTest, ALicenceRecordedOnTheCustomersR2AlertAdmitsItsTraining)
   Profile("dragon", "CN");
   EXPECT_EQ(Ask("dragon"), v1::VERDICT_DENY);
   // As rule adversary_linked_training raises it for a linked customer.
-  v1::Alert a;
-  a.set_alert_id("adversary_linked_training/customer/dragon/CN");
-  a.set_rule("adversary_linked_training");
-  a.set_subject_kind("customer");
-  a.set_subject_id("dragon");
-  a.set_customer_id("dragon");
-  a.set_level("CN");
-  ASSERT_TRUE(alerts_->Put(a).ok());
+  const std::string r2 = Raise("adversary_linked_training", "dragon", "CN");
   EXPECT_EQ(Ask("dragon"), v1::VERDICT_DENY);
-  v1::AlertActionRequest resolve;
-  resolve.set_alert_id(a.alert_id());
-  resolve.set_action(v1::ALERT_ACTION_RESOLVE);
-  resolve.set_actor("carol");
-  resolve.set_disposition(v1::DISPOSITION_LICENCE_OBTAINED);
-  ASSERT_TRUE(alerts_->Act(resolve, kNow).ok());
-  v1::CheckJobRequest r;
-  r.set_customer_id("dragon");
-  r.set_accelerator_model("NVIDIA H100 80GB HBM3");
-  r.set_accelerator_count(8);
-  absl::StatusOr<v1::Decision> d = decisions_->Check(r, "test", kNow);
+  Resolve(r2, "carol", v1::DISPOSITION_LICENCE_OBTAINED);
+  absl::StatusOr<v1::Decision> d = Decide("dragon");
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_EQ(d->verdict(), v1::VERDICT_ALLOW);
   ASSERT_EQ(d->reasons_size(), 1);
   EXPECT_TRUE(d->reasons(0).lifted());
-  EXPECT_EQ(d->reasons(0).alert_id(), a.alert_id());
+  EXPECT_EQ(d->reasons(0).alert_id(), r2);
   EXPECT_EQ(d->reasons(0).lifted_by(), "licence_obtained by carol");
 }
 

@@ -4,11 +4,10 @@
 
 namespace redflag {
 
-std::optional<detectors::CustomerStanding> StandingCache::Find(const std::string& customer_id,
-                                                               absl::CivilDay day) const {
+StandingCache::Kept StandingCache::Find(const std::string& customer_id, absl::CivilDay day) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(customer_id);
-  if (it == entries_.end() || !it->second.ready || it->second.day != day) return std::nullopt;
+  if (it == entries_.end() || !it->second.ready || it->second.day != day) return nullptr;
   return it->second.standing;
 }
 
@@ -21,7 +20,7 @@ StandingCache::Ticket StandingCache::Begin(const std::string& customer_id) {
 }
 
 void StandingCache::Keep(const std::string& customer_id, Ticket ticket, absl::CivilDay day,
-                         detectors::CustomerStanding standing) {
+                         Kept standing) {
   std::lock_guard<std::mutex> lock(mu_);
   if (ticket.epoch != epoch_) return;
   auto it = entries_.find(customer_id);
@@ -38,7 +37,7 @@ void StandingCache::Forget(const std::string& customer_id) {
   if (it == entries_.end()) return;
   ++it->second.generation;
   it->second.ready = false;
-  it->second.standing = {};
+  it->second.standing.reset();
 }
 
 void StandingCache::ForgetAll() {

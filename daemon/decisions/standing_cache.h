@@ -9,8 +9,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -24,8 +24,9 @@ class StandingCache {
   // Past `capacity` customers the cache starts again empty.
   explicit StandingCache(size_t capacity) : capacity_(capacity) {}
 
-  std::optional<detectors::CustomerStanding> Find(const std::string& customer_id,
-                                                  absl::CivilDay day) const;
+  // Shared, not copied: a check only reads it.
+  using Kept = std::shared_ptr<const detectors::CustomerStanding>;
+  Kept Find(const std::string& customer_id, absl::CivilDay day) const;
 
   // What a read of `customer_id` begun now may keep.
   struct Ticket {
@@ -34,8 +35,7 @@ class StandingCache {
   };
   Ticket Begin(const std::string& customer_id);
   // Keeps what was read under `ticket`, unless it was forgotten since.
-  void Keep(const std::string& customer_id, Ticket ticket, absl::CivilDay day,
-            detectors::CustomerStanding standing);
+  void Keep(const std::string& customer_id, Ticket ticket, absl::CivilDay day, Kept standing);
 
   // After a write that changed what `customer_id`'s standing is read from.
   void Forget(const std::string& customer_id);
@@ -49,7 +49,7 @@ class StandingCache {
     uint64_t generation = 0;
     bool ready = false;
     absl::CivilDay day;
-    detectors::CustomerStanding standing;
+    Kept standing;
   };
   const size_t capacity_;
   mutable std::mutex mu_;
