@@ -7,8 +7,11 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "cli/alert_report.h"
 #include "cli/command.h"
@@ -29,6 +32,17 @@ std::string DefaultActor() {
     return pw->pw_name;
   }
   return "";
+}
+
+// A date (the start of that day, UTC) or an RFC 3339 time.
+absl::StatusOr<absl::Time> ParseDateOrTime(const std::string& text) {
+  absl::CivilDay day;
+  if (absl::ParseCivilTime(text, &day)) return absl::FromCivil(day, absl::UTCTimeZone());
+  absl::Time t;
+  std::string err;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return t;
+  return absl::InvalidArgumentError(
+      absl::StrCat("'", text, "' is neither a date (2027-06-30) nor an RFC 3339 time"));
 }
 
 int List(const Cli& cli, const std::vector<std::string>& args) {
@@ -148,6 +162,19 @@ int Act(const Cli& cli, const std::vector<std::string>& args) {
                                   "no_action_required, duplicate)"));
       }
       req.set_disposition(d);
+    } else if (args[i] == "--licence" && has_value) {
+      req.mutable_licence()->set_reference(args[++i]);
+    } else if (args[i] == "--licence-expires" && has_value) {
+      absl::StatusOr<absl::Time> t = ParseDateOrTime(args[++i]);
+      if (!t.ok()) return Usage(absl::StrCat("--licence-expires: ", t.status().message()));
+      req.mutable_licence()->set_expires_unix_ms(absl::ToUnixMillis(*t));
+    } else if (args[i] == "--licence-max-accelerators" && has_value) {
+      uint32_t n = 0;
+      if (!absl::SimpleAtoi(args[++i], &n) || n == 0) {
+        return Usage(absl::StrCat("--licence-max-accelerators: '", args[i],
+                                  "' is not a whole number above 0"));
+      }
+      req.mutable_licence()->set_max_accelerators(n);
     } else if (args[i] == "--until" && has_value) {
       absl::Time t;
       std::string err;

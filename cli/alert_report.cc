@@ -47,6 +47,18 @@ std::string FormatAlert(const v1::Alert& a, const std::vector<v1::AuditRecord>& 
     absl::StrAppend(&out, "  disposition: ", DispositionText(a.disposition()),
                     a.resolution_comment().empty() ? "" : ": ", a.resolution_comment(), "\n");
   }
+  if (a.has_licence()) {
+    const v1::Licence& l = a.licence();
+    absl::StrAppend(&out, "  licence:     ", l.reference(), ", ",
+                    l.expires_unix_ms() == 0
+                        ? "no end stated"
+                        : absl::StrCat("until ", TimeText(l.expires_unix_ms())),
+                    ", ",
+                    l.max_accelerators() == 0
+                        ? "jobs of any size"
+                        : absl::StrCat("jobs of up to ", l.max_accelerators(), " accelerators"),
+                    "\n");
+  }
   if (a.suppressed_until_unix_ms() != 0) {
     absl::StrAppend(&out, "  suppressed:  until ", TimeText(a.suppressed_until_unix_ms()), "\n");
   }

@@ -22,7 +22,10 @@ v1::Alert Resolved() {
   a.set_policy_profile("ai_diffusion_2025@2025-01-15");
   a.set_assignee("ben");
   a.set_disposition(v1::DISPOSITION_LICENCE_OBTAINED);
-  a.set_resolution_comment("licence D555");
+  a.set_resolution_comment("granted 2026-09-30");
+  a.mutable_licence()->set_reference("D555");
+  a.mutable_licence()->set_expires_unix_ms(1830297600000);  // 2028-01-01
+  a.mutable_licence()->set_max_accelerators(4096);
   for (auto [n, v] :
        {std::pair{"operations_best", "2.67e+25"}, std::pair{"level_operations", "1e+26"}}) {
     v1::Evidence* e = a.add_evidence();
@@ -60,7 +63,8 @@ TEST(FormatAlert, WorkflowEvidenceAndHistory) {
             "  policy:      ai_diffusion_2025@2025-01-15\n"
             "  state:       resolved since 2026-10-01 02:00:00 UTC\n"
             "  assignee:    ben\n"
-            "  disposition: licence_obtained: licence D555\n"
+            "  disposition: licence_obtained: granted 2026-09-30\n"
+            "  licence:     D555, until 2028-01-01 00:00:00 UTC, jobs of up to 4096 accelerators\n"
             "\n"
             "evidence (2):\n"
             "  operations_best   2.67e+25\n"

@@ -78,6 +78,11 @@ commands:
   alerts comment ALERT_ID -m TEXT
   alerts resolve ALERT_ID --disposition true_positive|false_positive|licence_obtained|
                  no_action_required|duplicate [-m TEXT]
+                 [--licence NUMBER [--licence-expires DATE|TIME]
+                  [--licence-max-accelerators N]]
+                                    licence_obtained names its licence; CheckJob
+                                    lifts a reason on it only before it expires and
+                                    for jobs within its size
   alerts reopen ALERT_ID -m TEXT
   alerts suppress ALERT_ID --until TIME [-m TEXT]
                                     every step is recorded with who (--actor NAME,

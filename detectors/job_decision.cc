@@ -21,27 +21,61 @@ DecisionReason FromFinding(const CustomerFinding& f, Verdict verdict, const char
   return r;
 }
 
-// The customer-level finding of a rule: the one an analyst resolved as
-// licence obtained if there is one, else any (null when none).
-const CustomerFinding* Finding(const CustomerStanding& c, const std::string& rule) {
-  const CustomerFinding* any = nullptr;
-  for (const CustomerFinding& f : c.findings) {
-    if (f.rule != rule) continue;
-    if (f.disposition == "licence_obtained") return &f;
-    if (any == nullptr) any = &f;
+// Why licence finding `f` does not cover the job; empty when it does.
+std::string LicenceGap(const CustomerFinding& f, const JobAsk& job) {
+  if (job.at >= f.licence_expires) {
+    return absl::StrCat("licence ", f.licence, " ended on ",
+                        absl::FormatTime("%Y-%m-%d", f.licence_expires, absl::UTCTimeZone()));
   }
-  return any;
+  if (f.licence_max_accelerators != 0 && job.accelerators > f.licence_max_accelerators) {
+    return absl::StrFormat("the job's %u accelerators exceed the %u licence %s covers",
+                           job.accelerators, f.licence_max_accelerators, f.licence);
+  }
+  return "";
 }
 
-// Names the finding behind `r`, and lifts `r` when it records a licence.
-void ApplyLicence(const CustomerStanding& c, DecisionReason& r) {
-  const CustomerFinding* f = Finding(c, r.rule);
+// The customer-level finding of a rule: one resolved as licence obtained
+// whose licence covers the job if there is one, else one resolved as
+// licence obtained (to say why it does not cover), else any (null when none).
+const CustomerFinding* Finding(const CustomerStanding& c, const std::string& rule,
+                               const JobAsk& job) {
+  const CustomerFinding* any = nullptr;
+  const CustomerFinding* licensed = nullptr;
+  for (const CustomerFinding& f : c.findings) {
+    if (f.rule != rule) continue;
+    if (f.disposition == "licence_obtained") {
+      if (LicenceGap(f, job).empty()) return &f;
+      if (licensed == nullptr) licensed = &f;
+    }
+    if (any == nullptr) any = &f;
+  }
+  return licensed != nullptr ? licensed : any;
+}
+
+// Names the finding behind `r`, and lifts `r` when it records a licence
+// that covers the job (or says why the licence does not).
+void ApplyLicence(const CustomerStanding& c, const JobAsk& job, DecisionReason& r,
+                  JobDecision& out) {
+  const CustomerFinding* f = Finding(c, r.rule, job);
   if (f == nullptr) return;
   r.alert_id = f->alert_id;
-  if (f->disposition == "licence_obtained") {
-    r.lifted = true;
-    r.lifted_by = absl::StrCat("licence_obtained by ", f->resolved_by);
+  if (f->disposition != "licence_obtained") return;
+  if (std::string gap = LicenceGap(*f, job); !gap.empty()) {
+    absl::StrAppend(&r.evidence, "; ", gap);
+    return;
   }
+  r.lifted = true;
+  std::string licence;
+  if (!f->licence.empty()) {
+    licence = absl::StrCat(" (licence ", f->licence);
+    if (f->licence_expires != absl::InfiniteFuture()) {
+      absl::StrAppend(&licence, ", until ",
+                      absl::FormatTime("%Y-%m-%d", f->licence_expires, absl::UTCTimeZone()));
+    }
+    absl::StrAppend(&licence, ")");
+  }
+  r.lifted_by = absl::StrCat("licence_obtained", licence, " by ", f->resolved_by);
+  out.valid_until = std::min(out.valid_until, f->licence_expires);
 }
 
 }  // namespace
@@ -87,7 +121,7 @@ JobDecision DecideJob(const JobAsk& job, const CustomerStanding& customer,
                      .verdict = policy.adversary_training,
                      .evidence = absl::StrCat(customer.adversary_basis,
                                               ": new training capacity is held back (R2)")};
-    ApplyLicence(customer, r);
+    ApplyLicence(customer, job, r, out);
     reasons.push_back(std::move(r));
   }
   if (customer.adversary_linked && job.dedicated && job.advanced_accelerator &&
@@ -98,7 +132,7 @@ JobDecision DecideJob(const JobAsk& job, const CustomerStanding& customer,
                          "%s: dedicated capacity of %u 3A090/4A090-class accelerators needs a "
                          "licence (R3)",
                          customer.adversary_basis, job.accelerators)};
-    ApplyLicence(customer, r);
+    ApplyLicence(customer, job, r, out);
     reasons.push_back(std::move(r));
   }
   for (const DecisionReason& r : reasons) {

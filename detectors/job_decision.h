@@ -15,13 +15,15 @@
 //   kyc_anomaly at the strong score                                REVIEW
 //   a customer without a profile                                   REVIEW (policy)
 // An analyst's disposition lifts a reason (false positive for screening,
-// ownership and KYC findings; licence obtained for R2 and R3) and is named
-// in the answer.
+// ownership and KYC findings; licence obtained for R2 and R3, while the job
+// is within the licence's end date and size) and is named in the answer.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "absl/time/time.h"
 
 namespace redflag::detectors {
 
@@ -40,6 +42,12 @@ struct CustomerFinding {
   std::string disposition = {};  // "false_positive", "licence_obtained", ...
   std::string resolved_by = {};
   std::string evidence = {};  // one line: the alert's summary
+  // licence_obtained: the licence's number (empty on alerts resolved before
+  // licences were recorded), when it ends and the largest job it covers
+  // (0: any). A reason is lifted on it only within both.
+  std::string licence = {};
+  absl::Time licence_expires = absl::InfiniteFuture();
+  uint32_t licence_max_accelerators = 0;
 };
 
 struct CustomerStanding {
@@ -61,6 +69,8 @@ struct JobAsk {
   // Training (or unknown): adds to a model's operations. Inference and
   // evaluation are not what R2 holds back.
   bool training = true;
+  // When it is asked: a licence that has ended by then lifts nothing.
+  absl::Time at = absl::UnixEpoch();
 };
 
 struct DecisionPolicy {
@@ -84,6 +94,9 @@ struct DecisionReason {
 struct JobDecision {
   Verdict verdict = Verdict::kAllow;
   std::vector<DecisionReason> reasons = {};  // the strongest first, lifted ones last
+  // The answer holds until then at the latest: the end of a licence it
+  // rests on (a caller must not cache it past that).
+  absl::Time valid_until = absl::InfiniteFuture();
 };
 
 JobDecision DecideJob(const JobAsk& job, const CustomerStanding& customer,

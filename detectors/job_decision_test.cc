@@ -147,6 +147,56 @@ TEST(DecideJob, ALicenceOnRecordLiftsR2AndR3) {
   }
 }
 
+TEST(DecideJob, ALicenceLiftsOnlyWithinItsEndAndSize) {
+  const absl::Time end = absl::FromCivil(absl::CivilDay(2027, 6, 30), absl::UTCTimeZone());
+  CustomerStanding licensed = Adversary();
+  licensed.findings.push_back({.rule = "adversary_linked_training",
+                               .alert_id = "adversary_linked_training/customer/acct-1/CN",
+                               .disposition = "licence_obtained",
+                               .resolved_by = "carol",
+                               .licence = "D123456",
+                               .licence_expires = end,
+                               .licence_max_accelerators = 512});
+  JobAsk job = Training(512, false);
+  job.at = end - absl::Seconds(1);
+  JobDecision d = DecideJob(job, licensed, kMay2025);
+  EXPECT_EQ(d.verdict, Verdict::kAllow);
+  ASSERT_EQ(d.reasons.size(), 1u);
+  EXPECT_EQ(d.reasons[0].lifted_by,
+            "licence_obtained (licence D123456, until 2027-06-30) by carol");
+  EXPECT_EQ(d.valid_until, end);  // the answer is not to be cached past the licence
+
+  // One accelerator more than the licence covers.
+  job.accelerators = 513;
+  d = DecideJob(job, licensed, kMay2025);
+  EXPECT_EQ(d.verdict, Verdict::kDeny);
+  EXPECT_FALSE(d.reasons[0].lifted);
+  EXPECT_NE(d.reasons[0].evidence.find("the job's 513 accelerators exceed the 512 licence D123456 "
+                                       "covers"),
+            std::string::npos)
+      << d.reasons[0].evidence;
+  EXPECT_EQ(d.valid_until, absl::InfiniteFuture());
+
+  // The licence has ended.
+  job.accelerators = 8;
+  job.at = end;
+  d = DecideJob(job, licensed, kMay2025);
+  EXPECT_EQ(d.verdict, Verdict::kDeny);
+  EXPECT_NE(d.reasons[0].evidence.find("licence D123456 ended on 2027-06-30"), std::string::npos)
+      << d.reasons[0].evidence;
+
+  // A second, later licence covers it: that one lifts the reason.
+  licensed.findings.push_back({.rule = "adversary_linked_training",
+                               .alert_id = "adversary_linked_training/customer/acct-1/MO",
+                               .disposition = "licence_obtained",
+                               .resolved_by = "dan",
+                               .licence = "D777777"});
+  d = DecideJob(job, licensed, kMay2025);
+  EXPECT_EQ(d.verdict, Verdict::kAllow);
+  EXPECT_EQ(d.reasons[0].alert_id, "adversary_linked_training/customer/acct-1/MO");
+  EXPECT_EQ(d.reasons[0].lifted_by, "licence_obtained (licence D777777) by dan");
+}
+
 TEST(DecideJob, AStrongKycScoreIsReviewedJustUnderItIsNot) {
   CustomerFinding kyc{
       .rule = "kyc_anomaly", .alert_id = "kyc_anomaly/customer/acct-1/score", .score = 6};

@@ -53,6 +53,18 @@ absl::StatusOr<AuditEntry> ApplyAlertAction(const v1::AlertActionRequest& req, i
       a.set_resolved_by(req.actor());
       entry.details.emplace_back("disposition", Lower(v1::Disposition_Name(req.disposition()),
                                                       sizeof("DISPOSITION_") - 1));
+      if (req.has_licence()) {
+        *a.mutable_licence() = req.licence();
+        entry.details.emplace_back("licence", req.licence().reference());
+        if (req.licence().expires_unix_ms() != 0) {
+          entry.details.emplace_back("licence_expires_unix_ms",
+                                     absl::StrCat(req.licence().expires_unix_ms()));
+        }
+        if (req.licence().max_accelerators() != 0) {
+          entry.details.emplace_back("licence_max_accelerators",
+                                     absl::StrCat(req.licence().max_accelerators()));
+        }
+      }
       break;
     case v1::ALERT_ACTION_REOPEN:
       if (a.state() != v1::ALERT_STATE_RESOLVED) return refuse("only a resolved alert is reopened");
@@ -60,6 +72,7 @@ absl::StatusOr<AuditEntry> ApplyAlertAction(const v1::AlertActionRequest& req, i
       a.set_disposition(v1::DISPOSITION_UNSPECIFIED);
       a.set_resolution_comment("");
       a.clear_resolved_by();
+      a.clear_licence();
       break;
     case v1::ALERT_ACTION_SUPPRESS:
       a.set_suppressed_until_unix_ms(req.suppress_until_unix_ms());
@@ -81,6 +94,7 @@ void CarryWorkflow(const v1::Alert& stored, v1::Alert& redetected) {
   redetected.set_disposition(stored.disposition());
   redetected.set_resolution_comment(stored.resolution_comment());
   redetected.set_resolved_by(stored.resolved_by());
+  if (stored.has_licence()) *redetected.mutable_licence() = stored.licence();
   redetected.set_suppressed_until_unix_ms(stored.suppressed_until_unix_ms());
   redetected.set_state_changed_unix_ms(stored.state_changed_unix_ms());
 }

@@ -58,6 +58,34 @@ TEST(AlertLifecycle, OpenAcknowledgedResolvedReopened) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST(AlertLifecycle, ALicenceIsKeptWithTheResolutionAndGoesWithAReopen) {
+  v1::Alert a = Open();
+  v1::AlertActionRequest resolve = Step(v1::ALERT_ACTION_RESOLVE);
+  resolve.set_disposition(v1::DISPOSITION_LICENCE_OBTAINED);
+  resolve.mutable_licence()->set_reference("D123456");
+  resolve.mutable_licence()->set_expires_unix_ms(5000);
+  resolve.mutable_licence()->set_max_accelerators(512);
+  absl::StatusOr<AuditEntry> e = ApplyAlertAction(resolve, 2000, a);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(a.licence().reference(), "D123456");
+  EXPECT_EQ(a.licence().expires_unix_ms(), 5000);
+  EXPECT_EQ(a.licence().max_accelerators(), 512u);
+  EXPECT_EQ(e->details, (std::vector<std::pair<std::string, std::string>>{
+                            {"from_state", "open"},
+                            {"to_state", "resolved"},
+                            {"disposition", "licence_obtained"},
+                            {"licence", "D123456"},
+                            {"licence_expires_unix_ms", "5000"},
+                            {"licence_max_accelerators", "512"}}));
+
+  v1::Alert again = Open();
+  CarryWorkflow(a, again);
+  EXPECT_EQ(again.licence().reference(), "D123456");
+
+  ASSERT_TRUE(ApplyAlertAction(Step(v1::ALERT_ACTION_REOPEN, "licence revoked"), 3000, a).ok());
+  EXPECT_FALSE(a.has_licence());
+}
+
 TEST(AlertLifecycle, AReDetectionKeepsWhatAnalystsDid) {
   v1::Alert stored = Open();
   stored.set_first_detected_unix_ms(10);

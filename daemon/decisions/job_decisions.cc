@@ -1,5 +1,6 @@
 #include "daemon/decisions/job_decisions.h"
 
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/numbers.h"
@@ -118,6 +119,11 @@ absl::StatusOr<detectors::CustomerStanding> JobDecisions::ReadStanding(
       if (a.state() == v1::ALERT_STATE_RESOLVED) {
         f.disposition = Disposition(a.disposition());
         f.resolved_by = a.resolved_by();
+        f.licence = a.licence().reference();
+        if (a.licence().expires_unix_ms() != 0) {
+          f.licence_expires = absl::FromUnixMillis(a.licence().expires_unix_ms());
+        }
+        f.licence_max_accelerators = a.licence().max_accelerators();
       }
       out.findings.push_back(std::move(f));
     }
@@ -164,9 +170,11 @@ absl::StatusOr<v1::Decision> JobDecisions::Preview(const v1::CheckJobRequest& re
                               .dedicated = request.dedicated(),
                               .advanced_accelerator = detectors::IsAdvancedComputing(
                                   *catalog_, request.accelerator_model()),
-                              .training = IsTraining(request.workload())};
+                              .training = IsTraining(request.workload()),
+                              .at = now};
   const detectors::JobDecision d = detectors::DecideJob(ask, **standing, options_.policy);
-  v1::Decision out = ToDecision(d, options_.policy_profile, now + options_.cache_for);
+  v1::Decision out =
+      ToDecision(d, options_.policy_profile, std::min(now + options_.cache_for, d.valid_until));
   if (d.reasons.empty() || d.reasons[0].lifted) {
     out.set_summary(absl::StrCat(detectors::VerdictName(d.verdict), ": nothing holds back ",
                                  request.customer_id()));

@@ -15,7 +15,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-// Fields whose bound differs from the defaults, with why.
 // Fields whose bound differs from the default, the same as the field-level
 // checks of daemon/validation hold them to, so docs/limits.md tells one truth.
 const std::map<std::string, size_t>& StringOverrides() {
@@ -27,6 +26,8 @@ const std::map<std::string, size_t>& StringOverrides() {
         {"redflag.v1.AdvanceInquiryRequest.note", 4096},
         {"redflag.v1.ModelPublication.evidence", 2048},
         {"redflag.v1.AccessEvent.channel", 32},
+        // A licence number.
+        {"redflag.v1.Licence.reference", 64},
     };
     // Identifiers, and short labels.
     for (const char* f : {"Sample.source_id",

@@ -444,8 +444,28 @@ absl::Status ValidateRecordAccess(const v1::RecordAccessRequest& req, const Inge
   return absl::OkStatus();
 }
 
+namespace {
+
+absl::Status ValidateLicence(const v1::Licence& l, absl::Time now) {
+  if (l.reference().empty()) {
+    return Invalid("licence.reference", "is required to resolve as licence_obtained");
+  }
+  if (absl::Status s = CheckText("licence.reference", l.reference(), 64); !s.ok()) return s;
+  if (l.expires_unix_ms() < 0 ||
+      (l.expires_unix_ms() != 0 && l.expires_unix_ms() <= absl::ToUnixMillis(now))) {
+    return Invalid("licence.expires_unix_ms",
+                   "must be in the future (or 0 when the licence states no end)");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ValidateAlertAction(const v1::AlertActionRequest& req, absl::Time now) {
   if (req.alert_id().empty()) return Invalid("alert_id", "is required");
+  if (req.has_licence() && req.action() != v1::ALERT_ACTION_RESOLVE) {
+    return Invalid("licence", "is only recorded when resolving");
+  }
   if (absl::Status s = CheckText("alert_id", req.alert_id(), 1024); !s.ok()) return s;
   if (req.actor().empty()) return Invalid("actor", "is required: who takes the step");
   if (absl::Status s = CheckText("actor", req.actor(), 256); !s.ok()) return s;
@@ -468,7 +488,12 @@ absl::Status ValidateAlertAction(const v1::AlertActionRequest& req, absl::Time n
                        "is required to resolve: true_positive, false_positive, "
                        "licence_obtained, no_action_required or duplicate");
       }
-      return absl::OkStatus();
+      if (req.disposition() == v1::DISPOSITION_LICENCE_OBTAINED) {
+        return ValidateLicence(req.licence(), now);
+      }
+      return req.has_licence()
+                 ? Invalid("licence", "is only recorded with the disposition licence_obtained")
+                 : absl::OkStatus();
     case v1::ALERT_ACTION_SUPPRESS:
       if (req.suppress_until_unix_ms() != 0 &&
           req.suppress_until_unix_ms() <= absl::ToUnixMillis(now)) {

@@ -309,6 +309,38 @@ TEST(ValidateAlertAction, NamesTheMissingOrBadField) {
             "comment: is longer than 4096 bytes");
 }
 
+TEST(ValidateAlertAction, ALicenceObtainedNamesItsLicence) {
+  const absl::Time now = absl::FromUnixSeconds(1795000000);
+  v1::AlertActionRequest r;
+  r.set_alert_id("adversary_linked_training/customer/c/CN");
+  r.set_actor("ana");
+  r.set_action(v1::ALERT_ACTION_RESOLVE);
+  r.set_disposition(v1::DISPOSITION_LICENCE_OBTAINED);
+  r.mutable_licence()->set_reference("D123456");
+  EXPECT_TRUE(ValidateAlertAction(r, now).ok());
+  r.mutable_licence()->set_expires_unix_ms(absl::ToUnixMillis(now) + 1);
+  r.mutable_licence()->set_max_accelerators(512);
+  EXPECT_TRUE(ValidateAlertAction(r, now).ok());
+  auto message = [&](auto change) {
+    v1::AlertActionRequest q = r;
+    change(q);
+    return std::string(ValidateAlertAction(q, now).message());
+  };
+  EXPECT_EQ(message([](auto& q) { q.clear_licence(); }),
+            "licence.reference: is required to resolve as licence_obtained");
+  EXPECT_EQ(message([](auto& q) { q.mutable_licence()->set_reference(std::string(65, 'D')); }),
+            "licence.reference: is longer than 64 bytes");
+  EXPECT_EQ(
+      message([&](auto& q) { q.mutable_licence()->set_expires_unix_ms(absl::ToUnixMillis(now)); }),
+      "licence.expires_unix_ms: must be in the future (or 0 when the licence states no end)");
+  EXPECT_EQ(message([](auto& q) { q.mutable_licence()->set_expires_unix_ms(-5); }),
+            "licence.expires_unix_ms: must be in the future (or 0 when the licence states no end)");
+  EXPECT_EQ(message([](auto& q) { q.set_disposition(v1::DISPOSITION_FALSE_POSITIVE); }),
+            "licence: is only recorded with the disposition licence_obtained");
+  EXPECT_EQ(message([](auto& q) { q.set_action(v1::ALERT_ACTION_COMMENT); }),
+            "licence: is only recorded when resolving");
+}
+
 TEST(ValidateAdvanceInquiry, NamesTheMissingOrBadField) {
   v1::AdvanceInquiryRequest r;
   r.set_inquiry_id("rf28/model/m/c");

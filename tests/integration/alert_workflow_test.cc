@@ -45,6 +45,18 @@ TEST(AlertWorkflowEndToEnd, StepsAreRecordedSurviveRestartAndTheAuditLogDetectsT
       << ack.output;
   CommandResult resolve = ctl({"alerts", "resolve", kCustomer, "--actor", "ana", "--disposition",
                                "licence_obtained", "-m", "licence D123456"});
+  EXPECT_NE(resolve.output.find("licence.reference: is required to resolve as licence_obtained"),
+            std::string::npos)
+      << resolve.output;
+  CommandResult bad_date =
+      ctl({"alerts", "resolve", kCustomer, "--actor", "ana", "--disposition", "licence_obtained",
+           "--licence", "D123456", "--licence-expires", "2027-13-01"});
+  EXPECT_NE(bad_date.output.find("--licence-expires: '2027-13-01' is neither a date"),
+            std::string::npos)
+      << bad_date.output;
+  resolve = ctl({"alerts", "resolve", kCustomer, "--actor", "ana", "--disposition",
+                 "licence_obtained", "--licence", "D123456", "--licence-expires", "2099-06-30",
+                 "--licence-max-accelerators", "4096", "-m", "licence D123456"});
   ASSERT_EQ(resolve.exit_code, 0) << resolve.output;
   CommandResult twice =
       ctl({"alerts", "resolve", kCustomer, "--actor", "ana", "--disposition", "duplicate"});
@@ -57,6 +69,7 @@ TEST(AlertWorkflowEndToEnd, StepsAreRecordedSurviveRestartAndTheAuditLogDetectsT
   ASSERT_EQ(shown.exit_code, 0) << shown.output;
   for (const char* line :
        {"  state:       resolved since", "  disposition: licence_obtained: licence D123456",
+        "  licence:     D123456, until 2099-06-30 00:00:00 UTC, jobs of up to 4096 accelerators",
         "redflagd  alert.raised", "local on behalf of ana  alert.resolve",
         "        comment: licence D123456"}) {
     EXPECT_NE(shown.output.find(line), std::string::npos) << line << "\n" << shown.output;

@@ -230,11 +230,11 @@ TEST(DedicatedCapacityEndToEnd, AnAlertOfItsOwnWhoseLicenceLiftsTheReason) {
   for (const v1::Evidence& e : a.evidence()) evidence[e.name()] = e.value();
   EXPECT_EQ(evidence["job_ids"], "slurm/gpu1/1");
 
-  auto check = [&] {
+  auto check = [&](uint32_t accelerators = 64) {
     v1::CheckJobRequest req;
     req.set_customer_id("dragon");
     req.set_accelerator_model("NVIDIA H100 80GB HBM3");
-    req.set_accelerator_count(64);
+    req.set_accelerator_count(accelerators);
     req.set_dedicated(true);
     req.set_workload(v1::WORKLOAD_KIND_INFERENCE);
     grpc::ClientContext ctx;
@@ -252,16 +252,38 @@ TEST(DedicatedCapacityEndToEnd, AnAlertOfItsOwnWhoseLicenceLiftsTheReason) {
   act.set_action(v1::ALERT_ACTION_RESOLVE);
   act.set_actor("alice");
   act.set_disposition(v1::DISPOSITION_LICENCE_OBTAINED);
-  act.set_comment("licence D1234567 granted 2026-11-30");
+  act.set_comment("granted 2026-11-30");
   grpc::ClientContext ctx;
   v1::Alert resolved;
-  ASSERT_TRUE(v1::AlertService::NewStub((*d)->channel())->ActOnAlert(&ctx, act, &resolved).ok());
+  // A licence obtained names its licence.
+  EXPECT_EQ(
+      v1::AlertService::NewStub((*d)->channel())->ActOnAlert(&ctx, act, &resolved).error_message(),
+      "licence.reference: is required to resolve as licence_obtained");
+  const absl::CivilDay end =
+      absl::ToCivilDay(absl::Now() + absl::Hours(24 * 400), absl::UTCTimeZone());
+  act.mutable_licence()->set_reference("D1234567");
+  act.mutable_licence()->set_expires_unix_ms(
+      absl::ToUnixMillis(absl::FromCivil(end, absl::UTCTimeZone())));
+  act.mutable_licence()->set_max_accelerators(64);
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(v1::AlertService::NewStub((*d)->channel())->ActOnAlert(&ctx2, act, &resolved).ok());
   EXPECT_EQ(resolved.resolved_by(), "local on behalf of alice");
+  EXPECT_EQ(resolved.licence().reference(), "D1234567");
   v1::Decision after = check();
   EXPECT_EQ(after.verdict(), v1::VERDICT_ALLOW) << after.summary();
   ASSERT_EQ(after.reasons_size(), 1);
   EXPECT_TRUE(after.reasons(0).lifted());
-  EXPECT_EQ(after.reasons(0).lifted_by(), "licence_obtained by local on behalf of alice");
+  EXPECT_EQ(after.reasons(0).lifted_by(),
+            absl::StrCat("licence_obtained (licence D1234567, until ", absl::FormatCivilTime(end),
+                         ") by local on behalf of alice"));
+  // A larger job than the licence covers is denied again, and told why.
+  v1::Decision larger = check(65);
+  EXPECT_EQ(larger.verdict(), v1::VERDICT_DENY);
+  ASSERT_EQ(larger.reasons_size(), 1);
+  EXPECT_FALSE(larger.reasons(0).lifted());
+  EXPECT_NE(larger.reasons(0).evidence().find("exceed the 64 licence D1234567 covers"),
+            std::string::npos)
+      << larger.reasons(0).evidence();
 }
 
 }  // namespace
