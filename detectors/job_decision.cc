@@ -21,17 +21,21 @@ DecisionReason FromFinding(const CustomerFinding& f, Verdict verdict, const char
   return r;
 }
 
-// Why licence finding `f` does not cover the job; empty when it does.
-std::string LicenceGap(const CustomerFinding& f, const JobAsk& job) {
+std::string Day(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone()); }
+
+// Whether licence finding `f` covers the job: asked before its end, within its size.
+bool Covers(const CustomerFinding& f, const JobAsk& job) {
+  return job.at < f.licence_expires &&
+         (f.licence_max_accelerators == 0 || job.accelerators <= f.licence_max_accelerators);
+}
+
+// Why licence finding `f` does not cover the job.
+std::string WhyNotCovered(const CustomerFinding& f, const JobAsk& job) {
   if (job.at >= f.licence_expires) {
-    return absl::StrCat("licence ", f.licence, " ended on ",
-                        absl::FormatTime("%Y-%m-%d", f.licence_expires, absl::UTCTimeZone()));
+    return absl::StrCat("licence ", f.licence, " ended on ", Day(f.licence_expires));
   }
-  if (f.licence_max_accelerators != 0 && job.accelerators > f.licence_max_accelerators) {
-    return absl::StrFormat("the job's %u accelerators exceed the %u licence %s covers",
-                           job.accelerators, f.licence_max_accelerators, f.licence);
-  }
-  return "";
+  return absl::StrFormat("the job's %u accelerators exceed the %u licence %s covers",
+                         job.accelerators, f.licence_max_accelerators, f.licence);
 }
 
 // The customer-level finding of a rule: one resolved as licence obtained
@@ -44,7 +48,7 @@ const CustomerFinding* Finding(const CustomerStanding& c, const std::string& rul
   for (const CustomerFinding& f : c.findings) {
     if (f.rule != rule) continue;
     if (f.disposition == "licence_obtained") {
-      if (LicenceGap(f, job).empty()) return &f;
+      if (Covers(f, job)) return &f;
       if (licensed == nullptr) licensed = &f;
     }
     if (any == nullptr) any = &f;
@@ -60,8 +64,8 @@ void ApplyLicence(const CustomerStanding& c, const JobAsk& job, DecisionReason& 
   if (f == nullptr) return;
   r.alert_id = f->alert_id;
   if (f->disposition != "licence_obtained") return;
-  if (std::string gap = LicenceGap(*f, job); !gap.empty()) {
-    absl::StrAppend(&r.evidence, "; ", gap);
+  if (!Covers(*f, job)) {
+    absl::StrAppend(&r.evidence, "; ", WhyNotCovered(*f, job));
     return;
   }
   r.lifted = true;
@@ -69,8 +73,7 @@ void ApplyLicence(const CustomerStanding& c, const JobAsk& job, DecisionReason& 
   if (!f->licence.empty()) {
     licence = absl::StrCat(" (licence ", f->licence);
     if (f->licence_expires != absl::InfiniteFuture()) {
-      absl::StrAppend(&licence, ", until ",
-                      absl::FormatTime("%Y-%m-%d", f->licence_expires, absl::UTCTimeZone()));
+      absl::StrAppend(&licence, ", until ", Day(f->licence_expires));
     }
     absl::StrAppend(&licence, ")");
   }

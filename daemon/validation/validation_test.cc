@@ -276,18 +276,27 @@ TEST(ValidateRecordAccess, NamesTheIndexAndFieldOfTheBadEvent) {
             "events: 10001 events, at most 10000");
 }
 
+v1::AlertActionRequest AlertStep(const std::string& alert_id, v1::AlertAction action) {
+  v1::AlertActionRequest r;
+  r.set_alert_id(alert_id);
+  r.set_actor("ana");
+  r.set_action(action);
+  return r;
+}
+
+// What ValidateAlertAction says of `r` once `change` is made to a copy.
+template <typename Change>
+std::string AlertActionMessage(const v1::AlertActionRequest& r, absl::Time now, Change change) {
+  v1::AlertActionRequest q = r;
+  change(q);
+  return std::string(ValidateAlertAction(q, now).message());
+}
+
 TEST(ValidateAlertAction, NamesTheMissingOrBadField) {
   const absl::Time now = absl::FromUnixSeconds(1795000000);
-  v1::AlertActionRequest r;
-  r.set_alert_id("rf28/model/m/c");
-  r.set_actor("ana");
-  r.set_action(v1::ALERT_ACTION_ACKNOWLEDGE);
+  const v1::AlertActionRequest r = AlertStep("rf28/model/m/c", v1::ALERT_ACTION_ACKNOWLEDGE);
   EXPECT_TRUE(ValidateAlertAction(r, now).ok());
-  auto message = [&](auto change) {
-    v1::AlertActionRequest q = r;
-    change(q);
-    return std::string(ValidateAlertAction(q, now).message());
-  };
+  auto message = [&](auto change) { return AlertActionMessage(r, now, change); };
   EXPECT_EQ(message([](auto& q) { q.set_alert_id(""); }), "alert_id: is required");
   EXPECT_EQ(message([](auto& q) { q.set_actor(""); }), "actor: is required: who takes the step");
   EXPECT_EQ(message([](auto& q) { q.set_action(v1::ALERT_ACTION_ASSIGN); }),
@@ -311,21 +320,15 @@ TEST(ValidateAlertAction, NamesTheMissingOrBadField) {
 
 TEST(ValidateAlertAction, ALicenceObtainedNamesItsLicence) {
   const absl::Time now = absl::FromUnixSeconds(1795000000);
-  v1::AlertActionRequest r;
-  r.set_alert_id("adversary_linked_training/customer/c/CN");
-  r.set_actor("ana");
-  r.set_action(v1::ALERT_ACTION_RESOLVE);
+  v1::AlertActionRequest r =
+      AlertStep("adversary_linked_training/customer/c/CN", v1::ALERT_ACTION_RESOLVE);
   r.set_disposition(v1::DISPOSITION_LICENCE_OBTAINED);
   r.mutable_licence()->set_reference("D123456");
   EXPECT_TRUE(ValidateAlertAction(r, now).ok());
   r.mutable_licence()->set_expires_unix_ms(absl::ToUnixMillis(now) + 1);
   r.mutable_licence()->set_max_accelerators(512);
   EXPECT_TRUE(ValidateAlertAction(r, now).ok());
-  auto message = [&](auto change) {
-    v1::AlertActionRequest q = r;
-    change(q);
-    return std::string(ValidateAlertAction(q, now).message());
-  };
+  auto message = [&](auto change) { return AlertActionMessage(r, now, change); };
   EXPECT_EQ(message([](auto& q) { q.clear_licence(); }),
             "licence.reference: is required to resolve as licence_obtained");
   EXPECT_EQ(message([](auto& q) { q.mutable_licence()->set_reference(std::string(65, 'D')); }),
