@@ -34,6 +34,7 @@ const std::map<std::string, std::vector<Role>, std::less<>>& Table() {
         {"/redflag.v1.AccessService/RecordAccess", {R::kInventory}},
         {"/redflag.v1.EgressService/RecordEgress", {R::kInventory}},
         {"/redflag.v1.EgressService/CheckEgress", {R::kInventory}},  // copy tools, before a copy
+        {"/redflag.v1.ClusterService/UpsertCluster", {R::kInventory}},
         // Analysts read and work alerts and inquiries.
         {"/redflag.v1.AlertService/ListAlerts", {R::kAnalyst}},
         {"/redflag.v1.AlertService/WatchAlerts", {R::kAnalyst}},
@@ -51,6 +52,8 @@ const std::map<std::string, std::vector<Role>, std::less<>>& Table() {
         {"/redflag.v1.JobService/GetJob", {R::kAnalyst}},
         {"/redflag.v1.JobService/ListJobs", {R::kAnalyst}},
         {"/redflag.v1.AccessService/GetAccessSummary", {R::kAnalyst}},
+        {"/redflag.v1.ClusterService/ListClusters", {R::kAnalyst, R::kCompliance}},
+        {"/redflag.v1.ClusterService/GetClusterHistory", {R::kAnalyst, R::kCompliance}},
         // Compliance: what an officer signs, and what silences a rule.
         {"/redflag.v1.ReportService/GetQuarterlyReport", {R::kCompliance}},
         {"/redflag.v1.AuditService/ListAudit", {R::kCompliance}},

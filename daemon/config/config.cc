@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -507,6 +508,12 @@ const std::vector<KeySpec>& Keys() {
          return ParseDurationIn(v, absl::Milliseconds(100), absl::Hours(1),
                                 &c.compute.evaluation_interval);
        }},
+      {"clusters.inventory_file", "incubating",
+       "YAML file of the cluster inventory, recorded at start; empty: none",
+       [](const std::string& v, Config& c) -> std::string {
+         c.clusters.inventory_file = v;
+         return "";
+       }},
       {"screening.csl_file", "incubating",
        "Consolidated Screening List CSV (consolidated.csv); empty: not loaded",
        [](const std::string& v, Config& c) -> std::string {
@@ -536,25 +543,34 @@ const std::vector<KeySpec>& Keys() {
        "a new list version with fewer entries than this share of the one in use is refused",
        Fraction(&Config::screening, &ScreeningConfig::min_kept_fraction, 0, 1)},
       {"policy.profile", "incubating",
-       "may_2025_guidance | ai_diffusion_2025 | custom: which rules are in force",
+       "may_2025_guidance | ai_diffusion_2025 | eo_14110 | custom: which rules are in force",
        [](const std::string& v, Config& c) -> std::string {
-         if (v != "may_2025_guidance" && v != "ai_diffusion_2025" && v != "custom") {
-           return absl::StrCat("must be one of may_2025_guidance, ai_diffusion_2025, custom, got '",
-                               v, "'");
+         if (v != "may_2025_guidance" && v != "ai_diffusion_2025" && v != "eo_14110" &&
+             v != "custom") {
+           return absl::StrCat(
+               "must be one of may_2025_guidance, ai_diffusion_2025, eo_14110, custom, got '", v,
+               "'");
          }
          c.policy.profile = v;
          return "";
        }},
       {"policy.rules", "incubating",
        "custom profile: the rules in force, comma-separated (rf28, adversary_linked_training, "
-       "weight_egress)",
+       "weight_egress, reportable_runs, biological_sequence_runs, reportable_clusters, "
+       "foreign_person_records)",
        [](const std::string& v, Config& c) -> std::string {
+         static constexpr absl::string_view kRules[] = {"rf28",
+                                                        "adversary_linked_training",
+                                                        "weight_egress",
+                                                        "reportable_runs",
+                                                        "biological_sequence_runs",
+                                                        "reportable_clusters",
+                                                        "foreign_person_records"};
          c.policy.rules.clear();
          for (absl::string_view r : absl::StrSplit(v, ',', absl::SkipWhitespace())) {
            r = absl::StripAsciiWhitespace(r);
-           if (r != "rf28" && r != "adversary_linked_training" && r != "weight_egress") {
-             return absl::StrCat("unknown rule '", r,
-                                 "' (rf28, adversary_linked_training, weight_egress)");
+           if (std::find(std::begin(kRules), std::end(kRules), r) == std::end(kRules)) {
+             return absl::StrCat("unknown rule '", r, "' (", absl::StrJoin(kRules, ", "), ")");
            }
            c.policy.rules.emplace_back(r);
          }

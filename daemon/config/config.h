@@ -66,6 +66,13 @@ struct ComputeConfig {
   uint32_t export_top_n = 200;
 };
 
+// The operator's cluster inventory (rule R4, docs/reports.md).
+struct ClustersConfig {
+  // A YAML file of clusters, read at start and recorded as their versions;
+  // empty: none (the inventory comes through ClusterService alone).
+  std::string inventory_file;
+};
+
 // Restricted-party screening (docs/screening.md).
 struct ScreeningConfig {
   // The Consolidated Screening List CSV as trade.gov publishes it; empty: none.
@@ -262,6 +269,7 @@ struct Config {
   IngestLimits limits;
   ComputeConfig compute;
   ScreeningConfig screening;
+  ClustersConfig clusters;
   PolicyConfig policy;
   KycConfig kyc;
   RetentionConfig retention;

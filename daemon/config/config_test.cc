@@ -60,6 +60,7 @@ TEST(Config, ShippedDefaultFileParsesToTheBuiltInDefaults) {
   EXPECT_EQ(file->kyc.weight_third_party_payment, builtin->kyc.weight_third_party_payment);
   EXPECT_EQ(file->kyc.weight_young_domain, builtin->kyc.weight_young_domain);
   EXPECT_EQ(file->policy.rules, builtin->policy.rules);
+  EXPECT_EQ(file->clusters.inventory_file, builtin->clusters.inventory_file);
   EXPECT_EQ(file->policy.rf28_level, builtin->policy.rf28_level);
   EXPECT_EQ(file->policy.rf28_pre_alert_fraction, builtin->policy.rf28_pre_alert_fraction);
   EXPECT_EQ(file->policy.access_window, builtin->policy.access_window);
@@ -89,10 +90,39 @@ TEST(Config, PolicyProfilesSayWhichRulesRunAndAreRecordedWithAVersion) {
   auto bad = ParseConfig("policy:\n  profile: strict\n  rules: rf28, rf99\n", "t.yaml", {});
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find(
-                "policy.profile: must be one of may_2025_guidance, ai_diffusion_2025, custom, got "
-                "'strict'"),
+                "policy.profile: must be one of may_2025_guidance, ai_diffusion_2025, eo_14110, "
+                "custom, got 'strict'"),
             std::string::npos);
   EXPECT_NE(bad.status().message().find("policy.rules: unknown rule 'rf99'"), std::string::npos);
+}
+
+// The reporting duties of R4 and R5 follow the profile: the proposed rules by
+// default, EO 14110's lower thresholds under its profile, and for a custom
+// profile only those it names.
+TEST(Config, PolicyProfilesCarryTheirReportingDutiesWithTheirSources) {
+  PolicyProfile p = ResolvePolicyProfile(ParseConfig("", "t", {})->policy);
+  EXPECT_TRUE(p.reporting.runs.on);
+  EXPECT_FALSE(p.reporting.biological_sequence_runs.on);
+  EXPECT_EQ(p.reporting.clusters.interconnect_gbit_s, 300);
+  EXPECT_EQ(p.reporting.clusters.source.status, "proposed");
+  EXPECT_EQ(p.reporting.foreign_person_records.due_days, 15);
+  EXPECT_EQ(p.reporting.foreign_person_records.due_source.status, "unconfirmed");
+  auto eo = ParseConfig("policy:\n  profile: eo_14110\n", "t", {});
+  ASSERT_TRUE(eo.ok()) << eo.status();
+  p = ResolvePolicyProfile(eo->policy);
+  EXPECT_EQ(p.Label(), "eo_14110@2023-10-30");
+  EXPECT_FALSE(p.rf28 || p.adversary_linked_training || p.weight_egress);
+  EXPECT_TRUE(p.reporting.biological_sequence_runs.on);
+  EXPECT_EQ(p.reporting.biological_sequence_runs.operations, 1e23);
+  EXPECT_EQ(p.reporting.clusters.interconnect_gbit_s, 100);
+  EXPECT_EQ(p.reporting.clusters.source.status, "revoked");
+  auto custom = ParseConfig(
+      "policy:\n  profile: custom\n  rules: reportable_clusters, biological_sequence_runs\n", "t",
+      {});
+  ASSERT_TRUE(custom.ok()) << custom.status();
+  p = ResolvePolicyProfile(custom->policy);
+  EXPECT_TRUE(p.reporting.clusters.on && p.reporting.biological_sequence_runs.on);
+  EXPECT_FALSE(p.reporting.runs.on || p.reporting.foreign_person_records.on);
 }
 
 TEST(Config, ScreeningAndPolicySettingsAreValidated) {

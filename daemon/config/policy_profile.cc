@@ -11,7 +11,13 @@ namespace redflag {
 PolicyProfile ResolvePolicyProfile(const PolicyConfig& c) {
   PolicyProfile p;
   p.name = c.profile;
-  if (c.profile == "ai_diffusion_2025") {
+  p.reporting = detectors::ProposedReportingPolicy();
+  if (c.profile == "eo_14110") {
+    // Revoked on 20 Jan 2025: kept to read a period it governed. Neither
+    // Red Flag 28 nor the May 2025 guidance existed then.
+    p.version = "2023-10-30";
+    p.reporting = detectors::Eo14110ReportingPolicy();
+  } else if (c.profile == "ai_diffusion_2025") {
     p.version = "2025-01-15";  // Framework for AI Diffusion, 90 FR 4544
     p.rf28 = true;
     p.weight_egress = true;  // ECCN 4E091 came with the same rule
@@ -22,6 +28,10 @@ PolicyProfile ResolvePolicyProfile(const PolicyConfig& c) {
     p.rf28 = on("rf28");
     p.adversary_linked_training = on("adversary_linked_training");
     p.weight_egress = on("weight_egress");
+    p.reporting.runs.on = on("reportable_runs");
+    p.reporting.biological_sequence_runs.on = on("biological_sequence_runs");
+    p.reporting.clusters.on = on("reportable_clusters");
+    p.reporting.foreign_person_records.on = on("foreign_person_records");
     p.version = Sha256Hex(absl::StrCat(absl::StrJoin(c.rules, ","), "|", c.rf28_level, "|",
                                        c.rf28_pre_alert_fraction))
                     .substr(0, 12);

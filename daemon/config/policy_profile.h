@@ -6,15 +6,18 @@
 #include <string>
 
 #include "daemon/config/config.h"
+#include "detectors/reporting_policy.h"
 
 namespace redflag {
 
 struct PolicyProfile {
-  std::string name;     // "may_2025_guidance", "ai_diffusion_2025", "custom"
+  std::string name;     // "may_2025_guidance", "ai_diffusion_2025", "eo_14110", "custom"
   std::string version;  // the rule's date, or a digest of a custom profile's settings
   bool rf28 = false;
   bool adversary_linked_training = false;
   bool weight_egress = false;
+  // The reporting duties of R4 and R5, each with its source and status.
+  detectors::ReportingPolicy reporting;
 
   // "name@version", as alerts record it.
   std::string Label() const { return name + "@" + version; }

@@ -62,6 +62,8 @@ const char* DomainName(Domain d) {
       return "job_days";
     case Domain::kReports:
       return "reports";
+    case Domain::kClusters:
+      return "clusters";
     case Domain::kCount:
       break;
   }

@@ -43,6 +43,8 @@ enum class Domain : uint8_t {
   kJobDays,
   // quarter ("2026Q3") -> QuarterlyReport, frozen before its days were compacted
   kReports,
+  // cluster_id, 0x00, big-endian effective time -> ClusterVersion
+  kClusters,
   kCount,
 };
 inline constexpr int kDomainCount = static_cast<int>(Domain::kCount);

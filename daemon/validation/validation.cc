@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <cmath>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -552,6 +553,47 @@ absl::Status ValidateRecordEgress(const v1::RecordEgressRequest& req, const Inge
                                     std::tuple{"event_id", &e.event_id(), 256}}) {
       if (absl::Status s = CheckText(f(name), *value, max); !s.ok()) return s;
     }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateCluster(const v1::Cluster& c) {
+  if (absl::Status s = CheckId("cluster.cluster_id", c.cluster_id()); !s.ok()) {
+    return s;
+  }
+  for (auto [name, value] : {std::pair{"cluster.region", &c.region()},
+                             std::pair{"cluster.datacenter", &c.datacenter()}}) {
+    if (absl::Status s = CheckText(name, *value, 256); !s.ok()) return s;
+  }
+  if (c.accelerators().empty() && !c.retired()) {
+    return Invalid("cluster.accelerators", "is required (the cluster's models and counts)");
+  }
+  if (c.accelerators_size() > 100) {
+    return Invalid("cluster.accelerators", "has more than 100 entries");
+  }
+  std::set<std::string> models;
+  for (int i = 0; i < c.accelerators_size(); ++i) {
+    const v1::ClusterAccelerators& a = c.accelerators(i);
+    const std::string at = absl::StrCat("cluster.accelerators[", i, "]");
+    if (a.model().empty()) return Invalid(absl::StrCat(at, ".model"), "is required");
+    if (absl::Status s = CheckText(absl::StrCat(at, ".model"), a.model(), 256); !s.ok()) return s;
+    if (!models.insert(a.model()).second) {
+      return Invalid(absl::StrCat(at, ".model"), absl::StrCat("'", a.model(), "' is listed twice"));
+    }
+    if (a.count() < 1 || a.count() > 10'000'000) {
+      return Invalid(absl::StrCat(at, ".count"),
+                     absl::StrCat("must be 1 to 10,000,000, got ", a.count()));
+    }
+  }
+  const double gbit = c.interconnect_gbit_s();
+  if (!std::isfinite(gbit) || gbit < 0 || gbit > 1e6) {
+    return Invalid("cluster.interconnect_gbit_s",
+                   absl::StrCat("must be 0 to 1,000,000 Gbit/s, got ", Num(gbit)));
+  }
+  const std::string& day = c.effective_date();
+  if (!day.empty() && (!IsDate(day) || day < "2015-01-01" || day > "2100-12-31")) {
+    return Invalid("cluster.effective_date",
+                   absl::StrCat("must be a date YYYY-MM-DD from 2015 to 2100, got '", day, "'"));
   }
   return absl::OkStatus();
 }

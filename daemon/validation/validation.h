@@ -9,6 +9,7 @@
 #include "daemon/config/config.h"
 #include "redflag/v1/access.pb.h"
 #include "redflag/v1/alerts.pb.h"
+#include "redflag/v1/clusters.pb.h"
 #include "redflag/v1/compute.pb.h"
 #include "redflag/v1/customers.pb.h"
 #include "redflag/v1/decisions.pb.h"
@@ -53,6 +54,10 @@ absl::Status ValidateAlertAction(const v1::AlertActionRequest& req, absl::Time n
 
 absl::Status ValidateRecordEgress(const v1::RecordEgressRequest& req, const IngestLimits& limits,
                                   absl::Time now);
+
+// A cluster of the inventory: its id, 1-100 distinct models with counts (none
+// only when retired), interconnect and effective date.
+absl::Status ValidateCluster(const v1::Cluster& cluster);
 
 absl::Status ValidateRecordAccess(const v1::RecordAccessRequest& req, const IngestLimits& limits,
                                   absl::Time now);

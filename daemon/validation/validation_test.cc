@@ -397,5 +397,56 @@ TEST(ValidateRecordEgress, NamesTheIndexAndFieldOfTheBadEvent) {
             "events: is empty");
 }
 
+TEST(ValidateCluster, NamesTheMissingOrBadField) {
+  v1::Cluster ok;
+  ok.set_cluster_id("iad-train-1");
+  ok.set_interconnect_gbit_s(400);
+  v1::ClusterAccelerators* a = ok.add_accelerators();
+  a->set_model("NVIDIA H100 SXM5 80GB");
+  a->set_count(60000);
+  EXPECT_TRUE(ValidateCluster(ok).ok());
+  auto expect = [](const v1::Cluster& c, const std::string& message) {
+    absl::Status s = ValidateCluster(c);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(s.message(), message);
+  };
+  v1::Cluster c = ok;
+  c.set_cluster_id("iad train");
+  expect(c, "cluster.cluster_id: must be printable ASCII without spaces");
+  c = ok;
+  c.clear_accelerators();
+  expect(c, "cluster.accelerators: is required (the cluster's models and counts)");
+  c.set_retired(true);  // a retired cluster need not list what it had
+  EXPECT_TRUE(ValidateCluster(c).ok());
+  c = ok;
+  *c.add_accelerators() = c.accelerators(0);
+  expect(c, "cluster.accelerators[1].model: 'NVIDIA H100 SXM5 80GB' is listed twice");
+  c = ok;
+  c.mutable_accelerators(0)->set_count(10'000'001);
+  expect(c, "cluster.accelerators[0].count: must be 1 to 10,000,000, got 10000001");
+  c = ok;
+  c.mutable_accelerators(0)->clear_model();
+  expect(c, "cluster.accelerators[0].model: is required");
+  c = ok;
+  c.set_interconnect_gbit_s(std::nan(""));
+  expect(c, "cluster.interconnect_gbit_s: must be 0 to 1,000,000 Gbit/s, got nan");
+  c.set_interconnect_gbit_s(-1);
+  expect(c, "cluster.interconnect_gbit_s: must be 0 to 1,000,000 Gbit/s, got -1");
+  c = ok;
+  c.set_effective_date("2014-12-31");
+  expect(c,
+         "cluster.effective_date: must be a date YYYY-MM-DD from 2015 to 2100, got '2014-12-31'");
+  c = ok;
+  c.set_datacenter("iad\n7");
+  expect(c, "cluster.datacenter: contains control characters");
+  c = ok;
+  for (int i = 1; i <= 100; ++i) {
+    v1::ClusterAccelerators* more = c.add_accelerators();
+    more->set_model("model " + std::to_string(i));
+    more->set_count(1);
+  }
+  expect(c, "cluster.accelerators: has more than 100 entries");
+}
+
 }  // namespace
 }  // namespace redflag

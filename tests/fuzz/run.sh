@@ -15,7 +15,8 @@ cmake -S . -B "$build" -G Ninja -DREDFLAG_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
 cmake --build "$build" -j 2 --target fuzz_config fuzz_sample_batch fuzz_scenario fuzz_catalog \
   fuzz_csl_list fuzz_ofac_list fuzz_country_groups fuzz_wal_scan fuzz_screening fuzz_published_date \
-  fuzz_authorization_policy fuzz_certificate_principal fuzz_remote_write fuzz_admission_review
+  fuzz_authorization_policy fuzz_certificate_principal fuzz_remote_write fuzz_admission_review \
+  fuzz_inventory_file
 
 # Seeds: the shipped config and scenario, so fuzzing starts from real inputs.
 mkdir -p "$build/corpus/fuzz_config" "$build/corpus/fuzz_sample_batch" "$build/corpus/fuzz_scenario" \
@@ -23,7 +24,7 @@ mkdir -p "$build/corpus/fuzz_config" "$build/corpus/fuzz_sample_batch" "$build/c
   "$build/corpus/fuzz_country_groups" "$build/corpus/fuzz_wal_scan" "$build/corpus/fuzz_screening" \
   "$build/corpus/fuzz_published_date" "$build/corpus/fuzz_authorization_policy" \
   "$build/corpus/fuzz_certificate_principal" "$build/corpus/fuzz_remote_write" \
-  "$build/corpus/fuzz_admission_review"
+  "$build/corpus/fuzz_admission_review" "$build/corpus/fuzz_inventory_file"
 cp config/redflagd.yaml "$build/corpus/fuzz_config/seed-default.yaml"
 # Restricted-party lists: the head of the real files, as published.
 lists=tests/data/screening
@@ -47,6 +48,7 @@ done
 rm -rf "$certs"
 cp tests/fuzz/corpus/fuzz_remote_write/* "$build/corpus/fuzz_remote_write/"
 cp tests/fuzz/corpus/fuzz_admission_review/* "$build/corpus/fuzz_admission_review/"
+cp examples/clusters.yaml "$build/corpus/fuzz_inventory_file/seed-example.yaml"
 # Names as the lists write them, one per line.
 sed -n '2,41p' "$lists/csl_2023-11-30/csl.csv" | cut -d, -f6 | tr -d '"' > "$build/corpus/fuzz_screening/seed-names.txt"
 i=0
@@ -58,7 +60,7 @@ done < examples/scenario.jsonl
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 targets="fuzz_config fuzz_sample_batch fuzz_scenario fuzz_catalog fuzz_csl_list fuzz_ofac_list
   fuzz_country_groups fuzz_wal_scan fuzz_screening fuzz_published_date fuzz_authorization_policy
-  fuzz_certificate_principal fuzz_remote_write fuzz_admission_review"
+  fuzz_certificate_principal fuzz_remote_write fuzz_admission_review fuzz_inventory_file"
 for t in $targets; do
   echo "fuzz: $t for ${seconds}s"
   limit=(-max_total_time="$seconds")
