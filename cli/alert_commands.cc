@@ -34,17 +34,6 @@ std::string DefaultActor() {
   return "";
 }
 
-// A date (the start of that day, UTC) or an RFC 3339 time.
-absl::StatusOr<absl::Time> ParseDateOrTime(const std::string& text) {
-  absl::CivilDay day;
-  if (absl::ParseCivilTime(text, &day)) return absl::FromCivil(day, absl::UTCTimeZone());
-  absl::Time t;
-  std::string err;
-  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return t;
-  return absl::InvalidArgumentError(
-      absl::StrCat("'", text, "' is neither a date (2027-06-30) nor an RFC 3339 time"));
-}
-
 int List(const Cli& cli, const std::vector<std::string>& args) {
   v1::ListAlertsRequest req;
   bool json = false;

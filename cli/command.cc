@@ -7,6 +7,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "redflag/v1/alerts.grpc.pb.h"
 
 namespace redflag::cli {
@@ -87,6 +89,16 @@ grpc::Status AllAlerts(const Cli& cli, redflag::v1::ListAlertsRequest req,
     req.set_page_token(page.next_page_token());
   } while (!req.page_token().empty());
   return grpc::Status::OK;
+}
+
+absl::StatusOr<absl::Time> ParseDateOrTime(const std::string& text) {
+  absl::CivilDay day;
+  if (absl::ParseCivilTime(text, &day)) return absl::FromCivil(day, absl::UTCTimeZone());
+  absl::Time t;
+  std::string err;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return t;
+  return absl::InvalidArgumentError(
+      absl::StrCat("'", text, "' is neither a date (2027-06-30) nor an RFC 3339 time"));
 }
 
 }  // namespace redflag::cli

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "redflag/v1/alerts.pb.h"
 
@@ -41,6 +42,8 @@ int Fail(const grpc::Status& s, const std::string& what);
 // JSON with the proto field names and every field.
 void PrintJson(const google::protobuf::Message& m);
 std::string JsonText(const google::protobuf::Message& m);
+// A date (the start of that day, UTC) or an RFC 3339 time.
+absl::StatusOr<absl::Time> ParseDateOrTime(const std::string& text);
 // A file's bytes, or standard input for "-".
 bool ReadAll(const std::string& path, std::string& out);
 // Every alert matching the request's filter, all pages.
@@ -57,5 +60,7 @@ int Jobs(const Cli& cli, const std::vector<std::string>& args);
 int Decide(const Cli& cli, const std::vector<std::string>& args);
 // `inquiries ...` (inquiry_commands.cc).
 int Inquiries(const Cli& cli, const std::vector<std::string>& args);
+// `clusters ...` (cluster_commands.cc).
+int Clusters(const Cli& cli, const std::vector<std::string>& args);
 
 }  // namespace redflag::cli

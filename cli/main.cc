@@ -94,6 +94,13 @@ commands:
   inquiries answer INQUIRY_ID --intent no_export|export_under_licence|
                    provider_applies_for_licence [-m TEXT]
   inquiries close INQUIRY_ID [-m TEXT]
+  clusters list [--as-of DATE|TIME] [--json]
+                                    the cluster inventory as it was then, each
+                                    cluster's peak arithmetic and whether it is
+                                    reportable under the policy profile (R4)
+  clusters history CLUSTER_ID       every dated description of one cluster
+  clusters upsert --file F          record the clusters of an inventory file
+                                    (examples/clusters.yaml)
   backup [--json]                   a consistent copy of the whole store, made by
                                     the daemon under storage.backup_dir; prints
                                     its path (restore: docs/operations.md#backups)
@@ -594,6 +601,7 @@ int main(int argc, char** argv) {
   if (cmd == "audit") return redflag::cli::Audit(cli, args);
   if (cmd == "backup") return Backup(cli, args);
   if (cmd == "inquiries") return redflag::cli::Inquiries(cli, args);
+  if (cmd == "clusters") return redflag::cli::Clusters(cli, args);
   if (cmd == "compute") return Compute(cli, args);
   if (cmd == "models") return Models(cli, args);
   if (cmd == "screen") return Screen(cli, args);

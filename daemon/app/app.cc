@@ -333,6 +333,28 @@ absl::Status StartCustomerRulesStep(AppState& app) {
   return absl::OkStatus();
 }
 
+// The cluster inventory, with the descriptions of its file recorded.
+absl::Status LoadClustersStep(AppState& app) {
+  app.clusters = std::make_unique<ClusterInventory>(
+      *app.store, *app.audit, app.catalog,
+      ResolvePolicyProfile(app.config.policy).reporting.clusters);
+  const std::string& file = app.config.clusters.inventory_file;
+  if (file.empty()) return absl::OkStatus();
+  absl::StatusOr<int> changed = app.clusters->RecordFile(file, absl::Now());
+  if (!changed.ok()) {
+    // A start on a full disk still serves; the next start records the file.
+    if (!absl::IsUnavailable(changed.status()) || app.space->LowReason().empty()) {
+      return changed.status();
+    }
+    log::Warn("the cluster inventory file is not recorded: disk space low",
+              {{"file", file}, {"error", std::string(changed.status().message())}});
+    return absl::OkStatus();
+  }
+  log::Info("cluster inventory file recorded",
+            {{"file", file}, {"new_or_changed", absl::StrCat(*changed)}});
+  return absl::OkStatus();
+}
+
 // Each list version in use, in the audit log when it changed.
 void RecordListsInForce(AppState& app) {
   for (const ListStatus& l : app.lists->Status()) {
@@ -433,7 +455,8 @@ absl::Status StartGrpcStep(AppState& app) {
                      .shutting_down = &app.shutting_down,
                      .authorizer = app.authorizer.get(),
                      .decisions = app.decisions.get(),
-                     .egress_decisions = app.egress_decisions.get()};
+                     .egress_decisions = app.egress_decisions.get(),
+                     .clusters = app.clusters.get()};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
   app.customer_service = std::make_unique<CustomerServiceImpl>(ctx);
@@ -447,6 +470,7 @@ absl::Status StartGrpcStep(AppState& app) {
   app.report_service = std::make_unique<ReportServiceImpl>(ctx);
   app.storage_service = std::make_unique<StorageServiceImpl>(ctx);
   app.decision_service = std::make_unique<DecisionServiceImpl>(ctx);
+  app.cluster_service = std::make_unique<ClusterServiceImpl>(ctx);
 
   InstallProtobufLogHandler();
   grpc::EnableDefaultHealthCheckService(true);
@@ -483,6 +507,7 @@ absl::Status StartGrpcStep(AppState& app) {
   builder.RegisterService(app.inquiry_service.get());
   builder.RegisterService(app.egress_service.get());
   builder.RegisterService(app.decision_service.get());
+  builder.RegisterService(app.cluster_service.get());
   builder.RegisterService(app.report_service.get());
   builder.RegisterService(app.storage_service.get());
   app.grpc_server = builder.BuildAndStart();
@@ -744,6 +769,7 @@ int Run(Options options) {
                                {"open ledger", OpenLedgerStep, 1},
                                {"start compute alerts", StartComputeStep, 1},
                                {"start customer rules", StartCustomerRulesStep, 1},
+                               {"load cluster inventory", LoadClustersStep, 1},
                                {"start screening", StartScreeningStep, 1},
                                {"start metrics", MetricsStep, 1},
                                {"start gRPC", StartGrpcStep, 1},

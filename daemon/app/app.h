@@ -33,6 +33,8 @@ class PodAdmissions;
 class JobDecisions;
 class EgressDecisions;
 class DecisionServiceImpl;
+class ClusterInventory;
+class ClusterServiceImpl;
 class UnattributedAlerts;
 class TelemetryServiceImpl;
 class JobServiceImpl;
@@ -117,6 +119,7 @@ struct AppState {
   std::unique_ptr<WeightEgress> egress;
   std::unique_ptr<AccessLog> access;
   std::unique_ptr<JobDecisions> decisions;  // DecisionService's facts
+  std::unique_ptr<ClusterInventory> clusters;
   std::unique_ptr<QuarterlyReports> reports;
   std::unique_ptr<Retention> retention;
   std::unique_ptr<TelemetryServiceImpl> telemetry_service;
@@ -132,6 +135,7 @@ struct AppState {
   std::unique_ptr<ReportServiceImpl> report_service;
   std::unique_ptr<StorageServiceImpl> storage_service;
   std::unique_ptr<DecisionServiceImpl> decision_service;
+  std::unique_ptr<ClusterServiceImpl> cluster_service;
   std::unique_ptr<StreamLimiter> streams;
   std::unique_ptr<Authorizer> authorizer;
   // Re-reads the authorization policy when it changes; declared after it, so

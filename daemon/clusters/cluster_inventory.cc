@@ -1,11 +1,14 @@
 #include "daemon/clusters/cluster_inventory.h"
 
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "absl/base/internal/endian.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "daemon/clusters/inventory_file.h"
 #include "detectors/cluster_peak.h"
 #include "google/protobuf/util/message_differencer.h"
 
@@ -89,6 +92,23 @@ absl::StatusOr<ClusterInventory::Upserted> ClusterInventory::Upsert(v1::Cluster 
       now);
   if (!rec.ok()) return rec.status();
   return Upserted{std::move(v), true};
+}
+
+absl::StatusOr<int> ClusterInventory::RecordFile(const std::string& path, absl::Time now) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot be read"));
+  std::string text(kMaxInventoryBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  absl::StatusOr<std::vector<v1::Cluster>> clusters = ParseInventoryFile(text, path);
+  if (!clusters.ok()) return clusters.status();
+  int changed = 0;
+  for (const v1::Cluster& c : *clusters) {
+    absl::StatusOr<Upserted> up = Upsert(c, absl::StrCat("config ", path), now);
+    if (!up.ok()) return up.status();
+    changed += up->changed ? 1 : 0;
+  }
+  return changed;
 }
 
 absl::StatusOr<std::vector<v1::ClusterVersion>> ClusterInventory::AsOf(absl::Time as_of) {

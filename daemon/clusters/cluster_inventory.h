@@ -34,6 +34,10 @@ class ClusterInventory {
   // today's. `actor`: who, for the audit record written with it.
   absl::StatusOr<Upserted> Upsert(v1::Cluster cluster, const std::string& actor, absl::Time now);
 
+  // Records the descriptions of an inventory file (inventory_file.h) as the
+  // principal "config <path>"; how many were new or changed.
+  absl::StatusOr<int> RecordFile(const std::string& path, absl::Time now);
+
   // Each cluster's description in effect at `as_of`, by cluster_id; retired
   // ones left out.
   absl::StatusOr<std::vector<v1::ClusterVersion>> AsOf(absl::Time as_of);

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "daemon/access/access_log.h"
 #include "daemon/alerts/alert_store.h"
+#include "daemon/clusters/cluster_inventory.h"
 #include "daemon/compute/compute_view.h"
 #include "daemon/config/config.h"
 #include "daemon/customers/customer_registry.h"
@@ -27,6 +28,7 @@
 #include "redflag/v1/access.grpc.pb.h"
 #include "redflag/v1/alerts.grpc.pb.h"
 #include "redflag/v1/audit.grpc.pb.h"
+#include "redflag/v1/clusters.grpc.pb.h"
 #include "redflag/v1/compute.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
 #include "redflag/v1/decisions.grpc.pb.h"
@@ -103,6 +105,7 @@ struct ServiceContext {
   const Authorizer* authorizer;
   JobDecisions* decisions = nullptr;
   EgressDecisions* egress_decisions = nullptr;
+  ClusterInventory* clusters = nullptr;
 };
 
 template <typename Fn>
@@ -231,6 +234,20 @@ class EgressServiceImpl final : public v1::EgressService::Service {
                             v1::RecordEgressResponse*) override;
   grpc::Status CheckEgress(grpc::ServerContext*, const v1::CheckEgressRequest*,
                            v1::Decision*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+class ClusterServiceImpl final : public v1::ClusterService::Service {
+ public:
+  explicit ClusterServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status UpsertCluster(grpc::ServerContext*, const v1::UpsertClusterRequest*,
+                             v1::UpsertClusterResponse*) override;
+  grpc::Status ListClusters(grpc::ServerContext*, const v1::ListClustersRequest*,
+                            v1::ListClustersResponse*) override;
+  grpc::Status GetClusterHistory(grpc::ServerContext*, const v1::GetClusterHistoryRequest*,
+                                 v1::ClusterHistory*) override;
 
  private:
   ServiceContext ctx_;

@@ -1,0 +1,142 @@
+// The reporting duties of R4 and R5 through the real daemon and redflagctl:
+// the cluster inventory from its file and from the API, read as it was on a
+// date with the arithmetic of each cluster's peak.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "redflag/v1/clusters.grpc.pb.h"
+#include "tests/integration/daemon_process.h"
+
+namespace redflag::testing {
+namespace {
+
+const std::string kExample = std::string(REDFLAG_SOURCE_DIR) + "/examples/clusters.yaml";
+
+class ReportingDutiesEndToEnd : public ::testing::Test {
+ protected:
+  void Start(std::vector<std::string> args = {}) {
+    args.insert(args.end(), {"-o", "clusters.inventory_file=" + kExample});
+    auto d = DaemonProcess::Start(dir_.path() + "/data", ports_, args);
+    ASSERT_TRUE(d.ok()) << d.status();
+    daemon_ = std::move(*d);
+  }
+  void Restart(std::vector<std::string> args = {}) {
+    daemon_->Signal(SIGTERM);
+    ASSERT_EQ(daemon_->Wait(), 0);
+    Start(std::move(args));
+  }
+  CommandResult Ctl(std::vector<std::string> args) {
+    args.insert(args.begin(), {REDFLAGCTL_PATH, "--addr", daemon_->grpc_address()});
+    return RunCommand(args);
+  }
+  std::string Write(const std::string& name, const std::string& text) {
+    const std::string path = dir_.path() + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  TempDir dir_;
+  const std::pair<int, int> ports_ = FreePorts();
+  std::unique_ptr<DaemonProcess> daemon_;
+};
+
+// The example inventory: iad-train-1 has 12,500 H100s from July (2.474e19
+// OP/s, not reportable) and 60,000 from October (1.187e20 at 400 Gbit/s,
+// reportable); ord-mixed-2 is at 200 Gbit/s.
+TEST_F(ReportingDutiesEndToEnd, TheInventoryFileIsReadAsItWasOnEachDate) {
+  Start();
+  CommandResult q3 = Ctl({"clusters", "list", "--as-of", "2026-09-30"});
+  ASSERT_EQ(q3.exit_code, 0) << q3.output;
+  EXPECT_NE(q3.output.find("not reportable  iad-train-1  2.474e+19 OP/s  400 Gbit/s  since "
+                           "2026-07-01"),
+            std::string::npos)
+      << q3.output;
+  EXPECT_NE(q3.output.find("2 clusters, 0 reportable"), std::string::npos) << q3.output;
+  EXPECT_NE(q3.output.find("more than 300 Gbit/s (proposed"), std::string::npos) << q3.output;
+  CommandResult q4 = Ctl({"clusters", "list", "--as-of", "2026-10-01"});
+  ASSERT_EQ(q4.exit_code, 0) << q4.output;
+  EXPECT_NE(q4.output.find("REPORTABLE      iad-train-1  1.187e+20 OP/s"), std::string::npos)
+      << q4.output;
+  EXPECT_NE(q4.output.find("60000 x NVIDIA H100 SXM5 80GB = 60000 x 1.979e+15 (int8)"),
+            std::string::npos)
+      << q4.output;
+  EXPECT_NE(q4.output.find("recorded"), std::string::npos);
+  EXPECT_NE(q4.output.find("by config " + kExample), std::string::npos) << q4.output;
+
+  // Each description is recorded once: a restart with the same file adds none.
+  const size_t recorded = AuditRecordsOf(*daemon_, "cluster/iad-train-1", "cluster.upsert").size();
+  EXPECT_EQ(recorded, 2u);
+  Restart();
+  EXPECT_EQ(AuditRecordsOf(*daemon_, "cluster/iad-train-1", "cluster.upsert").size(), recorded);
+  CommandResult history = Ctl({"clusters", "history", "iad-train-1"});
+  ASSERT_EQ(history.exit_code, 0) << history.output;
+  EXPECT_NE(history.output.find("\"effective_date\": \"2026-10-01\""), std::string::npos)
+      << history.output;
+  EXPECT_NE(Ctl({"clusters", "history", "nowhere"}).output.find("not in the inventory"),
+            std::string::npos);
+}
+
+// Under the EO 14110 profile the duty is EO 14110's (100 Gbit/s, revoked),
+// and the grown cluster is reportable under it too.
+TEST_F(ReportingDutiesEndToEnd, TheProfileSetsTheThresholds) {
+  Start({"-o", "policy.profile=eo_14110"});
+  CommandResult list = Ctl({"clusters", "list", "--as-of", "2026-10-01", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_NE(list.output.find("more than 100 Gbit/s (revoked"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("\"reportable\": true"), std::string::npos);
+}
+
+// The API takes a later description; a bad one is refused naming its field,
+// and a bad file is refused by redflagctl before anything is sent.
+TEST_F(ReportingDutiesEndToEnd, DescriptionsComeThroughTheApiAndBadOnesAreNamed) {
+  Start();
+  const std::string grown = Write("grown.yaml",
+                                  "clusters:\n  - cluster_id: ord-mixed-2\n    region: us-central\n"
+                                  "    datacenter: ord-3\n    interconnect_gbit_s: 800\n"
+                                  "    effective_date: \"2026-11-01\"\n    accelerators:\n"
+                                  "      - {model: NVIDIA B200, count: 30000}\n");
+  CommandResult up = Ctl({"clusters", "upsert", "--file", grown});
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  EXPECT_EQ(up.output, "ord-mixed-2 from 2026-11-01: recorded\n");
+  EXPECT_EQ(Ctl({"clusters", "upsert", "--file", grown}).output,
+            "ord-mixed-2 from 2026-11-01: unchanged\n");
+  CommandResult after = Ctl({"clusters", "list", "--as-of", "2026-11-02"});
+  EXPECT_NE(after.output.find("REPORTABLE      ord-mixed-2"), std::string::npos) << after.output;
+  CommandResult before = Ctl({"clusters", "list", "--as-of", "2026-10-31"});
+  EXPECT_NE(before.output.find("not reportable  ord-mixed-2"), std::string::npos) << before.output;
+
+  const std::string bad = Write("bad.yaml", "clusters:\n  - cluster_id: x\n    gpus: 8\n");
+  CommandResult refused = Ctl({"clusters", "upsert", "--file", bad});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find(bad + ":3: clusters[0].gpus: unknown key"), std::string::npos)
+      << refused.output;
+
+  auto stub = v1::ClusterService::NewStub(daemon_->channel());
+  v1::UpsertClusterRequest req;
+  req.mutable_cluster()->set_cluster_id("c1");
+  v1::ClusterAccelerators* a = req.mutable_cluster()->add_accelerators();
+  a->set_model("h100");
+  a->set_count(0);
+  v1::UpsertClusterResponse resp;
+  grpc::ClientContext ctx;
+  grpc::Status s = stub->UpsertCluster(&ctx, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "cluster.accelerators[0].count: must be 1 to 10,000,000, got 0");
+}
+
+// A file that does not parse stops the start with its line and field.
+TEST_F(ReportingDutiesEndToEnd, ABadInventoryFileStopsTheStartNamingWhere) {
+  const std::string bad = Write("bad.yaml", "clusters:\n  - cluster_id: x\n    accelerators: 8\n");
+  CommandResult r = RunCommand({REDFLAGD_PATH, "--data-dir", dir_.path() + "/data", "--grpc-listen",
+                                "127.0.0.1:0", "--http-listen", "127.0.0.1:0", "-o",
+                                "clusters.inventory_file=" + bad});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find(bad + ":3: clusters[0].accelerators: must be a list"), std::string::npos)
+      << r.output;
+}
+
+}  // namespace
+}  // namespace redflag::testing
