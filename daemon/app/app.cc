@@ -25,6 +25,7 @@
 #include "daemon/audit/in_force.h"
 #include "daemon/audit/store_recovery.h"
 #include "daemon/backup/backups.h"
+#include "daemon/clusters/cluster_fit_alerts.h"
 #include "daemon/compute/compute_alerts.h"
 #include "daemon/compute/compute_export.h"
 #include "daemon/compute/compute_pass.h"
@@ -338,6 +339,8 @@ absl::Status LoadClustersStep(AppState& app) {
   app.clusters = std::make_unique<ClusterInventory>(
       *app.store, *app.audit, app.catalog,
       ResolvePolicyProfile(app.config.policy).reporting.clusters);
+  app.cluster_fit = std::make_unique<ClusterFitAlerts>(*app.ledger, *app.clusters, *app.alerts);
+  app.cluster_fit->Start(app.config.compute.evaluation_interval);
   const std::string& file = app.config.clusters.inventory_file;
   if (file.empty()) return absl::OkStatus();
   absl::StatusOr<int> changed = app.clusters->RecordFile(file, absl::Now());

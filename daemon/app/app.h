@@ -34,6 +34,7 @@ class JobDecisions;
 class EgressDecisions;
 class DecisionServiceImpl;
 class ClusterInventory;
+class ClusterFitAlerts;
 class ClusterServiceImpl;
 class UnattributedAlerts;
 class TelemetryServiceImpl;
@@ -120,6 +121,7 @@ struct AppState {
   std::unique_ptr<AccessLog> access;
   std::unique_ptr<JobDecisions> decisions;  // DecisionService's facts
   std::unique_ptr<ClusterInventory> clusters;
+  std::unique_ptr<ClusterFitAlerts> cluster_fit;
   std::unique_ptr<QuarterlyReports> reports;
   std::unique_ptr<Retention> retention;
   std::unique_ptr<TelemetryServiceImpl> telemetry_service;

@@ -156,6 +156,17 @@ absl::StatusOr<std::vector<v1::ClusterVersion>> ClusterInventory::History(
   return out;
 }
 
+absl::StatusOr<std::map<std::string, std::vector<v1::ClusterVersion>>> ClusterInventory::All() {
+  std::map<std::string, std::vector<v1::ClusterVersion>> out;
+  absl::Status s = ScanMessages<v1::ClusterVersion>(
+      store_, Domain::kClusters, "", "", [&](absl::string_view, const v1::ClusterVersion& v) {
+        out[v.cluster().cluster_id()].push_back(v);
+        return true;
+      });
+  if (!s.ok()) return s;
+  return out;
+}
+
 absl::StatusOr<v1::ListClustersResponse> ClusterInventory::Assess(absl::Time as_of) {
   absl::StatusOr<std::vector<v1::ClusterVersion>> clusters = AsOf(as_of);
   if (!clusters.ok()) return clusters.status();

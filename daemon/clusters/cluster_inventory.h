@@ -4,6 +4,7 @@
 // the past: it is late data, and its audit record says who wrote it when.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -45,6 +46,8 @@ class ClusterInventory {
   // or was retired.
   absl::StatusOr<std::optional<v1::ClusterVersion>> Find(const std::string& cluster_id,
                                                          absl::Time as_of);
+  // Every description of every cluster, by cluster_id, each oldest first.
+  absl::StatusOr<std::map<std::string, std::vector<v1::ClusterVersion>>> All();
   // Every description of one cluster, oldest first.
   absl::StatusOr<std::vector<v1::ClusterVersion>> History(const std::string& cluster_id);
 

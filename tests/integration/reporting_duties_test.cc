@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "redflag/v1/clusters.grpc.pb.h"
+#include "redflag/v1/jobs.grpc.pb.h"
 #include "tests/integration/daemon_process.h"
 
 namespace redflag::testing {
@@ -31,6 +33,21 @@ class ReportingDutiesEndToEnd : public ::testing::Test {
   CommandResult Ctl(std::vector<std::string> args) {
     args.insert(args.begin(), {REDFLAGCTL_PATH, "--addr", daemon_->grpc_address()});
     return RunCommand(args);
+  }
+  void Register(const std::string& job, const std::string& cluster, uint32_t accelerators,
+                int64_t start_unix_ms) {
+    grpc::ClientContext ctx;
+    v1::RegisterJobRequest req;
+    v1::JobSpec* j = req.mutable_job();
+    j->set_job_id(job);
+    j->set_customer_id("acct-c");
+    j->set_cluster(cluster);
+    j->set_accelerator_model("NVIDIA H100 80GB HBM3");
+    j->set_accelerator_count(accelerators);
+    j->set_start_unix_ms(start_unix_ms);
+    v1::RegisterJobResponse resp;
+    grpc::Status s = v1::JobService::NewStub(daemon_->channel())->RegisterJob(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
   }
   std::string Write(const std::string& name, const std::string& text) {
     const std::string path = dir_.path() + "/" + name;
@@ -125,6 +142,39 @@ TEST_F(ReportingDutiesEndToEnd, DescriptionsComeThroughTheApiAndBadOnesAreNamed)
   grpc::Status s = stub->UpsertCluster(&ctx, req, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(s.error_message(), "cluster.accelerators[0].count: must be 1 to 10,000,000, got 0");
+}
+
+// A job larger than its cluster was when it started is a data-quality
+// alert about the cluster, naming the job; jobs that fit raise none.
+TEST_F(ReportingDutiesEndToEnd, AJobLargerThanItsClusterIsAnAlertAboutTheCluster) {
+  Start({"-o", "compute.evaluation_interval=200ms"});
+  constexpr int64_t kSep1 = 1788220800000;  // 2026-09-01: 12,500 H100s
+  constexpr int64_t kOct5 = 1791158400000;  // 2026-10-05: 60,000
+  Register("slurm/iad/1", "iad-train-1", 12'500, kSep1);
+  Register("slurm/iad/2", "iad-train-1", 50'000, kOct5);
+  Register("slurm/ord/1", "ord-mixed-2", 4'096, kSep1);  // H100s on a cluster of none
+  Register("slurm/nowhere/1", "not-in-inventory", 90'000, kSep1);
+  std::map<std::string, v1::Alert> alerts;
+  for (int i = 0; i < 100 && alerts.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    alerts = ListAlertsById(*daemon_, "cluster_inventory_mismatch");
+  }
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts.begin()->second.subject_id(), "ord-mixed-2");
+  // 50,000 from September on the cluster of 12,500 then.
+  Register("slurm/iad/3", "iad-train-1", 50'000, kSep1);
+  for (int i = 0; i < 100 && alerts.size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    alerts = ListAlertsById(*daemon_, "cluster_inventory_mismatch");
+  }
+  ASSERT_EQ(alerts.size(), 2u);
+  const v1::Alert& iad = alerts.at("cluster_inventory_mismatch/cluster/iad-train-1/capacity");
+  EXPECT_NE(iad.summary().find("1 job larger than the inventory says"), std::string::npos)
+      << iad.summary();
+  EXPECT_NE(iad.summary().find("the job holds 50000 accelerators of NVIDIA H100 80GB HBM3 but "
+                               "cluster iad-train-1 has 12500 (as of 2026-07-01)"),
+            std::string::npos)
+      << iad.summary();
 }
 
 // A file that does not parse stops the start with its line and field.
