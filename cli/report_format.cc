@@ -91,6 +91,24 @@ std::string ReportCsv(const v1::QuarterlyReport& r) {
     row({"in_force", "", f.subject(), "", "", "", "", "", "", TimeText(f.since_unix_ms()), "", "",
          Details(f)});
   }
+  for (const auto& d : r.duties()) {
+    row({"duty", d.duty(), r.reporting_profile(), "", "", d.on() ? "on" : "off", "", "", "", "", "",
+         "", absl::StrCat(d.threshold(), " (", d.status(), ": ", d.source(), ")")});
+  }
+  for (const auto& run : r.runs()) {
+    row({"reportable_run", run.kind(), run.id(), run.customer_id(),
+         absl::StrCat("over ", absl::StrFormat("%g", run.threshold()), " ", run.likelihood()),
+         run.duty(), absl::StrFormat("%.6g", run.operations_lower()),
+         absl::StrFormat("%.6g", run.operations_best()),
+         absl::StrFormat("%.6g", run.operations_upper()), TimeText(run.start_unix_ms()), "", "",
+         absl::StrCat("model ", run.model_id(), "; workload ", run.workload())});
+  }
+  for (const auto& c : r.clusters()) {
+    row({"cluster", c.region(), c.cluster_id(), "", c.datacenter(),
+         c.reportable() ? "reportable" : "not reportable", "",
+         absl::StrFormat("%.6g", c.peak_ops_per_s()), "", c.effective_date(), "", "",
+         c.arithmetic()});
+  }
   return out;
 }
 
@@ -238,6 +256,36 @@ std::string ReportHtml(const v1::QuarterlyReport& r) {
   for (const auto& f : r.in_force()) {
     out += Row(
         {f.subject(), TimeText(f.since_unix_ms()), absl::StrCat("#", f.audit_seq()), Details(f)});
+  }
+  absl::StrAppend(&out, "</table>\n");
+
+  absl::StrAppend(&out, "<h2>Reporting duties (", Html(r.reporting_profile()),
+                  ")</h2>\n<table id=\"duties\">\n",
+                  Row({"duty", "in force", "threshold", "status", "source"}, true));
+  for (const auto& d : r.duties()) {
+    out += Row({d.duty(), d.on() ? "yes" : "no", d.threshold(), d.status(), d.source()});
+  }
+  absl::StrAppend(&out, "</table>\n<h2>Reportable training runs</h2>\n<table id=\"runs\">\n",
+                  Row({"run", "kind", "customer", "model", "workload", "duty", "over", "likelihood",
+                       "lower", "best", "upper", "started", "ended"},
+                      true));
+  for (const auto& run : r.runs()) {
+    out += Row({run.id(), run.kind(), run.customer_id(), run.model_id(), run.workload(), run.duty(),
+                Ops(run.threshold()), run.likelihood(), Ops(run.operations_lower()),
+                Ops(run.operations_best()), Ops(run.operations_upper()),
+                TimeText(run.start_unix_ms()), TimeText(run.end_unix_ms())});
+  }
+  absl::StrAppend(&out,
+                  "</table>\n<h2>Computing clusters in the quarter</h2>\n<table "
+                  "id=\"clusters\">\n",
+                  Row({"cluster", "region", "datacenter", "judged as of", "in effect", "peak OP/s",
+                       "interconnect Gbit/s", "reportable", "arithmetic"},
+                      true));
+  for (const auto& c : r.clusters()) {
+    out += Row({c.cluster_id(), c.region(), c.datacenter(), c.effective_date(),
+                absl::StrJoin(c.in_effect(), ", "), Ops(c.peak_ops_per_s()),
+                absl::StrFormat("%g", c.interconnect_gbit_s()), c.reportable() ? "yes" : "no",
+                c.arithmetic()});
   }
   absl::StrAppend(&out, "</table>\n<h2>Levels</h2>\n<table id=\"levels\">\n",
                   Row({"level", "operations", "severity"}, true));

@@ -20,6 +20,9 @@ struct RunDuty {
   bool on = false;
   double operations = 0;
   DutySource source = {};
+  // The run is a model's lineage (its ancestors' training included) rather
+  // than one job.
+  bool by_lineage = false;
 };
 
 // R4: a cluster with a theoretical peak over `peak_ops_per_s` (dense, no

@@ -26,6 +26,7 @@
 #include "daemon/audit/store_recovery.h"
 #include "daemon/backup/backups.h"
 #include "daemon/clusters/cluster_fit_alerts.h"
+#include "daemon/compute/biological_runs.h"
 #include "daemon/compute/compute_alerts.h"
 #include "daemon/compute/compute_export.h"
 #include "daemon/compute/compute_pass.h"
@@ -224,7 +225,12 @@ absl::Status OpenLedgerStep(AppState& app) {
        {"catalog_sha256", app.catalog_sha256},
        {"levels", absl::StrFormat("info %g; warning %g; high %g; critical %g", cc.level_info,
                                   cc.level_warning, cc.level_high, cc.level_critical)},
-       {"rf28_level", absl::StrFormat("%g", app.config.policy.rf28_level)}},
+       {"rf28_level", absl::StrFormat("%g", app.config.policy.rf28_level)},
+       // What a quarterly report needs to apply this profile's reporting
+       // duties to its quarter later (reports/reporting_sections.cc).
+       {"rules", absl::StrJoin(app.config.policy.rules, ",")},
+       {"reportable_runs_by", app.config.policy.reportable_runs_by_lineage ? "lineage" : "job"},
+       {"foreign_record_due_days", absl::StrCat(app.config.policy.foreign_record_due_days)}},
       absl::Now());
   if (app.recovery) {
     absl::Status r = RecordStoreRecovery(*app.recovery, OperatorName(), *app.audit, *app.alerts,
@@ -245,6 +251,30 @@ absl::Status StartComputeStep(AppState& app) {
                                               app.customers.get());
   app.compute_alerts = std::make_unique<ComputeAlerts>(*app.compute, *app.alerts,
                                                        app.config.compute.projection_horizon);
+  return absl::OkStatus();
+}
+
+// The cluster inventory, with the descriptions of its file recorded.
+absl::Status LoadClustersStep(AppState& app) {
+  app.clusters = std::make_unique<ClusterInventory>(
+      *app.store, *app.audit, app.catalog,
+      ResolvePolicyProfile(app.config.policy).reporting.clusters);
+  app.cluster_fit = std::make_unique<ClusterFitAlerts>(*app.ledger, *app.clusters, *app.alerts);
+  app.cluster_fit->Start(app.config.compute.evaluation_interval);
+  const std::string& file = app.config.clusters.inventory_file;
+  if (file.empty()) return absl::OkStatus();
+  absl::StatusOr<int> changed = app.clusters->RecordFile(file, absl::Now());
+  if (!changed.ok()) {
+    // A start on a full disk still serves; the next start records the file.
+    if (!absl::IsUnavailable(changed.status()) || app.space->LowReason().empty()) {
+      return changed.status();
+    }
+    log::Warn("the cluster inventory file is not recorded: disk space low",
+              {{"file", file}, {"error", std::string(changed.status().message())}});
+    return absl::OkStatus();
+  }
+  log::Info("cluster inventory file recorded",
+            {{"file", file}, {"new_or_changed", absl::StrCat(*changed)}});
   return absl::OkStatus();
 }
 
@@ -296,6 +326,14 @@ absl::Status StartCustomerRulesStep(AppState& app) {
                                                const ComputeEvaluation& eval, absl::Time now) {
                          return e->Update(eval, now);
                        }});
+  if (profile.reporting.biological_sequence_runs.on) {
+    app.biological_runs = std::make_unique<BiologicalSequenceRuns>(*app.alerts, profile.reporting);
+    detectors.push_back(
+        {"biological_sequence_run",
+         [b = app.biological_runs.get()](const ComputeEvaluation& e, absl::Time now) {
+           return b->Evaluate(e, now);
+         }});
+  }
   if (app.red_flag_28) {
     detectors.push_back(
         {"rf28", [r = app.red_flag_28.get()](const ComputeEvaluation& e, absl::Time now) {
@@ -307,8 +345,9 @@ absl::Status StartCustomerRulesStep(AppState& app) {
   app.egress = std::make_unique<WeightEgress>(
       *app.store, app.config.durability == Durability::kFsync, *app.compute, *app.models,
       *app.alerts, app.country_policy, app.config.policy.rf28_level, profile.weight_egress);
-  app.reports = std::make_unique<QuarterlyReports>(*app.ledger, *app.compute, *app.customers,
-                                                   *app.audit, *app.store);
+  app.reports =
+      std::make_unique<QuarterlyReports>(*app.ledger, *app.compute, *app.customers, *app.audit,
+                                         *app.store, app.clusters.get(), profile);
   app.retention =
       std::make_unique<Retention>(*app.ledger, *app.reports, *app.store, app.config.retention);
   app.retention->Start();
@@ -331,30 +370,6 @@ absl::Status StartCustomerRulesStep(AppState& app) {
                          .policy_profile = profile.Label(),
                          .cache_for = app.config.decisions.cache_for,
                          .max_ownership_depth = app.config.policy.max_ownership_depth});
-  return absl::OkStatus();
-}
-
-// The cluster inventory, with the descriptions of its file recorded.
-absl::Status LoadClustersStep(AppState& app) {
-  app.clusters = std::make_unique<ClusterInventory>(
-      *app.store, *app.audit, app.catalog,
-      ResolvePolicyProfile(app.config.policy).reporting.clusters);
-  app.cluster_fit = std::make_unique<ClusterFitAlerts>(*app.ledger, *app.clusters, *app.alerts);
-  app.cluster_fit->Start(app.config.compute.evaluation_interval);
-  const std::string& file = app.config.clusters.inventory_file;
-  if (file.empty()) return absl::OkStatus();
-  absl::StatusOr<int> changed = app.clusters->RecordFile(file, absl::Now());
-  if (!changed.ok()) {
-    // A start on a full disk still serves; the next start records the file.
-    if (!absl::IsUnavailable(changed.status()) || app.space->LowReason().empty()) {
-      return changed.status();
-    }
-    log::Warn("the cluster inventory file is not recorded: disk space low",
-              {{"file", file}, {"error", std::string(changed.status().message())}});
-    return absl::OkStatus();
-  }
-  log::Info("cluster inventory file recorded",
-            {{"file", file}, {"new_or_changed", absl::StrCat(*changed)}});
   return absl::OkStatus();
 }
 
@@ -771,8 +786,8 @@ int Run(Options options) {
                                {"migrate schema", MigrateStep, 1},
                                {"open ledger", OpenLedgerStep, 1},
                                {"start compute alerts", StartComputeStep, 1},
-                               {"start customer rules", StartCustomerRulesStep, 1},
                                {"load cluster inventory", LoadClustersStep, 1},
+                               {"start customer rules", StartCustomerRulesStep, 1},
                                {"start screening", StartScreeningStep, 1},
                                {"start metrics", MetricsStep, 1},
                                {"start gRPC", StartGrpcStep, 1},

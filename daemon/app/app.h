@@ -35,6 +35,7 @@ class EgressDecisions;
 class DecisionServiceImpl;
 class ClusterInventory;
 class ClusterFitAlerts;
+class BiologicalSequenceRuns;
 class ClusterServiceImpl;
 class UnattributedAlerts;
 class TelemetryServiceImpl;
@@ -116,6 +117,7 @@ struct AppState {
   std::unique_ptr<DedicatedCapacityAlerts> dedicated_capacity;
   std::unique_ptr<RedFlag28> red_flag_28;
   std::unique_ptr<Structuring> structuring;
+  std::unique_ptr<BiologicalSequenceRuns> biological_runs;
   std::unique_ptr<KycAnomalies> kyc;
   std::unique_ptr<WeightEgress> egress;
   std::unique_ptr<AccessLog> access;

@@ -174,6 +174,17 @@ ComputeEvaluation ComputeView::EvaluateJobs(std::vector<Ledger::JobSnapshot> sna
     for (const auto& [kind, detail] : j.estimate.issues) {
       out.findings.push_back({j.job.spec->job_id(), kind, detail});
     }
+    const v1::JobSpec& spec = *j.job.spec;
+    if (j.estimate.ops.upper >= ComputeEvaluation::kRunFloor &&
+        detectors::CountsAsTraining(spec.workload(), lineage_)) {
+      out.runs.push_back({.job_id = spec.job_id(),
+                          .customer_id = spec.customer_id(),
+                          .model_id = spec.model_id(),
+                          .workload = spec.workload(),
+                          .ops = j.estimate.ops,
+                          .start_unix_ms = spec.start_unix_ms(),
+                          .end_unix_ms = j.job.end_unix_ms});
+    }
   }
   std::map<std::string, std::string> customer_of_job;
   for (const EstimatedJob& j : jobs)

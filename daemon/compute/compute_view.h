@@ -42,8 +42,23 @@ struct ComputeEvaluation {
     detectors::DataIssue kind;
     std::string detail;
   };
+  // A training job whose upper bound reaches kRunFloor: what the reporting
+  // duties of R4 judge run by run.
+  struct Run {
+    std::string job_id;
+    std::string customer_id;
+    std::string model_id;
+    v1::WorkloadKind workload = v1::WORKLOAD_KIND_UNSPECIFIED;
+    detectors::Interval ops;
+    int64_t start_unix_ms = 0;
+    int64_t end_unix_ms = 0;  // 0 while it runs
+  };
+  // A tenth of the lowest run threshold of any profile (EO 14110's 1e23 for
+  // biological sequence data): a smaller run is never reportable.
+  static constexpr double kRunFloor = 1e22;
   std::vector<Subject> subjects;
   std::vector<JobFinding> findings;
+  std::vector<Run> runs;
 };
 
 class ComputeView {

@@ -576,6 +576,25 @@ const std::vector<KeySpec>& Keys() {
          }
          return "";
        }},
+      {"policy.reportable_runs_by", "incubating",
+       "R4: a reportable run is a job or a model's lineage (job | lineage)",
+       [](const std::string& v, Config& c) -> std::string {
+         if (v != "job" && v != "lineage") {
+           return absl::StrCat("must be job or lineage, got '", v, "'");
+         }
+         c.policy.reportable_runs_by_lineage = v == "lineage";
+         return "";
+       }},
+      {"policy.foreign_record_due_days", "incubating",
+       "R5: days from a foreign-person record's opening to its due date (15 unconfirmed)",
+       [](const std::string& v, Config& c) -> std::string {
+         int64_t days = 0;
+         if (!absl::SimpleAtoi(v, &days) || days < 1 || days > 365) {
+           return absl::StrCat("must be a whole number of days from 1 to 365, got '", v, "'");
+         }
+         c.policy.foreign_record_due_days = static_cast<int>(days);
+         return "";
+       }},
       {"policy.rf28_level", "incubating", "operations of the ECCN 4E091 level for Red Flag 28",
        Fraction(&Config::policy, &PolicyConfig::rf28_level, 1e20, 1e30)},
       {"policy.rf28_pre_alert_fraction", "incubating",

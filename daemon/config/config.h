@@ -98,10 +98,18 @@ struct PolicyConfig {
   //   may_2025_guidance  the AI diffusion rule rescinded, adversary-linked
   //                      training (BIS guidance of May 2025) on, Red Flag 28 off
   //   ai_diffusion_2025  the January 2025 rule: Red Flag 28 on
+  //   eo_14110           revoked: its reporting thresholds, for a past period
   //   custom             the rules listed in `rules`
   std::string profile = "may_2025_guidance";
-  // custom only: "rf28", "adversary_linked_training", "weight_egress"
+  // custom only: "rf28", "adversary_linked_training", "weight_egress",
+  // "reportable_runs", "biological_sequence_runs", "reportable_clusters",
+  // "foreign_person_records"
   std::vector<std::string> rules;
+  // R4: a reportable run is a job, or (true) a model's lineage.
+  bool reportable_runs_by_lineage = false;
+  // R5: days from a foreign-person record's opening to its due date (the
+  // NPRM's 15 is unconfirmed).
+  int foreign_record_due_days = 15;
   // Red Flag 28: the ECCN 4E091 level, and the share of it that raises a
   // pre-alert.
   double rf28_level = 1e26;

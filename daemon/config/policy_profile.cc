@@ -2,8 +2,10 @@
 
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "daemon/util/sha256.h"
 
 namespace redflag {
@@ -39,7 +41,32 @@ PolicyProfile ResolvePolicyProfile(const PolicyConfig& c) {
     p.version = "2025-05-13";  // rescission announced; guidance on training for D:5 parties
     p.adversary_linked_training = true;
   }
+  p.reporting.runs.by_lineage = c.reportable_runs_by_lineage;
+  p.reporting.foreign_person_records.due_days = c.foreign_record_due_days;
+  if (c.foreign_record_due_days != 15) {
+    p.reporting.foreign_person_records.due_source = {.status = "configured",
+                                                     .citation = "policy.foreign_record_due_days"};
+  }
   return p;
+}
+
+PolicyProfile ProfileFromRecord(const std::map<std::string, std::string>& details) {
+  auto get = [&](const char* name) {
+    auto it = details.find(name);
+    return it == details.end() ? std::string() : it->second;
+  };
+  PolicyConfig c;
+  const std::string label = get("profile");
+  if (!label.empty()) c.profile = label.substr(0, label.find('@'));
+  for (absl::string_view r : absl::StrSplit(get("rules"), ',', absl::SkipEmpty())) {
+    c.rules.emplace_back(r);
+  }
+  c.reportable_runs_by_lineage = get("reportable_runs_by") == "lineage";
+  int days = 0;
+  if (absl::SimpleAtoi(get("foreign_record_due_days"), &days) && days > 0) {
+    c.foreign_record_due_days = days;
+  }
+  return ResolvePolicyProfile(c);
 }
 
 }  // namespace redflag

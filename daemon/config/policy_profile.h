@@ -3,6 +3,7 @@
 // against the rules of its day.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "daemon/config/config.h"
@@ -24,5 +25,11 @@ struct PolicyProfile {
 };
 
 PolicyProfile ResolvePolicyProfile(const PolicyConfig& config);
+
+// The profile an in_force "policy" audit record names, rebuilt from its
+// details ("profile" as "name@version", "rules", "reportable_runs_by",
+// "foreign_record_due_days"), so that a past period is read under the
+// profile then in force. Details a record lacks take their defaults.
+PolicyProfile ProfileFromRecord(const std::map<std::string, std::string>& details);
 
 }  // namespace redflag

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "daemon/reports/reporting_sections.h"
 #include "daemon/util/sha256.h"
 #include "daemon/version.h"
 #include "detectors/levels.h"
@@ -115,8 +116,19 @@ absl::StatusOr<v1::QuarterlyReport> QuarterlyReports::BuildNow(const Quarter& q,
     level->set_operations(l.ops);
     level->set_severity(detectors::SeverityName(l.severity));
   }
-  if (absl::Status s = AddSubjects(q, chart, now, report); !s.ok()) return s;
-  if (absl::Status s = AddAuditSections(q, report); !s.ok()) return s;
+  ComputeEvaluation eval;
+  std::set<std::string> active;
+  if (absl::Status s = AddSubjects(q, chart, now, report, eval, active); !s.ok()) return s;
+  std::map<std::string, std::string> first_policy;
+  if (absl::Status s = AddAuditSections(q, report, first_policy); !s.ok()) return s;
+  // A quarter before any profile was recorded is read under the first one
+  // recorded, so that later changes leave it as it was.
+  const PolicyProfile fallback = first_policy.empty() ? profile_ : ProfileOfRecord(first_policy);
+  if (absl::Status s = AddReportingSections(q, ProfileInForce(report, fallback), eval, active,
+                                            clusters_, report);
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = AddInquiries(q, report); !s.ok()) return s;
   if (absl::Status s = AddScreenings(q, report); !s.ok()) return s;
   report.set_content_sha256(ReportContentSha256(report));
@@ -126,7 +138,9 @@ absl::StatusOr<v1::QuarterlyReport> QuarterlyReports::BuildNow(const Quarter& q,
 }
 
 absl::Status QuarterlyReports::AddSubjects(const Quarter& q, uint32_t chart_lineages,
-                                           absl::Time now, v1::QuarterlyReport& report) const {
+                                           absl::Time now, v1::QuarterlyReport& report,
+                                           ComputeEvaluation& eval,
+                                           std::set<std::string>& active) const {
   absl::StatusOr<std::vector<Ledger::JobSnapshot>> jobs = ledger_.SnapshotJobsAsOf(q.end);
   if (!jobs.ok()) return jobs.status();
   absl::StatusOr<std::map<std::string, std::string>> parents =
@@ -134,13 +148,15 @@ absl::Status QuarterlyReports::AddSubjects(const Quarter& q, uint32_t chart_line
   if (!parents.ok()) return parents.status();
   std::map<std::string, const v1::JobSpec*> spec_of;
   std::map<std::string, uint32_t> jobs_of;  // customer and parent -> jobs
+  const int64_t start_ms = absl::ToUnixMillis(q.start);
   for (const Ledger::JobSnapshot& j : *jobs) {
     spec_of[j.spec->job_id()] = j.spec;
+    if (j.end_unix_ms == 0 || j.end_unix_ms >= start_ms) active.insert(j.spec->job_id());
     ++jobs_of[j.spec->customer_id()];
     auto p = parents->find(j.spec->customer_id());
     if (p != parents->end()) ++jobs_of[absl::StrCat("parent:", p->second)];
   }
-  ComputeEvaluation eval = view_.EvaluateJobs(std::move(*jobs), *parents, /*lineage_jobs=*/true);
+  eval = view_.EvaluateJobs(std::move(*jobs), *parents, /*lineage_jobs=*/true);
 
   std::vector<const ComputeEvaluation::Subject*> reached;
   for (const auto& s : eval.subjects) {
@@ -209,8 +225,9 @@ absl::Status QuarterlyReports::AddSubjects(const Quarter& q, uint32_t chart_line
   return absl::OkStatus();
 }
 
-absl::Status QuarterlyReports::AddAuditSections(const Quarter& q,
-                                                v1::QuarterlyReport& report) const {
+absl::Status QuarterlyReports::AddAuditSections(
+    const Quarter& q, v1::QuarterlyReport& report,
+    std::map<std::string, std::string>& first_policy) const {
   const int64_t start = absl::ToUnixMillis(q.start), end = absl::ToUnixMillis(q.end);
   std::map<std::string, v1::ReportAlert> alerts;
   std::map<std::string, bool> touched;
@@ -223,6 +240,9 @@ absl::Status QuarterlyReports::AddAuditSections(const Quarter& q,
     more = page->records_size() > 0;
     for (const v1::AuditRecord& r : page->records()) {
       after = r.seq();
+      if (r.action() == "in_force" && r.subject() == "policy" && first_policy.empty()) {
+        for (const v1::AuditDetail& d : r.details()) first_policy[d.name()] = d.value();
+      }
       // Not a break: a clock stepped back can file a later record earlier.
       if (r.unix_ms() >= end) continue;
       const bool in_quarter = r.unix_ms() >= start;

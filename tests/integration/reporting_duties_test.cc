@@ -10,12 +10,17 @@
 #include "absl/strings/str_split.h"
 #include "redflag/v1/clusters.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
+#include "redflag/v1/reports.grpc.pb.h"
+#include "redflag/v1/telemetry.grpc.pb.h"
 #include "tests/integration/daemon_process.h"
 
 namespace redflag::testing {
 namespace {
 
 const std::string kExample = std::string(REDFLAG_SOURCE_DIR) + "/examples/clusters.yaml";
+constexpr int64_t kHour = 3'600'000;
+constexpr int64_t kJul1 = 1782864000000;  // 2026-07-01
+constexpr int64_t kAug1 = 1785542400000;  // 2026-08-01
 
 class ReportingDutiesEndToEnd : public ::testing::Test {
  protected:
@@ -35,7 +40,7 @@ class ReportingDutiesEndToEnd : public ::testing::Test {
     return RunCommand(args);
   }
   void Register(const std::string& job, const std::string& cluster, uint32_t accelerators,
-                int64_t start_unix_ms) {
+                int64_t start_unix_ms, v1::WorkloadKind workload = v1::WORKLOAD_KIND_UNSPECIFIED) {
     grpc::ClientContext ctx;
     v1::RegisterJobRequest req;
     v1::JobSpec* j = req.mutable_job();
@@ -45,9 +50,40 @@ class ReportingDutiesEndToEnd : public ::testing::Test {
     j->set_accelerator_model("NVIDIA H100 80GB HBM3");
     j->set_accelerator_count(accelerators);
     j->set_start_unix_ms(start_unix_ms);
+    j->set_workload(workload);
+    j->set_model_id("m-" + job);
     v1::RegisterJobResponse resp;
     grpc::Status s = v1::JobService::NewStub(daemon_->channel())->RegisterJob(&ctx, req, &resp);
     ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  // `hours` one-hour samples of `job` from `from` on 50,000 accelerators at
+  // tensor activity 0.5: a best estimate of 8.9e22 operations an hour.
+  void Hours(const std::string& job, int64_t from, int hours) {
+    v1::SampleBatch batch;
+    for (int h = 0; h < hours; ++h) {
+      v1::Sample* s = batch.add_samples();
+      s->set_source_id("agent/" + job);
+      s->set_seq(static_cast<uint64_t>(h) + 1);
+      s->set_job_id(job);
+      s->set_window_start_unix_ms(from + h * kHour);
+      s->set_window_end_unix_ms(from + (h + 1) * kHour);
+      s->set_active_accelerators(50000);
+      s->set_tensor_active(0.5);
+    }
+    grpc::ClientContext ctx;
+    v1::BatchAck ack;
+    grpc::Status s = v1::TelemetryService::NewStub(daemon_->channel())->Ingest(&ctx, batch, &ack);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  v1::QuarterlyReport Report(const std::string& quarter) {
+    grpc::ClientContext ctx;
+    v1::GetQuarterlyReportRequest req;
+    req.set_quarter(quarter);
+    v1::QuarterlyReport r;
+    grpc::Status s =
+        v1::ReportService::NewStub(daemon_->channel())->GetQuarterlyReport(&ctx, req, &r);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return r;
   }
   std::string Write(const std::string& name, const std::string& text) {
     const std::string path = dir_.path() + "/" + name;
@@ -175,6 +211,84 @@ TEST_F(ReportingDutiesEndToEnd, AJobLargerThanItsClusterIsAnAlertAboutTheCluster
                                "cluster iad-train-1 has 12500 (as of 2026-07-01)"),
             std::string::npos)
       << iad.summary();
+}
+
+// The 2026Q3 report: a run over 1e26 and the clusters of the inventory as
+// they were, under the profile then in force; a biological-sequence run over
+// 1e23 is neither alerted nor reportable under the default profile. After the
+// profile becomes EO 14110's and the inventory changes, the run alerts, yet
+// the 2026Q3 report is the same to the byte; its HTML renders in Chromium.
+TEST_F(ReportingDutiesEndToEnd, AQuartersDutiesStayAsTheyWereAfterLaterChanges) {
+  Start({"-o", "compute.evaluation_interval=200ms"});
+  Register("slurm/iad/big", "iad-train-1", 50'000, kJul1, v1::WORKLOAD_KIND_PRETRAINING);
+  Hours("slurm/iad/big", kJul1, 1200);  // best 1.07e26
+  Register("slurm/iad/bio", "iad-train-1", 50'000, kAug1, v1::WORKLOAD_KIND_BIOLOGICAL_SEQUENCE);
+  Hours("slurm/iad/bio", kAug1, 2);  // best 1.78e23
+  // Several evaluations pass without the biological-sequence alert.
+  for (int i = 0; i < 10; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_TRUE(ListAlertsById(*daemon_, "biological_sequence_run").empty());
+  }
+  const v1::QuarterlyReport q3 = Report("2026Q3");
+  EXPECT_EQ(q3.reporting_profile(), "may_2025_guidance@2025-05-13");
+  ASSERT_EQ(q3.duties_size(), 4);
+  EXPECT_EQ(q3.duties(0).duty(), "runs");
+  EXPECT_EQ(q3.duties(0).status(), "proposed");
+  EXPECT_FALSE(q3.duties(1).on());  // biological sequence runs
+  ASSERT_EQ(q3.runs_size(), 1);
+  EXPECT_EQ(q3.runs(0).id(), "slurm/iad/big");
+  EXPECT_EQ(q3.runs(0).likelihood(), "likely");
+  EXPECT_EQ(q3.runs(0).duty(), "runs");
+  EXPECT_GT(q3.runs(0).operations_best(), 1e26);
+  ASSERT_EQ(q3.clusters_size(), 2);
+  EXPECT_EQ(q3.clusters(0).cluster_id(), "iad-train-1");
+  EXPECT_EQ(q3.clusters(0).effective_date(), "2026-07-01");  // October's growth is not Q3's
+  EXPECT_FALSE(q3.clusters(0).reportable());
+  EXPECT_NEAR(q3.clusters(0).peak_ops_per_s(), 2.474e19, 0.001e19);
+
+  // Later: another profile, another inventory.
+  Restart({"-o", "compute.evaluation_interval=200ms", "-o", "policy.profile=eo_14110"});
+  const std::string later = Write("later.yaml",
+                                  "clusters:\n  - cluster_id: iad-train-1\n    effective_date: "
+                                  "\"2026-11-15\"\n    interconnect_gbit_s: 100\n"
+                                  "    accelerators: [{model: NVIDIA H100 SXM5 80GB, count: 1}]\n"
+                                  "  - cluster_id: new-one\n    effective_date: \"2026-11-20\"\n"
+                                  "    accelerators: [{model: h100, count: 8}]\n");
+  ASSERT_EQ(Ctl({"clusters", "upsert", "--file", later}).exit_code, 0);
+  std::map<std::string, v1::Alert> bio;
+  for (int i = 0; i < 100 && bio.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    bio = ListAlertsById(*daemon_, "biological_sequence_run");
+  }
+  ASSERT_EQ(bio.size(), 1u);
+  const v1::Alert& alert = bio.begin()->second;
+  EXPECT_EQ(alert.subject_id(), "slurm/iad/bio");
+  EXPECT_EQ(alert.severity(), v1::SEVERITY_HIGH);
+  EXPECT_NE(alert.summary().find("over 1e+23"), std::string::npos) << alert.summary();
+  EXPECT_NE(alert.summary().find("revoked"), std::string::npos) << alert.summary();
+
+  const v1::QuarterlyReport q3_again = Report("2026Q3");
+  EXPECT_EQ(q3_again.content_sha256(), q3.content_sha256());
+  EXPECT_EQ(q3_again.reporting_profile(), "may_2025_guidance@2025-05-13");
+  // The running quarter is read under the profile now in force.
+  const v1::QuarterlyReport q4 = Report("2026Q4");
+  EXPECT_EQ(q4.reporting_profile(), "eo_14110@2023-10-30");
+
+  const std::string html = dir_.path() + "/q3.html";
+  ASSERT_EQ(Ctl({"report", "--quarter", "2026Q3", "--format", "html", "--out", html}).exit_code, 0);
+  CommandResult dom = RunCommand({"/usr/bin/timeout", "120", "/usr/bin/chromium", "--headless",
+                                  "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + html});
+  ASSERT_EQ(dom.exit_code, 0) << dom.output;
+  for (const char* want :
+       {"<table id=\"duties\">", "<h2>Reporting duties (may_2025_guidance@2025-05-13)</h2>",
+        "<table id=\"runs\">", "<td>slurm/iad/big</td>", "<table id=\"clusters\">",
+        "<td>iad-train-1</td><td>us-east</td><td>iad-7</td><td>2026-07-01</td>"}) {
+    EXPECT_NE(dom.output.find(want), std::string::npos) << want;
+  }
+  CommandResult csv = Ctl({"report", "--quarter", "2026Q3", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  EXPECT_NE(csv.output.find("reportable_run,job,slurm/iad/big"), std::string::npos) << csv.output;
+  EXPECT_NE(csv.output.find("cluster,us-east,iad-train-1"), std::string::npos) << csv.output;
 }
 
 // A file that does not parse stops the start with its line and field.
