@@ -62,5 +62,7 @@ int Decide(const Cli& cli, const std::vector<std::string>& args);
 int Inquiries(const Cli& cli, const std::vector<std::string>& args);
 // `clusters ...` (cluster_commands.cc).
 int Clusters(const Cli& cli, const std::vector<std::string>& args);
+// `records ...` (record_commands.cc).
+int Records(const Cli& cli, const std::vector<std::string>& args);
 
 }  // namespace redflag::cli

@@ -101,6 +101,13 @@ commands:
   clusters history CLUSTER_ID       every dated description of one cluster
   clusters upsert --file F          record the clusters of an inventory file
                                     (examples/clusters.yaml)
+  records list [--state draft|filed] [--customer ID] [--json]
+                                    foreign-person training records (R5), their
+                                    due dates (OVERDUE past them)
+  records show RECORD_ID [--json]   what the report carries: the profile as of
+                                    the day it opened, the access events
+  records file RECORD_ID --reference REF [-m NOTE] [--actor NAME]
+                                    record the filing with the agency's reference
   backup [--json]                   a consistent copy of the whole store, made by
                                     the daemon under storage.backup_dir; prints
                                     its path (restore: docs/operations.md#backups)
@@ -602,6 +609,7 @@ int main(int argc, char** argv) {
   if (cmd == "backup") return Backup(cli, args);
   if (cmd == "inquiries") return redflag::cli::Inquiries(cli, args);
   if (cmd == "clusters") return redflag::cli::Clusters(cli, args);
+  if (cmd == "records") return redflag::cli::Records(cli, args);
   if (cmd == "compute") return Compute(cli, args);
   if (cmd == "models") return Models(cli, args);
   if (cmd == "screen") return Screen(cli, args);

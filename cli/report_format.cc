@@ -103,6 +103,13 @@ std::string ReportCsv(const v1::QuarterlyReport& r) {
          absl::StrFormat("%.6g", run.operations_upper()), TimeText(run.start_unix_ms()), "", "",
          absl::StrCat("model ", run.model_id(), "; workload ", run.workload())});
   }
+  for (const auto& f : r.foreign_person_records()) {
+    row({"foreign_person_record", f.state(), f.record_id(), f.customer_id(), f.foreign_basis(),
+         f.overdue() ? "overdue" : f.state(), "", absl::StrFormat("%.6g", f.operations_best()), "",
+         TimeText(f.opened_unix_ms()), f.filed_by(), f.agency_reference(),
+         absl::StrCat("due ", DayText(f.due_unix_ms()), "; ", f.access_events(),
+                      " access events")});
+  }
   for (const auto& c : r.clusters()) {
     row({"cluster", c.region(), c.cluster_id(), "", c.datacenter(),
          c.reportable() ? "reportable" : "not reportable", "",
@@ -286,6 +293,18 @@ std::string ReportHtml(const v1::QuarterlyReport& r) {
                 absl::StrJoin(c.in_effect(), ", "), Ops(c.peak_ops_per_s()),
                 absl::StrFormat("%g", c.interconnect_gbit_s()), c.reportable() ? "yes" : "no",
                 c.arithmetic()});
+  }
+  absl::StrAppend(&out,
+                  "</table>\n<h2>Foreign-person training records</h2>\n<table "
+                  "id=\"foreign-person-records\">\n",
+                  Row({"record", "customer", "name", "why foreign", "operations", "opened", "due",
+                       "state at quarter end", "filed", "by", "reference", "access events"},
+                      true));
+  for (const auto& f : r.foreign_person_records()) {
+    out += Row({f.record_id(), f.customer_id(), f.legal_name(), f.foreign_basis(),
+                Ops(f.operations_best()), TimeText(f.opened_unix_ms()), DayText(f.due_unix_ms()),
+                f.overdue() ? "draft, overdue" : f.state(), TimeText(f.filed_unix_ms()),
+                f.filed_by(), f.agency_reference(), absl::StrCat(f.access_events())});
   }
   absl::StrAppend(&out, "</table>\n<h2>Levels</h2>\n<table id=\"levels\">\n",
                   Row({"level", "operations", "severity"}, true));

@@ -54,11 +54,14 @@ const std::map<std::string, std::vector<Role>, std::less<>>& Table() {
         {"/redflag.v1.AccessService/GetAccessSummary", {R::kAnalyst}},
         {"/redflag.v1.ClusterService/ListClusters", {R::kAnalyst, R::kCompliance}},
         {"/redflag.v1.ClusterService/GetClusterHistory", {R::kAnalyst, R::kCompliance}},
+        {"/redflag.v1.RecordService/ListRecords", {R::kAnalyst, R::kCompliance}},
+        {"/redflag.v1.RecordService/GetRecord", {R::kAnalyst, R::kCompliance}},
         // Compliance: what an officer signs, and what silences a rule.
         {"/redflag.v1.ReportService/GetQuarterlyReport", {R::kCompliance}},
         {"/redflag.v1.AuditService/ListAudit", {R::kCompliance}},
         {"/redflag.v1.ComputeService/SetModelPublication", {R::kCompliance}},
         {"/redflag.v1.ScreeningService/ListLists", {R::kCompliance}},
+        {"/redflag.v1.RecordService/FileRecord", {R::kCompliance}},
         // Monitoring: Prometheus scraping.
         {"GET /metrics", {R::kMonitoring}},
         // Admin only.

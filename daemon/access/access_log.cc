@@ -32,6 +32,9 @@ uint64_t EventHash(const v1::AccessEvent& e) {
   mix(e.anonymizer() ? "1" : "0");
   mix(e.channel());
   mix(e.event_id());
+  // Mixed in only when given, so events stored before the field existed keep
+  // their keys.
+  if (!e.action().empty()) mix(e.action());
   return h;
 }
 
@@ -93,6 +96,16 @@ absl::StatusOr<uint32_t> AccessLog::Record(const v1::RecordAccessRequest& reques
     if (absl::Status s = Judge(customer_id, now); !s.ok()) return s;
   }
   return static_cast<uint32_t>(request.events_size());
+}
+
+absl::Status AccessLog::Events(const std::string& customer_id, absl::Time from, absl::Time to,
+                               const std::function<bool(const v1::AccessEvent&)>& fn) {
+  const int64_t end_ms = absl::ToUnixMillis(to);
+  return ScanMessages<v1::AccessEvent>(store_, Domain::kAccess, Prefix(customer_id),
+                                       From(customer_id, absl::ToUnixMillis(from)),
+                                       [&](absl::string_view, const v1::AccessEvent& e) {
+                                         return e.time_unix_ms() <= end_ms && fn(e);
+                                       });
 }
 
 absl::StatusOr<detectors::AccessTally> AccessLog::Tally(const std::string& customer_id,

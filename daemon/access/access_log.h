@@ -5,6 +5,7 @@
 // one without a profile has no declared headquarters to contradict.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,11 @@ class AccessLog {
   // Stores validated events (the same event twice is kept once), then judges
   // each customer they concern at `now`.
   absl::StatusOr<uint32_t> Record(const v1::RecordAccessRequest& request, absl::Time now);
+
+  // The customer's events from `from` to `to` (both included), oldest first,
+  // until `fn` returns false.
+  absl::Status Events(const std::string& customer_id, absl::Time from, absl::Time to,
+                      const std::function<bool(const v1::AccessEvent&)>& fn);
 
   // The customer's access over the window ending at `now`.
   absl::StatusOr<v1::AccessSummary> Summary(const std::string& customer_id, absl::Time now);

@@ -52,6 +52,7 @@
 #include "daemon/net/request_guard.h"
 #include "daemon/net/server_credentials.h"
 #include "daemon/net/stream_limiter.h"
+#include "daemon/records/foreign_person_records.h"
 #include "daemon/remote_write/remote_write_metrics.h"
 #include "daemon/remote_write/remote_write_receiver.h"
 #include "daemon/remote_write/unattributed_alerts.h"
@@ -326,6 +327,17 @@ absl::Status StartCustomerRulesStep(AppState& app) {
                                                const ComputeEvaluation& eval, absl::Time now) {
                          return e->Update(eval, now);
                        }});
+  app.access = std::make_unique<AccessLog>(*app.store, app.config.durability == Durability::kFsync,
+                                           *app.customers, *app.alerts, app.country_policy,
+                                           app.config.policy);
+  app.records = std::make_unique<RecordStore>(*app.store, *app.audit);
+  app.foreign_records = std::make_unique<ForeignPersonRecords>(
+      *app.records, *app.customers, *app.access, *app.alerts,
+      profile.reporting.foreign_person_records, app.config.policy.max_ownership_depth);
+  detectors.push_back({"foreign_person_records",
+                       [f = app.foreign_records.get()](const ComputeEvaluation& e, absl::Time now) {
+                         return f->Evaluate(e, now);
+                       }});
   if (profile.reporting.biological_sequence_runs.on) {
     app.biological_runs = std::make_unique<BiologicalSequenceRuns>(*app.alerts, profile.reporting);
     detectors.push_back(
@@ -345,15 +357,12 @@ absl::Status StartCustomerRulesStep(AppState& app) {
   app.egress = std::make_unique<WeightEgress>(
       *app.store, app.config.durability == Durability::kFsync, *app.compute, *app.models,
       *app.alerts, app.country_policy, app.config.policy.rf28_level, profile.weight_egress);
-  app.reports =
-      std::make_unique<QuarterlyReports>(*app.ledger, *app.compute, *app.customers, *app.audit,
-                                         *app.store, app.clusters.get(), profile);
+  app.reports = std::make_unique<QuarterlyReports>(*app.ledger, *app.compute, *app.customers,
+                                                   *app.audit, *app.store, app.clusters.get(),
+                                                   app.records.get(), profile);
   app.retention =
       std::make_unique<Retention>(*app.ledger, *app.reports, *app.store, app.config.retention);
   app.retention->Start();
-  app.access = std::make_unique<AccessLog>(*app.store, app.config.durability == Durability::kFsync,
-                                           *app.customers, *app.alerts, app.country_policy,
-                                           app.config.policy);
   app.decisions = std::make_unique<JobDecisions>(
       *app.customers, *app.alerts, *app.audit, *app.store, app.country_policy, app.catalog,
       JobDecisionOptions{.policy = {.block_score = app.config.decisions.block_score,
@@ -474,7 +483,8 @@ absl::Status StartGrpcStep(AppState& app) {
                      .authorizer = app.authorizer.get(),
                      .decisions = app.decisions.get(),
                      .egress_decisions = app.egress_decisions.get(),
-                     .clusters = app.clusters.get()};
+                     .clusters = app.clusters.get(),
+                     .records = app.records.get()};
   app.telemetry_service = std::make_unique<TelemetryServiceImpl>(ctx);
   app.job_service = std::make_unique<JobServiceImpl>(ctx);
   app.customer_service = std::make_unique<CustomerServiceImpl>(ctx);
@@ -489,6 +499,7 @@ absl::Status StartGrpcStep(AppState& app) {
   app.storage_service = std::make_unique<StorageServiceImpl>(ctx);
   app.decision_service = std::make_unique<DecisionServiceImpl>(ctx);
   app.cluster_service = std::make_unique<ClusterServiceImpl>(ctx);
+  app.record_service = std::make_unique<RecordServiceImpl>(ctx);
 
   InstallProtobufLogHandler();
   grpc::EnableDefaultHealthCheckService(true);
@@ -526,6 +537,7 @@ absl::Status StartGrpcStep(AppState& app) {
   builder.RegisterService(app.egress_service.get());
   builder.RegisterService(app.decision_service.get());
   builder.RegisterService(app.cluster_service.get());
+  builder.RegisterService(app.record_service.get());
   builder.RegisterService(app.report_service.get());
   builder.RegisterService(app.storage_service.get());
   app.grpc_server = builder.BuildAndStart();
@@ -738,6 +750,7 @@ void Teardown(AppState& app) {
   log::Debug("HTTP stopped");
   app.unattributed_alerts.reset();
   app.compute_pass.reset();  // stops the timer before the detectors go
+  app.cluster_fit.reset();
   app.retention.reset();
   app.compute_alerts.reset();
   app.adversary_training.reset();

@@ -36,6 +36,9 @@ class DecisionServiceImpl;
 class ClusterInventory;
 class ClusterFitAlerts;
 class BiologicalSequenceRuns;
+class RecordStore;
+class ForeignPersonRecords;
+class RecordServiceImpl;
 class ClusterServiceImpl;
 class UnattributedAlerts;
 class TelemetryServiceImpl;
@@ -118,6 +121,8 @@ struct AppState {
   std::unique_ptr<RedFlag28> red_flag_28;
   std::unique_ptr<Structuring> structuring;
   std::unique_ptr<BiologicalSequenceRuns> biological_runs;
+  std::unique_ptr<RecordStore> records;
+  std::unique_ptr<ForeignPersonRecords> foreign_records;
   std::unique_ptr<KycAnomalies> kyc;
   std::unique_ptr<WeightEgress> egress;
   std::unique_ptr<AccessLog> access;
@@ -140,6 +145,7 @@ struct AppState {
   std::unique_ptr<StorageServiceImpl> storage_service;
   std::unique_ptr<DecisionServiceImpl> decision_service;
   std::unique_ptr<ClusterServiceImpl> cluster_service;
+  std::unique_ptr<RecordServiceImpl> record_service;
   std::unique_ptr<StreamLimiter> streams;
   std::unique_ptr<Authorizer> authorizer;
   // Re-reads the authorization policy when it changes; declared after it, so

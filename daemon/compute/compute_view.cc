@@ -187,8 +187,14 @@ ComputeEvaluation ComputeView::EvaluateJobs(std::vector<Ledger::JobSnapshot> sna
     }
   }
   std::map<std::string, std::string> customer_of_job;
-  for (const EstimatedJob& j : jobs)
+  std::map<std::string, std::pair<int64_t, int64_t>> windows_of_job;  // first, last
+  for (const EstimatedJob& j : jobs) {
     customer_of_job[j.job.spec->job_id()] = j.job.spec->customer_id();
+    if (j.job.totals.samples > 0) {
+      windows_of_job[j.job.spec->job_id()] = {j.job.totals.first_window_start_ms,
+                                              j.job.totals.last_window_end_ms};
+    }
+  }
   const std::map<std::string, detectors::ModelLineage> lineages = Lineages(jobs);
   for (const auto& [id, m] : lineages) {
     std::vector<std::string> holders;
@@ -198,6 +204,19 @@ ComputeEvaluation ComputeView::EvaluateJobs(std::vector<Ledger::JobSnapshot> sna
     }
     out.subjects.push_back(
         {"model", id, m.cumulative, {}, m.cumulative_rate, std::move(holders), {}});
+    ComputeEvaluation::Subject& model = out.subjects.back();
+    auto widen = [&](const std::vector<std::string>& job_ids) {
+      for (const std::string& job : job_ids) {
+        auto w = windows_of_job.find(job);
+        if (w == windows_of_job.end()) continue;
+        if (model.first_window_ms == 0 || w->second.first < model.first_window_ms) {
+          model.first_window_ms = w->second.first;
+        }
+        model.last_window_ms = std::max(model.last_window_ms, w->second.second);
+      }
+    };
+    widen(m.jobs);
+    for (const std::string& ancestor : m.ancestors) widen(lineages.at(ancestor).jobs);
     if (!lineage_jobs) continue;
     std::vector<std::string>& all = out.subjects.back().lineage_jobs;
     all = m.jobs;

@@ -36,6 +36,10 @@ struct ComputeEvaluation {
     // Models, when asked for (EvaluateJobs): the jobs of the lineage, its
     // ancestors' included.
     std::vector<std::string> lineage_jobs;
+    // Models: the event time of the lineage's first sample and of its latest
+    // (its ancestors' included); 0 before any sample.
+    int64_t first_window_ms = 0;
+    int64_t last_window_ms = 0;
   };
   struct JobFinding {
     std::string job_id;

@@ -21,6 +21,7 @@
 #include "daemon/config/policy_profile.h"
 #include "daemon/customers/customer_registry.h"
 #include "daemon/ledger/ledger.h"
+#include "daemon/records/record_store.h"
 #include "daemon/storage/store.h"
 #include "redflag/v1/reports.pb.h"
 
@@ -39,17 +40,19 @@ std::string QuarterName(absl::Time t);
 
 class QuarterlyReports {
  public:
-  // `clusters` (may be null): the inventory for the clusters section;
+  // `clusters`, `records` (may be null): the inventory and the foreign-person
+  // records for their sections;
   // `profile`: the one in force now, for a quarter before any is recorded.
   QuarterlyReports(Ledger& ledger, const ComputeView& view, CustomerRegistry& customers,
                    AuditLog& audit, Store& store, ClusterInventory* clusters = nullptr,
-                   PolicyProfile profile = ResolvePolicyProfile({}))
+                   RecordStore* records = nullptr, PolicyProfile profile = ResolvePolicyProfile({}))
       : ledger_(ledger),
         view_(view),
         customers_(customers),
         audit_(audit),
         store_(store),
         clusters_(clusters),
+        records_(records),
         profile_(std::move(profile)) {}
 
   // The frozen copy if there is one, else a report built now.
@@ -78,6 +81,7 @@ class QuarterlyReports {
   AuditLog& audit_;
   Store& store_;
   ClusterInventory* const clusters_;
+  RecordStore* const records_;
   const PolicyProfile profile_;
 };
 

@@ -89,6 +89,37 @@ absl::Status AddClusters(const Quarter& q, const detectors::ClusterDuty& duty,
   return absl::OkStatus();
 }
 
+// Opened by the quarter's end and not filed before it began; the state is the
+// one at its end.
+absl::Status AddRecords(const Quarter& q, RecordStore& records, v1::QuarterlyReport& report) {
+  const int64_t start = absl::ToUnixMillis(q.start), end = absl::ToUnixMillis(q.end);
+  absl::StatusOr<std::vector<v1::ForeignPersonRecord>> all =
+      records.List(v1::RECORD_STATE_UNSPECIFIED, "", /*brief=*/true);
+  if (!all.ok()) return all.status();
+  for (const v1::ForeignPersonRecord& r : *all) {
+    const bool filed_by_end = r.state() == v1::RECORD_STATE_FILED && r.filed_unix_ms() < end;
+    if (r.opened_unix_ms() >= end || (filed_by_end && r.filed_unix_ms() < start)) continue;
+    v1::ReportForeignRecord* out = report.add_foreign_person_records();
+    out->set_record_id(r.record_id());
+    out->set_customer_id(r.customer_id());
+    out->set_model_id(r.model_id());
+    out->set_legal_name(r.legal_name());
+    out->set_foreign_basis(r.foreign_basis());
+    out->set_operations_best(r.operations_best());
+    out->set_opened_unix_ms(r.opened_unix_ms());
+    out->set_due_unix_ms(r.due_unix_ms());
+    out->set_state(filed_by_end ? "filed" : "draft");
+    out->set_overdue(!filed_by_end && r.due_unix_ms() < end);
+    if (filed_by_end) {
+      out->set_filed_by(r.filed_by());
+      out->set_filed_unix_ms(r.filed_unix_ms());
+      out->set_agency_reference(r.agency_reference());
+    }
+    out->set_access_events(r.access_events_total());
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 PolicyProfile ProfileOfRecord(const std::map<std::string, std::string>& details) {
@@ -118,7 +149,7 @@ PolicyProfile ProfileInForce(const v1::QuarterlyReport& report, const PolicyProf
 absl::Status AddReportingSections(const Quarter& q, const PolicyProfile& profile,
                                   const ComputeEvaluation& eval,
                                   const std::set<std::string>& active, ClusterInventory* clusters,
-                                  v1::QuarterlyReport& report) {
+                                  RecordStore* records, v1::QuarterlyReport& report) {
   const detectors::ReportingPolicy& policy = profile.reporting;
   report.set_reporting_profile(profile.Label());
   AddDuty(report, "runs", policy.runs.on,
@@ -175,8 +206,10 @@ absl::Status AddReportingSections(const Quarter& q, const PolicyProfile& profile
               }
               return a.id() != b.id() ? a.id() < b.id() : a.duty() < b.duty();
             });
-  if (clusters == nullptr) return absl::OkStatus();
-  return AddClusters(q, policy.clusters, *clusters, report);
+  if (clusters != nullptr) {
+    if (absl::Status s = AddClusters(q, policy.clusters, *clusters, report); !s.ok()) return s;
+  }
+  return records == nullptr ? absl::OkStatus() : AddRecords(q, *records, report);
 }
 
 }  // namespace redflag

@@ -13,6 +13,7 @@
 #include "daemon/clusters/cluster_inventory.h"
 #include "daemon/compute/compute_view.h"
 #include "daemon/config/policy_profile.h"
+#include "daemon/records/record_store.h"
 #include "daemon/reports/quarterly_report.h"
 #include "redflag/v1/reports.pb.h"
 
@@ -24,12 +25,13 @@ PolicyProfile ProfileOfRecord(const std::map<std::string, std::string>& details)
 // (the audit sections are added first), or `fallback` when there is none.
 PolicyProfile ProfileInForce(const v1::QuarterlyReport& report, const PolicyProfile& fallback);
 
-// Adds reporting_profile, duties, runs and clusters. `eval`: the figures as of
-// the quarter's end with each lineage's jobs; `active`: the jobs that ran in
-// the quarter; `clusters` may be null (no inventory).
+// Adds reporting_profile, duties, runs, clusters and foreign-person records.
+// `eval`: the figures as of the quarter's end with each lineage's jobs;
+// `active`: the jobs that ran in the quarter; `clusters` and `records` may be
+// null (none kept).
 absl::Status AddReportingSections(const Quarter& q, const PolicyProfile& profile,
                                   const ComputeEvaluation& eval,
                                   const std::set<std::string>& active, ClusterInventory* clusters,
-                                  v1::QuarterlyReport& report);
+                                  RecordStore* records, v1::QuarterlyReport& report);
 
 }  // namespace redflag

@@ -21,6 +21,7 @@
 #include "daemon/metrics/metrics.h"
 #include "daemon/models/model_registry.h"
 #include "daemon/net/authorizer.h"
+#include "daemon/records/record_store.h"
 #include "daemon/reports/quarterly_report.h"
 #include "daemon/screening/customer_screening.h"
 #include "daemon/screening/party_lists.h"
@@ -35,6 +36,7 @@
 #include "redflag/v1/egress.grpc.pb.h"
 #include "redflag/v1/inquiries.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
+#include "redflag/v1/records.grpc.pb.h"
 #include "redflag/v1/reports.grpc.pb.h"
 #include "redflag/v1/screening.grpc.pb.h"
 #include "redflag/v1/storage.grpc.pb.h"
@@ -106,6 +108,7 @@ struct ServiceContext {
   JobDecisions* decisions = nullptr;
   EgressDecisions* egress_decisions = nullptr;
   ClusterInventory* clusters = nullptr;
+  RecordStore* records = nullptr;
 };
 
 template <typename Fn>
@@ -248,6 +251,20 @@ class ClusterServiceImpl final : public v1::ClusterService::Service {
                             v1::ListClustersResponse*) override;
   grpc::Status GetClusterHistory(grpc::ServerContext*, const v1::GetClusterHistoryRequest*,
                                  v1::ClusterHistory*) override;
+
+ private:
+  ServiceContext ctx_;
+};
+
+class RecordServiceImpl final : public v1::RecordService::Service {
+ public:
+  explicit RecordServiceImpl(ServiceContext ctx) : ctx_(std::move(ctx)) {}
+  grpc::Status ListRecords(grpc::ServerContext*, const v1::ListRecordsRequest*,
+                           v1::ListRecordsResponse*) override;
+  grpc::Status GetRecord(grpc::ServerContext*, const v1::GetRecordRequest*,
+                         v1::ForeignPersonRecord*) override;
+  grpc::Status FileRecord(grpc::ServerContext*, const v1::FileRecordRequest*,
+                          v1::ForeignPersonRecord*) override;
 
  private:
   ServiceContext ctx_;

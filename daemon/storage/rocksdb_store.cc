@@ -64,6 +64,8 @@ const char* DomainName(Domain d) {
       return "reports";
     case Domain::kClusters:
       return "clusters";
+    case Domain::kRecords:
+      return "records";
     case Domain::kCount:
       break;
   }

@@ -45,6 +45,8 @@ enum class Domain : uint8_t {
   kReports,
   // cluster_id, 0x00, big-endian effective time -> ClusterVersion
   kClusters,
+  // record_id ("<customer_id>/<model_id>") -> ForeignPersonRecord
+  kRecords,
   kCount,
 };
 inline constexpr int kDomainCount = static_cast<int>(Domain::kCount);

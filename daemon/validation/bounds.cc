@@ -26,6 +26,12 @@ const std::map<std::string, size_t>& StringOverrides() {
         {"redflag.v1.AdvanceInquiryRequest.note", 4096},
         {"redflag.v1.ModelPublication.evidence", 2048},
         {"redflag.v1.AccessEvent.channel", 32},
+        {"redflag.v1.AccessEvent.action", 128},
+        {"redflag.v1.FileRecordRequest.note", 4096},
+        // An agency's reference; a record's id is "<customer_id>/<model_id>".
+        {"redflag.v1.FileRecordRequest.agency_reference", 128},
+        {"redflag.v1.FileRecordRequest.record_id", 520},
+        {"redflag.v1.GetRecordRequest.record_id", 520},
         // A licence number.
         {"redflag.v1.Licence.reference", 64},
     };
@@ -60,7 +66,14 @@ const std::map<std::string, size_t>& StringOverrides() {
                           "CheckEgressRequest.model_id",
                           "CheckEgressRequest.customer_id",
                           "CheckEgressRequest.destination_region",
-                          "CheckEgressRequest.principal"}) {
+                          "CheckEgressRequest.principal",
+                          "Cluster.cluster_id",
+                          "Cluster.region",
+                          "Cluster.datacenter",
+                          "ClusterAccelerators.model",
+                          "GetClusterHistoryRequest.cluster_id",
+                          "ListRecordsRequest.customer_id",
+                          "FileRecordRequest.actor"}) {
       (*m)[absl::StrCat("redflag.v1.", f)] = 256;
     }
     return m;
@@ -74,6 +87,7 @@ const std::map<std::string, int>& RepeatedOverrides() {
       {"redflag.v1.SampleBatch.samples", 1'000'000},
       {"redflag.v1.RecordAccessRequest.events", 10'000},
       {"redflag.v1.RecordEgressRequest.events", 10'000},
+      {"redflag.v1.Cluster.accelerators", 100},
       // A profile: enough for any real company, far from what exhausts screening.
       {"redflag.v1.CustomerProfile.aliases", 256},
       {"redflag.v1.CustomerProfile.ownership_chain", 256},
@@ -91,7 +105,8 @@ const std::map<std::string, int>& RepeatedOverrides() {
 // Free text an analyst writes may run over several lines.
 bool AllowsNewlines(const FieldDescriptor* f) {
   return f->full_name() == "redflag.v1.AlertActionRequest.comment" ||
-         f->full_name() == "redflag.v1.AdvanceInquiryRequest.note";
+         f->full_name() == "redflag.v1.AdvanceInquiryRequest.note" ||
+         f->full_name() == "redflag.v1.FileRecordRequest.note";
 }
 
 // The first control character of `s` (C0 but tab, DEL, C1, the bidi

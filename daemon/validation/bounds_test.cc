@@ -10,12 +10,14 @@
 #include "redflag/v1/access.pb.h"
 #include "redflag/v1/alerts.pb.h"
 #include "redflag/v1/audit.pb.h"
+#include "redflag/v1/clusters.pb.h"
 #include "redflag/v1/compute.pb.h"
 #include "redflag/v1/customers.pb.h"
 #include "redflag/v1/decisions.pb.h"
 #include "redflag/v1/egress.pb.h"
 #include "redflag/v1/inquiries.pb.h"
 #include "redflag/v1/jobs.pb.h"
+#include "redflag/v1/records.pb.h"
 #include "redflag/v1/reports.pb.h"
 #include "redflag/v1/screening.pb.h"
 #include "redflag/v1/storage.pb.h"
@@ -81,7 +83,9 @@ TEST(Bounds, TheDocumentedTableIsTheOneInForce) {
         v1::ListAuditRequest::descriptor()->file(), v1::AdvanceInquiryRequest::descriptor()->file(),
         v1::RecordEgressRequest::descriptor()->file(), v1::CheckJobRequest::descriptor()->file(),
         v1::GetQuarterlyReportRequest::descriptor()->file(),
-        v1::CreateBackupRequest::descriptor()->file()}) {
+        v1::CreateBackupRequest::descriptor()->file(),
+        v1::UpsertClusterRequest::descriptor()->file(),
+        v1::FileRecordRequest::descriptor()->file()}) {
     for (int s = 0; s < f->service_count(); ++s) {
       for (int m = 0; m < f->service(s)->method_count(); ++m) {
         const google::protobuf::MethodDescriptor* method = f->service(s)->method(m);

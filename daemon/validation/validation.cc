@@ -441,8 +441,22 @@ absl::Status ValidateRecordAccess(const v1::RecordAccessRequest& req, const Inge
     }
     if (absl::Status s = CheckText(f("channel"), e.channel(), 32); !s.ok()) return s;
     if (absl::Status s = CheckText(f("event_id"), e.event_id(), 256); !s.ok()) return s;
+    if (absl::Status s = CheckText(f("action"), e.action(), 128); !s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateFileRecord(const v1::FileRecordRequest& req) {
+  if (req.record_id().empty()) return Invalid("record_id", "is required");
+  if (absl::Status s = CheckText("record_id", req.record_id(), 520); !s.ok()) return s;
+  if (req.agency_reference().empty()) {
+    return Invalid("agency_reference", "is required (the agency's reference for the filing)");
+  }
+  if (absl::Status s = CheckText("agency_reference", req.agency_reference(), 128); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckText("note", req.note(), 4096); !s.ok()) return s;
+  return CheckText("actor", req.actor(), 256);
 }
 
 namespace {

@@ -15,6 +15,7 @@
 #include "redflag/v1/decisions.pb.h"
 #include "redflag/v1/egress.pb.h"
 #include "redflag/v1/inquiries.pb.h"
+#include "redflag/v1/records.pb.h"
 #include "redflag/v1/jobs.pb.h"
 #include "redflag/v1/screening.pb.h"
 #include "redflag/v1/telemetry.pb.h"
@@ -54,6 +55,10 @@ absl::Status ValidateAlertAction(const v1::AlertActionRequest& req, absl::Time n
 
 absl::Status ValidateRecordEgress(const v1::RecordEgressRequest& req, const IngestLimits& limits,
                                   absl::Time now);
+
+// Filing a foreign-person record: its id and the agency's reference (1-128
+// bytes) are required.
+absl::Status ValidateFileRecord(const v1::FileRecordRequest& req);
 
 // A cluster of the inventory: its id, 1-100 distinct models with counts (none
 // only when retired), interconnect and effective date.

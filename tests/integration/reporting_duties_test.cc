@@ -8,8 +8,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "redflag/v1/access.grpc.pb.h"
 #include "redflag/v1/clusters.grpc.pb.h"
 #include "redflag/v1/jobs.grpc.pb.h"
+#include "redflag/v1/records.grpc.pb.h"
 #include "redflag/v1/reports.grpc.pb.h"
 #include "redflag/v1/telemetry.grpc.pb.h"
 #include "tests/integration/daemon_process.h"
@@ -45,7 +48,7 @@ class ReportingDutiesEndToEnd : public ::testing::Test {
     v1::RegisterJobRequest req;
     v1::JobSpec* j = req.mutable_job();
     j->set_job_id(job);
-    j->set_customer_id("acct-c");
+    j->set_customer_id(customer_);
     j->set_cluster(cluster);
     j->set_accelerator_model("NVIDIA H100 80GB HBM3");
     j->set_accelerator_count(accelerators);
@@ -91,6 +94,7 @@ class ReportingDutiesEndToEnd : public ::testing::Test {
     return path;
   }
 
+  std::string customer_ = "acct-c";  // whose jobs Register registers
   TempDir dir_;
   const std::pair<int, int> ports_ = FreePorts();
   std::unique_ptr<DaemonProcess> daemon_;
@@ -289,6 +293,141 @@ TEST_F(ReportingDutiesEndToEnd, AQuartersDutiesStayAsTheyWereAfterLaterChanges) 
   ASSERT_EQ(csv.exit_code, 0) << csv.output;
   EXPECT_NE(csv.output.find("reportable_run,job,slurm/iad/big"), std::string::npos) << csv.output;
   EXPECT_NE(csv.output.find("cluster,us-east,iad-train-1"), std::string::npos) << csv.output;
+}
+
+v1::CustomerProfile Profile(const std::string& id, const std::string& hq) {
+  v1::CustomerProfile p;
+  p.set_customer_id(id);
+  p.set_legal_name("Name of " + id);
+  p.set_headquarters_country(hq);
+  p.add_addresses("1 Example Street, " + hq);
+  p.set_payment_country(hq);
+  p.set_payment_instrument_fingerprint("fp-" + id);
+  p.add_contact_emails("ops@" + id + ".example");
+  p.add_contact_phones("+44 20 7946 0000");
+  return p;
+}
+
+// R5 end to end: a foreign customer's lineage crossing 1e26 opens exactly one
+// record, holding the profile as of that day and the access events of the
+// lineage's period; it is filed with a reference and stays filed after a
+// restart. A second foreign customer's record, whose crossing lies months
+// back, is overdue and alerts. A US customer's lineage opens none.
+TEST_F(ReportingDutiesEndToEnd, AForeignPersonsLargeLineageOpensOneRecordFiledOnce) {
+  Start({"-o", "compute.evaluation_interval=200ms"});
+  ASSERT_TRUE(UpsertCustomer(*daemon_, Profile("acct-gb", "GB")).ok());
+  ASSERT_TRUE(UpsertCustomer(*daemon_, Profile("acct-us", "US")).ok());
+  ASSERT_TRUE(UpsertCustomer(*daemon_, Profile("acct-de", "DE")).ok());
+  // 1,200 hours ending an hour ago for acct-gb and acct-us; in July and
+  // August for acct-de.
+  const int64_t recent = (absl::ToUnixMillis(absl::Now()) / kHour - 1201) * kHour;
+  {
+    v1::RecordAccessRequest req;
+    auto event = [&](int64_t t, const std::string& ip, const std::string& action) {
+      v1::AccessEvent* e = req.add_events();
+      e->set_customer_id("acct-gb");
+      e->set_principal("alice");
+      e->set_source_ip(ip);
+      e->set_country("GB");
+      e->set_time_unix_ms(t);
+      e->set_channel("console");
+      e->set_action(action);
+    };
+    event(recent - 24 * kHour, "198.51.100.1", "login");  // before the lineage's period
+    event(recent + kHour, "203.0.113.7", "create_instance");
+    event(recent + 2 * kHour, "2001:db8::7", "login");
+    event(recent + 3 * kHour, "203.0.113.8", "");  // no action: its channel
+    grpc::ClientContext ctx;
+    v1::RecordAccessResponse resp;
+    ASSERT_TRUE(
+        v1::AccessService::NewStub(daemon_->channel())->RecordAccess(&ctx, req, &resp).ok());
+  }
+  customer_ = "acct-gb";
+  Register("gb/1", "", 50'000, recent, v1::WORKLOAD_KIND_PRETRAINING);
+  Hours("gb/1", recent, 1200);
+  customer_ = "acct-us";
+  Register("us/1", "", 50'000, recent, v1::WORKLOAD_KIND_PRETRAINING);
+  Hours("us/1", recent, 1200);
+  customer_ = "acct-de";
+  Register("de/1", "", 50'000, kJul1, v1::WORKLOAD_KIND_PRETRAINING);
+  Hours("de/1", kJul1, 1200);
+
+  auto records = [&] {
+    grpc::ClientContext ctx;
+    v1::ListRecordsResponse resp;
+    EXPECT_TRUE(v1::RecordService::NewStub(daemon_->channel())
+                    ->ListRecords(&ctx, v1::ListRecordsRequest(), &resp)
+                    .ok());
+    return resp;
+  };
+  for (int i = 0; i < 100 && records().records_size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // The profile changes after the record opened: the record keeps that day's.
+  v1::CustomerProfile renamed = Profile("acct-gb", "GB");
+  renamed.set_legal_name("Renamed Ltd");
+  ASSERT_TRUE(UpsertCustomer(*daemon_, renamed).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // more passes
+  const v1::ListRecordsResponse listed = records();
+  ASSERT_EQ(listed.records_size(), 2);
+  std::map<std::string, v1::ForeignPersonRecord> by_id;
+  for (const v1::ForeignPersonRecord& r : listed.records()) by_id[r.record_id()] = r;
+  ASSERT_TRUE(by_id.contains("acct-gb/m-gb/1"));
+  ASSERT_TRUE(by_id.contains("acct-de/m-de/1"));
+
+  CommandResult show = Ctl({"records", "show", "acct-gb/m-gb/1", "--json"});
+  ASSERT_EQ(show.exit_code, 0) << show.output;
+  for (const char* want :
+       {"\"legal_name\": \"Name of acct-gb\"", "\"foreign_basis\": \"headquarters GB\"",
+        "\"1 Example Street, GB\"",
+        "\"payment_source\": \"payment country GB, instrument fp-acct-gb\"",
+        "\"ops@acct-gb.example\"", "\"+44 20 7946 0000\"", "\"profile_version\": \"1\"",
+        "\"access_events_total\": 3", "\"source_ip\": \"203.0.113.7\"",
+        "\"action\": \"create_instance\"", "\"source_ip\": \"2001:db8::7\"",
+        "\"action\": \"console\"", "\"state\": \"RECORD_STATE_DRAFT\""}) {
+    EXPECT_NE(show.output.find(want), std::string::npos) << want << "\n" << show.output;
+  }
+  EXPECT_EQ(show.output.find("198.51.100.1"), std::string::npos);  // before the period
+
+  // The old crossing is overdue and alerts; the recent one is not.
+  std::map<std::string, v1::Alert> overdue;
+  for (int i = 0; i < 100 && overdue.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    overdue = ListAlertsById(*daemon_, "foreign_person_record_overdue");
+  }
+  ASSERT_EQ(overdue.size(), 1u);
+  EXPECT_EQ(overdue.begin()->second.subject_id(), "acct-de/m-de/1");
+  EXPECT_EQ(ListAlertsById(*daemon_, "foreign_person_record").size(), 2u);
+  CommandResult list = Ctl({"records", "list"});
+  EXPECT_NE(list.output.find("OVERDUE"), std::string::npos) << list.output;
+
+  CommandResult filed = Ctl({"records", "file", "acct-gb/m-gb/1", "--reference", "BIS-2026-0042",
+                             "--actor", "cora", "-m", "sent by the portal"});
+  ASSERT_EQ(filed.exit_code, 0) << filed.output;
+  EXPECT_NE(filed.output.find("reference BIS-2026-0042"), std::string::npos) << filed.output;
+  CommandResult again = Ctl({"records", "file", "acct-gb/m-gb/1", "--reference", "BIS-2"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.output.find("a filing is recorded once"), std::string::npos) << again.output;
+  EXPECT_NE(Ctl({"records", "file", "acct-gb/m-gb/1"}).output.find("agency_reference: is required"),
+            std::string::npos);
+  EXPECT_EQ(AuditRecordsOf(*daemon_, "record/acct-gb/m-gb/1", "record.opened").size(), 1u);
+  EXPECT_EQ(AuditRecordsOf(*daemon_, "record/acct-gb/m-gb/1", "record.filed").size(), 1u);
+
+  Restart({"-o", "compute.evaluation_interval=200ms"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  ASSERT_EQ(records().records_size(), 2);
+  CommandResult after = Ctl({"records", "show", "acct-gb/m-gb/1"});
+  EXPECT_NE(after.output.find("[filed]"), std::string::npos) << after.output;
+  EXPECT_NE(after.output.find("by local on behalf of cora, reference BIS-2026-0042"),
+            std::string::npos)
+      << after.output;
+  EXPECT_NE(after.output.find("name:          Name of acct-gb"), std::string::npos);
+
+  // The current quarter's report lists both, as they stand.
+  const v1::QuarterlyReport q = Report(
+      absl::StrCat(absl::FormatTime("%Y", absl::Now(), absl::UTCTimeZone()), "Q",
+                   (absl::ToCivilMonth(absl::Now(), absl::UTCTimeZone()).month() - 1) / 3 + 1));
+  ASSERT_EQ(q.foreign_person_records_size(), 2);
 }
 
 // A file that does not parse stops the start with its line and field.

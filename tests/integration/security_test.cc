@@ -170,7 +170,7 @@ TEST_F(SecurityEndToEnd, EveryRoleCallsExactlyWhatTheRoleTableAllows) {
       }
     }
   }
-  EXPECT_EQ(calls, 6u * 33u);
+  EXPECT_EQ(calls, 6u * 36u);
   // A refusal names the principal, the method and the role that would allow it.
   grpc::Status s = Call(Channel("telemetry"), "/redflag.v1.ComputeService/SetModelPublication");
   EXPECT_EQ(s.error_message(),
