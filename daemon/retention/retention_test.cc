@@ -7,6 +7,7 @@
 #include "daemon/storage/memory_store.h"
 #include "redflag/v1/access.pb.h"
 #include "redflag/v1/egress.pb.h"
+#include "redflag/v1/records.pb.h"
 #include "redflag/v1/screening.pb.h"
 
 namespace redflag {
@@ -139,6 +140,12 @@ TEST_F(RetentionTest, RecordsOlderThanFiveYearsGoTheRestStays) {
     e.set_time_unix_ms(t);
     put(Domain::kEgress, key, e);
   }
+  // A foreign-person record holds its own copy of the access events, and is
+  // kept whatever its age, as alerts and inquiries are.
+  v1::ForeignPersonRecord record;
+  record.set_opened_unix_ms(six_years_ago);
+  record.add_access_events()->set_time_unix_ms(six_years_ago);
+  put(Domain::kRecords, "acct/m", record);
   Retention retention(*ledger_, *reports_, store_, RetentionConfig());
   absl::StatusOr<Retention::Outcome> o = retention.Sweep(kNow);
   ASSERT_TRUE(o.ok()) << o.status();
@@ -148,6 +155,7 @@ TEST_F(RetentionTest, RecordsOlderThanFiveYearsGoTheRestStays) {
     EXPECT_FALSE(store_.Get(d, "old")->has_value());
     EXPECT_TRUE(store_.Get(d, "recent")->has_value());
   }
+  EXPECT_EQ(store_.Get(Domain::kRecords, "acct/m")->value_or(""), record.SerializeAsString());
 }
 
 TEST_F(RetentionTest, LegalHoldKeepsEverythingAsItIs) {

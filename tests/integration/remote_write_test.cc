@@ -485,8 +485,10 @@ TEST(RemoteWriteCrash, TenSigkillsDuringRemoteWriteLoseNothingAndCountNothingTwi
   TempDir dir;
   const std::string data = dir.path() + "/data";
   const std::pair<int, int> ports = FreePorts();
-  constexpr int kGpus = 2000, kRounds = 600, kKills = 10;
-  // Far enough back that the 600 rounds (2.5 hours of event time) end in the past.
+  // Enough rounds that all ten kills land in traffic on a fast machine too
+  // (600 were not, on one); a slower one only takes longer.
+  constexpr int kGpus = 2000, kRounds = 1200, kKills = 10;
+  // Far enough back that the 1,200 rounds (5 hours of event time) end in the past.
   const int64_t base_ms = (absl::ToUnixMillis(absl::Now()) / 1000 - 6 * 3600) * 1000;
   auto d = DaemonProcess::Start(data, ports);
   ASSERT_TRUE(d.ok()) << d.status();
