@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 
 #include "absl/time/clock.h"
 #include "daemon/alerts/alert_lifecycle.h"
@@ -14,11 +15,13 @@
 #include "daemon/metrics/metrics.h"
 #include "daemon/net/server_credentials.h"
 #include "daemon/net/stream_limiter.h"
+#include "daemon/records/record_store.h"
 #include "daemon/retention/retention.h"
 #include "daemon/screening/party_lists.h"
 #include "daemon/storage/disk_space.h"
 #include "daemon/storage/store.h"
 #include "daemon/version.h"
+#include "detectors/foreign_person.h"
 
 namespace redflag {
 namespace {
@@ -151,6 +154,25 @@ void RegisterDaemonMetrics(Metrics& metrics, const AppState& app) {
 
     if (app.lists) AddScreeningMetrics(*app.lists, out);
     if (app.compute_export) AddComputeMetrics(app.compute_export->Snapshot(), out);
+    if (app.records) {
+      // By state only; an overdue record is a draft past its due date.
+      auto records = GaugeFamily("redflag_records",
+                                 "Foreign-person training records (R5) by state: draft, filed, "
+                                 "and overdue (drafts past their due date)");
+      if (auto all = app.records->List(v1::RECORD_STATE_UNSPECIFIED, "", true); all.ok()) {
+        std::map<std::string, double> by_state{{"draft", 0}, {"filed", 0}, {"overdue", 0}};
+        const absl::Time now = absl::Now();
+        for (const v1::ForeignPersonRecord& r : *all) {
+          const bool filed = r.state() == v1::RECORD_STATE_FILED;
+          by_state[filed ? "filed" : "draft"] += 1;
+          if (detectors::IsOverdue(filed, absl::FromUnixMillis(r.due_unix_ms()), now)) {
+            by_state["overdue"] += 1;
+          }
+        }
+        for (const auto& [state, n] : by_state) AddSample(records, n, {{"state", state}});
+      }
+      out.push_back(std::move(records));
+    }
     if (app.retention) {
       auto hold = GaugeFamily("redflag_retention_legal_hold",
                               "1 while retention.legal_hold stops all deletion and compaction");

@@ -448,5 +448,41 @@ TEST(ValidateCluster, NamesTheMissingOrBadField) {
   expect(c, "cluster.accelerators: has more than 100 entries");
 }
 
+TEST(ValidateFileRecord, NeedsTheRecordAndTheAgencysReference) {
+  v1::FileRecordRequest req;
+  req.set_record_id("acct-gb/m-7");
+  req.set_agency_reference("BIS-2026-0042");
+  EXPECT_TRUE(ValidateFileRecord(req).ok());
+  auto expect = [](const v1::FileRecordRequest& r, const std::string& message) {
+    absl::Status s = ValidateFileRecord(r);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(s.message(), message);
+  };
+  v1::FileRecordRequest r = req;
+  r.clear_agency_reference();
+  expect(r, "agency_reference: is required (the agency's reference for the filing)");
+  r.set_agency_reference(std::string(129, 'x'));
+  expect(r, "agency_reference: is longer than 128 bytes");
+  r = req;
+  r.clear_record_id();
+  expect(r, "record_id: is required");
+  r = req;
+  r.set_agency_reference("BIS\x1b[2J");
+  expect(r, "agency_reference: contains control characters");
+}
+
+TEST(ValidateRecordAccess, AnActionIsShortText) {
+  v1::RecordAccessRequest req;
+  v1::AccessEvent* e = req.add_events();
+  e->set_customer_id("acct");
+  e->set_source_ip("203.0.113.7");
+  e->set_time_unix_ms(absl::ToUnixMillis(absl::Now()));
+  e->set_action("create_instance");
+  EXPECT_TRUE(ValidateRecordAccess(req, IngestLimits(), absl::Now()).ok());
+  e->set_action(std::string(129, 'a'));
+  EXPECT_EQ(ValidateRecordAccess(req, IngestLimits(), absl::Now()).message(),
+            "events[0].action: is longer than 128 bytes");
+}
+
 }  // namespace
 }  // namespace redflag

@@ -286,7 +286,8 @@ TEST_F(ReportingDutiesEndToEnd, AQuartersDutiesStayAsTheyWereAfterLaterChanges) 
   for (const char* want :
        {"<table id=\"duties\">", "<h2>Reporting duties (may_2025_guidance@2025-05-13)</h2>",
         "<table id=\"runs\">", "<td>slurm/iad/big</td>", "<table id=\"clusters\">",
-        "<td>iad-train-1</td><td>us-east</td><td>iad-7</td><td>2026-07-01</td>"}) {
+        "<td>iad-train-1</td><td>us-east</td><td>iad-7</td><td>2026-07-01</td>",
+        "<table id=\"foreign-person-records\">"}) {
     EXPECT_NE(dom.output.find(want), std::string::npos) << want;
   }
   CommandResult csv = Ctl({"report", "--quarter", "2026Q3", "--format", "csv"});
