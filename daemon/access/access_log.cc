@@ -1,6 +1,7 @@
 #include "daemon/access/access_log.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "daemon/customers/profile_lookup.h"
 #include "detectors/adversary_link.h"
 #include "detectors/ownership.h"
 
@@ -156,17 +158,9 @@ absl::Status AccessLog::Judge(const std::string& customer_id, absl::Time now) {
   if (absl::IsNotFound(customer.status())) return absl::OkStatus();
   if (!customer.ok()) return customer.status();
   const v1::CustomerProfile& profile = customer->profile();
-  std::map<std::string, std::optional<v1::CustomerProfile>> others;
-  auto profile_of = [&](const std::string& id) -> const v1::CustomerProfile* {
-    auto [it, fresh] = others.try_emplace(id);
-    if (fresh) {
-      absl::StatusOr<v1::Customer> c = customers_.Get(id);
-      if (c.ok()) it->second = c->profile();
-    }
-    return it->second ? &*it->second : nullptr;
-  };
+  ProfileLookup profile_of(customers_);
   const detectors::UltimateParent parent =
-      detectors::FindUltimateParent(profile, profile_of, max_ownership_depth_);
+      detectors::FindUltimateParent(profile, std::ref(profile_of), max_ownership_depth_);
   const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
   if (!detectors::FindAdversaryLinks(profile, parent, *policy_, today).empty()) {
     return absl::OkStatus();  // no mismatch: adversary_linked_training covers it

@@ -1,10 +1,12 @@
 #include "daemon/records/foreign_person_records.h"
 
+#include <functional>
 #include <map>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "daemon/customers/profile_lookup.h"
 #include "detectors/foreign_person.h"
 #include "detectors/ownership.h"
 
@@ -50,17 +52,9 @@ absl::Status ForeignPersonRecords::OpenIfForeign(const ComputeEvaluation::Subjec
   if (absl::IsNotFound(customer.status())) return absl::OkStatus();
   if (!customer.ok()) return customer.status();
   const v1::CustomerProfile& p = customer->profile();
-  std::map<std::string, std::optional<v1::CustomerProfile>> others;
-  auto profile_of = [&](const std::string& id) -> const v1::CustomerProfile* {
-    auto [it, fresh] = others.try_emplace(id);
-    if (fresh) {
-      absl::StatusOr<v1::Customer> c = customers_.Get(id);
-      if (c.ok()) it->second = c->profile();
-    }
-    return it->second ? &*it->second : nullptr;
-  };
+  ProfileLookup profile_of(customers_);
   const detectors::UltimateParent parent =
-      detectors::FindUltimateParent(p, profile_of, max_ownership_depth_);
+      detectors::FindUltimateParent(p, std::ref(profile_of), max_ownership_depth_);
   const std::optional<std::string> basis = detectors::ForeignBasis(p, parent);
   if (!basis.has_value()) return absl::OkStatus();
 
