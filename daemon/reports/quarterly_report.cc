@@ -125,7 +125,7 @@ absl::StatusOr<v1::QuarterlyReport> QuarterlyReports::BuildNow(const Quarter& q,
   // recorded, so that later changes leave it as it was.
   const PolicyProfile fallback = first_policy.empty() ? profile_ : ProfileOfRecord(first_policy);
   if (absl::Status s = AddReportingSections(q, ProfileInForce(report, fallback), eval, active,
-                                            clusters_, records_, report);
+                                            clusters_, records_, now, report);
       !s.ok()) {
     return s;
   }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "detectors/cluster_peak.h"
+#include "detectors/foreign_person.h"
 #include "detectors/reportable_runs.h"
 
 namespace redflag {
@@ -90,8 +91,9 @@ absl::Status AddClusters(const Quarter& q, const detectors::ClusterDuty& duty,
 }
 
 // Opened by the quarter's end and not filed before it began; the state is the
-// one at its end.
-absl::Status AddRecords(const Quarter& q, RecordStore& records, v1::QuarterlyReport& report) {
+// one at its end (or now, for the running quarter).
+absl::Status AddRecords(const Quarter& q, absl::Time now, RecordStore& records,
+                        v1::QuarterlyReport& report) {
   const int64_t start = absl::ToUnixMillis(q.start), end = absl::ToUnixMillis(q.end);
   absl::StatusOr<std::vector<v1::ForeignPersonRecord>> all =
       records.List(v1::RECORD_STATE_UNSPECIFIED, "", /*brief=*/true);
@@ -109,7 +111,8 @@ absl::Status AddRecords(const Quarter& q, RecordStore& records, v1::QuarterlyRep
     out->set_opened_unix_ms(r.opened_unix_ms());
     out->set_due_unix_ms(r.due_unix_ms());
     out->set_state(filed_by_end ? "filed" : "draft");
-    out->set_overdue(!filed_by_end && r.due_unix_ms() < end);
+    out->set_overdue(detectors::IsOverdue(filed_by_end, absl::FromUnixMillis(r.due_unix_ms()),
+                                          std::min(q.end, now)));
     if (filed_by_end) {
       out->set_filed_by(r.filed_by());
       out->set_filed_unix_ms(r.filed_unix_ms());
@@ -149,7 +152,8 @@ PolicyProfile ProfileInForce(const v1::QuarterlyReport& report, const PolicyProf
 absl::Status AddReportingSections(const Quarter& q, const PolicyProfile& profile,
                                   const ComputeEvaluation& eval,
                                   const std::set<std::string>& active, ClusterInventory* clusters,
-                                  RecordStore* records, v1::QuarterlyReport& report) {
+                                  RecordStore* records, absl::Time now,
+                                  v1::QuarterlyReport& report) {
   const detectors::ReportingPolicy& policy = profile.reporting;
   report.set_reporting_profile(profile.Label());
   AddDuty(report, "runs", policy.runs.on,
@@ -209,7 +213,7 @@ absl::Status AddReportingSections(const Quarter& q, const PolicyProfile& profile
   if (clusters != nullptr) {
     if (absl::Status s = AddClusters(q, policy.clusters, *clusters, report); !s.ok()) return s;
   }
-  return records == nullptr ? absl::OkStatus() : AddRecords(q, *records, report);
+  return records == nullptr ? absl::OkStatus() : AddRecords(q, now, *records, report);
 }
 
 }  // namespace redflag

@@ -28,10 +28,11 @@ PolicyProfile ProfileInForce(const v1::QuarterlyReport& report, const PolicyProf
 // Adds reporting_profile, duties, runs, clusters and foreign-person records.
 // `eval`: the figures as of the quarter's end with each lineage's jobs;
 // `active`: the jobs that ran in the quarter; `clusters` and `records` may be
-// null (none kept).
+// null (none kept); `now` bounds a running quarter's "overdue".
 absl::Status AddReportingSections(const Quarter& q, const PolicyProfile& profile,
                                   const ComputeEvaluation& eval,
                                   const std::set<std::string>& active, ClusterInventory* clusters,
-                                  RecordStore* records, v1::QuarterlyReport& report);
+                                  RecordStore* records, absl::Time now,
+                                  v1::QuarterlyReport& report);
 
 }  // namespace redflag

@@ -429,6 +429,14 @@ TEST_F(ReportingDutiesEndToEnd, AForeignPersonsLargeLineageOpensOneRecordFiledOn
       absl::StrCat(absl::FormatTime("%Y", absl::Now(), absl::UTCTimeZone()), "Q",
                    (absl::ToCivilMonth(absl::Now(), absl::UTCTimeZone()).month() - 1) / 3 + 1));
   ASSERT_EQ(q.foreign_person_records_size(), 2);
+  std::map<std::string, v1::ReportForeignRecord> in_report;
+  for (const v1::ReportForeignRecord& r : q.foreign_person_records()) in_report[r.record_id()] = r;
+  EXPECT_EQ(in_report["acct-gb/m-gb/1"].state(), "filed");
+  EXPECT_EQ(in_report["acct-gb/m-gb/1"].agency_reference(), "BIS-2026-0042");
+  EXPECT_FALSE(in_report["acct-gb/m-gb/1"].overdue());
+  EXPECT_EQ(in_report["acct-de/m-de/1"].state(), "draft");
+  EXPECT_TRUE(in_report["acct-de/m-de/1"].overdue());
+  EXPECT_EQ(in_report["acct-de/m-de/1"].legal_name(), "Name of acct-de");
 }
 
 // A file that does not parse stops the start with its line and field.
