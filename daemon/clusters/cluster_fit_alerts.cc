@@ -64,7 +64,11 @@ absl::Status ClusterFitAlerts::EvaluateOnce(absl::Time now) {
   }
   for (auto& [cluster_id, m] : misfits) {
     v1::Alert a = NewAlert("cluster_inventory_mismatch", "cluster", cluster_id, "capacity");
-    a.set_level("capacity");
+    // The level grows in powers of two of the jobs that do not fit, so more of
+    // them update the alert (and its evidence) while a steady count writes nothing.
+    uint64_t jobs = 1;
+    while (jobs * 2 <= m.job_ids.size()) jobs *= 2;
+    a.set_level(absl::StrCat("jobs>=", jobs));
     a.set_severity(v1::SEVERITY_WARNING);
     a.set_summary(absl::StrCat(
         "cluster ", cluster_id, ": ", m.job_ids.size(), m.job_ids.size() == 1 ? " job" : " jobs",

@@ -209,12 +209,23 @@ TEST_F(ReportingDutiesEndToEnd, AJobLargerThanItsClusterIsAnAlertAboutTheCluster
   }
   ASSERT_EQ(alerts.size(), 2u);
   const v1::Alert& iad = alerts.at("cluster_inventory_mismatch/cluster/iad-train-1/capacity");
+  EXPECT_EQ(iad.level(), "jobs>=1");
   EXPECT_NE(iad.summary().find("1 job larger than the inventory says"), std::string::npos)
       << iad.summary();
   EXPECT_NE(iad.summary().find("the job holds 50000 accelerators of NVIDIA H100 80GB HBM3 but "
                                "cluster iad-train-1 has 12500 (as of 2026-07-01)"),
             std::string::npos)
       << iad.summary();
+  // A second job that does not fit updates the alert.
+  Register("slurm/iad/4", "iad-train-1", 20'000, kSep1);
+  v1::Alert grown = iad;
+  for (int i = 0; i < 100 && grown.level() == "jobs>=1"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    grown = ListAlertsById(*daemon_, "cluster_inventory_mismatch")
+                .at("cluster_inventory_mismatch/cluster/iad-train-1/capacity");
+  }
+  EXPECT_EQ(grown.level(), "jobs>=2");
+  EXPECT_NE(grown.summary().find("2 jobs larger"), std::string::npos) << grown.summary();
 }
 
 // The 2026Q3 report: a run over 1e26 and the clusters of the inventory as
