@@ -149,4 +149,9 @@ JobDecision DecideJob(const JobAsk& job, const CustomerStanding& customer,
   return out;
 }
 
+LicenceTerm LicenceTermAt(absl::Time expires, absl::Time now, absl::Duration notice) {
+  if (expires == absl::InfiniteFuture() || now + notice < expires) return LicenceTerm::kInForce;
+  return now < expires ? LicenceTerm::kEndsSoon : LicenceTerm::kEnded;
+}
+
 }  // namespace redflag::detectors

@@ -102,4 +102,11 @@ struct JobDecision {
 JobDecision DecideJob(const JobAsk& job, const CustomerStanding& customer,
                       const DecisionPolicy& policy);
 
+// Where a recorded licence stands at `now`, for the notice ahead of its end
+// (rule licence_ending): in force beyond `notice`, ending within it, or ended
+// (from then on the reason it lifted counts again). A licence without an end
+// (InfiniteFuture) is always in force.
+enum class LicenceTerm { kInForce, kEndsSoon, kEnded };
+LicenceTerm LicenceTermAt(absl::Time expires, absl::Time now, absl::Duration notice);
+
 }  // namespace redflag::detectors

@@ -242,5 +242,17 @@ TEST(DecideJob, VerdictsHaveTheirApiNames) {
   EXPECT_STREQ(VerdictName(Verdict::kDeny), "DENY");
 }
 
+// The notice ahead of a licence's end: in force until `notice` before it,
+// ending within it, ended from the moment it ends; no end, always in force.
+TEST(LicenceTerm, InForceEndingSoonOrEnded) {
+  const absl::Time end = absl::FromUnixSeconds(1798761600);  // 2027-01-01
+  const absl::Duration notice = absl::Hours(24 * 30);
+  EXPECT_EQ(LicenceTermAt(end, end - notice - absl::Seconds(1), notice), LicenceTerm::kInForce);
+  EXPECT_EQ(LicenceTermAt(end, end - notice, notice), LicenceTerm::kEndsSoon);
+  EXPECT_EQ(LicenceTermAt(end, end - absl::Seconds(1), notice), LicenceTerm::kEndsSoon);
+  EXPECT_EQ(LicenceTermAt(end, end, notice), LicenceTerm::kEnded);
+  EXPECT_EQ(LicenceTermAt(absl::InfiniteFuture(), end, notice), LicenceTerm::kInForce);
+}
+
 }  // namespace
 }  // namespace redflag::detectors

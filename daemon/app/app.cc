@@ -38,6 +38,7 @@
 #include "daemon/customers/kyc_anomalies.h"
 #include "daemon/customers/structuring.h"
 #include "daemon/decisions/job_decisions.h"
+#include "daemon/decisions/licence_notices.h"
 #include "daemon/egress/egress_decisions.h"
 #include "daemon/egress/weight_egress.h"
 #include "daemon/http/http_listeners.h"
@@ -379,6 +380,9 @@ absl::Status StartCustomerRulesStep(AppState& app) {
                          .policy_profile = profile.Label(),
                          .cache_for = app.config.decisions.cache_for,
                          .max_ownership_depth = app.config.policy.max_ownership_depth});
+  app.licence_notices =
+      std::make_unique<LicenceNotices>(*app.alerts, app.config.decisions.licence_notice);
+  app.licence_notices->Start(app.config.compute.evaluation_interval);
   return absl::OkStatus();
 }
 
@@ -751,6 +755,7 @@ void Teardown(AppState& app) {
   app.unattributed_alerts.reset();
   app.compute_pass.reset();  // stops the timer before the detectors go
   app.cluster_fit.reset();
+  app.licence_notices.reset();
   app.retention.reset();
   app.compute_alerts.reset();
   app.adversary_training.reset();

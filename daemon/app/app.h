@@ -39,6 +39,7 @@ class BiologicalSequenceRuns;
 class RecordStore;
 class ForeignPersonRecords;
 class RecordServiceImpl;
+class LicenceNotices;
 class ClusterServiceImpl;
 class UnattributedAlerts;
 class TelemetryServiceImpl;
@@ -127,6 +128,7 @@ struct AppState {
   std::unique_ptr<WeightEgress> egress;
   std::unique_ptr<AccessLog> access;
   std::unique_ptr<JobDecisions> decisions;  // DecisionService's facts
+  std::unique_ptr<LicenceNotices> licence_notices;
   std::unique_ptr<ClusterInventory> clusters;
   std::unique_ptr<ClusterFitAlerts> cluster_fit;
   std::unique_ptr<QuarterlyReports> reports;

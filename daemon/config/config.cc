@@ -336,6 +336,12 @@ const std::vector<KeySpec>& Keys() {
        [](const std::string& v, Config& c) {
          return ParseDurationIn(v, absl::Seconds(0), absl::Hours(1), &c.decisions.cache_for);
        }},
+      {"decisions.licence_notice", "incubating",
+       "how long before a recorded licence ends licence_ending is raised",
+       [](const std::string& v, Config& c) {
+         return ParseDurationIn(v, absl::Hours(1), absl::Hours(24 * 366),
+                                &c.decisions.licence_notice);
+       }},
       {"admission.enabled", "incubating",
        "true: POST /admission/v1/pods/<cluster> answers Kubernetes (with remote_write)",
        [](const std::string& v, Config& c) { return ParseBool(v, &c.admission.enabled); }},

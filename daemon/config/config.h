@@ -212,6 +212,8 @@ struct DecisionsConfig {
   std::string adversary_training;
   bool no_profile_denies = false;  // a customer without a profile: DENY, not REVIEW
   absl::Duration cache_for = absl::Seconds(60);
+  // A recorded licence ending within this raises licence_ending.
+  absl::Duration licence_notice = absl::Hours(24 * 30);
 };
 
 // The Kubernetes admission webhook (daemon/admission/pod_admissions.h), served

@@ -61,6 +61,7 @@ TEST(Config, ShippedDefaultFileParsesToTheBuiltInDefaults) {
   EXPECT_EQ(file->kyc.weight_young_domain, builtin->kyc.weight_young_domain);
   EXPECT_EQ(file->policy.rules, builtin->policy.rules);
   EXPECT_EQ(file->clusters.inventory_file, builtin->clusters.inventory_file);
+  EXPECT_EQ(file->decisions.licence_notice, builtin->decisions.licence_notice);
   EXPECT_EQ(file->policy.reportable_runs_by_lineage, builtin->policy.reportable_runs_by_lineage);
   EXPECT_EQ(file->policy.foreign_record_due_days, builtin->policy.foreign_record_due_days);
   EXPECT_EQ(file->policy.rf28_level, builtin->policy.rf28_level);
