@@ -113,17 +113,12 @@ absl::Status AccessLog::Events(const std::string& customer_id, absl::Time from, 
 absl::StatusOr<detectors::AccessTally> AccessLog::Tally(const std::string& customer_id,
                                                         absl::Time now) {
   detectors::AccessTally tally;
-  const int64_t end_ms = absl::ToUnixMillis(now);
-  absl::Status s = ScanMessages<v1::AccessEvent>(
-      store_, Domain::kAccess, Prefix(customer_id),
-      From(customer_id, absl::ToUnixMillis(now - window_)),
-      [&](absl::string_view, const v1::AccessEvent& e) {
-        if (e.time_unix_ms() > end_ms) return false;
-        const absl::CivilDay day =
-            absl::ToCivilDay(absl::FromUnixMillis(e.time_unix_ms()), absl::UTCTimeZone());
-        tally.Add(e.country(), e.anonymizer(), day, *policy_);
-        return true;
-      });
+  absl::Status s = Events(customer_id, now - window_, now, [&](const v1::AccessEvent& e) {
+    const absl::CivilDay day =
+        absl::ToCivilDay(absl::FromUnixMillis(e.time_unix_ms()), absl::UTCTimeZone());
+    tally.Add(e.country(), e.anonymizer(), day, *policy_);
+    return true;
+  });
   if (!s.ok()) return s;
   return tally;
 }

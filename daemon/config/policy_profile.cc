@@ -66,7 +66,11 @@ PolicyProfile ProfileFromRecord(const std::map<std::string, std::string>& detail
   if (absl::SimpleAtoi(get("foreign_record_due_days"), &days) && days > 0) {
     c.foreign_record_due_days = days;
   }
-  return ResolvePolicyProfile(c);
+  PolicyProfile p = ResolvePolicyProfile(c);
+  // The version the record names (a custom profile's digest covers settings
+  // the record does not repeat).
+  if (size_t at = label.find('@'); at != std::string::npos) p.version = label.substr(at + 1);
+  return p;
 }
 
 }  // namespace redflag

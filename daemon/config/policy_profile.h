@@ -29,7 +29,8 @@ PolicyProfile ResolvePolicyProfile(const PolicyConfig& config);
 // The profile an in_force "policy" audit record names, rebuilt from its
 // details ("profile" as "name@version", "rules", "reportable_runs_by",
 // "foreign_record_due_days"), so that a past period is read under the
-// profile then in force. Details a record lacks take their defaults.
+// profile then in force, under the version the record names. Details a
+// record lacks take their defaults.
 PolicyProfile ProfileFromRecord(const std::map<std::string, std::string>& details);
 
 }  // namespace redflag

@@ -123,7 +123,7 @@ absl::StatusOr<v1::QuarterlyReport> QuarterlyReports::BuildNow(const Quarter& q,
   if (absl::Status s = AddAuditSections(q, report, first_policy); !s.ok()) return s;
   // A quarter before any profile was recorded is read under the first one
   // recorded, so that later changes leave it as it was.
-  const PolicyProfile fallback = first_policy.empty() ? profile_ : ProfileOfRecord(first_policy);
+  const PolicyProfile fallback = first_policy.empty() ? profile_ : ProfileFromRecord(first_policy);
   if (absl::Status s = AddReportingSections(q, ProfileInForce(report, fallback), eval, active,
                                             clusters_, records_, now, report);
       !s.ok()) {

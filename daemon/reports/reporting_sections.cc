@@ -125,16 +125,6 @@ absl::Status AddRecords(const Quarter& q, absl::Time now, RecordStore& records,
 
 }  // namespace
 
-PolicyProfile ProfileOfRecord(const std::map<std::string, std::string>& details) {
-  PolicyProfile p = ProfileFromRecord(details);
-  if (auto it = details.find("profile"); it != details.end()) {
-    if (size_t at = it->second.find('@'); at != std::string::npos) {
-      p.version = it->second.substr(at + 1);
-    }
-  }
-  return p;
-}
-
 PolicyProfile ProfileInForce(const v1::QuarterlyReport& report, const PolicyProfile& fallback) {
   const v1::ReportInForce* last = nullptr;
   for (const v1::ReportInForce& f : report.in_force()) {
@@ -146,7 +136,7 @@ PolicyProfile ProfileInForce(const v1::QuarterlyReport& report, const PolicyProf
   if (last == nullptr) return fallback;
   std::map<std::string, std::string> details;
   for (const v1::ReportInForce::Detail& d : last->details()) details[d.name()] = d.value();
-  return ProfileOfRecord(details);
+  return ProfileFromRecord(details);
 }
 
 absl::Status AddReportingSections(const Quarter& q, const PolicyProfile& profile,

@@ -19,8 +19,6 @@
 
 namespace redflag {
 
-// The profile an in_force "policy" record's details name, with its version.
-PolicyProfile ProfileOfRecord(const std::map<std::string, std::string>& details);
 // The profile of the last in_force "policy" record in `report.in_force()`
 // (the audit sections are added first), or `fallback` when there is none.
 PolicyProfile ProfileInForce(const v1::QuarterlyReport& report, const PolicyProfile& fallback);

@@ -20,6 +20,8 @@
 #include "redflag/v1/alerts.grpc.pb.h"
 #include "redflag/v1/audit.grpc.pb.h"
 #include "redflag/v1/customers.grpc.pb.h"
+#include "redflag/v1/reports.grpc.pb.h"
+#include "redflag/v1/telemetry.grpc.pb.h"
 
 namespace redflag::testing {
 
@@ -333,6 +335,35 @@ grpc::Status UpsertCustomer(DaemonProcess& d, const v1::CustomerProfile& profile
   *req.mutable_profile() = profile;
   v1::UpsertCustomerResponse resp;
   return v1::CustomerService::NewStub(d.channel())->UpsertCustomer(&ctx, req, &resp);
+}
+
+grpc::Status IngestHours(DaemonProcess& d, const std::string& job, uint64_t first_seq,
+                         int64_t from_unix_ms, int hours, uint32_t accelerators) {
+  constexpr int64_t kHour = 3'600'000;
+  v1::SampleBatch batch;
+  for (int h = 0; h < hours; ++h) {
+    v1::Sample* s = batch.add_samples();
+    s->set_source_id("agent/" + job);
+    s->set_seq(first_seq + static_cast<uint64_t>(h));
+    s->set_job_id(job);
+    s->set_window_start_unix_ms(from_unix_ms + h * kHour);
+    s->set_window_end_unix_ms(from_unix_ms + (h + 1) * kHour);
+    s->set_active_accelerators(accelerators);
+    s->set_tensor_active(0.5);
+  }
+  grpc::ClientContext ctx;
+  v1::BatchAck ack;
+  return v1::TelemetryService::NewStub(d.channel())->Ingest(&ctx, batch, &ack);
+}
+
+v1::QuarterlyReport QuarterlyReportOf(DaemonProcess& d, const std::string& quarter) {
+  grpc::ClientContext ctx;
+  v1::GetQuarterlyReportRequest req;
+  req.set_quarter(quarter);
+  v1::QuarterlyReport r;
+  grpc::Status s = v1::ReportService::NewStub(d.channel())->GetQuarterlyReport(&ctx, req, &r);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return r;
 }
 
 }  // namespace redflag::testing

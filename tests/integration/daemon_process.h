@@ -16,6 +16,7 @@
 #include "redflag/v1/alerts.pb.h"
 #include "redflag/v1/audit.pb.h"
 #include "redflag/v1/customers.pb.h"
+#include "redflag/v1/reports.pb.h"
 
 namespace redflag::testing {
 
@@ -116,5 +117,14 @@ std::vector<v1::AuditRecord> AuditRecordsOf(DaemonProcess& d, const std::string&
 
 // CustomerService.UpsertCustomer.
 grpc::Status UpsertCustomer(DaemonProcess& d, const v1::CustomerProfile& profile);
+
+// `hours` one-hour samples of `job` from `from_unix_ms` (sequence numbers from
+// `first_seq`, source "agent/<job>") on `accelerators` at tensor activity 0.5:
+// on H100s, 3,600 s x 9.894e14 x 0.5 per accelerator-hour at best.
+grpc::Status IngestHours(DaemonProcess& d, const std::string& job, uint64_t first_seq,
+                         int64_t from_unix_ms, int hours, uint32_t accelerators = 50000);
+
+// ReportService.GetQuarterlyReport; a failed call fails the test.
+v1::QuarterlyReport QuarterlyReportOf(DaemonProcess& d, const std::string& quarter);
 
 }  // namespace redflag::testing

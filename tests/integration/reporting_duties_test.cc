@@ -59,34 +59,14 @@ class ReportingDutiesEndToEnd : public ::testing::Test {
     grpc::Status s = v1::JobService::NewStub(daemon_->channel())->RegisterJob(&ctx, req, &resp);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
-  // `hours` one-hour samples of `job` from `from` on 50,000 accelerators at
-  // tensor activity 0.5: a best estimate of 8.9e22 operations an hour.
+  // `hours` one-hour samples of `job` from `from` on 50,000 H100s at tensor
+  // activity 0.5: a best estimate of 8.9e22 operations an hour.
   void Hours(const std::string& job, int64_t from, int hours) {
-    v1::SampleBatch batch;
-    for (int h = 0; h < hours; ++h) {
-      v1::Sample* s = batch.add_samples();
-      s->set_source_id("agent/" + job);
-      s->set_seq(static_cast<uint64_t>(h) + 1);
-      s->set_job_id(job);
-      s->set_window_start_unix_ms(from + h * kHour);
-      s->set_window_end_unix_ms(from + (h + 1) * kHour);
-      s->set_active_accelerators(50000);
-      s->set_tensor_active(0.5);
-    }
-    grpc::ClientContext ctx;
-    v1::BatchAck ack;
-    grpc::Status s = v1::TelemetryService::NewStub(daemon_->channel())->Ingest(&ctx, batch, &ack);
+    grpc::Status s = IngestHours(*daemon_, job, 1, from, hours);
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
   v1::QuarterlyReport Report(const std::string& quarter) {
-    grpc::ClientContext ctx;
-    v1::GetQuarterlyReportRequest req;
-    req.set_quarter(quarter);
-    v1::QuarterlyReport r;
-    grpc::Status s =
-        v1::ReportService::NewStub(daemon_->channel())->GetQuarterlyReport(&ctx, req, &r);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return r;
+    return QuarterlyReportOf(*daemon_, quarter);
   }
   std::string Write(const std::string& name, const std::string& text) {
     const std::string path = dir_.path() + "/" + name;
