@@ -12,17 +12,6 @@ namespace {
 
 constexpr size_t kJobsShown = 20;
 
-// The description in effect when a job started, or null.
-const v1::ClusterVersion* InEffect(const std::vector<v1::ClusterVersion>& versions,
-                                   int64_t unix_ms) {
-  const v1::ClusterVersion* found = nullptr;
-  for (const v1::ClusterVersion& v : versions) {
-    if (v.effective_unix_ms() > unix_ms) break;
-    found = &v;
-  }
-  return found != nullptr && !found->cluster().retired() ? found : nullptr;
-}
-
 struct Misfit {
   std::vector<std::string> job_ids;
   std::string first_reason;
@@ -50,7 +39,7 @@ absl::Status ClusterFitAlerts::EvaluateOnce(absl::Time now) {
     if (spec.cluster().empty()) continue;
     auto versions = inventory->find(spec.cluster());
     if (versions == inventory->end()) continue;
-    const v1::ClusterVersion* v = InEffect(versions->second, spec.start_unix_ms());
+    const v1::ClusterVersion* v = InEffectAt(versions->second, spec.start_unix_ms());
     if (v == nullptr) continue;
     auto [it, fresh] = judged.try_emplace({v, spec.accelerator_model(), spec.accelerator_count()});
     if (fresh) {

@@ -41,6 +41,16 @@ std::string AcceleratorsText(const v1::Cluster& c) {
 
 }  // namespace
 
+const v1::ClusterVersion* InEffectAt(const std::vector<v1::ClusterVersion>& versions,
+                                     int64_t unix_ms) {
+  const v1::ClusterVersion* found = nullptr;
+  for (const v1::ClusterVersion& v : versions) {
+    if (v.effective_unix_ms() > unix_ms) break;
+    found = &v;
+  }
+  return found != nullptr && !found->cluster().retired() ? found : nullptr;
+}
+
 absl::StatusOr<ClusterInventory::Upserted> ClusterInventory::Upsert(v1::Cluster cluster,
                                                                     const std::string& actor,
                                                                     absl::Time now) {
@@ -112,35 +122,24 @@ absl::StatusOr<int> ClusterInventory::RecordFile(const std::string& path, absl::
 }
 
 absl::StatusOr<std::vector<v1::ClusterVersion>> ClusterInventory::AsOf(absl::Time as_of) {
-  const int64_t at = absl::ToUnixMillis(as_of);
-  std::map<std::string, v1::ClusterVersion> latest;
-  absl::Status s = ScanMessages<v1::ClusterVersion>(
-      store_, Domain::kClusters, "", "", [&](absl::string_view, const v1::ClusterVersion& v) {
-        if (v.effective_unix_ms() <= at) latest[v.cluster().cluster_id()] = v;
-        return true;
-      });
-  if (!s.ok()) return s;
+  absl::StatusOr<std::map<std::string, std::vector<v1::ClusterVersion>>> all = All();
+  if (!all.ok()) return all.status();
   std::vector<v1::ClusterVersion> out;
-  for (auto& [id, v] : latest) {
-    if (!v.cluster().retired()) out.push_back(std::move(v));
+  for (const auto& [id, versions] : *all) {
+    if (const v1::ClusterVersion* v = InEffectAt(versions, absl::ToUnixMillis(as_of))) {
+      out.push_back(*v);
+    }
   }
   return out;
 }
 
 absl::StatusOr<std::optional<v1::ClusterVersion>> ClusterInventory::Find(
     const std::string& cluster_id, absl::Time as_of) {
-  const int64_t at = absl::ToUnixMillis(as_of);
-  std::optional<v1::ClusterVersion> found;
-  absl::Status s =
-      ScanMessages<v1::ClusterVersion>(store_, Domain::kClusters, Prefix(cluster_id), "",
-                                       [&](absl::string_view, const v1::ClusterVersion& v) {
-                                         if (v.effective_unix_ms() > at) return false;
-                                         found = v;
-                                         return true;
-                                       });
-  if (!s.ok()) return s;
-  if (found && found->cluster().retired()) return std::nullopt;
-  return found;
+  absl::StatusOr<std::vector<v1::ClusterVersion>> versions = History(cluster_id);
+  if (!versions.ok()) return versions.status();
+  const v1::ClusterVersion* v = InEffectAt(*versions, absl::ToUnixMillis(as_of));
+  if (v == nullptr) return std::nullopt;
+  return *v;
 }
 
 absl::StatusOr<std::vector<v1::ClusterVersion>> ClusterInventory::History(

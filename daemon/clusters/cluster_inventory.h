@@ -21,6 +21,11 @@
 
 namespace redflag {
 
+// Of one cluster's descriptions (oldest first), the one in effect at
+// `unix_ms`; null before the first or once retired.
+const v1::ClusterVersion* InEffectAt(const std::vector<v1::ClusterVersion>& versions,
+                                     int64_t unix_ms);
+
 class ClusterInventory {
  public:
   ClusterInventory(Store& store, AuditLog& audit, std::shared_ptr<const detectors::Catalog> catalog,
